@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Lists the Go toolchains installed on this machine, one per line:
+#   <minor> <version> <path to its go binary>
+# sorted by minor, one per minor (the machine's own go wins its minor).
+# GOLOAD_GO_VERSIONS="21,26" restricts the list to those minors.
+set -euo pipefail
+arch=$(uname -m); case "$arch" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; esac
+cands=()
+command -v go >/dev/null 2>&1 && cands+=("$(command -v go)")
+for d in /usr/lib/go-1.*/bin/go; do [ -x "$d" ] && cands+=("$d"); done
+if command -v go >/dev/null 2>&1; then
+  mod=$(go env GOMODCACHE)
+  while read -r d; do [ -x "$d" ] && cands+=("$d"); done < <(ls -d "$mod"/golang.org/toolchain@v0.0.1-go1.*."linux-$arch"/bin/go 2>/dev/null | sort -rV)
+fi
+declare -A seen=()
+for g in "${cands[@]}"; do
+  v=$(GOTOOLCHAIN=local "$g" env GOVERSION 2>/dev/null) || continue
+  minor=$(echo "$v" | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
+  [ -n "$minor" ] || continue
+  if [ -n "${GOLOAD_GO_VERSIONS:-}" ] && ! echo ",$GOLOAD_GO_VERSIONS," | grep -q ",$minor,"; then continue; fi
+  # Newest patch release of a minor wins (the machine's go is listed first).
+  [ -n "${seen[$minor]:-}" ] && continue
+  seen[$minor]="$v $g"
+done
+for m in "${!seen[@]}"; do echo "$m ${seen[$m]}"; done | sort -n

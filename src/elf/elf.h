@@ -1,0 +1,104 @@
+/*
+ * ELF64 little-endian reader (amd64, arm64).
+ *
+ * The image is addressed through PT_LOAD segments first: section headers
+ * are optional (strip tools and packers remove them), so every consumer
+ * that needs bytes at a virtual address asks gl_elf_va(), which only looks
+ * at segments. Sections and symbol tables are parsed when present.
+ *
+ * All pointers returned point into the caller's span (no copies); the span
+ * must outlive the gl_elf.
+ */
+#ifndef GL_ELF_H
+#define GL_ELF_H
+
+#include "util/util.h"
+
+enum {
+	GL_EM_X86_64 = 62,
+	GL_EM_AARCH64 = 183,
+	GL_ET_EXEC = 2,
+	GL_ET_DYN = 3,
+	GL_ET_REL = 1,
+	GL_PT_LOAD = 1,
+	GL_PT_DYNAMIC = 2,
+	GL_PT_INTERP = 3,
+	GL_PT_NOTE = 4,
+	GL_PT_TLS = 7,
+	GL_PF_X = 1,
+	GL_PF_W = 2,
+	GL_PF_R = 4,
+	GL_SHT_SYMTAB = 2,
+	GL_SHT_NOBITS = 8,
+	GL_SHT_DYNSYM = 11,
+	GL_STT_OBJECT = 1,
+	GL_STT_FUNC = 2,
+	GL_STT_SECTION = 3,
+	GL_STT_FILE = 4,
+	GL_STT_TLS = 6,
+};
+
+typedef struct gl_elf_seg {
+	uint32_t type, flags;
+	uint64_t off, vaddr, filesz, memsz, align;
+} gl_elf_seg;
+
+typedef struct gl_elf_sec {
+	const char *name; /* "" when the string table is missing */
+	uint32_t type;
+	uint64_t flags, addr, off, size, entsize;
+	uint32_t link, info;
+} gl_elf_sec;
+
+typedef struct gl_elf_sym {
+	const char *name;
+	uint64_t value, size;
+	uint8_t type, bind, other;
+	uint16_t shndx;
+} gl_elf_sym;
+
+typedef struct gl_elf {
+	gl_span img;
+	uint16_t machine, etype;
+	uint64_t entry;
+	gl_elf_seg *segs;
+	size_t nsegs;
+	gl_elf_sec *secs; /* NULL/0 when the section headers are gone */
+	size_t nsecs;
+	gl_elf_sym *syms; /* .symtab, may be empty */
+	size_t nsyms;
+	gl_elf_sym *dynsyms; /* .dynsym, may be empty */
+	size_t ndynsyms;
+	const char *interp; /* PT_INTERP path, or NULL */
+} gl_elf;
+
+/* Parses headers, segments, sections and symbols. `what` names the input
+ * in error messages (usually the path). Errors: FORMAT for truncated or
+ * inconsistent headers, UNSUPPORTED for 32-bit, big-endian, other machines. */
+int gl_elf_open(gl_span img, const char *what, gl_elf **out, goload_err *err);
+void gl_elf_close(gl_elf *e);
+
+/* Bytes [va, va+n) of the file image, if they lie inside one PT_LOAD's file
+ * part. NULL otherwise (including bss). */
+const uint8_t *gl_elf_va(const gl_elf *e, uint64_t va, uint64_t n);
+/* Span of a PT_LOAD's file bytes starting at va, up to the segment end. */
+gl_span gl_elf_va_span(const gl_elf *e, uint64_t va);
+/* The PT_LOAD segment containing va (memory extent), or NULL. */
+const gl_elf_seg *gl_elf_seg_of(const gl_elf *e, uint64_t va);
+/* The first segment of a type, or NULL. */
+const gl_elf_seg *gl_elf_seg_find(const gl_elf *e, uint32_t type);
+/* Section by name, or NULL (also when there are no section headers). */
+const gl_elf_sec *gl_elf_sec_find(const gl_elf *e, const char *name);
+/* File bytes of a section (empty for NOBITS or out of range). */
+gl_span gl_elf_sec_data(const gl_elf *e, const gl_elf_sec *s);
+/* Symbol by exact name in .symtab then .dynsym, or NULL. Linear. */
+const gl_elf_sym *gl_elf_sym_find(const gl_elf *e, const char *name);
+
+/* Iterate ELF notes in PT_NOTE segments (or SHT_NOTE sections when there
+ * are no segments, as in relocatable objects). Returns the first note with
+ * the given owner name and type, or false. */
+bool gl_elf_note_find(const gl_elf *e, const char *owner, uint32_t type, gl_span *desc);
+
+const char *gl_elf_machine_name(uint16_t machine);
+
+#endif
