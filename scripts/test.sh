@@ -13,6 +13,8 @@ ROOT=$PWD
 bash scripts/setup.sh || { echo "tests: 0 passed, 1 failed (setup)"; exit 1; }
 
 passed=0; failed=0; failures=()
+tpass=0; tfail=0   # individual tests (ctest cases, go test functions, fuzz harnesses)
+LOGDIR=$ROOT/build/test-logs; mkdir -p "$LOGDIR"
 step() { # step NAME COMMAND...
   local name=$1; shift
   echo "=== $name"
@@ -21,14 +23,29 @@ step() { # step NAME COMMAND...
   else failed=$((failed+1)); failures+=("$name"); echo "=== $name: FAILED ($((SECONDS-t0))s)"; fi
 }
 build() { cmake --preset "$1" >/dev/null && cmake --build --preset "$1"; }
-ctest_run() { ctest --preset "$1" -j2 --timeout 1500; }
+# count_ctest LOG: adds ctest's "N tests failed out of M" to the totals.
+count_ctest() {
+  local line; line=$(grep -E 'tests? failed out of [0-9]+' "$1" | tail -1)
+  [ -n "$line" ] || return 0
+  local total bad
+  total=$(echo "$line" | sed -E 's/.*out of ([0-9]+).*/\1/')
+  bad=$(echo "$line" | sed -E 's/.* ([0-9]+) tests? failed.*/\1/')
+  tpass=$((tpass + total - bad)); tfail=$((tfail + bad))
+}
+ctest_run() { # ctest_run PRESET [env...]
+  local preset=$1; shift
+  env "$@" ctest --preset "$preset" -j2 --timeout 1500 2>&1 | tee "$LOGDIR/ctest-$preset.log"
+  local rc=${PIPESTATUS[0]}
+  count_ctest "$LOGDIR/ctest-$preset.log"
+  return "$rc"
+}
 
 step "build release (gcc -Wall -Wextra -Werror)" build release
 step "build clang (-Wall -Wextra -Werror)" build clang
 step "ctest release" ctest_run release
 if [ "${GOLOAD_SKIP_ASAN:-0}" != 1 ]; then
   step "build asan+ubsan" build asan
-  step "ctest asan+ubsan" env GOLOAD_QUICK=1 bash -c 'ctest --preset asan -j2 --timeout 1500'
+  step "ctest asan+ubsan" ctest_run asan GOLOAD_QUICK=1
 fi
 fuzz_all() {
   build fuzz || return 1
@@ -40,20 +57,33 @@ fuzz_all() {
     local seeds="$ROOT/fuzz/seeds/${name#fuzz_}"
     [ -d "$seeds" ] || seeds=""
     echo "--- $name for ${secs}s"
-    if ! "$h" -max_total_time="$secs" -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 "$corpus" $seeds > "build/fuzz/$name.log" 2>&1; then
-      tail -40 "build/fuzz/$name.log"; rc=1
-    else
+    if "$h" -max_total_time="$secs" -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 "$corpus" $seeds > "build/fuzz/$name.log" 2>&1; then
       grep -E "stat::number_of_executed_units|Done" "build/fuzz/$name.log" | tail -2
+      tpass=$((tpass+1))
+    else
+      tail -40 "build/fuzz/$name.log"; rc=1; tfail=$((tfail+1))
     fi
   done
   return $rc
 }
 step "fuzz (libFuzzer, ${GOLOAD_FUZZ_SECONDS:-20}s per harness)" fuzz_all
+go_tests() {
+  go test -count=1 -v ./... > "$LOGDIR/go-test.log" 2>&1
+  local rc=$?
+  grep -E '^(--- FAIL|FAIL|ok|panic:)' "$LOGDIR/go-test.log"
+  [ $rc -eq 0 ] || tail -60 "$LOGDIR/go-test.log"
+  tpass=$((tpass + $(grep -c '^--- PASS' "$LOGDIR/go-test.log")))
+  tfail=$((tfail + $(grep -c '^--- FAIL' "$LOGDIR/go-test.log")))
+  return $rc
+}
 if [ -f go.mod ]; then
-  step "go test (binding)" go test -count=1 ./...
+  step "go test (binding)" go_tests
 fi
 
 echo
 if [ $failed -ne 0 ]; then printf 'failed steps:\n'; printf '  %s\n' "${failures[@]}"; fi
-echo "tests: $passed passed, $failed failed"
+echo "steps: $passed ok, $failed failed"
+# A failed step with no failed test (a build error, say) still fails the run.
+[ $failed -eq 0 ] || [ $tfail -gt 0 ] || tfail=1
+echo "tests: $tpass passed, $tfail failed"
 [ $failed -eq 0 ]
