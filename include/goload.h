@@ -69,6 +69,23 @@ const char *goload_version(void);
 /* load — link, runtime metadata, memory (src/link, src/rt, src/mem)     */
 /* ===================================================================== */
 /* GOLOAD-SECTION-LOAD-BEGIN */
+
+/* The running process, seen as a Go executable: its symbols and the load
+ * bias of its image (non-zero for PIE). Loading always targets the process
+ * that calls it: the runtime functions that register a module must run on
+ * one of its goroutines. */
+typedef struct goload_host goload_host;
+
+int goload_host_open(goload_host **out, goload_err *err);
+void goload_host_close(goload_host *h);
+/* Run-time address of a host symbol by its Go linker name
+ * ("runtime.modulesinit"; ABI0 twins of ABIInternal functions are "x.abi0").
+ * GOLOAD_E_NOTFOUND when the host does not have it (dead-code eliminated,
+ * or stripped). */
+int goload_host_sym(const goload_host *h, const char *name, uint64_t *addr, goload_err *err);
+/* The Go version the host was built with ("go1.26.8"). */
+const char *goload_host_goversion(const goload_host *h);
+
 /* GOLOAD-SECTION-LOAD-END */
 
 /* ===================================================================== */

@@ -1,0 +1,70 @@
+package goload
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/include -I${SRCDIR}/src -std=gnu11 -O2
+#cgo pkg-config: capstone
+#include <stdlib.h>
+#include "goload.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"sync"
+	"unsafe"
+)
+
+// Error is a failure reported by the C library: a machine-readable code
+// and a message naming the file, symbol or offset.
+type Error struct {
+	Code int    // goload_code
+	Name string // "format", "unresolved", ...
+	Msg  string
+}
+
+func (e *Error) Error() string { return "goload: " + e.Name + ": " + e.Msg }
+
+func cError(e *C.goload_err) error {
+	code := int(e.code)
+	return &Error{Code: code, Name: C.GoString(C.goload_code_name(C.int(code))), Msg: C.GoString(&e.msg[0])}
+}
+
+var (
+	hostOnce sync.Once
+	hostPtr  *C.goload_host
+	hostErr  error
+)
+
+// theHost opens the running executable once; it stays open for the life of
+// the process because loaded modules keep referring to its symbols.
+func theHost() (*C.goload_host, error) {
+	hostOnce.Do(func() {
+		var e C.goload_err
+		if C.goload_host_open(&hostPtr, &e) < 0 {
+			hostErr = cError(&e)
+		}
+	})
+	return hostPtr, hostErr
+}
+
+// hostSym is the run-time address of a symbol of the running executable.
+func hostSym(name string) (uintptr, error) {
+	h, err := theHost()
+	if err != nil {
+		return 0, err
+	}
+	cs := C.CString(name)
+	defer C.free(unsafe.Pointer(cs))
+	var addr C.uint64_t
+	var e C.goload_err
+	if C.goload_host_sym(h, cs, &addr, &e) < 0 {
+		return 0, cError(&e)
+	}
+	return uintptr(addr), nil
+}
+
+func errorf(format string, args ...any) error {
+	return &Error{Code: 1, Name: "inval", Msg: fmt.Sprintf(format, args...)}
+}
+
+func goVersion(h *C.goload_host) string { return C.GoString(C.goload_host_goversion(h)) }

@@ -1,0 +1,3 @@
+module github.com/goload/goload
+
+go 1.21
