@@ -92,6 +92,87 @@ const char *goload_host_goversion(const goload_host *h);
 /* patch — entry jumps and trampolines (src/patch)                       */
 /* ===================================================================== */
 /* GOLOAD-SECTION-PATCH-BEGIN */
+
+/* Why a patch was refused (goload_patch_site_open, goload_patch_scan). */
+typedef enum goload_patch_reason {
+	GOLOAD_PATCH_R_NONE = 0,
+	GOLOAD_PATCH_R_TOO_SHORT,       /* fewer than 5 bytes of code before the function ends */
+	GOLOAD_PATCH_R_BACK_JUMP,       /* a branch of the function lands inside the bytes to overwrite */
+	GOLOAD_PATCH_R_CALL,            /* a CALL among those bytes: its return address would be in the trampoline */
+	GOLOAD_PATCH_R_UNRELOCATABLE,   /* an instruction that cannot move (undecodable, JRCXZ/LOOP, out of reach) */
+	GOLOAD_PATCH_R_NO_NEAR_MEMORY,  /* nothing free within +-2 GiB of the target */
+	GOLOAD_PATCH_R_INLINED,         /* callers hold inlined copies the jump would not reach */
+	GOLOAD_PATCH_R_SIGNATURE,       /* the replacement's type differs from the target's */
+	GOLOAD_PATCH_R_GENERIC_WRAPPER, /* a generic dictionary wrapper: the body is the shape function */
+	GOLOAD_PATCH_R_BUSY,            /* a goroutine is stopped inside the bytes to write */
+	GOLOAD_PATCH_R_WRAPPER,         /* a compiler wrapper (method value -fm, ABI wrapper) */
+} goload_patch_reason;
+
+/* "too-short", "back-jump", ... Never NULL. */
+const char *goload_patch_reason_name(int reason);
+
+/* The patcher of the running process: memory near the host's text for
+ * entry stubs and trampolines (read+execute, written through /proc/self/mem
+ * so no mapping is ever writable and executable), and the scheduler layout
+ * of the host's Go version. */
+typedef struct goload_patcher goload_patcher;
+
+/* goversion is the host's runtime.Version() ("go1.26.8"). */
+int goload_patcher_open(const char *goversion, goload_patcher **out, goload_err *err);
+/* Frees the bookkeeping; the code memory stays mapped, since goroutines may
+ * still return through it. */
+void goload_patcher_close(goload_patcher *p);
+
+/* One patchable function: its planned entry jump, its stub and its
+ * call-original trampoline. A site lives as long as its patcher; applying
+ * and reverting only rewrite the entry bytes and the replacement word. */
+typedef struct goload_patch_site goload_patch_site;
+
+typedef struct goload_patch_site_info {
+	uint64_t entry;      /* the function */
+	uint64_t cover;      /* bytes the entry jump overwrites */
+	uint64_t stub;       /* where the entry jump goes */
+	uint64_t trampoline; /* runs the original code (a func value's code pointer) */
+	uint64_t slot;       /* the word holding the replacement's func value */
+	bool has_stub;       /* the prologue has a stack-growth path, re-routed for the trampoline */
+	bool ctxt;           /* the function takes a closure context (a func literal's body) */
+	uint8_t original[16]; /* the bytes the jump replaces */
+} goload_patch_site_info;
+
+/* Plan and build a site for the function [entry, entry+size) of the running
+ * process. name is used in messages; morestack is runtime.morestack's ABI0
+ * entry (0: recognize only stubs calling runtime.morestack_noctxt). The same
+ * entry gives back the same site. On refusal: < 0, *reason set. */
+int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, const char *name,
+			   uint64_t morestack, goload_patch_site **out, int *reason, goload_err *err);
+const goload_patch_site_info *goload_patch_site_get_info(const goload_patch_site *s);
+/* Writes the entry jump (on) or the original bytes (off). The caller has
+ * stopped the world and checked that no goroutine is inside the bytes
+ * (goload_patch_scan). Cores are serialized (membarrier) afterwards. */
+int goload_patch_site_write(goload_patch_site *s, bool on, goload_err *err);
+/* Whether the entry bytes currently hold the jump. */
+bool goload_patch_site_is_on(const goload_patch_site *s);
+
+/* How runtime.worldStop looks for the patcher's Go version: the number of
+ * int64 words after its reason byte, 0 when stopTheWorld returns nothing. */
+int goload_patcher_worldstop_words(const goload_patcher *p);
+
+/* A goroutine found inside bytes about to be written. */
+typedef struct goload_patch_busy {
+	uint64_t goid;
+	uint64_t pc;        /* the address found */
+	uint64_t at;        /* where it was found: &g.sched.pc, or the stack word's address */
+	uint32_t status;    /* g.atomicstatus */
+} goload_patch_busy;
+
+/* With the world stopped: every goroutine of allgs (except self) whose
+ * saved PC, syscall PC or any word of its live stack (return addresses,
+ * and the PC an async preemption interrupted) lies strictly inside one of
+ * the ranges (lo, hi) -- lo itself is a function entry, where resuming is
+ * safe. Returns 0 when none, 1 with *busy filled, < 0 on error. */
+int goload_patch_scan(const goload_patcher *p, void *const *allgs, size_t nallgs, const void *self,
+		      const uint64_t *ranges, size_t nranges, goload_patch_busy *busy, goload_err *err);
+
 /* GOLOAD-SECTION-PATCH-END */
 
 #ifdef __cplusplus

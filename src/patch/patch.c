@@ -1,0 +1,318 @@
+/*
+ * The patcher of the running process: near memory for stubs and
+ * trampolines, code writes that never need a writable+executable mapping,
+ * and the stopped-world goroutine check.
+ */
+#include "patch/x86.h"
+#include "versions/rt_sched_tables.h"
+#include "versions/versions.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/membarrier.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Code and replacement words are carved from chunks mapped near the
+ * target. Code chunks are read+execute from the start; bytes are written
+ * into them through /proc/self/mem. */
+#define CHUNK (64 * 1024)
+#define REACH ((uint64_t)0x7fff0000) /* a little under 2 GiB */
+
+typedef struct chunk {
+	uint64_t base, used;
+	bool code;
+} chunk;
+
+struct goload_patch_site {
+	goload_patcher *p;
+	char *name;
+	goload_patch_site_info info;
+	uint8_t jump[16];
+	bool on;
+};
+
+struct goload_patcher {
+	const struct gl_schedtab *sched;
+	int memfd;          /* /proc/self/mem, -1 when it cannot be written */
+	bool sync_core;     /* membarrier SYNC_CORE registered */
+	GL_VEC(chunk) chunks;
+	GL_VEC(goload_patch_site *) sites;
+};
+
+const char *goload_patch_reason_name(int r)
+{
+	static const char *const names[] = {
+		[GOLOAD_PATCH_R_NONE] = "none",
+		[GOLOAD_PATCH_R_TOO_SHORT] = "too-short",
+		[GOLOAD_PATCH_R_BACK_JUMP] = "back-jump",
+		[GOLOAD_PATCH_R_CALL] = "call-under-jump",
+		[GOLOAD_PATCH_R_UNRELOCATABLE] = "unrelocatable",
+		[GOLOAD_PATCH_R_NO_NEAR_MEMORY] = "no-near-memory",
+		[GOLOAD_PATCH_R_INLINED] = "inlined",
+		[GOLOAD_PATCH_R_SIGNATURE] = "signature",
+		[GOLOAD_PATCH_R_GENERIC_WRAPPER] = "generic-wrapper",
+		[GOLOAD_PATCH_R_BUSY] = "busy",
+		[GOLOAD_PATCH_R_WRAPPER] = "wrapper",
+	};
+	if (r < 0 || (size_t)r >= GL_ARRAY_LEN(names) || !names[r])
+		return "unknown";
+	return names[r];
+}
+
+int goload_patcher_open(const char *goversion, goload_patcher **out, goload_err *err)
+{
+	*out = NULL;
+	const struct gl_schedtab *t = gl_schedtab_for(gl_go_minor(goversion));
+	if (!t)
+		return gl_err(err, GOLOAD_E_VERSION, "patch: no scheduler layout for Go version \"%s\"",
+			      goversion ? goversion : "");
+	goload_patcher *p = calloc(1, sizeof *p);
+	if (!p)
+		return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
+	p->sched = t;
+	p->memfd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	/* Stores to code another core may have prefetched need that core to
+	 * serialize before it runs them (Intel SDM "cross-modifying code"). */
+	p->sync_core = syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0) == 0;
+	*out = p;
+	return 0;
+}
+
+void goload_patcher_close(goload_patcher *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->sites.len; i++) {
+		free(p->sites.v[i]->name);
+		free(p->sites.v[i]);
+	}
+	GL_VEC_FREE(&p->sites);
+	GL_VEC_FREE(&p->chunks);
+	if (p->memfd >= 0)
+		close(p->memfd);
+	free(p);
+}
+
+int goload_patcher_worldstop_words(const goload_patcher *p) { return p->sched->worldstop_words; }
+
+static bool near(uint64_t a, uint64_t b, uint64_t len)
+{
+	uint64_t lo = a < b ? a : b, hi = a < b ? b + len : a + len;
+	return hi - lo < REACH;
+}
+
+/* Map a chunk within reach of `target`, trying addresses at growing
+ * distances on both sides (the kernel may ignore a hint; the answer is
+ * checked). */
+static int map_chunk(goload_patcher *p, uint64_t target, bool code, chunk **out, goload_err *err)
+{
+	int prot = code ? PROT_READ | PROT_EXEC : PROT_READ | PROT_WRITE;
+	uint64_t base = target & ~(uint64_t)(CHUNK - 1);
+	for (uint64_t d = 16 * CHUNK; d < REACH - CHUNK; d *= 2) {
+		for (int side = 0; side < 2; side++) {
+			if (side == 1 && base < d)
+				continue;
+			uint64_t hint = side == 0 ? base + d : base - d;
+			void *m = mmap((void *)(uintptr_t)hint, CHUNK, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (m == MAP_FAILED)
+				continue;
+			if (!near((uint64_t)(uintptr_t)m, target, CHUNK)) {
+				munmap(m, CHUNK);
+				continue;
+			}
+			chunk c = {(uint64_t)(uintptr_t)m, 0, code};
+			if (!GL_VEC_PUSH(&p->chunks, c)) {
+				munmap(m, CHUNK);
+				return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
+			}
+			*out = &p->chunks.v[p->chunks.len - 1];
+			return 0;
+		}
+	}
+	return gl_err(err, GOLOAD_E_NOMEM, "patch: no free memory within +-2 GiB of 0x%llx",
+		      (unsigned long long)target);
+}
+
+/* len bytes (16-aligned) in a chunk of the right kind within reach of target. */
+static int alloc_near(goload_patcher *p, uint64_t target, size_t len, bool code, uint64_t *addr,
+		      goload_err *err)
+{
+	len = (len + 15) & ~(size_t)15;
+	chunk *c = NULL;
+	for (size_t i = 0; i < p->chunks.len && !c; i++) {
+		chunk *k = &p->chunks.v[i];
+		if (k->code == code && CHUNK - k->used >= len && near(k->base, target, CHUNK))
+			c = k;
+	}
+	if (!c) {
+		int rc = map_chunk(p, target, code, &c, err);
+		if (rc < 0)
+			return rc;
+	}
+	*addr = c->base + c->used;
+	c->used += len;
+	return 0;
+}
+
+/* Write into mapped code without making it writable: /proc/self/mem
+ * writes through the page tables (FOLL_FORCE) whatever the protection.
+ * Without it, drop X while writing (never W and X at once); callers only
+ * take that path with the world stopped. */
+static int poke(goload_patcher *p, uint64_t addr, const void *src, size_t n, goload_err *err)
+{
+	if (p->memfd >= 0 && pwrite(p->memfd, src, n, (off_t)addr) == (ssize_t)n &&
+	    memcmp((const void *)(uintptr_t)addr, src, n) == 0)
+		return 0;
+	long pg = sysconf(_SC_PAGESIZE);
+	uint64_t lo = addr & ~(uint64_t)(pg - 1), hi = (addr + n + pg - 1) & ~(uint64_t)(pg - 1);
+	if (mprotect((void *)(uintptr_t)lo, hi - lo, PROT_READ | PROT_WRITE) != 0)
+		return gl_err(err, GOLOAD_E_IO, "patch: cannot write %zu bytes at 0x%llx: %s", n,
+			      (unsigned long long)addr, strerror(errno));
+	memcpy((void *)(uintptr_t)addr, src, n);
+	if (mprotect((void *)(uintptr_t)lo, hi - lo, PROT_READ | PROT_EXEC) != 0)
+		return gl_err(err, GOLOAD_E_IO, "patch: cannot restore read+execute at 0x%llx: %s",
+			      (unsigned long long)lo, strerror(errno));
+	return 0;
+}
+
+static void sync_cores(goload_patcher *p)
+{
+	if (p->sync_core)
+		syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0);
+}
+
+int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, const char *name,
+			   uint64_t morestack, goload_patch_site **out, int *reason, goload_err *err)
+{
+	*out = NULL;
+	*reason = 0;
+	for (size_t i = 0; i < p->sites.len; i++) {
+		if (p->sites.v[i]->info.entry == entry) {
+			*out = p->sites.v[i];
+			return 0;
+		}
+	}
+	gl_x86_plan plan;
+	int rc = gl_x86_plan_make(gl_span_make((const void *)(uintptr_t)entry, size), entry, name, NULL, morestack,
+				  &plan, reason, err);
+	if (rc < 0)
+		return rc;
+	uint64_t code, slot;
+	size_t tlen = gl_x86_tramp_size(&plan);
+	if (alloc_near(p, entry, GL_X86_STUB_LEN + tlen, true, &code, err) < 0 ||
+	    alloc_near(p, code, 8, false, &slot, err) < 0) {
+		*reason = GOLOAD_PATCH_R_NO_NEAR_MEMORY;
+		return -err->code;
+	}
+	uint64_t tramp = code + GL_X86_STUB_LEN;
+	gl_buf b = {0};
+	if (gl_x86_stub_emit(code, tramp, slot, &b, err) < 0 || gl_x86_tramp_emit(&plan, tramp, &b, reason, err) < 0 ||
+	    poke(p, code, b.p, b.len, err) < 0) {
+		gl_buf_free(&b);
+		return gl_err_prefix(err, "%s", name);
+	}
+	gl_buf_free(&b);
+	goload_patch_site *s = calloc(1, sizeof *s);
+	if (!s || !(s->name = strdup(name)) || !GL_VEC_PUSH(&p->sites, s)) {
+		if (s)
+			free(s->name);
+		free(s);
+		return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
+	}
+	s->p = p;
+	s->info.entry = entry;
+	s->info.cover = plan.cover;
+	s->info.stub = code;
+	s->info.trampoline = tramp;
+	s->info.slot = slot;
+	s->info.has_stub = plan.has_stub;
+	s->info.ctxt = plan.ctxt;
+	memcpy(s->info.original, (const void *)(uintptr_t)entry, plan.cover);
+	rc = gl_x86_jmp_bytes(entry, code, s->jump, plan.cover, err);
+	if (rc < 0)
+		return rc;
+	*out = s;
+	return 0;
+}
+
+const goload_patch_site_info *goload_patch_site_get_info(const goload_patch_site *s) { return &s->info; }
+
+bool goload_patch_site_is_on(const goload_patch_site *s) { return s->on; }
+
+int goload_patch_site_write(goload_patch_site *s, bool on, goload_err *err)
+{
+	if (s->on == on)
+		return 0;
+	int rc = poke(s->p, s->info.entry, on ? s->jump : s->info.original, s->info.cover, err);
+	if (rc < 0)
+		return gl_err_prefix(err, "%s", s->name);
+	sync_cores(s->p);
+	s->on = on;
+	return 0;
+}
+
+static uint64_t word(const void *g, uint16_t off)
+{
+	uint64_t v;
+	memcpy(&v, (const uint8_t *)g + off, 8);
+	return v;
+}
+
+static bool inside(uint64_t pc, const uint64_t *r, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (pc > r[2 * i] && pc < r[2 * i + 1])
+			return true;
+	return false;
+}
+
+int goload_patch_scan(const goload_patcher *p, void *const *allgs, size_t nallgs, const void *self,
+		      const uint64_t *ranges, size_t nranges, goload_patch_busy *busy, goload_err *err)
+{
+	const struct gl_schedtab *t = p->sched;
+	for (size_t i = 0; i < nallgs; i++) {
+		const void *g = allgs[i];
+		if (!g || g == self)
+			continue;
+		uint64_t lo = word(g, t->g_stack_lo), hi = word(g, t->g_stack_hi);
+		uint64_t pcs[2] = {word(g, t->g_sched_pc), word(g, t->g_syscallpc)};
+		uint16_t pcoff[2] = {t->g_sched_pc, t->g_syscallpc};
+		memset(busy, 0, sizeof *busy);
+		busy->goid = word(g, t->g_goid);
+		memcpy(&busy->status, (const uint8_t *)g + t->g_atomicstatus, 4);
+		for (int k = 0; k < 2; k++) {
+			if (inside(pcs[k], ranges, nranges)) {
+				busy->pc = pcs[k];
+				busy->at = (uint64_t)(uintptr_t)g + pcoff[k];
+				return 1;
+			}
+		}
+		if (lo >= hi || (hi - lo) % 8 != 0 || lo % 8 != 0)
+			continue; /* no stack: a dead or never-started goroutine */
+		/* The live part starts at the lower of the saved SPs that lie in
+		 * the stack; without one, conservatively at the bottom. Any word
+		 * that looks like a PC inside the ranges counts: a return address,
+		 * or the PC an async preemption pushed before asyncPreempt. */
+		uint64_t sp = hi;
+		uint64_t sps[2] = {word(g, t->g_sched_sp), word(g, t->g_syscallsp)};
+		for (int k = 0; k < 2; k++)
+			if (sps[k] >= lo && sps[k] < sp)
+				sp = sps[k];
+		if (sp == hi)
+			sp = lo;
+		for (uint64_t a = sp & ~(uint64_t)7; a < hi; a += 8) {
+			uint64_t v = *(const uint64_t *)(uintptr_t)a;
+			if (inside(v, ranges, nranges)) {
+				busy->pc = v;
+				busy->at = a;
+				return 1;
+			}
+		}
+	}
+	memset(busy, 0, sizeof *busy);
+	GL_UNUSED(err);
+	return 0;
+}
