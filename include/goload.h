@@ -63,6 +63,38 @@ const char *goload_version(void);
 /* objects — go tool compile objects and archives (src/goobj)            */
 /* ===================================================================== */
 /* GOLOAD-SECTION-GOOBJ-BEGIN */
+/* Go compiler objects ("\x00go120ld", Go 1.21 .. 1.27) and the archives
+ * `go build` and `go list -export` produce. The linker-facing reader is
+ * internal (src/goobj/goobj.h); these are the tools on top of it. */
+
+typedef enum goload_nm_sort {
+	GOLOAD_NM_SORT_NAME,    /* go tool nm's default */
+	GOLOAD_NM_SORT_ADDRESS, /* -sort address, -n */
+	GOLOAD_NM_SORT_SIZE,    /* -sort size: largest first */
+	GOLOAD_NM_SORT_NONE,    /* -sort none */
+} goload_nm_sort;
+
+typedef struct goload_nm_opts {
+	int sort;         /* goload_nm_sort */
+	bool print_size;  /* -size */
+	bool print_type;  /* -type (object files carry no type strings: no effect, as in go tool nm) */
+	bool file_prefix; /* several files on the command line: prefix lines with the file */
+} goload_nm_opts;
+
+/* Lists the symbols of an archive, a Go object or an ELF object exactly as
+ * `go tool nm` does (same lines, same order, same flags). */
+int goload_nm(const char *path, const goload_nm_opts *opts, FILE *out, goload_err *err);
+
+enum {
+	GOLOAD_OBJDUMP_SYMS = 1,     /* symbols: class, kind, size, align, flags, ABI */
+	GOLOAD_OBJDUMP_RELOCS = 2,   /* relocations: offset, size, type name, target, addend */
+	GOLOAD_OBJDUMP_FUNCINFO = 4, /* funcinfo: args, locals, FuncID, flags, files, inline tree */
+	GOLOAD_OBJDUMP_JSON = 8,     /* one JSON document instead of text */
+};
+
+/* Dumps what `what` (GOLOAD_OBJDUMP_* bits) asks for, for every Go object
+ * of an archive or object file. */
+int goload_objdump(const char *path, unsigned what, FILE *out, goload_err *err);
 /* GOLOAD-SECTION-GOOBJ-END */
 
 /* ===================================================================== */

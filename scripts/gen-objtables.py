@@ -8,6 +8,8 @@ toolchain's own sources, so the object-file tables are never typed by hand:
   cmd/internal/goobj/objfile.go             aux kinds, Sym.Flag/Flag2 bits, object flags
   cmd/internal/goobj/builtinlist.go         builtin symbols (PkgIdxBuiltin)
   internal/abi/symtab.go                    FuncIDs and FuncFlags
+  sort/sort.go, cmd/internal/objfile/*.go   how that version's `go tool nm` orders
+                                            and classifies (for byte-exact nm)
 
 The .h holds version-independent enums (the union over all versions, in
 first-seen order, so adding a version only appends); the .c holds one table
@@ -93,6 +95,20 @@ def builtins(src):
     return [(n, int(a)) for n, a in re.findall(r'\{"([^"]+)", (\d+)\}', body)]
 
 
+def nm_tool(src):
+    """What `go tool nm` of that version does that goload must mirror: the
+    xorshift of its (unstable) pdqsort, ELF NOBITS as 'B', sentinel members."""
+    m = re.search(r"func \(r \*xorshift\) Next\(\) uint64 \{\s*\*r \^= \*r << (\d+)\s*\*r \^= \*r >> (\d+)\s*\*r \^= \*r << (\d+)",
+                  read(src, "sort/sort.go"))
+    if not m:
+        sys.exit("gen-objtables: no xorshift in %s/sort/sort.go" % src)
+    return {
+        "xs": [int(x) for x in m.groups()],
+        "nobits": "SHT_NOBITS" in read(src, "cmd/internal/objfile/elf.go"),
+        "sentinel": "EntrySentinelNonObj" in read(src, "cmd/internal/objfile/goobj.go"),
+    }
+
+
 class Union:
     """Version-independent enum: names in first-seen order."""
 
@@ -136,6 +152,7 @@ def main():
         d["fid"] = funcids(src)
         d["ff"] = funcflags(src)
         d["bi"] = builtins(src)
+        d["nm"] = nm_tool(src)
         per.append(d)
     # Enum members in first-seen order over ascending versions.
     for d in per:
@@ -233,6 +250,9 @@ def main():
         c.append("\t\t.objflag = {%s}," % ", ".join(of.ident(n) if n else "0" for n in (d["of"] + [None] * 8)[:8]))
         c.append("\t\t.funcflag = {%s}," % ", ".join(ff.ident(n) if n else "0" for n in (d["ff"] + [None] * 8)[:8]))
         c.append("\t\t.nbuiltin = %d, .builtin = bi_%d," % (len(d["bi"]), m))
+        c.append("\t\t.sort_xorshift = {%d, %d, %d}," % tuple(d["nm"]["xs"]))
+        c.append("\t\t.nm_elf_nobits_bss = %s, .nm_skips_sentinel = %s," % (
+            "true" if d["nm"]["nobits"] else "false", "true" if d["nm"]["sentinel"] else "false"))
         c.append("\t},")
     c.append("};")
 

@@ -10,6 +10,7 @@
 
 #include "versions/versions.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,10 @@ struct gl_objtab {
 	uint32_t funcflag[8]; /* FuncInfo funcflag bit i -> enum gl_funcflag bits */
 	uint32_t nbuiltin;
 	const struct gl_builtin *builtin;
+	/* That version's `go tool nm`, mirrored byte for byte by goload nm: */
+	uint8_t sort_xorshift[3];  /* sort.xorshift: x ^= x<<a; x ^= x>>b; x ^= x<<c */
+	bool nm_elf_nobits_bss;    /* ELF symbols in SHT_NOBITS sections print as 'B' */
+	bool nm_skips_sentinel;    /* zero-size sentinel members are skipped (else an error) */
 };
 
 #include "versions/obj_tables_gen.h"

@@ -2801,6 +2801,8 @@ const struct gl_objtab gl_objtabs_gen[GL_OBJTAB_VERSIONS] = {
 		.objflag = {GL_OF_SHARED, 0, GL_OF_FROMASSEMBLY, GL_OF_UNLINKABLE, 0, 0, 0, 0},
 		.funcflag = {GL_FUNCFLAG_TOPFRAME, GL_FUNCFLAG_SPWRITE, GL_FUNCFLAG_ASM, 0, 0, 0, 0, 0},
 		.nbuiltin = 252, .builtin = bi_21,
+		.sort_xorshift = {13, 17, 5},
+		.nm_elf_nobits_bss = false, .nm_skips_sentinel = false,
 	},
 	{
 		.minor = 22, .version = "go1.22.12",
@@ -2813,6 +2815,8 @@ const struct gl_objtab gl_objtabs_gen[GL_OBJTAB_VERSIONS] = {
 		.objflag = {GL_OF_SHARED, 0, GL_OF_FROMASSEMBLY, GL_OF_UNLINKABLE, 0, 0, 0, 0},
 		.funcflag = {GL_FUNCFLAG_TOPFRAME, GL_FUNCFLAG_SPWRITE, GL_FUNCFLAG_ASM, 0, 0, 0, 0, 0},
 		.nbuiltin = 253, .builtin = bi_22,
+		.sort_xorshift = {13, 17, 5},
+		.nm_elf_nobits_bss = false, .nm_skips_sentinel = true,
 	},
 	{
 		.minor = 23, .version = "go1.23.5",
@@ -2825,6 +2829,8 @@ const struct gl_objtab gl_objtabs_gen[GL_OBJTAB_VERSIONS] = {
 		.objflag = {GL_OF_SHARED, 0, GL_OF_FROMASSEMBLY, GL_OF_UNLINKABLE, GL_OF_STD, 0, 0, 0},
 		.funcflag = {GL_FUNCFLAG_TOPFRAME, GL_FUNCFLAG_SPWRITE, GL_FUNCFLAG_ASM, 0, 0, 0, 0, 0},
 		.nbuiltin = 255, .builtin = bi_23,
+		.sort_xorshift = {13, 17, 5},
+		.nm_elf_nobits_bss = false, .nm_skips_sentinel = true,
 	},
 	{
 		.minor = 24, .version = "go1.24.13",
@@ -2837,6 +2843,8 @@ const struct gl_objtab gl_objtabs_gen[GL_OBJTAB_VERSIONS] = {
 		.objflag = {GL_OF_SHARED, 0, GL_OF_FROMASSEMBLY, GL_OF_UNLINKABLE, GL_OF_STD, 0, 0, 0},
 		.funcflag = {GL_FUNCFLAG_TOPFRAME, GL_FUNCFLAG_SPWRITE, GL_FUNCFLAG_ASM, 0, 0, 0, 0, 0},
 		.nbuiltin = 264, .builtin = bi_24,
+		.sort_xorshift = {13, 7, 17},
+		.nm_elf_nobits_bss = false, .nm_skips_sentinel = true,
 	},
 	{
 		.minor = 25, .version = "go1.25.9",
@@ -2849,6 +2857,8 @@ const struct gl_objtab gl_objtabs_gen[GL_OBJTAB_VERSIONS] = {
 		.objflag = {GL_OF_SHARED, 0, GL_OF_FROMASSEMBLY, GL_OF_UNLINKABLE, GL_OF_STD, 0, 0, 0},
 		.funcflag = {GL_FUNCFLAG_TOPFRAME, GL_FUNCFLAG_SPWRITE, GL_FUNCFLAG_ASM, 0, 0, 0, 0, 0},
 		.nbuiltin = 265, .builtin = bi_25,
+		.sort_xorshift = {13, 7, 17},
+		.nm_elf_nobits_bss = false, .nm_skips_sentinel = true,
 	},
 	{
 		.minor = 26, .version = "go1.26.8",
@@ -2861,6 +2871,8 @@ const struct gl_objtab gl_objtabs_gen[GL_OBJTAB_VERSIONS] = {
 		.objflag = {GL_OF_SHARED, 0, GL_OF_FROMASSEMBLY, GL_OF_UNLINKABLE, GL_OF_STD, 0, 0, 0},
 		.funcflag = {GL_FUNCFLAG_TOPFRAME, GL_FUNCFLAG_SPWRITE, GL_FUNCFLAG_ASM, 0, 0, 0, 0, 0},
 		.nbuiltin = 266, .builtin = bi_26,
+		.sort_xorshift = {13, 7, 17},
+		.nm_elf_nobits_bss = false, .nm_skips_sentinel = true,
 	},
 	{
 		.minor = 27, .version = "go1.27.1",
@@ -2873,5 +2885,7 @@ const struct gl_objtab gl_objtabs_gen[GL_OBJTAB_VERSIONS] = {
 		.objflag = {GL_OF_SHARED, 0, GL_OF_FROMASSEMBLY, GL_OF_UNLINKABLE, GL_OF_STD, 0, 0, 0},
 		.funcflag = {GL_FUNCFLAG_TOPFRAME, GL_FUNCFLAG_SPWRITE, GL_FUNCFLAG_ASM, 0, 0, 0, 0, 0},
 		.nbuiltin = 299, .builtin = bi_27,
+		.sort_xorshift = {13, 7, 17},
+		.nm_elf_nobits_bss = true, .nm_skips_sentinel = true,
 	},
 };
