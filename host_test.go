@@ -1,6 +1,10 @@
 package goload
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,7 +38,9 @@ func testHost(t *testing.T) string {
 	t.Helper()
 	hostBuild.Do(func() {
 		hostBin = filepath.Join(hostDir, "host")
-		out, err := exec.Command("go", "build", "-o", hostBin, "./testdata/host").CombinedOutput()
+		cmd := exec.Command("go", "build", "-o", hostBin, "./testdata/host")
+		cmd.Env = append(os.Environ(), "CGO_CFLAGS=-O2 -g -DGOLOAD_TREE="+treeHash(t))
+		out, err := cmd.CombinedOutput()
 		if err != nil {
 			hostBinErr = &Error{Name: "build", Msg: string(out)}
 		}
@@ -43,6 +49,31 @@ func testHost(t *testing.T) string {
 		t.Fatal(hostBinErr)
 	}
 	return hostBin
+}
+
+// treeHash digests the C library's sources. The go command does not track
+// files a cgo wrapper #includes from other folders, so without this a
+// changed src/**.c could be linked from a stale build cache entry; the hash
+// in CGO_CFLAGS is part of the cache key.
+func treeHash(t *testing.T) string {
+	h := sha256.New()
+	for _, root := range []string{"src", "include"} {
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err == nil {
+				fmt.Fprintf(h, "%s %d\n", p, len(b))
+				h.Write(b)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // runHost runs the test host with args and returns its stdout; the test
@@ -63,5 +94,23 @@ func runHost(t *testing.T, env []string, args ...string) string {
 func TestHostCheck(t *testing.T) {
 	if out := runHost(t, nil, "check"); strings.TrimSpace(out) != "ok" {
 		t.Fatalf("check printed %q", out)
+	}
+}
+
+// archive returns the export archive of a fixture package, compiled by the
+// toolchain the test host is built with.
+func archive(t *testing.T, pkg string) string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-export", "-f", "{{.Export}}", pkg).Output()
+	if err != nil {
+		t.Fatalf("go list -export %s: %v", pkg, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func TestLoadPlain(t *testing.T) {
+	out := runHost(t, []string{"GOLOAD_DEBUG=1"}, "plain", archive(t, "./testdata/fix/plain"))
+	if strings.TrimSpace(out) != "ok" {
+		t.Fatalf("plain printed %q", out)
 	}
 }

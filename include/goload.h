@@ -118,6 +118,52 @@ int goload_host_sym(const goload_host *h, const char *name, uint64_t *addr, golo
 /* The Go version the host was built with ("go1.26.8"). */
 const char *goload_host_goversion(const goload_host *h);
 
+/* A set of Go archives linked into the running process. Building one maps
+ * its memory and lays out the runtime metadata; nothing runs until the Go
+ * binding registers it (package goload, which calls the runtime on a
+ * goroutine). */
+typedef struct goload_module goload_module;
+
+typedef struct goload_link_opts {
+	const char *goroot;    /* expands "$GOROOT" in file names (runtime.GOROOT()) */
+	const char *goamd64;   /* the host's GOAMD64 level ("v1"), NULL: not checked */
+	const char *name;      /* unique module name; NULL: derived */
+	bool debug;            /* log every step to stderr (GOLOAD_DEBUG=1) */
+} goload_link_opts;
+
+/* Links `archives` (Go archives or objects compiled by the host's
+ * toolchain) against the host: resolves every reference, lays out and
+ * relocates the code and data in memory near the host, and builds the
+ * pclntab and moduledata. Errors: VERSION (object from another Go version,
+ * GOAMD64 level or experiment set: both are named), UNRESOLVED (every
+ * missing symbol with what references it), UNSUPPORTED (relocation type
+ * and site), FORMAT (damaged input). */
+int goload_module_link(goload_host *h, const char *const *archives, size_t narchives, const goload_link_opts *opts,
+		       goload_module **out, goload_err *err);
+/* Unmaps the module. Only for modules never registered with the runtime. */
+void goload_module_free(goload_module *m);
+
+/* What registration needs: the moduledata to append to the runtime's list,
+ * the itabs to add and the init tasks to run, in order. */
+void *goload_module_moduledata(const goload_module *m);
+size_t goload_module_nitabs(const goload_module *m);
+void *goload_module_itab(const goload_module *m, size_t i);
+size_t goload_module_ninittasks(const goload_module *m);
+void *goload_module_inittask(const goload_module *m, size_t i);
+/* Appends the moduledata to the runtime's module list (lastmoduledatap).
+ * The caller serializes this with every other module registration. */
+int goload_module_publish(goload_module *m, goload_err *err);
+
+typedef struct goload_symbol {
+	uint64_t addr;
+	bool func;            /* text (ABIInternal entry) or a variable */
+	const char *type;     /* linker name of the recorded type ("type:int"), "" when none */
+	uint32_t args;        /* functions: bytes of arguments and results (FuncInfo.Args) */
+} goload_symbol;
+
+/* A symbol defined by the module, by its full name ("example.com/p.F"). */
+int goload_module_lookup(const goload_module *m, const char *name, goload_symbol *out, goload_err *err);
+
 /* GOLOAD-SECTION-LOAD-END */
 
 /* ===================================================================== */

@@ -109,6 +109,8 @@ int goload_host_open(goload_host **out, goload_err *err)
 	h->tls_g = host_tls_g(h);
 	host_version(h);
 	h->minor = gl_go_minor(h->goversion);
+	h->rt = gl_rttab_for(h->minor);
+	h->obj = gl_objtab_for(h->minor);
 	*out = h;
 	return 0;
 fail:
@@ -121,6 +123,10 @@ void goload_host_close(goload_host *h)
 	if (!h)
 		return;
 	gl_strmap_free(&h->byname);
+	gl_strmap_free(&h->types);
+	for (size_t i = 0; i < h->typenames.len; i++)
+		free(h->typenames.v[i]);
+	GL_VEC_FREE(&h->typenames);
 	gl_elf_close(h->elf);
 	gl_file_close(h->file);
 	free(h);

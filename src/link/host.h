@@ -21,11 +21,19 @@ struct goload_host {
 	int minor;           /* Go 1.<minor> */
 	const struct gl_rttab *rt;
 	const struct gl_objtab *obj;
+	gl_strmap types;       /* linker name ("type:[]string") -> descriptor, see hosttypes.c */
+	GL_VEC(char *) typenames;
+	bool types_indexed;
 };
 
 /* Like goload_host_sym, but 0 when absent (no error). */
 uint64_t gl_host_addr(const goload_host *h, const char *name);
 /* The ELF symbol record (link-time value, size) or NULL. */
 const gl_elf_sym *gl_host_elfsym(const goload_host *h, const char *name);
+
+/* Builds the host's type index once (walks the live runtime tables). */
+int gl_host_types_index(goload_host *h, goload_err *err);
+/* Run-time address of the host's descriptor for a linker type name, 0 if none. */
+uint64_t gl_host_type(const goload_host *h, const char *name, size_t n);
 
 #endif

@@ -1,0 +1,279 @@
+package goload
+
+/*
+#include <stdlib.h>
+#include "goload.h"
+*/
+import "C"
+
+import (
+	"os"
+	"reflect"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"unsafe"
+)
+
+// Module is a set of Go packages loaded into the running program.
+type Module struct {
+	m *C.goload_module
+}
+
+// loadMu serializes module registration: the runtime's modulesinit is not
+// reentrant and the module list is appended without a lock.
+var loadMu sync.Mutex
+
+// Open links the archives (compiled by the host's own Go toolchain, e.g.
+// the paths `go list -export` prints) into the running program, registers
+// them with the runtime and runs their package initializers in order.
+// Packages the host already contains must not be passed: the loaded code
+// uses the host's copy of them.
+func Open(archives ...string) (*Module, error) {
+	r, err := runtimeCalls()
+	if err != nil {
+		return nil, err
+	}
+	h, err := theHost()
+	if err != nil {
+		return nil, err
+	}
+	var copts C.goload_link_opts
+	goroot := C.CString(runtime.GOROOT())
+	defer C.free(unsafe.Pointer(goroot))
+	copts.goroot = goroot
+	if lvl := buildSetting("GOAMD64"); lvl != "" {
+		cl := C.CString(lvl)
+		defer C.free(unsafe.Pointer(cl))
+		copts.goamd64 = cl
+	}
+	copts.debug = C.bool(os.Getenv("GOLOAD_DEBUG") == "1")
+	paths := make([]*C.char, len(archives))
+	for i, a := range archives {
+		paths[i] = C.CString(a)
+		defer C.free(unsafe.Pointer(paths[i]))
+	}
+	var argv **C.char
+	if len(paths) > 0 {
+		argv = (**C.char)(C.malloc(C.size_t(len(paths)) * C.size_t(unsafe.Sizeof(paths[0]))))
+		defer C.free(unsafe.Pointer(argv))
+		copy(unsafe.Slice(argv, len(paths)), paths)
+	}
+
+	loadMu.Lock()
+	defer loadMu.Unlock()
+	var cm *C.goload_module
+	var e C.goload_err
+	if C.goload_module_link(h, argv, C.size_t(len(paths)), &copts, &cm, &e) < 0 {
+		return nil, cError(&e)
+	}
+	if C.goload_module_publish(cm, &e) < 0 {
+		C.goload_module_free(cm)
+		return nil, cError(&e)
+	}
+	// From here the runtime knows the module: it is never unmapped.
+	md := C.goload_module_moduledata(cm)
+	r.modulesinit()
+	r.typelinksinit()
+	r.verify(md)
+	r.lock(r.itabLock)
+	for i := 0; i < int(C.goload_module_nitabs(cm)); i++ {
+		r.itabAdd(C.goload_module_itab(cm, C.size_t(i)))
+	}
+	r.unlock(r.itabLock)
+	for i := 0; i < int(C.goload_module_ninittasks(cm)); i++ {
+		r.doInit1(C.goload_module_inittask(cm, C.size_t(i)))
+	}
+	return &Module{m: cm}, nil
+}
+
+func buildSetting(key string) string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	for _, s := range bi.Settings {
+		if s.Key == key {
+			return s.Value
+		}
+	}
+	return ""
+}
+
+// Lookup returns a symbol of the module by its full name
+// ("example.com/p.F"): a function as a func value of type T, a variable
+// as a pointer (T = *V). T must match the type recorded in the object.
+func Lookup[T any](m *Module, name string) (T, error) {
+	var zero T
+	cname := C.CString(name)
+	defer C.free(unsafe.Pointer(cname))
+	var sym C.goload_symbol
+	var e C.goload_err
+	if C.goload_module_lookup(m.m, cname, &sym, &e) < 0 {
+		return zero, cError(&e)
+	}
+	want := strings.TrimPrefix(C.GoString(sym._type), "type:")
+	t := reflect.TypeOf((*T)(nil)).Elem()
+	if sym._func {
+		if t.Kind() != reflect.Func {
+			return zero, errorf("%s is a function, not a %s", name, t)
+		}
+		if want != "" && linkName(t) != want {
+			return zero, errorf("%s has type %s, not %s", name, want, linkName(t))
+		}
+		// Objects record no type for functions; the size of the
+		// argument frame they record must match T's.
+		if got := argsSize(t); got != uintptr(sym.args) {
+			return zero, errorf("%s takes %d bytes of arguments and results, %s takes %d", name, sym.args, t, got)
+		}
+		return funcAt[T](uintptr(sym.addr)), nil
+	}
+	if t.Kind() != reflect.Pointer {
+		return zero, errorf("%s is a variable: look it up as a pointer, not a %s", name, t)
+	}
+	if want == "" || linkName(t.Elem()) != want {
+		return zero, errorf("%s has type %s, not %s", name, want, linkName(t.Elem()))
+	}
+	p := unsafe.Pointer(uintptr(sym.addr)) //nolint:govet // module data, outside the Go heap
+	return *(*T)(unsafe.Pointer(&p)), nil
+}
+
+// argsSize is FuncInfo.Args of a function of type t under the register
+// ABI (cmd/compile/internal/abi): stack-assigned parameters, then
+// stack-assigned results (pointer-aligned), then the spill area of the
+// register-assigned parameters, rounded to a pointer.
+func argsSize(t reflect.Type) uintptr {
+	const ptr = unsafe.Sizeof(uintptr(0))
+	align := func(x, a uintptr) uintptr { return (x + a - 1) &^ (a - 1) }
+	var off uintptr
+	var spill []reflect.Type
+	ints, floats := 9, 15
+	for i := 0; i < t.NumIn(); i++ {
+		if ni, nf, ok := regsOf(t.In(i)); ok && ni <= ints && nf <= floats {
+			ints, floats = ints-ni, floats-nf
+			spill = append(spill, t.In(i))
+			continue
+		}
+		off = align(off, uintptr(t.In(i).Align())) + t.In(i).Size()
+	}
+	off = align(off, ptr)
+	ints, floats = 9, 15
+	for i := 0; i < t.NumOut(); i++ {
+		if ni, nf, ok := regsOf(t.Out(i)); ok && ni <= ints && nf <= floats {
+			ints, floats = ints-ni, floats-nf
+			continue
+		}
+		off = align(off, uintptr(t.Out(i).Align())) + t.Out(i).Size()
+	}
+	off = align(off, ptr)
+	for _, p := range spill {
+		off = align(off, uintptr(p.Align())) + p.Size()
+	}
+	return align(off, ptr)
+}
+
+// regsOf counts the integer and floating-point registers a value of type t
+// takes when register-assigned; ok is false when it cannot be.
+func regsOf(t reflect.Type) (ints, floats int, ok bool) {
+	switch t.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return 0, 1, true
+	case reflect.Complex64, reflect.Complex128:
+		return 0, 2, true
+	case reflect.String, reflect.Interface:
+		return 2, 0, true
+	case reflect.Slice:
+		return 3, 0, true
+	case reflect.Struct:
+		for i := 0; i < t.NumField(); i++ {
+			fi, ff, fok := regsOf(t.Field(i).Type)
+			if !fok {
+				return 0, 0, false
+			}
+			ints, floats = ints+fi, floats+ff
+		}
+		return ints, floats, true
+	case reflect.Array:
+		switch t.Len() {
+		case 0:
+			return 0, 0, true
+		case 1:
+			return regsOf(t.Elem())
+		}
+		return 0, 0, false
+	}
+	return 1, 0, true
+}
+
+// linkName spells a type the way the Go linker names its descriptor
+// (type:<name>): named types with their full package path.
+func linkName(t reflect.Type) string {
+	if t.Name() != "" {
+		if t.PkgPath() != "" {
+			return t.PkgPath() + "." + t.Name()
+		}
+		return t.Name()
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return "*" + linkName(t.Elem())
+	case reflect.Slice:
+		return "[]" + linkName(t.Elem())
+	case reflect.Array:
+		return "[" + itoa(t.Len()) + "]" + linkName(t.Elem())
+	case reflect.Map:
+		return "map[" + linkName(t.Key()) + "]" + linkName(t.Elem())
+	case reflect.Chan:
+		switch t.ChanDir() {
+		case reflect.RecvDir:
+			return "<-chan " + linkName(t.Elem())
+		case reflect.SendDir:
+			return "chan<- " + linkName(t.Elem())
+		}
+		return "chan " + linkName(t.Elem())
+	case reflect.Func:
+		var b strings.Builder
+		b.WriteString("func(")
+		for i := 0; i < t.NumIn(); i++ {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			if t.IsVariadic() && i == t.NumIn()-1 {
+				b.WriteString("..." + linkName(t.In(i).Elem()))
+			} else {
+				b.WriteString(linkName(t.In(i)))
+			}
+		}
+		b.WriteString(")")
+		switch t.NumOut() {
+		case 0:
+		case 1:
+			b.WriteString(" " + linkName(t.Out(0)))
+		default:
+			b.WriteString(" (")
+			for i := 0; i < t.NumOut(); i++ {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(linkName(t.Out(i)))
+			}
+			b.WriteString(")")
+		}
+		return b.String()
+	}
+	return t.String()
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for ; n > 0; n /= 10 {
+		i--
+		b[i] = byte('0' + n%10)
+	}
+	return string(b[i:])
+}

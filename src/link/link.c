@@ -1,0 +1,1199 @@
+#include "link/link.h"
+
+#include "versions/rt_tables.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NOSYM UINT32_MAX
+
+static void dbg(const goload_module *m, const char *fmt, ...) GL_PRINTF(2, 3);
+static void dbg(const goload_module *m, const char *fmt, ...)
+{
+	if (!m->opts.debug)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("goload: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static char *keep(goload_module *m, const char *s, size_t n)
+{
+	char *c = malloc(n + 3);
+	if (!c || !GL_VEC_PUSH(&m->strs, c)) {
+		free(c);
+		return NULL;
+	}
+	memcpy(c, s, n);
+	c[n] = 0;
+	return c;
+}
+
+/* Lookup key of a named symbol: the name, a NUL, then the ABI. */
+static char *name_key(goload_module *m, const char *name, size_t n, uint16_t abi, size_t *klen)
+{
+	char *k = keep(m, name, n);
+	if (!k)
+		return NULL;
+	k[n + 1] = (char)(abi & 0xff);
+	k[n + 2] = (char)(abi >> 8);
+	*klen = n + 3;
+	return k;
+}
+
+static bool find_named(const goload_module *m, const char *name, size_t n, uint16_t abi, uint32_t *out)
+{
+	char buf[512];
+	if (n + 3 > sizeof buf)
+		return false;
+	memcpy(buf, name, n);
+	buf[n] = 0;
+	buf[n + 1] = (char)(abi & 0xff);
+	buf[n + 2] = (char)(abi >> 8);
+	uint64_t v;
+	if (!gl_strmap_get(&m->byname, buf, n + 3, &v))
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static int sect_of_kind(int kind)
+{
+	switch (kind) {
+	case GL_SK_TEXT:
+	case GL_SK_TEXTFIPS:
+		return SECT_TEXT;
+	case GL_SK_RODATA:
+	case GL_SK_RODATAFIPS:
+		return SECT_RODATA;
+	case GL_SK_NOPTRDATA:
+	case GL_SK_NOPTRDATAFIPS:
+		return SECT_NOPTRDATA;
+	case GL_SK_DATA:
+	case GL_SK_DATAFIPS:
+		return SECT_DATA;
+	case GL_SK_BSS:
+		return SECT_BSS;
+	case GL_SK_NOPTRBSS:
+		return SECT_NOPTRBSS;
+	default:
+		return SECT_NONE;
+	}
+}
+
+static const char *const sect_names[SECT_N] = {"none", "text", "rodata", "noptrdata", "data", "bss", "noptrbss"};
+
+/* The package path of an object: the prefix of its package symbols' names
+ * (the compiler writes fully qualified names, "example.com/p.F"). */
+static char *object_pkgpath(goload_module *m, const gl_goobj *o)
+{
+	uint32_t n = gl_goobj_ncount(o, GL_GOOBJ_SC_DEF);
+	for (uint32_t i = 0; i < n; i++) {
+		gl_goobj_sym s = gl_goobj_sym_at(o, i);
+		if (!s.namelen || (s.namelen > 5 && !memcmp(s.name, "type:", 5)) ||
+		    (s.namelen > 3 && !memcmp(s.name, "go:", 3)))
+			continue;
+		size_t end = s.namelen;
+		for (size_t k = 0; k < s.namelen; k++)
+			if (s.name[k] == '[') {
+				end = k;
+				break;
+			}
+		size_t slash = 0;
+		for (size_t k = 0; k < end; k++)
+			if (s.name[k] == '/')
+				slash = k;
+		for (size_t k = slash; k < end; k++)
+			if (s.name[k] == '.')
+				return keep(m, s.name, k);
+	}
+	return NULL;
+}
+
+static int open_archives(goload_module *m, const char *const *paths, size_t n, goload_err *err)
+{
+	const char *hv = m->host->goversion;
+	for (size_t a = 0; a < n; a++) {
+		gl_goobj_archive *ar;
+		int rc = gl_goobj_archive_open_path(paths[a], &ar, err);
+		if (rc < 0)
+			return rc;
+		if (!GL_VEC_PUSH(&m->archives, ar)) {
+			gl_goobj_archive_close(ar);
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		}
+		for (size_t i = 0; i < gl_goobj_archive_nmembers(ar); i++) {
+			const gl_goobj_member *mb = gl_goobj_archive_member(ar, i);
+			if (mb->kind == GL_GOOBJ_M_NATIVE)
+				return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s: member %s is a native (cgo) object: cgo packages cannot be loaded",
+					      paths[a], mb->name);
+			if (mb->kind != GL_GOOBJ_M_GO)
+				continue;
+			char what[1024];
+			snprintf(what, sizeof what, "%s(%s)", paths[a], mb->name);
+			gl_lobj lo = {0};
+			lo.archive = paths[a];
+			rc = gl_goobj_open(mb->data, what, &lo.o, err);
+			if (rc < 0)
+				return rc;
+			if (!GL_VEC_PUSH(&m->objs, lo)) {
+				gl_goobj_close(lo.o);
+				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+			}
+			const gl_goobj_hdr *h = gl_goobj_header(lo.o);
+			if (strcmp(h->goarch, "amd64") || strcmp(h->goos, "linux"))
+				return gl_err(err, GOLOAD_E_VERSION, "%s: built for %s/%s, the host is linux/amd64", what, h->goos,
+					      h->goarch);
+			if (hv[0] && strcmp(h->go_version, hv))
+				return gl_err(err, GOLOAD_E_VERSION, "%s: built by %s, the host by %s", what, h->go_version, hv);
+			if (m->opts.goamd64 && strncmp(h->arch_level, "GOAMD64=", 8) == 0 &&
+			    strcmp(h->arch_level + 8, m->opts.goamd64))
+				return gl_err(err, GOLOAD_E_VERSION, "%s: built for %s, the host for GOAMD64=%s", what, h->arch_level,
+					      m->opts.goamd64);
+			/* Every object must share one experiment set (the host's
+			 * toolchain writes the same one into every object). */
+			const gl_goobj_hdr *h0 = gl_goobj_header(m->objs.v[0].o);
+			if (strcmp(h->experiments, h0->experiments))
+				return gl_err(err, GOLOAD_E_VERSION, "%s: built with experiments X:%s, %s with X:%s", what,
+					      h->experiments, gl_goobj_name(m->objs.v[0].o), h0->experiments);
+		}
+	}
+	if (m->objs.len == 0)
+		return gl_err(err, GOLOAD_E_INVAL, "link: no Go objects in the %zu archive(s) given", n);
+	return 0;
+}
+
+static uint32_t new_sym(goload_module *m, gl_lsym s)
+{
+	if (!GL_VEC_PUSH(&m->syms, s))
+		return NOSYM;
+	return (uint32_t)(m->syms.len - 1);
+}
+
+static void unplace_aux(goload_module *m, uint32_t oi);
+
+/* One link symbol per definition; dupok and content-addressed ones shared. */
+static int define(goload_module *m, goload_err *err)
+{
+	for (uint32_t oi = 0; oi < m->objs.len; oi++) {
+		gl_lobj *lo = &m->objs.v[oi];
+		uint32_t ns = gl_goobj_nsyms(lo->o), nd = gl_goobj_ndefs(lo->o);
+		lo->sym = malloc((ns ? ns : 1) * sizeof *lo->sym);
+		if (!lo->sym)
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		for (uint32_t i = 0; i < ns; i++)
+			lo->sym[i] = NOSYM;
+		lo->pkgpath = object_pkgpath(m, lo->o);
+		if (lo->pkgpath) {
+			bool existed;
+			if (!gl_strmap_add(&m->bypkg, lo->pkgpath, strlen(lo->pkgpath), oi, &existed))
+				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		}
+		for (uint32_t i = 0; i < nd; i++) {
+			gl_goobj_sym s = gl_goobj_sym_at(lo->o, i);
+			gl_lsym ls = {.obj = oi, .idx = i, .kind = s.kind, .flags = s.flags, .size = s.size, .align = s.align};
+			ls.sect = sect_of_kind(s.kind);
+			if (s.kind == GL_SK_TLSBSS)
+				return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s: %.*s is thread-local (STLSBSS)", gl_goobj_name(lo->o),
+					      (int)s.namelen, s.name);
+			ls.name = keep(m, s.name, s.namelen);
+			if (!ls.name)
+				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+			size_t hl = 0;
+			const uint8_t *hash = gl_goobj_hash(lo->o, i, &hl);
+			uint64_t prev;
+			bool existed = false;
+			if (hash) {
+				if (gl_strmap_get(&m->byhash, (const char *)hash, hl, &prev)) {
+					gl_lsym *p = gl_link_sym(m, (uint32_t)prev);
+					/* Trailing zeros are not hashed: the longer copy wins. */
+					if (s.size > p->size) {
+						p->obj = oi;
+						p->idx = i;
+						p->size = s.size;
+					}
+					lo->sym[i] = (uint32_t)prev;
+					continue;
+				}
+				uint32_t id = new_sym(m, ls);
+				if (id == NOSYM || !gl_strmap_put(&m->byhash, (const char *)hash, hl, id))
+					return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+				lo->sym[i] = id;
+				continue;
+			}
+			if (!s.namelen || s.abi == GL_GOOBJ_ABI_STATIC) {
+				if ((lo->sym[i] = new_sym(m, ls)) == NOSYM)
+					return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+				continue;
+			}
+			size_t kl = 0;
+			char *key = name_key(m, s.name, s.namelen, s.abi, &kl);
+			if (!key)
+				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+			if (gl_strmap_get(&m->byname, key, kl, &prev)) {
+				gl_lsym *p = gl_link_sym(m, (uint32_t)prev);
+				if (!(s.flags & GL_SF_DUPOK) && !(p->flags & GL_SF_DUPOK))
+					return gl_err(err, GOLOAD_E_MISMATCH, "%s: %s is also defined in %s", gl_goobj_name(lo->o),
+						      ls.name, gl_goobj_name(m->objs.v[p->obj].o));
+				lo->sym[i] = (uint32_t)prev;
+				continue;
+			}
+			/* An itab the host already has is the host's: interface
+			 * values made here must compare equal to the host's. */
+			if ((s.flags & GL_SF_ITAB) && gl_host_addr(m->host, ls.name)) {
+				ls.host = true;
+				ls.resolved = true;
+				ls.sect = SECT_NONE;
+				ls.obj = NOSYM;
+				ls.addr = gl_host_addr(m->host, ls.name);
+			}
+			uint32_t id = new_sym(m, ls);
+			if (id == NOSYM || !gl_strmap_add(&m->byname, key, kl, id, &existed))
+				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+			lo->sym[i] = id;
+		}
+		unplace_aux(m, oi);
+	}
+	return 0;
+}
+
+/* FuncInfo and pc-value tables are aux data that rt copies into the
+ * pclntab; they are not laid out (the compiler gives FuncInfo SDATA). */
+static void unplace_aux(goload_module *m, uint32_t oi)
+{
+	gl_lobj *lo = &m->objs.v[oi];
+	uint32_t nd = gl_goobj_ndefs(lo->o);
+	for (uint32_t i = 0; i < nd; i++) {
+		uint32_t first, n = gl_goobj_auxs(lo->o, i, &first);
+		for (uint32_t j = 0; j < n; j++) {
+			gl_goobj_aux a = gl_goobj_aux_at(lo->o, first + j);
+			uint32_t local;
+			if (a.type == GL_AUX_GOTYPE || a.type == GL_AUX_FUNCDATA || !gl_goobj_ref_local(lo->o, a.sym, &local) ||
+			    local >= nd || lo->sym[local] == NOSYM)
+				continue;
+			gl_link_sym(m, lo->sym[local])->sect = SECT_NONE;
+		}
+	}
+}
+
+/* A host symbol by name; ABI0 references prefer the ".abi0" twin. */
+static uint64_t host_lookup(goload_module *m, const char *name, size_t n, int abi)
+{
+	char buf[512];
+	if (n + 6 > sizeof buf)
+		return 0;
+	memcpy(buf, name, n);
+	buf[n] = 0;
+	if (abi == 0) {
+		memcpy(buf + n, ".abi0", 6);
+		uint64_t a = gl_host_addr(m->host, buf);
+		if (a)
+			return a;
+		buf[n] = 0;
+	}
+	return gl_host_addr(m->host, buf);
+}
+
+static const gl_goobj *dep_object(void *ctx, const char *pkg, size_t n, goload_err *err)
+{
+	goload_module *m = ctx;
+	uint64_t oi;
+	if (!gl_strmap_get(&m->bypkg, pkg, n, &oi)) {
+		gl_err(err, GOLOAD_E_NOTFOUND, "package %.*s is not among the loaded archives", (int)n, pkg);
+		return NULL;
+	}
+	return m->objs.v[oi].o;
+}
+
+/* The link symbol a reference of object oi names, creating a host symbol on
+ * first use. NOSYM with *missing set when nothing defines it. */
+static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname *missing, goload_err *err)
+{
+	gl_lobj *lo = &m->objs.v[oi];
+	uint32_t local;
+	if (gl_goobj_ref_local(lo->o, r, &local) && local < gl_goobj_ndefs(lo->o))
+		return lo->sym[local];
+	bool cache = gl_goobj_ref_local(lo->o, r, &local);
+	if (cache && lo->sym[local] != NOSYM)
+		return lo->sym[local];
+	if (r.pkg != GL_GOOBJ_PKG_BUILTIN && !cache) {
+		/* A package-indexed reference into a loaded package. */
+		gl_span pkg = gl_goobj_pkg_at(lo->o, r.pkg);
+		uint64_t dep;
+		if (pkg.n && gl_strmap_get(&m->bypkg, (const char *)pkg.p, pkg.n, &dep)) {
+			gl_lobj *d = &m->objs.v[dep];
+			if (r.idx < gl_goobj_ncount(d->o, GL_GOOBJ_SC_DEF))
+				return d->sym[r.idx];
+		}
+	}
+	gl_goobj_symname nm;
+	gl_goobj_resolver res = {dep_object, m};
+	if (gl_goobj_ref_name(lo->o, r, &res, &nm, err) < 0)
+		return NOSYM;
+	uint32_t id;
+	int abis[2] = {nm.abi, -1};
+	if (nm.abi < 0) { /* RefName has no ABI: Go-to-Go references are ABIInternal */
+		abis[0] = 1;
+		abis[1] = 0;
+	}
+	for (int k = 0; k < 2 && abis[k] >= 0; k++)
+		if (find_named(m, nm.name, nm.namelen, (uint16_t)abis[k], &id))
+			goto found;
+	uint64_t a = host_lookup(m, nm.name, nm.namelen, abis[0]);
+	if (!a && abis[1] >= 0)
+		a = host_lookup(m, nm.name, nm.namelen, abis[1]);
+	if (!a && nm.namelen > 5 && !memcmp(nm.name, "type:", 5))
+		a = gl_host_type(m->host, nm.name, nm.namelen);
+	if (!a) {
+		*missing = nm;
+		return NOSYM;
+	}
+	gl_lsym hs = {.obj = NOSYM, .host = true, .resolved = true, .addr = a};
+	hs.name = keep(m, nm.name, nm.namelen);
+	const gl_elf_sym *es = gl_host_elfsym(m->host, hs.name);
+	hs.size = es ? (uint32_t)es->size : 0;
+	size_t kl = 0;
+	char *key = name_key(m, nm.name, nm.namelen, (uint16_t)abis[0], &kl);
+	id = new_sym(m, hs);
+	bool existed;
+	if (!hs.name || !key || id == NOSYM || !gl_strmap_add(&m->byname, key, kl, id, &existed)) {
+		gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		return NOSYM;
+	}
+	if (m->opts.debug)
+		dbg(m, "resolve %s -> host 0x%llx", hs.name, (unsigned long long)a);
+found:
+	if (cache)
+		lo->sym[local] = id;
+	return id;
+}
+
+static bool is_marker(int t)
+{
+	switch (t) {
+	case GL_R_USEFIELD:
+	case GL_R_USETYPE:
+	case GL_R_USEIFACE:
+	case GL_R_USEIFACEMETHOD:
+	case GL_R_USEGENERICIFACEMETHOD:
+	case GL_R_USENAMEDMETHOD:
+	case GL_R_KEEP:
+	case GL_R_CALLIND:
+	case GL_R_INITORDER:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Resolves every relocation target, aux funcdata and global Gotype of the
+ * placed symbols; lists each missing symbol once with a referencer. */
+static int resolve_all(goload_module *m, goload_err *err)
+{
+	gl_buf miss = {0};
+	gl_strmap seen = {0};
+	size_t nmiss = 0;
+	int rc = 0;
+	for (uint32_t si = 0; si < m->syms.len && rc == 0; si++) {
+		gl_lsym *s = gl_link_sym(m, si);
+		if (s->host || s->sect == SECT_NONE)
+			continue;
+		gl_lobj *lo = &m->objs.v[s->obj];
+		uint32_t first, n = gl_goobj_relocs(lo->o, s->idx, &first);
+		for (uint32_t j = 0; j < n; j++) {
+			gl_goobj_reloc r = gl_goobj_reloc_at(lo->o, first + j);
+			if (is_marker(r.type) || gl_goobj_ref_is_nil(r.sym))
+				continue;
+			gl_goobj_symname nm = {0};
+			goload_err e = {0};
+			uint32_t t = resolve(m, s->obj, r.sym, &nm, &e);
+			if (e.code) {
+				rc = gl_err(err, e.code, "%s: %s", s->name, e.msg);
+				break;
+			}
+			if (t != NOSYM || r.weak)
+				continue;
+			bool existed;
+			gl_strmap_add(&seen, nm.name, nm.namelen, 0, &existed);
+			if (!existed) {
+				nmiss++;
+				gl_buf_printf(&miss, "\n  %.*s (referenced by %s)", (int)nm.namelen, nm.name, s->name);
+			}
+		}
+		s->resolved = true;
+	}
+	if (rc == 0 && nmiss) {
+		gl_buf_u8(&miss, 0);
+		rc = gl_err(err, GOLOAD_E_UNRESOLVED, "%zu undefined symbol(s): neither the host nor the archives define them:%s",
+			    nmiss, miss.oom ? " (out of memory)" : (const char *)miss.p);
+	}
+	gl_buf_free(&miss);
+	gl_strmap_free(&seen);
+	return rc;
+}
+
+/* Type identity is pointer identity: a type the host already has must be
+ * the host's descriptor wherever loaded code takes its address. */
+static void alias_host_types(goload_module *m)
+{
+	size_t n = 0;
+	for (uint32_t si = 0; si < m->syms.len; si++) {
+		gl_lsym *s = gl_link_sym(m, si);
+		if (s->host || s->sect != SECT_RODATA || !(s->flags & GL_SF_DUPOK) || strncmp(s->name, "type:", 5))
+			continue;
+		s->alias = gl_host_type(m->host, s->name, strlen(s->name));
+		if (s->alias) {
+			n++;
+			dbg(m, "type %s -> host 0x%llx", s->name, (unsigned long long)s->alias);
+		}
+	}
+	dbg(m, "%zu loaded types are the host's", n);
+}
+
+static uint32_t default_align(const gl_lsym *s)
+{
+	if (s->align)
+		return s->align;
+	if (s->sect == SECT_TEXT)
+		return 32; /* the Go linker's funcAlign on amd64 */
+	uint32_t a = 1;
+	while (a < 8 && a < s->size)
+		a <<= 1;
+	return a;
+}
+
+static void layout(goload_module *m)
+{
+	memset(m->sect_size, 0, sizeof m->sect_size);
+	for (uint32_t si = 0; si < m->syms.len; si++) {
+		gl_lsym *s = gl_link_sym(m, si);
+		if (s->host || s->sect == SECT_NONE)
+			continue;
+		uint64_t a = default_align(s);
+		uint64_t off = (m->sect_size[s->sect] + a - 1) / a * a;
+		s->off = off;
+		/* Zero-size symbols still get distinct addresses, like the Go
+		 * linker's: a zero-size type or function must not alias the next. */
+		m->sect_size[s->sect] = off + (s->size ? s->size : 1);
+	}
+}
+
+/* Addresses for a mapping at `base`: text | rodata pcln | data... with each
+ * protection group on its own pages. */
+static void place(goload_module *m, uint64_t base, uint64_t pcln_size)
+{
+	uint64_t pg = gl_mem_pagesize();
+#define UP(x, a) (((x) + (a)-1) / (a) * (a))
+	m->sect_addr[SECT_TEXT] = base;
+	m->sect_addr[SECT_RODATA] = UP(base + m->sect_size[SECT_TEXT], pg);
+	m->pcln_addr = UP(m->sect_addr[SECT_RODATA] + m->sect_size[SECT_RODATA], 8);
+	m->pcln_size = pcln_size;
+	uint64_t a = UP(m->pcln_addr + pcln_size, pg);
+	for (int s = SECT_NOPTRDATA; s < SECT_N; s++) {
+		m->sect_addr[s] = a;
+		a = UP(a + m->sect_size[s], 32);
+	}
+#undef UP
+	for (uint32_t si = 0; si < m->syms.len; si++) {
+		gl_lsym *s = gl_link_sym(m, si);
+		if (!s->host && s->sect != SECT_NONE)
+			s->addr = m->sect_addr[s->sect] + s->off;
+	}
+}
+
+static uint64_t module_end(const goload_module *m)
+{
+	return m->sect_addr[SECT_NOPTRBSS] + m->sect_size[SECT_NOPTRBSS];
+}
+
+static uint8_t *mem_at(goload_module *m, uint64_t addr) { return m->mem.base + (addr - m->sect_addr[SECT_TEXT]); }
+
+/* ------------------------------------------------------------ rt input */
+
+typedef struct funcbuild {
+	GL_VEC(gl_rt_func) funcs;
+	GL_VEC(gl_rt_cu) cus;
+	GL_VEC(gl_span) spans;   /* pcdata of every function, in order */
+	GL_VEC(uint64_t) fdata;  /* funcdata of every function */
+	GL_VEC(gl_rt_inl) inl;
+	GL_VEC(const char *) files;
+	GL_VEC(size_t) span_at, fdata_at, inl_at;
+} funcbuild;
+
+static void funcbuild_free(funcbuild *b)
+{
+	GL_VEC_FREE(&b->funcs);
+	for (size_t i = 0; i < b->cus.len; i++)
+		free((void *)b->cus.v[i].files);
+	GL_VEC_FREE(&b->cus);
+	GL_VEC_FREE(&b->spans);
+	GL_VEC_FREE(&b->fdata);
+	GL_VEC_FREE(&b->inl);
+	GL_VEC_FREE(&b->files);
+	GL_VEC_FREE(&b->span_at);
+	GL_VEC_FREE(&b->fdata_at);
+	GL_VEC_FREE(&b->inl_at);
+}
+
+static gl_span aux_data(const gl_goobj *o, gl_goobj_ref r)
+{
+	uint32_t local;
+	if (!gl_goobj_ref_local(o, r, &local) || local >= gl_goobj_ndefs(o))
+		return gl_span_make(NULL, 0);
+	return gl_goobj_data(o, local);
+}
+
+static char *expand_goroot(goload_module *m, gl_span f)
+{
+	static const char pre[] = "$GOROOT";
+	const char *root = m->opts.goroot;
+	if (root && f.n >= sizeof pre - 1 && !memcmp(f.p, pre, sizeof pre - 1)) {
+		size_t rl = strlen(root), rest = f.n - (sizeof pre - 1);
+		char *c = keep(m, root, rl + rest);
+		if (c) {
+			memcpy(c + rl, f.p + sizeof pre - 1, rest);
+			c[rl + rest] = 0;
+		}
+		return c;
+	}
+	return keep(m, (const char *)f.p, f.n);
+}
+
+static int build_funcs(goload_module *m, funcbuild *b, goload_err *err)
+{
+	const char *deferreturn = "runtime.deferreturn";
+	/* One CU per object: pcfile values index the object's File block. */
+	for (uint32_t oi = 0; oi < m->objs.len; oi++) {
+		const gl_goobj *o = m->objs.v[oi].o;
+		uint32_t nf = gl_goobj_nfiles(o);
+		const char **files = calloc(nf ? nf : 1, sizeof *files);
+		if (!files)
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		for (uint32_t k = 0; k < nf; k++)
+			if (!(files[k] = expand_goroot(m, gl_goobj_file_at(o, k)))) {
+				free(files);
+				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+			}
+		gl_rt_cu cu = {files, nf};
+		if (!GL_VEC_PUSH(&b->cus, cu)) {
+			free(files);
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		}
+	}
+	const struct gl_rttab *rt = m->host->rt;
+	for (uint32_t si = 0; si < m->syms.len; si++) {
+		gl_lsym *s = gl_link_sym(m, si);
+		if (s->host || s->sect != SECT_TEXT)
+			continue;
+		gl_lobj *lo = &m->objs.v[s->obj];
+		gl_goobj_funcinfo fi;
+		int rc = gl_goobj_funcinfo_get(lo->o, s->idx, &fi, err);
+		if (rc < 0)
+			return gl_err_prefix(err, "%s", s->name);
+		gl_rt_func f = {.name = s->name, .entry = s->addr, .size = s->size, .args = fi.args,
+				.startline = fi.startline, .funcid = fi.funcid_raw, .flag = fi.funcflag_raw, .cu = s->obj};
+		gl_span pcinline = {0};
+		size_t span0 = b->spans.len, fd0 = b->fdata.len;
+		uint32_t first, n = gl_goobj_auxs(lo->o, s->idx, &first);
+		for (uint32_t j = 0; j < n; j++) {
+			gl_goobj_aux a = gl_goobj_aux_at(lo->o, first + j);
+			switch (a.type) {
+			case GL_AUX_PCSP: f.pcsp = aux_data(lo->o, a.sym); break;
+			case GL_AUX_PCFILE: f.pcfile = aux_data(lo->o, a.sym); break;
+			case GL_AUX_PCLINE: f.pcline = aux_data(lo->o, a.sym); break;
+			case GL_AUX_PCINLINE: pcinline = aux_data(lo->o, a.sym); break;
+			case GL_AUX_PCDATA:
+				if (!GL_VEC_PUSH(&b->spans, aux_data(lo->o, a.sym)))
+					return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+				break;
+			case GL_AUX_FUNCDATA: {
+				uint64_t addr = 0;
+				if (!gl_goobj_ref_is_nil(a.sym)) {
+					gl_goobj_symname nm;
+					uint32_t t = resolve(m, s->obj, a.sym, &nm, err);
+					if (t == NOSYM || gl_link_sym(m, t)->sect != SECT_RODATA)
+						return gl_err(err, GOLOAD_E_INTERNAL, "%s: funcdata %zu is not loaded read-only data",
+							      s->name, b->fdata.len - fd0);
+					addr = gl_link_sym(m, t)->addr;
+				}
+				if (!GL_VEC_PUSH(&b->fdata, addr))
+					return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+				break;
+			}
+			default: break;
+			}
+		}
+		if (fi.ninl) {
+			/* PCDATA_InlTreeIndex is the pcinline table. */
+			while (b->spans.len - span0 <= rt->pcdata_inltreeindex)
+				if (!GL_VEC_PUSH(&b->spans, gl_span_make(NULL, 0)))
+					return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+			b->spans.v[span0 + rt->pcdata_inltreeindex] = pcinline;
+		}
+		f.npcdata = (uint32_t)(b->spans.len - span0);
+		f.nfuncdata = (uint32_t)(b->fdata.len - fd0);
+		size_t inl0 = b->inl.len;
+		for (uint32_t k = 0; k < fi.ninl; k++) {
+			gl_goobj_inl in = gl_goobj_funcinfo_inl_at(&fi, k);
+			gl_rt_inl ri = {.parent = in.parent, .parentpc = in.parent_pc};
+			gl_goobj_symname nm;
+			gl_goobj_resolver res = {dep_object, m};
+			goload_err e = {0};
+			if (gl_goobj_ref_name(lo->o, in.func, &res, &nm, &e) == 0) {
+				ri.func = keep(m, nm.name, nm.namelen);
+				uint32_t callee;
+				/* funcID and start line come from the callee's own FuncInfo. */
+				if (find_named(m, nm.name, nm.namelen, 1, &callee) && !gl_link_sym(m, callee)->host) {
+					gl_lsym *c = gl_link_sym(m, callee);
+					gl_goobj_funcinfo cfi;
+					if (gl_goobj_funcinfo_get(m->objs.v[c->obj].o, c->idx, &cfi, NULL) == 0) {
+						ri.funcid = cfi.funcid_raw;
+						ri.startline = cfi.startline;
+					}
+				}
+			} else {
+				/* A callee in a package that is neither loaded nor
+				 * named by RefName: its frame keeps the package name. */
+				gl_span pkg = gl_goobj_pkg_at(lo->o, in.func.pkg);
+				char buf[600];
+				snprintf(buf, sizeof buf, "%.*s.(inlined)", (int)pkg.n, (const char *)pkg.p);
+				ri.func = keep(m, buf, strlen(buf));
+			}
+			if (!ri.func || !GL_VEC_PUSH(&b->inl, ri))
+				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		}
+		f.ninl = fi.ninl;
+		/* The deferreturn call: the runtime resumes a frame there. */
+		uint32_t rfirst, nr = gl_goobj_relocs(lo->o, s->idx, &rfirst);
+		for (uint32_t j = 0; j < nr; j++) {
+			gl_goobj_reloc r = gl_goobj_reloc_at(lo->o, rfirst + j);
+			if (r.type != GL_R_CALL)
+				continue;
+			gl_goobj_symname nm;
+			if (gl_goobj_ref_name(lo->o, r.sym, NULL, &nm, NULL) == 0 && nm.namelen == strlen(deferreturn) &&
+			    !memcmp(nm.name, deferreturn, nm.namelen))
+				f.deferreturn = (uint32_t)r.off - 1;
+		}
+		if (!GL_VEC_PUSH(&b->funcs, f) || !GL_VEC_PUSH(&b->span_at, span0) || !GL_VEC_PUSH(&b->fdata_at, fd0) ||
+		    !GL_VEC_PUSH(&b->inl_at, inl0))
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	}
+	/* The vectors are complete: point each function at its slices. */
+	for (size_t i = 0; i < b->funcs.len; i++) {
+		gl_rt_func *f = &b->funcs.v[i];
+		f->pcdata = f->npcdata ? &b->spans.v[b->span_at.v[i]] : NULL;
+		f->funcdata = f->nfuncdata ? &b->fdata.v[b->fdata_at.v[i]] : NULL;
+		f->inl = f->ninl ? &b->inl.v[b->inl_at.v[i]] : NULL;
+	}
+	return 0;
+}
+
+static int build_pcln(goload_module *m, funcbuild *b, goload_err *err)
+{
+	if (b->funcs.len == 0)
+		return gl_err(err, GOLOAD_E_INVAL, "link: the archives define no functions");
+	const gl_rt_func *last = &b->funcs.v[b->funcs.len - 1];
+	gl_rt_input in = {b->funcs.v, b->funcs.len, b->cus.v, b->cus.len, m->sect_addr[SECT_TEXT],
+			  last->entry + last->size, m->sect_addr[SECT_RODATA]};
+	gl_rt_pcln_free(&m->pcln);
+	return gl_rt_pcln_build(m->host->rt, &in, m->pcln_addr, &m->pcln, err);
+}
+
+/* ---------------------------------------------------------- relocation */
+
+static int apply_relocs(goload_module *m, goload_err *err)
+{
+	const struct gl_objtab *ot = gl_goobj_tab(m->objs.v[0].o);
+	for (uint32_t si = 0; si < m->syms.len; si++) {
+		gl_lsym *s = gl_link_sym(m, si);
+		if (s->host || s->sect == SECT_NONE)
+			continue;
+		gl_lobj *lo = &m->objs.v[s->obj];
+		uint32_t first, n = gl_goobj_relocs(lo->o, s->idx, &first);
+		for (uint32_t j = 0; j < n; j++) {
+			gl_goobj_reloc r = gl_goobj_reloc_at(lo->o, first + j);
+			if (is_marker(r.type))
+				continue;
+			if (r.off < 0 || (uint64_t)r.off + r.siz > s->size) {
+				return gl_err(err, GOLOAD_E_FORMAT, "%s: relocation %u at +%d size %u is outside the %u-byte symbol",
+					      s->name, j, r.off, r.siz, s->size);
+			}
+			uint64_t P = s->addr + (uint64_t)r.off;
+			uint8_t *site = mem_at(m, P);
+			gl_lsym *t = NULL;
+			if (!gl_goobj_ref_is_nil(r.sym)) {
+				gl_goobj_symname nm;
+				uint32_t ti = resolve(m, s->obj, r.sym, &nm, NULL);
+				t = ti == NOSYM ? NULL : gl_link_sym(m, ti);
+			}
+			uint64_t S = t ? (t->alias ? t->alias : t->addr) : 0;
+			int64_t v;
+			char nb[64];
+			switch (r.type) {
+			case GL_R_ADDR:
+				if (!t && !r.weak)
+					goto unresolved;
+				v = t ? (int64_t)(S + (uint64_t)r.add) : 0;
+				break;
+			case GL_R_CALL:
+			case GL_R_PCREL:
+				if (!t)
+					goto unresolved;
+				v = (int64_t)(S + (uint64_t)r.add - (P + r.siz));
+				if (v != (int32_t)v)
+					return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s+%d: %s to %s is %lld bytes away (more than ±2 GiB)",
+						      s->name, r.off, r.type == GL_R_CALL ? "call" : "PC-relative reference",
+						      t->name, (long long)v);
+				break;
+			case GL_R_TLS_LE:
+				v = m->host->tls_g + r.add;
+				break;
+			case GL_R_ADDROFF:
+			case GL_R_METHODOFF:
+				if (!t || t->host) {
+					if (r.type == GL_R_METHODOFF && !t) {
+						v = -1; /* unreachable method */
+						break;
+					}
+					if (r.weak && !t) {
+						v = 0;
+						break;
+					}
+					return gl_err(err, GOLOAD_E_UNSUPPORTED,
+						      "%s+%d: offset relocation to %s, which is not in this module", s->name, r.off,
+						      t ? t->name : "(nothing)");
+				}
+				if (t->sect == SECT_TEXT)
+					v = (int64_t)(t->addr - m->sect_addr[SECT_TEXT]) + r.add;
+				else
+					v = (int64_t)(t->addr - m->sect_addr[SECT_RODATA]) + r.add;
+				break;
+			case GL_R_SIZE:
+				if (!t)
+					goto unresolved;
+				v = (int64_t)t->size + r.add;
+				break;
+			case GL_R_CONST:
+				v = r.add;
+				break;
+			default:
+				return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s+%d: relocation type %s (size %u) is not supported",
+					      s->name, r.off, gl_objtab_reloc_name(ot, r.type_raw, nb, sizeof nb), r.siz);
+			}
+			if (r.siz == 8)
+				memcpy(site, &v, 8);
+			else if (r.siz == 4) {
+				int32_t v32 = (int32_t)v;
+				memcpy(site, &v32, 4);
+			} else
+				return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s+%d: relocation of %u bytes", s->name, r.off, r.siz);
+			m->nrel[r.type < 64 ? r.type : 63]++;
+			continue;
+unresolved:
+			return gl_err(err, GOLOAD_E_INTERNAL, "%s+%d: unresolved relocation target", s->name, r.off);
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------ GC, types, init */
+
+enum { MAX_PTRMASK_WORDS = 2048 * 8 }; /* abi.MaxPtrmaskBytes * 8: beyond it, GC programs or on-demand masks */
+
+static int gc_masks(goload_module *m, goload_err *err)
+{
+	size_t nd = m->sect_size[SECT_DATA] / 8 + 1, nb = m->sect_size[SECT_BSS] / 8 + 1;
+	m->gcdata = calloc((nd + 7) / 8, 1);
+	m->gcbss = calloc((nb + 7) / 8, 1);
+	if (!m->gcdata || !m->gcbss)
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	for (uint32_t si = 0; si < m->syms.len; si++) {
+		gl_lsym *s = gl_link_sym(m, si);
+		if (s->host || (s->sect != SECT_DATA && s->sect != SECT_BSS))
+			continue;
+		gl_lobj *lo = &m->objs.v[s->obj];
+		uint32_t first, n = gl_goobj_auxs(lo->o, s->idx, &first);
+		gl_lsym *ty = NULL;
+		for (uint32_t j = 0; j < n; j++) {
+			gl_goobj_aux a = gl_goobj_aux_at(lo->o, first + j);
+			if (a.type == GL_AUX_GOTYPE) {
+				gl_goobj_symname nm;
+				uint32_t t = resolve(m, s->obj, a.sym, &nm, NULL);
+				if (t == NOSYM)
+					return gl_err(err, GOLOAD_E_UNRESOLVED, "%s: its type %.*s is neither loaded nor in the host",
+						      s->name, (int)nm.namelen, nm.name);
+				ty = gl_link_sym(m, t);
+			}
+		}
+		if (!ty)
+			return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s: global \"%s\" (symbol %u, %u bytes, %s) has no recorded type", gl_goobj_name(lo->o), s->name, s->idx, s->size, sect_names[s->sect]);
+		const uint8_t *desc = (const uint8_t *)(uintptr_t)ty->addr;
+		if (!ty->host)
+			desc = mem_at(m, ty->addr);
+		if (ty->alias)
+			desc = (const uint8_t *)(uintptr_t)ty->alias;
+		uint64_t ptrdata, gcdata;
+		memcpy(&ptrdata, desc + 8, 8);
+		memcpy(&gcdata, desc + 32, 8);
+		uint64_t words = ptrdata / 8;
+		if (words > MAX_PTRMASK_WORDS)
+			return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s: type %s has %llu pointer words (GC programs are not supported yet)",
+				      s->name, ty->name, (unsigned long long)words);
+		if (s->off % 8)
+			return gl_err(err, GOLOAD_E_INTERNAL, "%s: pointer-carrying global not word-aligned", s->name);
+		const uint8_t *mask = (const uint8_t *)(uintptr_t)gcdata;
+		if (gcdata >= m->sect_addr[SECT_TEXT] && gcdata < module_end(m))
+			mask = mem_at(m, gcdata);
+		uint8_t *out = s->sect == SECT_DATA ? m->gcdata : m->gcbss;
+		for (uint64_t w = 0; w < words; w++)
+			if (mask[w / 8] >> (w % 8) & 1) {
+				uint64_t bit = s->off / 8 + w;
+				out[bit / 8] |= (uint8_t)(1u << (bit % 8));
+			}
+	}
+	return 0;
+}
+
+/* The type's String(): Str resolved in this module's types, without the
+ * ExtraStar prefix. */
+static gl_span type_string(goload_module *m, const gl_lsym *s)
+{
+	const struct gl_rttab *rt = m->host->rt;
+	const uint8_t *d = mem_at(m, s->addr);
+	int32_t str;
+	memcpy(&str, d + rt->type_off_str, 4);
+	uint64_t at = m->sect_addr[SECT_RODATA] + (uint64_t)str;
+	if (str < 0 || at >= m->sect_addr[SECT_RODATA] + m->sect_size[SECT_RODATA])
+		return gl_span_make(NULL, 0);
+	gl_span rest = gl_span_make(mem_at(m, at), m->sect_addr[SECT_RODATA] + m->sect_size[SECT_RODATA] - at);
+	gl_rd r = gl_rd_make(rest, 1);
+	uint64_t n = gl_rd_uvarint(&r);
+	const uint8_t *p = gl_rd_bytes(&r, n);
+	if (!p)
+		return gl_span_make(NULL, 0);
+	gl_span sp = gl_span_make(p, n);
+	if ((d[rt->type_off_tflag] & rt->tflag_extrastar) && sp.n) {
+		sp.p++;
+		sp.n--;
+	}
+	return sp;
+}
+
+static goload_module *sort_m;
+static int by_typestr(const void *a, const void *b)
+{
+	gl_span x = type_string(sort_m, gl_link_sym(sort_m, *(const uint32_t *)a));
+	gl_span y = type_string(sort_m, gl_link_sym(sort_m, *(const uint32_t *)b));
+	size_t n = x.n < y.n ? x.n : y.n;
+	int c = n ? memcmp(x.p, y.p, n) : 0;
+	return c ? c : (x.n > y.n) - (x.n < y.n);
+}
+
+static int collect_tables(goload_module *m, goload_err *err)
+{
+	GL_VEC(uint32_t) tl = {0};
+	for (uint32_t si = 0; si < m->syms.len; si++) {
+		gl_lsym *s = gl_link_sym(m, si);
+		if (s->host || s->sect == SECT_NONE)
+			continue;
+		if ((s->flags & GL_SF_TYPELINK) && s->sect == SECT_RODATA && !GL_VEC_PUSH(&tl, si))
+			goto oom;
+		if ((s->flags & GL_SF_ITAB) && !GL_VEC_PUSH(&m->itabs, s->addr))
+			goto oom;
+	}
+	/* reflect binary-searches typelinks by type string. */
+	sort_m = m;
+	if (tl.len)
+		qsort(tl.v, tl.len, sizeof *tl.v, by_typestr);
+	sort_m = NULL;
+	for (size_t i = 0; i < tl.len; i++)
+		if (!GL_VEC_PUSH(&m->typelinks, (int32_t)(gl_link_sym(m, tl.v[i])->addr - m->sect_addr[SECT_RODATA])))
+			goto oom;
+	GL_VEC_FREE(&tl);
+
+	/* Init tasks in the Go linker's order: dependencies first, ties broken
+	 * by name. Edges to host packages are satisfied (already run). */
+	GL_VEC(uint32_t) tasks = {0};
+	for (uint32_t si = 0; si < m->syms.len; si++) {
+		gl_lsym *s = gl_link_sym(m, si);
+		size_t n = strlen(s->name);
+		/* SymFlagPkgInit marks init functions; the task is found by name. */
+		if (!s->host && s->sect != SECT_NONE && n > 10 && !strcmp(s->name + n - 10, "..inittask") &&
+		    !GL_VEC_PUSH(&tasks, si))
+			goto oom;
+	}
+	bool *done = calloc(tasks.len + 1, 1);
+	if (!done) {
+		GL_VEC_FREE(&tasks);
+		goto oom;
+	}
+	for (size_t round = 0; round < tasks.len; round++) {
+		size_t best = SIZE_MAX;
+		for (size_t i = 0; i < tasks.len; i++) {
+			if (done[i])
+				continue;
+			gl_lsym *s = gl_link_sym(m, tasks.v[i]);
+			gl_lobj *lo = &m->objs.v[s->obj];
+			uint32_t first, n = gl_goobj_relocs(lo->o, s->idx, &first);
+			bool ready = true;
+			for (uint32_t j = 0; j < n && ready; j++) {
+				gl_goobj_reloc r = gl_goobj_reloc_at(lo->o, first + j);
+				if (r.type != GL_R_INITORDER)
+					continue;
+				gl_goobj_symname nm;
+				uint32_t t = resolve(m, s->obj, r.sym, &nm, NULL);
+				for (size_t k = 0; k < tasks.len; k++)
+					if (tasks.v[k] == t && !done[k])
+						ready = false;
+			}
+			if (ready && (best == SIZE_MAX || strcmp(s->name, gl_link_sym(m, tasks.v[best])->name) < 0))
+				best = i;
+		}
+		if (best == SIZE_MAX) {
+			free(done);
+			GL_VEC_FREE(&tasks);
+			return gl_err(err, GOLOAD_E_FORMAT, "link: package init tasks form a cycle");
+		}
+		done[best] = true;
+		gl_lsym *s = gl_link_sym(m, tasks.v[best]);
+		if (s->size > 8 && !GL_VEC_PUSH(&m->inittasks, s->addr)) {
+			free(done);
+			GL_VEC_FREE(&tasks);
+			goto oom;
+		}
+		dbg(m, "init %zu: %s%s", round, s->name, s->size > 8 ? "" : " (no init functions)");
+	}
+	free(done);
+	GL_VEC_FREE(&tasks);
+	return 0;
+oom:
+	GL_VEC_FREE(&tl);
+	return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+}
+
+/* ---------------------------------------------------------------- main */
+
+static void host_range(const goload_host *h, uint64_t *lo, uint64_t *hi)
+{
+	*lo = UINT64_MAX;
+	*hi = 0;
+	for (size_t i = 0; i < h->elf->nsegs; i++) {
+		const gl_elf_seg *s = &h->elf->segs[i];
+		if (s->type != GL_PT_LOAD)
+			continue;
+		if (s->vaddr + h->bias < *lo)
+			*lo = s->vaddr + h->bias;
+		if (s->vaddr + s->memsz + h->bias > *hi)
+			*hi = s->vaddr + s->memsz + h->bias;
+	}
+}
+
+static int protect(goload_module *m, goload_err *err)
+{
+	uint64_t base = m->sect_addr[SECT_TEXT];
+	uint64_t ro = m->sect_addr[SECT_RODATA], rw = m->sect_addr[SECT_NOPTRDATA];
+	int rc = gl_mem_protect(&m->mem, 0, ro - base, GL_MEM_R | GL_MEM_X, err);
+	if (rc == 0)
+		rc = gl_mem_protect(&m->mem, ro - base, rw - ro, GL_MEM_R, err);
+	dbg(m, "mapped [0x%llx, 0x%llx) text r-x, [0x%llx, 0x%llx) rodata+pclntab r--, [0x%llx, 0x%llx) data rw-",
+	    (unsigned long long)base, (unsigned long long)ro, (unsigned long long)ro, (unsigned long long)rw,
+	    (unsigned long long)rw, (unsigned long long)(base + m->mem.size));
+	return rc;
+}
+
+int goload_module_link(goload_host *h, const char *const *archives, size_t narchives, const goload_link_opts *opts,
+		       goload_module **out, goload_err *err)
+{
+	*out = NULL;
+	if (!h->rt)
+		return gl_err(err, GOLOAD_E_VERSION, "host built by %s: no runtime layout table for this Go version",
+			      h->goversion[0] ? h->goversion : "an unknown Go version");
+	goload_module *m = calloc(1, sizeof *m);
+	if (!m)
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	m->host = h;
+	if (opts)
+		m->opts = *opts;
+	funcbuild fb = {0};
+	int rc = open_archives(m, archives, narchives, err);
+	if (rc == 0)
+		rc = gl_host_types_index(h, err);
+	if (rc == 0)
+		rc = define(m, err);
+	if (rc == 0)
+		alias_host_types(m);
+	if (rc == 0)
+		rc = resolve_all(m, err);
+	if (rc < 0)
+		goto fail;
+	layout(m);
+	/* The pclntab's size does not depend on where it goes: build it once
+	 * at a provisional address to size the mapping, then for real. */
+	place(m, 1ull << 32, 0);
+	if ((rc = build_funcs(m, &fb, err)) < 0 || (rc = build_pcln(m, &fb, err)) < 0)
+		goto fail;
+	uint64_t lo, hi;
+	host_range(h, &lo, &hi);
+	place(m, 1ull << 32, m->pcln.bytes.len);
+	rc = gl_mem_map_near(lo, hi, module_end(m) - (1ull << 32), &m->mem, err);
+	if (rc < 0)
+		goto fail;
+	place(m, (uint64_t)(uintptr_t)m->mem.base, m->pcln.bytes.len);
+	funcbuild_free(&fb);
+	memset(&fb, 0, sizeof fb);
+	if ((rc = build_funcs(m, &fb, err)) < 0 || (rc = build_pcln(m, &fb, err)) < 0)
+		goto fail;
+	if (m->pcln.bytes.len != m->pcln_size) {
+		rc = gl_err(err, GOLOAD_E_INTERNAL, "link: pclntab size changed with its address");
+		goto fail;
+	}
+	for (uint32_t si = 0; si < m->syms.len; si++) {
+		gl_lsym *s = gl_link_sym(m, si);
+		if (s->host || s->sect == SECT_NONE || s->sect == SECT_BSS || s->sect == SECT_NOPTRBSS)
+			continue;
+		gl_span d = gl_goobj_data(m->objs.v[s->obj].o, s->idx);
+		memcpy(mem_at(m, s->addr), d.p, d.n < s->size ? d.n : s->size);
+	}
+	memcpy(mem_at(m, m->pcln_addr), m->pcln.bytes.p, m->pcln.bytes.len);
+	if ((rc = apply_relocs(m, err)) < 0 || (rc = gc_masks(m, err)) < 0 || (rc = collect_tables(m, err)) < 0)
+		goto fail;
+	if (m->opts.debug) {
+		const struct gl_objtab *ot = gl_goobj_tab(m->objs.v[0].o);
+		for (int t = 0; t < 64; t++)
+			if (m->nrel[t]) {
+				char nb[64];
+				int raw = gl_objtab_reloc_raw(ot, t);
+				dbg(m, "relocations %s: %zu", raw < 0 ? "?" : gl_objtab_reloc_name(ot, (uint32_t)raw, nb, sizeof nb),
+				    m->nrel[t]);
+			}
+	}
+	m->name = keep(m, "", 0);
+	{
+		char nm[64];
+		snprintf(nm, sizeof nm, "goload.module.%llx", (unsigned long long)m->sect_addr[SECT_TEXT]);
+		m->name = m->opts.name ? keep(m, m->opts.name, strlen(m->opts.name)) : keep(m, nm, strlen(nm));
+	}
+	gl_rt_sections sec = {
+		.text = m->sect_addr[SECT_TEXT], .etext = m->pcln.maxpc,
+		.noptrdata = m->sect_addr[SECT_NOPTRDATA], .enoptrdata = m->sect_addr[SECT_NOPTRDATA] + m->sect_size[SECT_NOPTRDATA],
+		.data = m->sect_addr[SECT_DATA], .edata = m->sect_addr[SECT_DATA] + m->sect_size[SECT_DATA],
+		.bss = m->sect_addr[SECT_BSS], .ebss = m->sect_addr[SECT_BSS] + m->sect_size[SECT_BSS],
+		.noptrbss = m->sect_addr[SECT_NOPTRBSS], .enoptrbss = module_end(m), .end = module_end(m),
+		.types = m->sect_addr[SECT_RODATA], .etypes = m->sect_addr[SECT_RODATA] + m->sect_size[SECT_RODATA],
+		.rodata = m->sect_addr[SECT_RODATA], .gofunc = m->sect_addr[SECT_RODATA],
+		.epclntab = m->pcln_addr + m->pcln_size,
+		.gcdatamask = m->gcdata, .gcbssmask = m->gcbss,
+		.typelinks = m->typelinks.v, .ntypelinks = m->typelinks.len,
+		.itablinks = m->itabs.v, .nitablinks = m->itabs.len,
+		.inittasks = m->inittasks.v, .ninittasks = m->inittasks.len,
+		.modulename = m->name,
+	};
+	/* The data sections' sizes are rounded so each mask covers whole words. */
+	sec.edata = sec.data + m->sect_size[SECT_DATA] / 8 * 8;
+	sec.ebss = sec.bss + m->sect_size[SECT_BSS] / 8 * 8;
+	if (!m->name || (rc = gl_rt_moduledata_build(h->rt, &m->pcln, &sec, &m->md, err)) < 0) {
+		if (!m->name)
+			rc = gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		goto fail;
+	}
+	if ((rc = protect(m, err)) < 0)
+		goto fail;
+	for (int s = SECT_TEXT; s < SECT_N; s++)
+		dbg(m, "%-9s 0x%llx +%llu", sect_names[s], (unsigned long long)m->sect_addr[s],
+		    (unsigned long long)m->sect_size[s]);
+	funcbuild_free(&fb);
+	*out = m;
+	return 0;
+fail:
+	funcbuild_free(&fb);
+	goload_module_free(m);
+	return rc;
+}
+
+void goload_module_free(goload_module *m)
+{
+	if (!m)
+		return;
+	gl_mem_unmap(&m->mem);
+	for (size_t i = 0; i < m->objs.len; i++) {
+		gl_goobj_close(m->objs.v[i].o);
+		free(m->objs.v[i].sym);
+	}
+	GL_VEC_FREE(&m->objs);
+	for (size_t i = 0; i < m->archives.len; i++)
+		gl_goobj_archive_close(m->archives.v[i]);
+	GL_VEC_FREE(&m->archives);
+	for (size_t i = 0; i < m->strs.len; i++)
+		free(m->strs.v[i]);
+	GL_VEC_FREE(&m->strs);
+	GL_VEC_FREE(&m->syms);
+	gl_strmap_free(&m->byname);
+	gl_strmap_free(&m->byhash);
+	gl_strmap_free(&m->bypkg);
+	gl_buf_free(&m->arena);
+	gl_rt_pcln_free(&m->pcln);
+	free(m->md);
+	free(m->gcdata);
+	free(m->gcbss);
+	GL_VEC_FREE(&m->itabs);
+	GL_VEC_FREE(&m->inittasks);
+	GL_VEC_FREE(&m->typelinks);
+	free(m);
+}
+
+void *goload_module_moduledata(const goload_module *m) { return m->md; }
+size_t goload_module_nitabs(const goload_module *m) { return m->itabs.len; }
+void *goload_module_itab(const goload_module *m, size_t i) { return (void *)(uintptr_t)m->itabs.v[i]; }
+size_t goload_module_ninittasks(const goload_module *m) { return m->inittasks.len; }
+void *goload_module_inittask(const goload_module *m, size_t i) { return (void *)(uintptr_t)m->inittasks.v[i]; }
+
+int goload_module_publish(goload_module *m, goload_err *err)
+{
+	uint64_t lastp = gl_host_addr(m->host, "runtime.lastmoduledatap");
+	const struct gl_rttab *rt = m->host->rt;
+	if (!lastp || rt->md_off[GL_MD_NEXT] == GL_RT_ABSENT)
+		return gl_err(err, GOLOAD_E_NOTFOUND, "host: no runtime.lastmoduledatap");
+	uint8_t **last = (uint8_t **)(uintptr_t)lastp;
+	/* The runtime walks the list without locks: publish a complete node. */
+	__atomic_store_n((uint8_t **)(*last + rt->md_off[GL_MD_NEXT]), m->md, __ATOMIC_RELEASE);
+	__atomic_store_n(last, m->md, __ATOMIC_RELEASE);
+	dbg(m, "registered moduledata %p (%s)", (void *)m->md, m->name);
+	return 0;
+}
+
+int goload_module_lookup(const goload_module *m, const char *name, goload_symbol *out, goload_err *err)
+{
+	uint32_t id = NOSYM;
+	size_t n = strlen(name);
+	if (!find_named(m, name, n, 1, &id) && !find_named(m, name, n, 0, &id))
+		return gl_err(err, GOLOAD_E_NOTFOUND, "module %s: no symbol %s", m->name, name);
+	const gl_lsym *s = &m->syms.v[id];
+	if (s->host || s->sect == SECT_NONE)
+		return gl_err(err, GOLOAD_E_NOTFOUND, "module %s: %s is not defined by the module", m->name, name);
+	out->addr = s->addr;
+	out->func = s->sect == SECT_TEXT;
+	out->type = "";
+	out->args = 0;
+	const gl_goobj *o = m->objs.v[s->obj].o;
+	gl_goobj_funcinfo fi;
+	if (out->func && gl_goobj_funcinfo_get(o, s->idx, &fi, NULL) == 0)
+		out->args = fi.args;
+	uint32_t first, na = gl_goobj_auxs(o, s->idx, &first);
+	for (uint32_t j = 0; j < na; j++) {
+		gl_goobj_aux a = gl_goobj_aux_at(o, first + j);
+		if (a.type != GL_AUX_GOTYPE)
+			continue;
+		gl_goobj_symname nm;
+		if (gl_goobj_ref_name(o, a.sym, NULL, &nm, NULL) == 0) {
+			char *t = keep((goload_module *)m, nm.name, nm.namelen);
+			if (t)
+				out->type = t;
+		}
+	}
+	return 0;
+}

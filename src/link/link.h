@@ -1,0 +1,75 @@
+/*
+ * link — Go archives into the running process.
+ *
+ *   open     every Go object member of every archive; the header line must
+ *            match the host's toolchain (version, GOAMD64, experiments)
+ *   define   one link symbol per definition; dupok and content-addressed
+ *            definitions are shared across objects
+ *   resolve  each reference: a loaded definition, else the host's symbol
+ *   layout   text | rodata | pclntab || noptrdata | data | bss | noptrbss,
+ *            one mapping near the host (mem), pages of each part together
+ *   relocate every amd64 relocation the objects contain
+ *   rt       pclntab and moduledata for the host's Go version
+ *   protect  text R+X, rodata and pclntab R, data RW
+ */
+#ifndef GL_LINK_H
+#define GL_LINK_H
+
+#include "goobj/goobj.h"
+#include "link/host.h"
+#include "mem/mem.h"
+#include "rt/rt.h"
+
+enum gl_sect { SECT_NONE, SECT_TEXT, SECT_RODATA, SECT_NOPTRDATA, SECT_DATA, SECT_BSS, SECT_NOPTRBSS, SECT_N };
+
+typedef struct gl_lsym {
+	const char *name; /* NUL-terminated copy, "" for anonymous */
+	uint32_t obj;     /* index of the defining object; UINT32_MAX: not defined here */
+	uint32_t idx;     /* local index in that object */
+	int kind;         /* enum gl_sk */
+	uint32_t flags;   /* enum gl_sflag */
+	uint32_t size, align;
+	int sect;         /* enum gl_sect; SECT_NONE for host symbols and aux tables */
+	uint64_t off;     /* offset inside its section */
+	uint64_t addr;    /* final address (host symbols: run-time address) */
+	uint64_t alias;   /* a dupok type the host also has: its descriptor, used by
+			   * every reference except the module-relative offsets */
+	bool host;
+	bool resolved;
+} gl_lsym;
+
+typedef struct gl_lobj {
+	gl_goobj *o;
+	char *pkgpath;
+	uint32_t *sym; /* local index -> link symbol, UINT32_MAX until resolved */
+	const char *archive;
+} gl_lobj;
+
+struct goload_module {
+	goload_host *host;
+	goload_link_opts opts;
+	char *name;
+	GL_VEC(gl_goobj_archive *) archives;
+	GL_VEC(gl_lobj) objs;
+	GL_VEC(gl_lsym) syms;
+	gl_strmap byname;  /* "name\0abi" key (arena) -> link symbol */
+	gl_strmap byhash;  /* content hash -> link symbol */
+	gl_strmap bypkg;   /* package path -> object */
+	gl_buf arena;      /* chunks of names, freed at close */
+	GL_VEC(char *) strs;
+	gl_mem mem;
+	uint64_t sect_addr[SECT_N], sect_size[SECT_N];
+	uint64_t pcln_addr, pcln_size;
+	gl_rt_pcln pcln;
+	uint8_t *md;
+	uint8_t *gcdata, *gcbss;
+	GL_VEC(uint64_t) itabs;
+	GL_VEC(uint64_t) inittasks;
+	GL_VEC(int32_t) typelinks;
+	size_t nrel[64];   /* relocations applied, by enum gl_rtype (capped) */
+};
+
+/* Symbol of a link-wide index. */
+static inline gl_lsym *gl_link_sym(goload_module *m, uint32_t i) { return &m->syms.v[i]; }
+
+#endif
