@@ -114,3 +114,11 @@ func TestLoadPlain(t *testing.T) {
 		t.Fatalf("plain printed %q", out)
 	}
 }
+
+func TestLoadFeatures(t *testing.T) {
+	out := runHost(t, []string{"GOLOAD_DEBUG=1", "GOGC=1"}, "feat", archive(t, "./testdata/fix/feat"))
+	if !strings.HasSuffix(out, "ok\n") {
+		t.Fatalf("feat printed %q", out)
+	}
+	t.Log(out)
+}

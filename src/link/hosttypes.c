@@ -174,6 +174,16 @@ static bool spell(walker *w, uint64_t t, int depth)
 			gl_buf_str(&w->nb, ")");
 		return true;
 	}
+	case GL_KIND_INTERFACE:
+		if (word(t + rt->iface_off_methods + 8))
+			return false;
+		gl_buf_str(&w->nb, "interface {}");
+		return true;
+	case GL_KIND_STRUCT:
+		if (word(t + 64))
+			return false;
+		gl_buf_str(&w->nb, "struct {}");
+		return true;
 	default:
 		return false;
 	}

@@ -391,6 +391,23 @@ static bool is_marker(int t)
 	}
 }
 
+/* ArrayType.Slice (the []T of a [N]T, only used by reflect when slicing an
+ * array value) is emitted by whichever package needs []T; when neither the
+ * host nor the archives have it, the field stays nil instead of failing
+ * the load. */
+static bool optional_type_ref(goload_module *m, const gl_lsym *s, int32_t off)
+{
+	const struct gl_rttab *rt = m->host->rt;
+	if (!(s->flags & GL_SF_GOTYPE) || off != rt->ptr_off_elem + 8)
+		return false;
+	gl_span d = gl_goobj_data(m->objs.v[s->obj].o, s->idx);
+	uint8_t kind;
+	if (!gl_u8_at(d, rt->type_off_kind, &kind) || (kind & rt->kind_mask) != GL_KIND_ARRAY)
+		return false;
+	dbg(m, "%s: its slice type is nowhere: ArrayType.Slice left nil", s->name);
+	return true;
+}
+
 /* Resolves every relocation target, aux funcdata and global Gotype of the
  * placed symbols; lists each missing symbol once with a referencer. */
 static int resolve_all(goload_module *m, goload_err *err)
@@ -416,7 +433,7 @@ static int resolve_all(goload_module *m, goload_err *err)
 				rc = gl_err(err, e.code, "%s: %s", s->name, e.msg);
 				break;
 			}
-			if (t != NOSYM || r.weak)
+			if (t != NOSYM || r.weak || optional_type_ref(m, s, r.off))
 				continue;
 			bool existed;
 			gl_strmap_add(&seen, nm.name, nm.namelen, 0, &existed);
@@ -736,7 +753,7 @@ static int apply_relocs(goload_module *m, goload_err *err)
 			char nb[64];
 			switch (r.type) {
 			case GL_R_ADDR:
-				if (!t && !r.weak)
+				if (!t && !r.weak && !optional_type_ref(m, s, r.off))
 					goto unresolved;
 				v = t ? (int64_t)(S + (uint64_t)r.add) : 0;
 				break;

@@ -17,7 +17,7 @@ import (
 )
 
 // Loaded fixtures call these; a host keeps only what it uses.
-var keep = []any{strings.ToUpper}
+var keep = []any{strings.ToUpper, strings.Repeat, strings.Trim}
 
 func main() {
 	if len(os.Args) < 2 {
@@ -30,6 +30,8 @@ func main() {
 		err = goload.Check()
 	case "plain":
 		err = plain(os.Args[2:])
+	case "feat":
+		err = feat(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
