@@ -124,6 +124,10 @@ typedef struct gl_gobin_func {
 size_t gl_gobin_nfuncs(const gl_gobin *g);
 /* The i-th function of the ftab (0 <= i < nfuncs). */
 int gl_gobin_func_at(const gl_gobin *g, size_t i, gl_gobin_func *f, goload_err *err);
+/* Code size of f: the bytes its pc-value tables cover, which is the
+ * linker's symbol size (go tool nm -size); end - entry also counts the
+ * alignment padding up to the next function. */
+int gl_gobin_func_size(const gl_gobin *g, const gl_gobin_func *f, uint64_t *size, goload_err *err);
 /* The function containing pc (binary search, findfunctab not needed).
  * NOTFOUND when pc is outside every function. */
 int gl_gobin_func_for_pc(const gl_gobin *g, uint64_t pc, gl_gobin_func *f, goload_err *err);
@@ -233,7 +237,7 @@ typedef struct gl_gobin_buildinfo {
 /* NULL when the image has no buildinfo (or it did not parse). */
 const gl_gobin_buildinfo *gl_gobin_get_buildinfo(const gl_gobin *g);
 /* Value of a build setting ("-buildmode", "CGO_ENABLED"), NULL when absent. */
-const char *gl_gobin_setting(const gl_gobin *g, const char *key);
+const char *gl_gobin_build_setting(const gl_gobin *g, const char *key);
 
 /* ---------------------------------------------------- types and itabs */
 

@@ -1,0 +1,159 @@
+/*
+ * The symbol index: name -> address over ELF .symtab, .dynsym and pclntab.
+ *
+ * The linker names the ABI0 twin of a function that also has an
+ * ABIInternal body "name.abi0" in .symtab; pclntab names both "name" and
+ * marks the generated one as a wrapper. Either way "name" resolves to the
+ * ABIInternal body, which is what Go code calling through a func value
+ * expects.
+ */
+#include "gobin/gobin_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char sym_kind(const gl_elf *e, const gl_elf_sym *s)
+{
+	char k = 'R';
+	if (s->shndx == 0)
+		return 'U';
+	if (s->shndx < e->nsecs) {
+		const gl_elf_sec *sec = &e->secs[s->shndx];
+		if (sec->flags & 4 /* SHF_EXECINSTR */)
+			k = 'T';
+		else if (sec->type == GL_SHT_NOBITS)
+			k = 'B';
+		else if (sec->flags & 1 /* SHF_WRITE */)
+			k = 'D';
+	} else if (s->type == GL_STT_FUNC) {
+		k = 'T';
+	} else if (s->type == GL_STT_TLS) {
+		k = 'B';
+	} else {
+		k = 'D';
+	}
+	return s->bind == 0 /* STB_LOCAL */ ? (char)(k - 'A' + 'a') : k;
+}
+
+static bool ends_with(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+	return n >= m && !memcmp(s + n - m, suf, m);
+}
+
+/* Adds or, when `better` says so, replaces the entry for s->name. */
+static bool add_sym(gl_gobin *g, const gl_gobin_sym *s, bool (*better)(const gl_gobin_sym *, const gl_gobin_sym *))
+{
+	uint64_t idx;
+	size_t len = strlen(s->name);
+	if (gl_strmap_get(&g->symmap, s->name, len, &idx)) {
+		if (better && better(s, &g->syms.v[idx]))
+			g->syms.v[idx] = *s;
+		return true;
+	}
+	if (!GL_VEC_PUSH(&g->syms, *s))
+		return false;
+	return gl_strmap_put(&g->symmap, s->name, len, g->syms.len - 1);
+}
+
+/* Within one source, a defined symbol beats an undefined one, a global beats a local. */
+static bool elf_better(const gl_gobin_sym *n, const gl_gobin_sym *o)
+{
+	if (o->kind == 'U' && n->kind != 'U')
+		return true;
+	return o->kind >= 'a' && n->kind >= 'A' && n->kind <= 'Z';
+}
+
+/* pclntab only replaces another pclntab entry, and only a wrapper with a body. */
+static bool pcln_better(const gl_gobin_sym *n, const gl_gobin_sym *o)
+{
+	return o->source == GL_SYMSRC_PCLNTAB && o->abi0 && !n->abi0;
+}
+
+static int build(gl_gobin *g, goload_err *err)
+{
+	const gl_elf *e = g->elf;
+	struct {
+		const gl_elf_sym *v;
+		size_t n;
+		uint8_t src;
+	} tabs[] = {{e->syms, e->nsyms, GL_SYMSRC_SYMTAB}, {e->dynsyms, e->ndynsyms, GL_SYMSRC_DYNSYM}};
+	for (size_t t = 0; t < GL_ARRAY_LEN(tabs); t++) {
+		for (size_t i = 0; i < tabs[t].n; i++) {
+			const gl_elf_sym *es = &tabs[t].v[i];
+			if (!es->name[0] || es->type == GL_STT_SECTION || es->type == GL_STT_FILE)
+				continue;
+			gl_gobin_sym s = {es->name, es->value, es->size, sym_kind(e, es), tabs[t].src, 0,
+					  ends_with(es->name, ".abi0")};
+			if (!add_sym(g, &s, elf_better))
+				return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
+		}
+	}
+	for (size_t i = 0; i < g->nfunc; i++) {
+		gl_gobin_func f;
+		int rc = gl_gobin_func_at(g, i, &f, err);
+		if (rc)
+			return rc;
+		uint64_t size;
+		if ((rc = gl_gobin_func_size(g, &f, &size, err)) != 0)
+			return rc;
+		/* Assembly bodies are ABI0; so are the wrappers the linker makes for them. */
+		bool wrapper = (f.funcid == g->rt->funcid_wrapper && g->rt->funcid_wrapper != 0) ||
+			       (g->rt->flag_asm && (f.flag & g->rt->flag_asm));
+		gl_gobin_sym s = {f.name, f.entry, size, 'T', GL_SYMSRC_PCLNTAB, f.funcid, wrapper};
+		if (!add_sym(g, &s, pcln_better))
+			return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
+	}
+	g->syms_built = true;
+	return 0;
+}
+
+static bool ensure(gl_gobin *g)
+{
+	if (g->syms_built)
+		return true;
+	goload_err e;
+	if (build(g, &e) != 0) {
+		gl_gobin_free_syms(g);
+		return false;
+	}
+	return true;
+}
+
+void gl_gobin_free_syms(gl_gobin *g)
+{
+	GL_VEC_FREE(&g->syms);
+	gl_strmap_free(&g->symmap);
+	g->syms_built = false;
+}
+
+size_t gl_gobin_nsyms(gl_gobin *g) { return ensure(g) ? g->syms.len : 0; }
+
+const gl_gobin_sym *gl_gobin_sym_at(gl_gobin *g, size_t i)
+{
+	return ensure(g) && i < g->syms.len ? &g->syms.v[i] : NULL;
+}
+
+const gl_gobin_sym *gl_gobin_sym_lookup(gl_gobin *g, const char *name, size_t len)
+{
+	uint64_t idx;
+	if (!ensure(g) || !gl_strmap_get(&g->symmap, name, len, &idx))
+		return NULL;
+	return &g->syms.v[idx];
+}
+
+int gl_gobin_sym_addr(gl_gobin *g, const char *name, uint64_t *addr, goload_err *err)
+{
+	if (!g->syms_built) {
+		int rc = build(g, err);
+		if (rc) {
+			gl_gobin_free_syms(g);
+			return rc;
+		}
+	}
+	const gl_gobin_sym *s = gl_gobin_sym_lookup(g, name, strlen(name));
+	if (!s || s->kind == 'U')
+		return gl_err(err, GOLOAD_E_NOTFOUND, "%s: no symbol %s", g->what, name);
+	*addr = s->addr;
+	return 0;
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Ground truth for `goload inspect` over Go toolchains x {internal link,
+# external link via cgo} x {exe, pie} x {plain, -s -w}, plus damaged
+# variants (section headers removed, pclntab magic overwritten, both).
+# The checks themselves live in truth/main.go.
+#
+#   matrix.sh MINORS     e.g. "21,22,23"; GOLOAD_QUICK=1 keeps the newest one
+set -uo pipefail
+: "${GOLOAD_BIN:?}" "${GOLOAD_SRC:?}" "${GOLOAD_TESTTMP:?}"
+minors=${1:?usage: matrix.sh MINORS}
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$GOLOAD_TESTTMP/inspect-matrix-${minors//,/_}
+rm -rf "$tmp" && mkdir -p "$tmp"
+export GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
+
+passed=0; failed=0
+# t NAME CMD...: run one truth check and add up its "N passed, M failed".
+t() {
+  local name=$1; shift
+  local out rc
+  out=$("$@" 2>"$tmp/err"); rc=$?
+  local line; line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
+  local p f
+  p=$(echo "$line" | awk '{print $1}'); f=$(echo "$line" | awk '{print $3}')
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  if [ $rc -ne 0 ] || [ -z "$line" ]; then
+    [ -z "$line" ] && failed=$((failed + 1))
+    echo "FAILED: $name"; tail -8 "$tmp/err"
+  else
+    echo "ok: $name ($line)"
+  fi
+}
+
+mapfile -t tcs < <(GOLOAD_GO_VERSIONS=$minors "$GOLOAD_SRC/scripts/gotoolchains.sh")
+if [ ${#tcs[@]} -eq 0 ]; then
+  echo "no Go toolchain for minors $minors"; echo "0 passed, 1 failed"; exit 1
+fi
+[ "${GOLOAD_QUICK:-0}" = 1 ] && tcs=("${tcs[-1]}")
+
+truth=$tmp/truth
+(mkdir -p "$tmp/truthsrc" && cp "$here/truth/main.go" "$tmp/truthsrc/" && cd "$tmp/truthsrc" &&
+  printf 'module truth\ngo 1.21\n' > go.mod && go build -o "$truth" .) || {
+  echo "cannot build the truth helper"; echo "0 passed, 1 failed"; exit 1; }
+
+for tc in "${tcs[@]}"; do
+  read -r minor version gobin <<<"$tc"
+  godir=$(dirname "$gobin")
+  src=$tmp/src$minor
+  cp -r "$here/testdata/prog" "$src"
+  printf 'module example.com/prog\ngo 1.21\n' > "$src/go.mod"
+  for link in internal external; do
+    for mode in exe pie; do
+      v=$tmp/$minor-$link-$mode; mkdir -p "$v"
+      if [ $link = internal ]; then
+        envs=(CGO_ENABLED=0); tags=(); ld="-linkmode=internal"
+      else
+        envs=(CGO_ENABLED=1); tags=(-tags withcgo); ld="-linkmode=external"
+      fi
+      # pie with internal linking needs no cgo on amd64/arm64.
+      if ! (cd "$src" && env PATH="$godir:$PATH" "${envs[@]}" "$gobin" build "${tags[@]}" -buildmode=$mode \
+              -ldflags="$ld" -o "$v/plain" . &&
+            env PATH="$godir:$PATH" "${envs[@]}" "$gobin" build "${tags[@]}" -buildmode=$mode \
+              -ldflags="$ld -s -w" -o "$v/stripped" .) 2>"$tmp/err"; then
+        echo "FAILED: build $version $link $mode"; tail -5 "$tmp/err"; failed=$((failed + 1)); continue
+      fi
+      "$truth" strip-sections "$v/stripped" "$v/nosections"
+      "$truth" smash-magic "$v/plain" "$v/nomagic"
+      "$truth" strip-sections "$v/nomagic" "$v/nomagic-nosections"
+      name="$version $link $mode"
+      P="env PATH=$godir:$PATH"
+      t "$name plain funcs" $P "$truth" funcs "$GOLOAD_BIN" "$v/plain" "$v/plain"
+      t "$name -s -w funcs" $P "$truth" funcs "$GOLOAD_BIN" "$v/stripped" "$v/plain"
+      t "$name plain buildinfo" $P "$truth" buildinfo "$GOLOAD_BIN" "$v/plain"
+      t "$name -s -w buildinfo" $P "$truth" buildinfo "$GOLOAD_BIN" "$v/stripped"
+      t "$name -s -w inline" $P "$truth" inline "$GOLOAD_BIN" "$v/stripped" "$v/plain"
+      t "$name no section headers" "$truth" same "$GOLOAD_BIN" "$v/stripped" "$v/nosections"
+      t "$name magic overwritten" "$truth" same "$GOLOAD_BIN" "$v/plain" "$v/nomagic"
+      t "$name both damaged" "$truth" same "$GOLOAD_BIN" "$v/plain" "$v/nomagic-nosections"
+    done
+  done
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

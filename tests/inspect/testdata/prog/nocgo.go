@@ -1,0 +1,5 @@
+//go:build !withcgo
+
+package main
+
+func extra() int { return 0 }

@@ -1,0 +1,530 @@
+// truth checks `goload inspect` against the Go toolchain's own readers:
+// go tool nm -size, debug/gosym, go version -m and DWARF inlined
+// subroutines. It also makes the damaged variants the tests inspect.
+//
+//	truth funcs GOLOAD BIN TWIN      function list, sizes, entry file:line, >= 1000 other PCs
+//	truth buildinfo GOLOAD BIN       `inspect info` build lines == `go version -m`
+//	truth inline GOLOAD BIN TWIN     inline chains == DWARF inlined subroutines
+//	truth same GOLOAD A B            same function list (damaged variants)
+//	truth strip-sections IN OUT      remove the section header table
+//	truth smash-magic IN OUT         overwrite the pclntab magic
+//
+// Each check prints "N passed, M failed" and exits 1 on a failure. TWIN is
+// the unstripped twin of BIN (the same build without -s -w).
+package main
+
+import (
+	"bytes"
+	"debug/dwarf"
+	"debug/elf"
+	"debug/gosym"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+)
+
+var passed, failed int
+var shown = map[string]int{}
+
+func check(ok bool, kind, format string, args ...any) {
+	if ok {
+		passed++
+		return
+	}
+	failed++
+	// Show a few failures of each kind, not thousands.
+	if shown[kind]++; shown[kind] <= 5 {
+		fmt.Fprintf(os.Stderr, "FAIL %s: %s\n", kind, fmt.Sprintf(format, args...))
+	}
+}
+
+func done() {
+	fmt.Printf("%d passed, %d failed\n", passed, failed)
+	if failed > 0 {
+		os.Exit(1)
+	}
+}
+
+func die(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "truth: "+format+"\n", args...)
+	fmt.Printf("%d passed, %d failed\n", passed, failed+1)
+	os.Exit(1)
+}
+
+func run(name string, args ...string) []byte {
+	cmd := exec.Command(name, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		die("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
+	}
+	return out
+}
+
+type fn struct {
+	Name       string `json:"name"`
+	Entry      string `json:"entry"`
+	End        string `json:"end"`
+	Size       uint64 `json:"size"`
+	Package    string `json:"package"`
+	File       string `json:"file"`
+	StartLine  int    `json:"start_line"`
+	EntryLine  int    `json:"entry_line"`
+	FuncID     int    `json:"funcid"`
+	FuncIDName string `json:"funcid_name"`
+	Flags      string `json:"flags"`
+}
+
+func hex(s string) uint64 {
+	v, err := strconv.ParseUint(strings.TrimPrefix(s, "0x"), 16, 64)
+	if err != nil {
+		die("bad hex %q", s)
+	}
+	return v
+}
+
+func inspectFuncs(goload, bin string) []fn {
+	var fs []fn
+	if err := json.Unmarshal(run(goload, "inspect", "funcs", "--json", bin), &fs); err != nil {
+		die("inspect funcs --json %s: %v", bin, err)
+	}
+	return fs
+}
+
+type frame struct {
+	Func    string `json:"func"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Inlined bool   `json:"inlined"`
+}
+
+type lineResult struct {
+	PC     string  `json:"pc"`
+	Frames []frame `json:"frames"`
+	Error  string  `json:"error"`
+}
+
+func inspectLines(goload, bin string, pcs []uint64) map[uint64][]frame {
+	res := map[uint64][]frame{}
+	for i := 0; i < len(pcs); i += 400 {
+		j := min(i+400, len(pcs))
+		args := []string{"inspect", "line", "--json", bin}
+		for _, pc := range pcs[i:j] {
+			args = append(args, fmt.Sprintf("%#x", pc))
+		}
+		var rs []lineResult
+		if err := json.Unmarshal(run(goload, args...), &rs); err != nil {
+			die("inspect line --json: %v", err)
+		}
+		for _, r := range rs {
+			res[hex(r.PC)] = r.Frames
+		}
+	}
+	return res
+}
+
+type nmSym struct {
+	addr, size uint64
+	kind, name string
+}
+
+func nm(bin string) []nmSym {
+	var syms []nmSym
+	for _, l := range strings.Split(string(run("go", "tool", "nm", "-size", bin)), "\n") {
+		f := strings.Fields(l)
+		if len(f) < 4 {
+			continue
+		}
+		a, err1 := strconv.ParseUint(f[0], 16, 64)
+		s, err2 := strconv.ParseUint(f[1], 10, 64)
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		// The name is everything after the kind (names may hold spaces).
+		name := strings.TrimSpace(l[strings.Index(l, " "+f[2]+" ")+len(f[2])+2:])
+		syms = append(syms, nmSym{a, s, f[2], name})
+	}
+	return syms
+}
+
+// pclnData is the pclntab's bytes (to the end of its section) and their
+// file offset: .gopclntab, .data.rel.ro.gopclntab in PIE before Go 1.26,
+// or runtime.pclntab inside .data.rel.ro when the system linker merged it.
+func pclnData(f *elf.File) ([]byte, uint64) {
+	for _, s := range f.Sections {
+		if strings.HasSuffix(s.Name, ".gopclntab") {
+			d, err := s.Data()
+			if err == nil {
+				return d, s.Offset
+			}
+		}
+	}
+	syms, _ := f.Symbols()
+	for _, sym := range syms {
+		if sym.Name != "runtime.pclntab" && sym.Name != "runtime.pcheader" {
+			continue
+		}
+		for _, s := range f.Sections {
+			if s.Type != elf.SHT_NOBITS && sym.Value >= s.Addr && sym.Value < s.Addr+s.Size {
+				d, err := s.Data()
+				if err == nil {
+					return d[sym.Value-s.Addr:], s.Offset + sym.Value - s.Addr
+				}
+			}
+		}
+	}
+	return nil, 0
+}
+
+func gosymTable(twin string) (*gosym.Table, *elf.File) {
+	f, err := elf.Open(twin)
+	if err != nil {
+		die("%s: %v", twin, err)
+	}
+	data, _ := pclnData(f)
+	if data == nil {
+		die("%s: no pclntab", twin)
+	}
+	var text uint64
+	syms, _ := f.Symbols()
+	for _, s := range syms {
+		if s.Name == "runtime.text" {
+			text = s.Value
+		}
+	}
+	if text == 0 {
+		text = f.Section(".text").Addr
+	}
+	tab, err := gosym.NewTable(nil, gosym.NewLineTable(data, text))
+	if err != nil {
+		die("%s: gosym: %v", twin, err)
+	}
+	return tab, f
+}
+
+// funcs: the function list equals go tool nm -size of the twin; file:line of
+// every entry and of >= 1000 other PCs equals debug/gosym.
+func cmdFuncs(goload, bin, twin string) {
+	fs := inspectFuncs(goload, bin)
+	check(len(fs) > 100, "count", "only %d functions", len(fs))
+	byAddr := map[uint64][]nmSym{}
+	for _, s := range nm(twin) {
+		if s.kind == "T" || s.kind == "t" {
+			byAddr[s.addr] = append(byAddr[s.addr], s)
+		}
+	}
+	tab, _ := gosymTable(twin)
+	ours := map[uint64]bool{}
+	var lo, hi uint64 = ^uint64(0), 0
+	for _, f := range fs {
+		e := hex(f.Entry)
+		ours[e] = true
+		lo, hi = min(lo, e), max(hi, e+f.Size)
+		// Marker symbols (go:textfipsstart...) carry no pc tables; their
+		// size is not recorded in pclntab.
+		marker := strings.HasPrefix(f.Name, "go:")
+		var match *nmSym
+		for i, s := range byAddr[e] {
+			// ELF symbols spell the middle dot of generated names as '.'.
+			n := strings.ReplaceAll(f.Name, "·", ".")
+			if s.name == n || s.name == n+".abi0" {
+				match = &byAddr[e][i]
+			}
+		}
+		check(match != nil, "nm-name", "%s at %#x: no nm text symbol of that name (nm has %v)", f.Name, e, byAddr[e])
+		if match != nil && !marker {
+			check(match.size == f.Size, "nm-size", "%s: size %d, nm says %d", f.Name, f.Size, match.size)
+		}
+		gf := tab.PCToFunc(e)
+		check(gf != nil && gf.Name == f.Name, "gosym-func", "%#x: %s, gosym says %v", e, f.Name, gf)
+		if !marker {
+			file, line, _ := tab.PCToLine(e)
+			check(file == f.File && line == f.EntryLine, "gosym-entry-line", "%s: %s:%d, gosym says %s:%d",
+				f.Name, f.File, f.EntryLine, file, line)
+		}
+	}
+	// Every Go text symbol nm lists inside [first entry, last end) is a function of ours.
+	for a, ss := range byAddr {
+		if a < lo || a >= hi {
+			continue
+		}
+		for _, s := range ss {
+			if s.name == "runtime.text" || s.name == "runtime.etext" || s.size == 0 {
+				continue
+			}
+			check(ours[a], "nm-missing", "nm has %s at %#x, inspect does not", s.name, a)
+		}
+	}
+	// Other PCs: a deterministic spread over all functions, >= 1000 in total.
+	var pcs []uint64
+	step := max(1, len(fs)/1500)
+	for i := 0; i < len(fs); i += step {
+		f := fs[i]
+		if f.Size < 2 || strings.HasPrefix(f.Name, "go:") {
+			continue
+		}
+		for k := uint64(1); k <= 3; k++ {
+			pcs = append(pcs, hex(f.Entry)+(f.Size*k)/4)
+		}
+	}
+	check(len(pcs) >= 1000, "pc-count", "only %d PCs sampled", len(pcs))
+	lines := inspectLines(goload, bin, pcs)
+	for _, pc := range pcs {
+		fr := lines[pc]
+		file, line, gf := tab.PCToLine(pc)
+		if len(fr) == 0 {
+			check(false, "line", "%#x: no frames", pc)
+			continue
+		}
+		check(fr[0].File == file && fr[0].Line == line, "line", "%#x: %s:%d, gosym says %s:%d", pc, fr[0].File,
+			fr[0].Line, file, line)
+		check(gf != nil && fr[len(fr)-1].Func == gf.Name, "line-func", "%#x: outermost %s, gosym says %v", pc,
+			fr[len(fr)-1].Func, gf)
+	}
+	done()
+}
+
+// buildinfo: the build lines of `inspect info` equal `go version -m`.
+func cmdBuildinfo(goload, bin string) {
+	want := strings.Split(strings.TrimRight(string(run("go", "version", "-m", bin)), "\n"), "\n")[1:]
+	info := string(run(goload, "inspect", "info", bin))
+	i := strings.Index(info, "build info:\n")
+	if i < 0 {
+		die("inspect info %s: no build info section", bin)
+	}
+	got := strings.Split(strings.TrimRight(info[i+len("build info:\n"):], "\n"), "\n")
+	check(len(got) == len(want), "buildinfo-lines", "%d lines, go version -m has %d", len(got), len(want))
+	for k := 0; k < len(want) && k < len(got); k++ {
+		check(got[k] == want[k], "buildinfo", "line %d: %q, go version -m says %q", k, got[k], want[k])
+	}
+	vline := strings.SplitN(string(run("go", "version", bin)), ": ", 2)
+	check(len(vline) == 2 && strings.Contains(info, "go version:      "+strings.TrimSpace(vline[1])+"\n"),
+		"go-version", "go version says %q", vline)
+	done()
+}
+
+// inline: for every PC of the main package that DWARF places inside an
+// inlined subroutine, the chain of `inspect line` (names, call lines)
+// equals the chain of DW_TAG_inlined_subroutine entries.
+type inl struct {
+	name     string
+	ranges   [][2]uint64
+	callLine int
+	kids     []*inl
+}
+
+func cmdInline(goload, bin, twin string) {
+	f, err := elf.Open(twin)
+	if err != nil {
+		die("%v", err)
+	}
+	d, err := f.DWARF()
+	if err != nil {
+		die("%s: DWARF: %v", twin, err)
+	}
+	nameAt := func(off dwarf.Offset) string {
+		r := d.Reader()
+		r.Seek(off)
+		e, err := r.Next()
+		if err != nil || e == nil {
+			return ""
+		}
+		n, _ := e.Val(dwarf.AttrName).(string)
+		return n
+	}
+	var roots []*inl
+	r := d.Reader()
+	var stack []*inl
+	for {
+		e, err := r.Next()
+		if err != nil {
+			die("DWARF: %v", err)
+		}
+		if e == nil {
+			break
+		}
+		if e.Tag == 0 {
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+			continue
+		}
+		var node *inl
+		switch e.Tag {
+		case dwarf.TagSubprogram, dwarf.TagInlinedSubroutine:
+			name, _ := e.Val(dwarf.AttrName).(string)
+			if o, ok := e.Val(dwarf.AttrAbstractOrigin).(dwarf.Offset); ok {
+				name = nameAt(o)
+			}
+			rg, _ := d.Ranges(e)
+			cl, _ := e.Val(dwarf.AttrCallLine).(int64)
+			node = &inl{name: name, callLine: int(cl)}
+			for _, x := range rg {
+				node.ranges = append(node.ranges, [2]uint64{x[0], x[1]})
+			}
+			if e.Tag == dwarf.TagSubprogram {
+				if strings.HasPrefix(name, "main.") && len(rg) > 0 {
+					roots = append(roots, node)
+				}
+			} else if len(stack) > 0 && stack[len(stack)-1] != nil {
+				p := stack[len(stack)-1]
+				p.kids = append(p.kids, node)
+			}
+		}
+		if e.Children {
+			stack = append(stack, node)
+		}
+	}
+	in := func(n *inl, pc uint64) bool {
+		for _, x := range n.ranges {
+			if pc >= x[0] && pc < x[1] {
+				return true
+			}
+		}
+		return false
+	}
+	type want struct {
+		names []string
+		calls []int
+	}
+	wants := map[uint64]want{}
+	var pcs []uint64
+	for _, root := range roots {
+		for _, x := range root.ranges {
+			for pc := x[0]; pc < x[1]; pc++ {
+				// Outermost to innermost, then reversed.
+				names := []string{root.name}
+				var calls []int
+				n := root
+				for {
+					var next *inl
+					for _, k := range n.kids {
+						if in(k, pc) {
+							next = k
+						}
+					}
+					if next == nil {
+						break
+					}
+					names = append(names, next.name)
+					calls = append(calls, next.callLine)
+					n = next
+				}
+				if len(names) < 2 {
+					continue
+				}
+				for i, j := 0, len(names)-1; i < j; i, j = i+1, j-1 {
+					names[i], names[j] = names[j], names[i]
+				}
+				for i, j := 0, len(calls)-1; i < j; i, j = i+1, j-1 {
+					calls[i], calls[j] = calls[j], calls[i]
+				}
+				wants[pc] = want{names, calls}
+				pcs = append(pcs, pc)
+			}
+		}
+	}
+	check(len(pcs) > 0, "inline-count", "DWARF shows no inlined code in package main")
+	deep := 0
+	got := inspectLines(goload, bin, pcs)
+	for _, pc := range pcs {
+		w, fr := wants[pc], got[pc]
+		var names []string
+		for _, x := range fr {
+			names = append(names, x.Func)
+		}
+		check(strings.Join(names, " <- ") == strings.Join(w.names, " <- "), "inline-chain",
+			"%#x: %v, DWARF says %v", pc, names, w.names)
+		// Frame i+1 stands at the call site of frame i.
+		for i := 0; i+1 < len(fr) && i < len(w.calls); i++ {
+			check(fr[i+1].Line == w.calls[i], "inline-call-line", "%#x: frame %d (%s) at line %d, DWARF call line %d",
+				pc, i+1, fr[i+1].Func, fr[i+1].Line, w.calls[i])
+		}
+		if len(names) >= 3 {
+			deep++
+		}
+	}
+	check(deep > 0, "inline-depth", "no PC with a two-level inline chain (leaf <- middle <- outer)")
+	done()
+}
+
+func cmdSame(goload, a, b string) {
+	fa, fb := inspectFuncs(goload, a), inspectFuncs(goload, b)
+	check(len(fa) == len(fb), "same-count", "%d functions vs %d", len(fa), len(fb))
+	for i := 0; i < len(fa) && i < len(fb); i++ {
+		check(fa[i] == fb[i], "same", "function %d: %+v vs %+v", i, fa[i], fb[i])
+	}
+	done()
+}
+
+// rewrite writes a patched copy of in to out.
+func rewrite(in, out string, patch func(b []byte, f *elf.File)) {
+	b, err := os.ReadFile(in)
+	if err != nil {
+		die("%v", err)
+	}
+	f, err := elf.Open(in)
+	if err != nil {
+		die("%v", err)
+	}
+	defer f.Close()
+	patch(b, f)
+	if err := os.WriteFile(out, b, 0o755); err != nil {
+		die("%v", err)
+	}
+}
+
+// stripSections clears e_shoff and e_shentsize..e_shstrndx: no section headers.
+func stripSections(b []byte, _ *elf.File) {
+	binary.LittleEndian.PutUint64(b[0x28:], 0)
+	for _, off := range []int{0x3a, 0x3c, 0x3e} {
+		binary.LittleEndian.PutUint16(b[off:], 0)
+	}
+}
+
+func smashMagic(b []byte, f *elf.File) {
+	data, off := pclnData(f)
+	if data == nil {
+		die("no pclntab")
+	}
+	binary.LittleEndian.PutUint32(b[off:], 0xdeadbeef)
+}
+
+func main() {
+	a := os.Args[1:]
+	need := func(n int) {
+		if len(a) != n+1 {
+			die("usage: see the comment at the top of truth/main.go")
+		}
+	}
+	if len(a) == 0 {
+		need(0)
+	}
+	switch a[0] {
+	case "funcs":
+		need(3)
+		cmdFuncs(a[1], a[2], a[3])
+	case "buildinfo":
+		need(2)
+		cmdBuildinfo(a[1], a[2])
+	case "inline":
+		need(3)
+		cmdInline(a[1], a[2], a[3])
+	case "same":
+		need(3)
+		cmdSame(a[1], a[2], a[3])
+	case "strip-sections":
+		need(2)
+		rewrite(a[1], a[2], stripSections)
+	case "smash-magic":
+		need(2)
+		rewrite(a[1], a[2], smashMagic)
+	default:
+		die("unknown command %q", a[0])
+	}
+}
