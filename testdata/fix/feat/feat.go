@@ -58,9 +58,11 @@ func Kind(v any) string {
 // byLen sorts strings by length through sort.Interface.
 type byLen []string
 
-func (s byLen) Len() int           { return len(s) }
-func (s byLen) Less(i, j int) bool { return len(s[i]) < len(s[j]) || len(s[i]) == len(s[j]) && s[i] < s[j] }
-func (s byLen) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
+func (s byLen) Len() int { return len(s) }
+func (s byLen) Less(i, j int) bool {
+	return len(s[i]) < len(s[j]) || len(s[i]) == len(s[j]) && s[i] < s[j]
+}
+func (s byLen) Swap(i, j int) { s[i], s[j] = s[j], s[i] }
 
 func SortByLen(in []string) []string {
 	out := append([]string(nil), in...)
