@@ -122,3 +122,46 @@ func TestLoadFeatures(t *testing.T) {
 	}
 	t.Log(out)
 }
+
+func TestLoadStd(t *testing.T) {
+	out := runHost(t, []string{"GOLOAD_DEBUG=1"}, "std", archive(t, "./testdata/fix/stdfix"))
+	if !strings.HasSuffix(out, "ok\n") {
+		t.Fatalf("std printed %q", out)
+	}
+	t.Log(out)
+}
+
+func TestLoadAssembly(t *testing.T) {
+	out := runHost(t, []string{"GOLOAD_DEBUG=1"}, "asm", archive(t, "./testdata/fix/asmfix"))
+	if !strings.HasSuffix(out, "ok\n") {
+		t.Fatalf("asm printed %q", out)
+	}
+}
+
+func TestLoadInitOrder(t *testing.T) {
+	want, err := exec.Command("go", "run", "./testdata/initorder").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := runHost(t, []string{"GOLOAD_DEBUG=1"}, "init", archive(t, "./testdata/fix/inita"), archive(t, "./testdata/fix/initb"))
+	if out != string(want)+"ok\n" {
+		t.Fatalf("loaded init order %q, go build's %q", out, want)
+	}
+}
+
+func TestLoadUnrecoveredPanic(t *testing.T) {
+	cmd := exec.Command(testHost(t), "crash", archive(t, "./testdata/fix/feat"))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 2 {
+		t.Fatalf("crash: %v, want exit status 2\n%s", err, stderr.String())
+	}
+	tb := stderr.String()
+	for _, want := range []string{"panic: wrapped: boom", "github.com/goload/goload/testdata/fix/feat.Panic()", "testdata/fix/feat/feat.go:"} {
+		if !strings.Contains(tb, want) {
+			t.Errorf("traceback lacks %q:\n%s", want, tb)
+		}
+	}
+}

@@ -62,6 +62,10 @@ static bool find_named(const goload_module *m, const char *name, size_t n, uint1
 	return true;
 }
 
+/* Placed and defined by an object (not a host symbol, aux table or
+ * trampoline). */
+static bool from_obj(const gl_lsym *s) { return !s->host && s->sect != SECT_NONE && s->obj != NOSYM; }
+
 static int sect_of_kind(int kind)
 {
 	switch (kind) {
@@ -391,6 +395,12 @@ static bool is_marker(int t)
 	}
 }
 
+static bool is_wrapinfo(const gl_lsym *s)
+{
+	size_t n = strlen(s->name);
+	return n > 9 && !strcmp(s->name + n - 9, ".wrapinfo");
+}
+
 /* ArrayType.Slice (the []T of a [N]T, only used by reflect when slicing an
  * array value) is emitted by whichever package needs []T; when neither the
  * host nor the archives have it, the field stays nil instead of failing
@@ -416,9 +426,10 @@ static int resolve_all(goload_module *m, goload_err *err)
 	gl_strmap seen = {0};
 	size_t nmiss = 0;
 	int rc = 0;
+	GL_VEC(uint32_t) tramps = {0};
 	for (uint32_t si = 0; si < m->syms.len && rc == 0; si++) {
 		gl_lsym *s = gl_link_sym(m, si);
-		if (s->host || s->sect == SECT_NONE)
+		if (!from_obj(s))
 			continue;
 		gl_lobj *lo = &m->objs.v[s->obj];
 		uint32_t first, n = gl_goobj_relocs(lo->o, s->idx, &first);
@@ -433,6 +444,21 @@ static int resolve_all(goload_module *m, goload_err *err)
 				rc = gl_err(err, e.code, "%s: %s", s->name, e.msg);
 				break;
 			}
+			bool offset = r.type == GL_R_ADDROFF || r.type == GL_R_METHODOFF;
+			if (t != NOSYM && offset && gl_link_sym(m, t)->host && !is_wrapinfo(s) && !gl_link_sym(m, t)->tramp) {
+				gl_link_sym(m, t)->tramp = 1; /* requested; the symbol is made below */
+				if (!GL_VEC_PUSH(&tramps, t)) {
+					rc = gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+					break;
+				}
+			}
+			if (t != NOSYM && r.type == GL_R_ADDROFF && gl_link_sym(m, t)->host && is_wrapinfo(s)) {
+				/* The execution tracer's wrapped-function hint cannot point
+				 * into the host's text from here; without it the
+				 * tracer names the wrapper itself. */
+				s->dropped = true;
+				dbg(m, "%s: wraps host %s: dropped", s->name, gl_link_sym(m, t)->name);
+			}
 			if (t != NOSYM || r.weak || optional_type_ref(m, s, r.off))
 				continue;
 			bool existed;
@@ -444,6 +470,19 @@ static int resolve_all(goload_module *m, goload_err *err)
 		}
 		s->resolved = true;
 	}
+	/* Method tables and other module-relative text offsets that name a
+	 * host function go through a 5-byte JMP in this module's text. */
+	for (size_t i = 0; rc == 0 && i < tramps.len; i++) {
+		gl_lsym tr = {.obj = NOSYM, .kind = GL_SK_TEXT, .sect = SECT_TEXT, .size = 5, .align = 8,
+			      .target = tramps.v[i], .resolved = true};
+		tr.name = gl_link_sym(m, tramps.v[i])->name;
+		uint32_t id = new_sym(m, tr);
+		if (id == NOSYM)
+			rc = gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		else
+			gl_link_sym(m, tramps.v[i])->tramp = id;
+	}
+	GL_VEC_FREE(&tramps);
 	if (rc == 0 && nmiss) {
 		gl_buf_u8(&miss, 0);
 		rc = gl_err(err, GOLOAD_E_UNRESOLVED, "%zu undefined symbol(s): neither the host nor the archives define them:%s",
@@ -605,7 +644,7 @@ static int build_funcs(goload_module *m, funcbuild *b, goload_err *err)
 	const struct gl_rttab *rt = m->host->rt;
 	for (uint32_t si = 0; si < m->syms.len; si++) {
 		gl_lsym *s = gl_link_sym(m, si);
-		if (s->host || s->sect != SECT_TEXT)
+		if (!from_obj(s) || s->sect != SECT_TEXT)
 			continue;
 		gl_lobj *lo = &m->objs.v[s->obj];
 		gl_goobj_funcinfo fi;
@@ -636,7 +675,7 @@ static int build_funcs(goload_module *m, funcbuild *b, goload_err *err)
 					if (t == NOSYM || gl_link_sym(m, t)->sect != SECT_RODATA)
 						return gl_err(err, GOLOAD_E_INTERNAL, "%s: funcdata %zu is not loaded read-only data",
 							      s->name, b->fdata.len - fd0);
-					addr = gl_link_sym(m, t)->addr;
+					addr = gl_link_sym(m, t)->dropped ? 0 : gl_link_sym(m, t)->addr;
 				}
 				if (!GL_VEC_PUSH(&b->fdata, addr))
 					return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
@@ -728,7 +767,7 @@ static int apply_relocs(goload_module *m, goload_err *err)
 	const struct gl_objtab *ot = gl_goobj_tab(m->objs.v[0].o);
 	for (uint32_t si = 0; si < m->syms.len; si++) {
 		gl_lsym *s = gl_link_sym(m, si);
-		if (s->host || s->sect == SECT_NONE)
+		if (!from_obj(s))
 			continue;
 		gl_lobj *lo = &m->objs.v[s->obj];
 		uint32_t first, n = gl_goobj_relocs(lo->o, s->idx, &first);
@@ -772,6 +811,12 @@ static int apply_relocs(goload_module *m, goload_err *err)
 				break;
 			case GL_R_ADDROFF:
 			case GL_R_METHODOFF:
+				if (s->dropped) {
+					v = 0;
+					break;
+				}
+				if (t && t->host && t->tramp > 1)
+					t = gl_link_sym(m, t->tramp);
 				if (!t || t->host) {
 					if (r.type == GL_R_METHODOFF && !t) {
 						v = -1; /* unreachable method */
@@ -916,7 +961,7 @@ static int collect_tables(goload_module *m, goload_err *err)
 	GL_VEC(uint32_t) tl = {0};
 	for (uint32_t si = 0; si < m->syms.len; si++) {
 		gl_lsym *s = gl_link_sym(m, si);
-		if (s->host || s->sect == SECT_NONE)
+		if (!from_obj(s))
 			continue;
 		if ((s->flags & GL_SF_TYPELINK) && s->sect == SECT_RODATA && !GL_VEC_PUSH(&tl, si))
 			goto oom;
@@ -1071,12 +1116,26 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 	}
 	for (uint32_t si = 0; si < m->syms.len; si++) {
 		gl_lsym *s = gl_link_sym(m, si);
-		if (s->host || s->sect == SECT_NONE || s->sect == SECT_BSS || s->sect == SECT_NOPTRBSS)
+		if (!from_obj(s) || s->sect == SECT_BSS || s->sect == SECT_NOPTRBSS)
 			continue;
 		gl_span d = gl_goobj_data(m->objs.v[s->obj].o, s->idx);
 		memcpy(mem_at(m, s->addr), d.p, d.n < s->size ? d.n : s->size);
 	}
 	memcpy(mem_at(m, m->pcln_addr), m->pcln.bytes.p, m->pcln.bytes.len);
+	for (uint32_t si = 0; si < m->syms.len; si++) {
+		gl_lsym *s = gl_link_sym(m, si);
+		if (s->sect != SECT_TEXT || s->obj != NOSYM || s->host)
+			continue;
+		int64_t rel = (int64_t)(gl_link_sym(m, s->target)->addr - (s->addr + 5));
+		if (rel != (int32_t)rel) {
+			rc = gl_err(err, GOLOAD_E_UNSUPPORTED, "link: host function %s is more than 2 GiB away", s->name);
+			goto fail;
+		}
+		uint8_t *p = mem_at(m, s->addr);
+		int32_t r32 = (int32_t)rel;
+		p[0] = 0xe9; /* JMP rel32 */
+		memcpy(p + 1, &r32, 4);
+	}
 	if ((rc = apply_relocs(m, err)) < 0 || (rc = gc_masks(m, err)) < 0 || (rc = collect_tables(m, err)) < 0)
 		goto fail;
 	if (m->opts.debug) {
@@ -1096,7 +1155,7 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		m->name = m->opts.name ? keep(m, m->opts.name, strlen(m->opts.name)) : keep(m, nm, strlen(nm));
 	}
 	gl_rt_sections sec = {
-		.text = m->sect_addr[SECT_TEXT], .etext = m->pcln.maxpc,
+		.text = m->sect_addr[SECT_TEXT], .etext = m->sect_addr[SECT_TEXT] + m->sect_size[SECT_TEXT],
 		.noptrdata = m->sect_addr[SECT_NOPTRDATA], .enoptrdata = m->sect_addr[SECT_NOPTRDATA] + m->sect_size[SECT_NOPTRDATA],
 		.data = m->sect_addr[SECT_DATA], .edata = m->sect_addr[SECT_DATA] + m->sect_size[SECT_DATA],
 		.bss = m->sect_addr[SECT_BSS], .ebss = m->sect_addr[SECT_BSS] + m->sect_size[SECT_BSS],

@@ -36,6 +36,10 @@ typedef struct gl_lsym {
 			   * every reference except the module-relative offsets */
 	bool host;
 	bool resolved;
+	bool dropped;     /* funcdata that cannot be expressed in this module */
+	uint32_t tramp;   /* host functions: the module's jump to it (module-relative
+			   * text offsets cannot reach the host), 0 if none */
+	uint32_t target;  /* trampolines: the host function */
 } gl_lsym;
 
 typedef struct gl_lobj {

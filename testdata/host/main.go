@@ -32,6 +32,14 @@ func main() {
 		err = plain(os.Args[2:])
 	case "feat":
 		err = feat(os.Args[2:])
+	case "std":
+		err = std(os.Args[2:])
+	case "asm":
+		err = asm(os.Args[2:])
+	case "init":
+		err = initOrder(os.Args[2:])
+	case "crash":
+		err = crash(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

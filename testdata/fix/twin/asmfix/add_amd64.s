@@ -1,0 +1,1 @@
+../../asmfix/add_amd64.s

@@ -1,0 +1,1 @@
+../../asmfix/asm.go

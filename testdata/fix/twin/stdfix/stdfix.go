@@ -1,0 +1,1 @@
+../../stdfix/stdfix.go
