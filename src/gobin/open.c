@@ -207,8 +207,8 @@ static bool pch_shape_ok(const uint8_t *p)
 	return p[4] == 0 && p[5] == 0 && (p[6] == 1 || p[6] == 4) && p[7] == 8;
 }
 
-/* pcHeader candidates from sections, symbols and the magic. */
-static bool find_pclntab_candidates(gl_gobin *g, u64vec *out)
+/* pcHeader candidates named by sections and symbols (cheap). */
+static bool pcln_named(const gl_gobin *g, u64vec *out)
 {
 	const gl_elf *e = g->elf;
 	/* PIE before Go 1.26 puts it in RELRO as .data.rel.ro.gopclntab. */
@@ -224,8 +224,14 @@ static bool find_pclntab_candidates(gl_gobin *g, u64vec *out)
 		if (sym && sym->value && !vec_add_unique(out, sym->value))
 			return false;
 	}
-	/* The magic, in any loaded segment: pclntab is read-only data, but
-	 * RELRO (writable in the file's program headers) in older PIEs. */
+	return true;
+}
+
+/* pcHeader candidates by their magic, in any loaded segment: pclntab is
+ * read-only data, but RELRO (writable in the program headers) in older PIEs. */
+static bool pcln_magic_scan(const gl_gobin *g, u64vec *out)
+{
+	const gl_elf *e = g->elf;
 	for (size_t i = 0; i < e->nsegs; i++) {
 		const gl_elf_seg *sg = &e->segs[i];
 		if (sg->type != GL_PT_LOAD || sg->filesz < 16)
@@ -244,19 +250,23 @@ static bool find_pclntab_candidates(gl_gobin *g, u64vec *out)
 	return true;
 }
 
-/* Moduledata candidates: words in writable segments equal to one of the
- * pclntab candidates, or (when none is known: magic and sections gone)
- * every word that points at something shaped like a pcHeader. */
-static bool find_md_candidates(gl_gobin *g, const u64vec *pcs, u64vec *out)
+static bool md_named(const gl_gobin *g, u64vec *out)
 {
-	const gl_elf *e = g->elf;
 	static const char *const names[] = {"runtime.firstmoduledata", "local.moduledata", "go:link.moduledata"};
 	for (size_t i = 0; i < GL_ARRAY_LEN(names); i++) {
-		const gl_elf_sym *sym = gl_elf_sym_find(e, names[i]);
+		const gl_elf_sym *sym = gl_elf_sym_find(g->elf, names[i]);
 		if (sym && sym->value && !vec_add_unique(out, sym->value))
 			return false;
 	}
-	size_t nsym = out->len;
+	return true;
+}
+
+/* Moduledata candidates: words in writable segments equal to one of the
+ * pclntab candidates, or (when none is known: magic and sections gone)
+ * every word that points at something shaped like a pcHeader. */
+static bool md_scan(const gl_gobin *g, const u64vec *pcs, u64vec *out)
+{
+	const gl_elf *e = g->elf;
 	for (size_t i = 0; i < e->nsegs; i++) {
 		const gl_elf_seg *sg = &e->segs[i];
 		if (sg->type != GL_PT_LOAD || !(sg->flags & GL_PF_W) || sg->filesz < 8)
@@ -278,7 +288,6 @@ static bool find_md_candidates(gl_gobin *g, const u64vec *pcs, u64vec *out)
 				return false;
 		}
 	}
-	g->info.md_candidates = out->len - nsym;
 	return true;
 }
 
@@ -299,42 +308,58 @@ static size_t table_order(int hint, const struct gl_rttab **order)
  * one that names runtime.goexit's funcID "goexit". */
 static const struct gl_rttab *refine_by_funcid(gl_gobin *g, const struct gl_rttab *rt);
 
-static int choose_layout(gl_gobin *g, goload_err *err)
+/* The first candidate that validates under some layout (hint first). */
+static bool try_candidates(gl_gobin *g, const u64vec *mds, int source)
 {
-	u64vec pcs = {0}, mds_ = {0};
-	int rc = 0;
-	if (!find_pclntab_candidates(g, &pcs) || !find_md_candidates(g, &pcs, &mds_)) {
-		rc = gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory while scanning for moduledata", g->what);
-		goto out;
-	}
-	if (!mds_.len && pcs.len) {
-		/* A pclntab was found but no moduledata points at it: retry with the shape scan. */
-		u64vec none = {0};
-		if (!find_md_candidates(g, &none, &mds_)) {
-			rc = gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory", g->what);
-			goto out;
-		}
-	}
 	const struct gl_rttab *order[32];
 	size_t norder = table_order(g->info.go_version[0] ? gl_go_minor(g->info.go_version) : -1, order);
-	for (size_t c = 0; c < mds_.len; c++) {
+	if (source == GL_MDSRC_SCAN)
+		g->info.md_candidates += mds->len;
+	for (size_t c = 0; c < mds->len; c++) {
 		for (size_t t = 0; t < norder; t++) {
-			if (!md_validate(g, mds_.v[c], order[t]))
-				continue;
-			g->rt = order[t];
-			g->md_va = mds_.v[c];
-			g->info.md_source = c < mds_.len - g->info.md_candidates ? GL_MDSRC_SYMBOL : GL_MDSRC_SCAN;
-			goto found;
+			if (md_validate(g, mds->v[c], order[t])) {
+				g->rt = order[t];
+				g->md_va = mds->v[c];
+				g->info.md_source = source;
+				return true;
+			}
 		}
 	}
-	if (!pcs.len && !mds_.len)
+	return false;
+}
+
+/* Cheapest evidence first: a full scan touches every page of the file. */
+static int choose_layout(gl_gobin *g, goload_err *err)
+{
+	u64vec pcs = {0}, mds = {0}, none = {0};
+	int rc = 0;
+	bool ok = pcln_named(g, &pcs) && md_named(g, &mds);
+	if (ok && try_candidates(g, &mds, GL_MDSRC_SYMBOL))
+		goto found;
+	mds.len = 0;
+	ok = ok && (!pcs.len || md_scan(g, &pcs, &mds));
+	if (ok && try_candidates(g, &mds, GL_MDSRC_SCAN))
+		goto found;
+	mds.len = 0;
+	size_t named = pcs.len;
+	ok = ok && pcln_magic_scan(g, &pcs) && (pcs.len == named || md_scan(g, &pcs, &mds));
+	if (ok && try_candidates(g, &mds, GL_MDSRC_SCAN))
+		goto found;
+	/* The pclntab header is unknown or points nowhere: the shape scan. */
+	mds.len = 0;
+	ok = ok && md_scan(g, &none, &mds);
+	if (ok && try_candidates(g, &mds, GL_MDSRC_SCAN))
+		goto found;
+	if (!ok)
+		rc = gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory while scanning for moduledata", g->what);
+	else if (!pcs.len && !g->info.md_candidates)
 		rc = gl_err(err, GOLOAD_E_FORMAT,
 			    "%s: not a Go image: no pclntab header (magic, .gopclntab or runtime.pcheader) and no moduledata",
 			    g->what);
 	else
 		rc = gl_err(err, GOLOAD_E_UNSUPPORTED,
 			    "%s: no moduledata candidate validates under a known runtime layout (%zu pclntab candidates, %zu moduledata candidates; goload reads Go 1.%d..1.%d)",
-			    g->what, pcs.len, mds_.len, GL_GO_MINOR_MIN_EXE, GL_GO_MINOR_MAX);
+			    g->what, pcs.len, g->info.md_candidates, GL_GO_MINOR_MIN_EXE, GL_GO_MINOR_MAX);
 	goto out;
 found:
 	g->md = gl_gobin_va_span(g, g->md_va, g->rt->md_size);
@@ -342,7 +367,7 @@ found:
 		g->rt = refine_by_funcid(g, g->rt);
 out:
 	GL_VEC_FREE(&pcs);
-	GL_VEC_FREE(&mds_);
+	GL_VEC_FREE(&mds);
 	return rc;
 }
 

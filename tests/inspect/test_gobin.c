@@ -227,9 +227,40 @@ static void test_damage(const gl_span img)
 	free(copy);
 }
 
+/* The synthetic seeds (truth mini): no sections, no symbols; moduledata is
+ * found by scanning, also when the pclntab magic is gone. */
+static void test_mini(const char *name, bool magic_ok)
+{
+	char path[4096];
+	const char *src = getenv("GOLOAD_SRC");
+	snprintf(path, sizeof path, "%s/fuzz/seeds/gobin/%s", src ? src : ".", name);
+	gl_gobin *g;
+	goload_err err;
+	int rc = gl_gobin_open_path(path, &g, &err);
+	CHECK_MSG(rc == 0, "%s", err.msg);
+	if (rc)
+		return;
+	const gl_gobin_info *in = gl_gobin_get_info(g);
+	CHECK(in->md_source == GL_MDSRC_SCAN && in->md_va == 0x401100);
+	CHECK(in->pcln_magic_ok == magic_ok);
+	CHECK(!strcmp(in->rt->name, "1.26"));
+	CHECK(gl_gobin_nfuncs(g) == 2);
+	gl_gobin_frame fr[4];
+	CHECK(gl_gobin_pc_frames(g, 0x400125, fr, 4, &err) == 1 && !strcmp(fr[0].func, "main.f") &&
+	      !strcmp(fr[0].file, "/x/main.go") && fr[0].line == 10);
+	CHECK(gl_gobin_pc_frames(g, 0x400140, fr, 4, &err) == -GOLOAD_E_NOTFOUND);
+	uint64_t a;
+	CHECK(gl_gobin_sym_addr(g, "main.main", &a, &err) == 0 && a == 0x400100);
+	const gl_gobin_buildinfo *bi = gl_gobin_get_buildinfo(g);
+	CHECK(bi && !strcmp(bi->path, "example.com/mini") && !strcmp(bi->go_version, "go1.26.8"));
+	gl_gobin_close(g);
+}
+
 int main(void)
 {
 	test_bad_input();
+	test_mini("mini.bin", true);
+	test_mini("mini-nomagic.bin", false);
 	if (!find_go()) {
 		CHECK_MSG(0, "no Go toolchain found by scripts/gotoolchains.sh");
 		return CHECK_DONE();

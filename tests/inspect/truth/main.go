@@ -8,6 +8,7 @@
 //	truth same GOLOAD A B            same function list (damaged variants)
 //	truth strip-sections IN OUT      remove the section header table
 //	truth smash-magic IN OUT         overwrite the pclntab magic
+//	truth mini OUT                   write a minimal synthetic Go 1.26 image (fuzz seed)
 //
 // Each check prints "N passed, M failed" and exits 1 on a failure. TWIN is
 // the unstripped twin of BIN (the same build without -s -w).
@@ -495,6 +496,104 @@ func smashMagic(b []byte, f *elf.File) {
 	binary.LittleEndian.PutUint32(b[off:], 0xdeadbeef)
 }
 
+// mini writes the smallest image goload accepts as Go 1.26: two functions
+// in a pclntab, a moduledata that points at it, buildinfo, no sections and
+// no symbols (so moduledata is found by scanning). It seeds the fuzzers;
+// offsets follow runtime/symtab.go and runtime2.go of go1.26.
+func mini(out string) {
+	const base = 0x400000
+	b := make([]byte, 0x1400)
+	le := binary.LittleEndian
+	// ELF header and two PT_LOADs: [0, 0x1000) R+X, [0x1000, 0x1400) RW.
+	copy(b, "\x7fELF\x02\x01\x01")
+	le.PutUint16(b[16:], 2)  // ET_EXEC
+	le.PutUint16(b[18:], 62) // EM_X86_64
+	le.PutUint32(b[20:], 1)
+	le.PutUint64(b[24:], base+0x100) // entry: main.main
+	le.PutUint64(b[32:], 64)         // phoff
+	le.PutUint16(b[52:], 64)
+	le.PutUint16(b[54:], 56)
+	le.PutUint16(b[56:], 2)
+	ph := func(i int, flags uint32, off, size uint64) {
+		p := b[64+56*i:]
+		le.PutUint32(p, 1)
+		le.PutUint32(p[4:], flags)
+		le.PutUint64(p[8:], off)
+		le.PutUint64(p[16:], base+off)
+		le.PutUint64(p[24:], base+off)
+		le.PutUint64(p[32:], size)
+		le.PutUint64(p[40:], size)
+		le.PutUint64(p[48:], 0x1000)
+	}
+	ph(0, 5, 0, 0x1000)
+	ph(1, 6, 0x1000, 0x400)
+	for i := 0x100; i < 0x140; i++ {
+		b[i] = 0xcc // text: main.main at 0x100, main.f at 0x120
+	}
+	// pcHeader at 0x200 and the tables after it.
+	const pch, names, cutab, files, pctab, pcln = 0x200, 0x248, 0x260, 0x268, 0x278, 0x288
+	le.PutUint32(b[pch:], 0xfffffff1)
+	b[pch+6], b[pch+7] = 1, 8
+	for i, v := range []uint64{2, 1, 0, names - pch, cutab - pch, files - pch, pctab - pch, pcln - pch} {
+		le.PutUint64(b[pch+8+8*i:], v)
+	}
+	copy(b[names:], "main.main\x00main.f\x00")
+	copy(b[files:], "/x/main.go\x00")
+	// pc-value tables: sp 0 and file 0 over 16 bytes; line 10 over 16 bytes.
+	copy(b[pctab:], []byte{0, 2, 16, 0, 2, 16, 0, 22, 16, 0})
+	for i, row := range [][2]uint32{{0, 24}, {0x20, 68}, {0x40, 24}} {
+		le.PutUint32(b[pcln+8*i:], row[0])
+		le.PutUint32(b[pcln+8*i+4:], row[1])
+	}
+	for i, f := range [][2]uint32{{0, 0}, {0x20, 10}} {
+		p := b[pcln+24+44*i:]
+		le.PutUint32(p, f[0])     // entryOff
+		le.PutUint32(p[4:], f[1]) // nameOff
+		le.PutUint32(p[16:], 1)   // pcsp
+		le.PutUint32(p[20:], 4)   // pcfile
+		le.PutUint32(p[24:], 7)   // pcln
+		le.PutUint32(p[36:], 9)   // startLine
+	}
+	// buildinfo at 0x1000: header, then inline version and modinfo.
+	bi := b[0x1000:]
+	copy(bi, "\xff Go buildinf:")
+	bi[14], bi[15] = 8, 2
+	mod := "0123456789abcdefpath\texample.com/mini\nmod\texample.com/mini\t(devel)\t\nbuild\t-buildmode=exe\n0123456789abcdef"
+	n := 32
+	for _, str := range []string{"go1.26.8", mod} {
+		n += binary.PutUvarint(bi[n:], uint64(len(str)))
+		n += copy(bi[n:], str)
+	}
+	// moduledata at 0x1100 (go1.26 layout, 592 bytes).
+	md := b[0x1100:]
+	w := func(off int, v uint64) { le.PutUint64(md[off:], v) }
+	sl := func(off int, p, n uint64) { w(off, p); w(off+8, n); w(off+16, n) }
+	w(0, base+pch)
+	sl(8, base+names, 17)
+	sl(32, base+cutab, 1)
+	sl(56, base+files, 11)
+	sl(80, base+pctab, 10)
+	sl(104, base+pcln, 112)
+	sl(128, base+pcln, 3)
+	w(160, base+0x100) // minpc
+	w(168, base+0x140) // maxpc
+	w(176, base+0x100) // text
+	w(184, base+0x140) // etext
+	for off := 192; off <= 264; off += 8 {
+		w(off, base+0x1000) // noptrdata .. ecovctrs
+	}
+	w(272, base+0x1400) // end
+	w(296, base+0x300)  // types
+	w(304, base+0x340)  // etypes
+	w(312, base+0x300)  // rodata
+	w(320, base+0x300)  // gofunc
+	w(328, base+0x2f8)  // epclntab
+	md[536] = 1         // hasmain
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		die("%v", err)
+	}
+}
+
 func main() {
 	a := os.Args[1:]
 	need := func(n int) {
@@ -521,6 +620,9 @@ func main() {
 	case "strip-sections":
 		need(2)
 		rewrite(a[1], a[2], stripSections)
+	case "mini":
+		need(1)
+		mini(a[1])
 	case "smash-magic":
 		need(2)
 		rewrite(a[1], a[2], smashMagic)
