@@ -199,6 +199,10 @@ def main():
     h.append("extern const char *const gl_rtype_names[GL_R_K_COUNT_];")
     h.append("extern const char *const gl_aux_names[GL_AUX_K_COUNT_];")
     h.append("extern const char *const gl_funcid_names[GL_FUNCID_K_COUNT_];")
+    h.append("/* Bit enums: name of bit i (gl_sflag, gl_oflag, gl_funcflag). */")
+    h.append("extern const char *const gl_sflag_names[%d];" % (len(sf.names) - 1))
+    h.append("extern const char *const gl_oflag_names[%d];" % len(of.names))
+    h.append("extern const char *const gl_funcflag_names[%d];" % len(ff.names))
     h.append("")
     h.append("#endif")
 
@@ -215,6 +219,9 @@ def main():
     names("gl_rtype_names", rl)
     names("gl_aux_names", ax)
     names("gl_funcid_names", fid)
+    names("gl_sflag_names", type("U", (), {"names": sf.names[1:]}))
+    names("gl_oflag_names", of)
+    names("gl_funcflag_names", ff)
     for d in per:
         m = d["minor"]
         c.append("/* %s */" % d["version"])

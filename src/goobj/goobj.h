@@ -242,4 +242,11 @@ int gl_goobj_funcinfo_get(const gl_goobj *o, uint32_t i, gl_goobj_funcinfo *out,
 uint32_t gl_goobj_funcinfo_file_at(const gl_goobj_funcinfo *fi, uint32_t k);
 gl_goobj_inl gl_goobj_funcinfo_inl_at(const gl_goobj_funcinfo *fi, uint32_t k);
 
+/* ---------------------------------------------------------------- tools */
+
+/* goload_nm and goload_objdump over bytes already in memory (`path` names
+ * them in the output and in errors). */
+int gl_goobj_nm_span(gl_span data, const char *path, const goload_nm_opts *opts, FILE *out, goload_err *err);
+int gl_goobj_dump_span(gl_span data, const char *path, unsigned what, FILE *out, goload_err *err);
+
 #endif /* GL_GOOBJ_H */

@@ -196,7 +196,7 @@ typedef struct member {
 	bool go, sentinel;
 } member;
 
-static int list_members(const char *path, gl_span data, const goload_nm_opts *opts, FILE *out, goload_err *err)
+int gl_goobj_nm_span(gl_span data, const char *path, const goload_nm_opts *opts, FILE *out, goload_err *err)
 {
 	gl_goobj_archive *a = NULL;
 	GL_VEC(member) ms = {0};
@@ -298,7 +298,7 @@ int goload_nm(const char *path, const goload_nm_opts *opts, FILE *out, goload_er
 	int rc = gl_file_open(path, &f, err);
 	if (rc)
 		return rc;
-	rc = list_members(path, f->data, opts, out, err);
+	rc = gl_goobj_nm_span(f->data, path, opts, out, err);
 	gl_file_close(f);
 	return rc;
 }

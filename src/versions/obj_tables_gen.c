@@ -199,6 +199,37 @@ const char *const gl_funcid_names[] = {
 	"FuncID_runCleanups",
 };
 
+const char *const gl_sflag_names[] = {
+	"SymFlagDupok",
+	"SymFlagLocal",
+	"SymFlagTypelink",
+	"SymFlagLeaf",
+	"SymFlagNoSplit",
+	"SymFlagReflectMethod",
+	"SymFlagGoType",
+	"SymFlagUsedInIface",
+	"SymFlagItab",
+	"SymFlagDict",
+	"SymFlagPkgInit",
+	"SymFlagLinkname",
+	"SymFlagABIWrapper",
+	"SymFlagWasmExport",
+	"SymFlagLinknameStd",
+};
+
+const char *const gl_oflag_names[] = {
+	"ObjFlagShared",
+	"ObjFlagFromAssembly",
+	"ObjFlagUnlinkable",
+	"ObjFlagStd",
+};
+
+const char *const gl_funcflag_names[] = {
+	"FuncFlagTopFrame",
+	"FuncFlagSPWrite",
+	"FuncFlagAsm",
+};
+
 /* go1.21.13 */
 static const uint8_t sk_21[] = {GL_SK_XXX, GL_SK_TEXT, GL_SK_RODATA, GL_SK_NOPTRDATA, GL_SK_DATA, GL_SK_BSS, GL_SK_NOPTRBSS, GL_SK_TLSBSS, GL_SK_DWARFCUINFO, GL_SK_DWARFCONST, GL_SK_DWARFFCN, GL_SK_DWARFABSFCN, GL_SK_DWARFTYPE, GL_SK_DWARFVAR, GL_SK_DWARFRANGE, GL_SK_DWARFLOC, GL_SK_DWARFLINES, GL_SK_LIBFUZZER_8BIT_COUNTER, GL_SK_COVERAGE_COUNTER, GL_SK_COVERAGE_AUXVAR, GL_SK_SEHUNWINDINFO};
 static const uint8_t rl_21[] = {

@@ -252,5 +252,9 @@ extern const char *const gl_sk_names[GL_SK_K_COUNT_];
 extern const char *const gl_rtype_names[GL_R_K_COUNT_];
 extern const char *const gl_aux_names[GL_AUX_K_COUNT_];
 extern const char *const gl_funcid_names[GL_FUNCID_K_COUNT_];
+/* Bit enums: name of bit i (gl_sflag, gl_oflag, gl_funcflag). */
+extern const char *const gl_sflag_names[15];
+extern const char *const gl_oflag_names[4];
+extern const char *const gl_funcflag_names[3];
 
 #endif
