@@ -69,6 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	goload_nm_opts opts = {GOLOAD_NM_SORT_NAME, true, false, false};
 	gl_goobj_nm_span(s, "fuzz", &opts, sink(), &err);
-	gl_goobj_dump_span(s, "fuzz", GOLOAD_OBJDUMP_SYMS | GOLOAD_OBJDUMP_RELOCS | GOLOAD_OBJDUMP_FUNCINFO, sink(), &err);
+	gl_goobj_dump_span(s, "fuzz", GOLOAD_OBJDUMP_SYMS | GOLOAD_OBJDUMP_RELOCS | GOLOAD_OBJDUMP_FUNCINFO, NULL, sink(),
+			   &err);
 	return 0;
 }

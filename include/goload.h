@@ -95,6 +95,10 @@ enum {
 /* Dumps what `what` (GOLOAD_OBJDUMP_* bits) asks for, for every Go object
  * of an archive or object file. */
 int goload_objdump(const char *path, unsigned what, FILE *out, goload_err *err);
+/* The same, naming package references that the object's RefName block does
+ * not (inline trees, gotypes) through the dependencies an importcfg lists
+ * ("packagefile PATH=FILE"), after checking their fingerprints. */
+int goload_objdump_cfg(const char *path, unsigned what, const char *importcfg, FILE *out, goload_err *err);
 /* GOLOAD-SECTION-GOOBJ-END */
 
 /* ===================================================================== */

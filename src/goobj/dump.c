@@ -16,6 +16,7 @@ typedef struct dumper {
 	gl_json j;
 	bool json;
 	unsigned what;
+	gl_goobj_resolver res; /* for package refs RefName does not name */
 } dumper;
 
 /* Text: "a,b,c" of the set bits' names, "-" when none. */
@@ -42,11 +43,12 @@ static void json_bits(gl_json *j, const char *key, uint32_t bits, const char *co
 }
 
 /* The target of a reference as go tool objdump names it. */
-static void ref_text(FILE *out, const gl_goobj *o, gl_goobj_ref r)
+static void ref_text(dumper *d, const gl_goobj *o, gl_goobj_ref r)
 {
+	FILE *out = d->out;
 	gl_goobj_symname n;
 	goload_err err = {0};
-	if (gl_goobj_ref_is_nil(r) || gl_goobj_ref_name(o, r, NULL, &n, &err) < 0)
+	if (gl_goobj_ref_is_nil(r) || gl_goobj_ref_name(o, r, &d->res, &n, &err) < 0)
 		return;
 	fprintf(out, "%.*s", (int)n.namelen, n.name);
 	bool builtin = r.pkg == GL_GOOBJ_PKG_BUILTIN;
@@ -54,14 +56,15 @@ static void ref_text(FILE *out, const gl_goobj *o, gl_goobj_ref r)
 		fprintf(out, "<%d>", builtin ? n.abi : 1);
 }
 
-static void ref_json(gl_json *j, const gl_goobj *o, gl_goobj_ref r)
+static void ref_json(dumper *d, const gl_goobj *o, gl_goobj_ref r)
 {
+	gl_json *j = &d->j;
 	gl_json_obj_begin(j);
 	gl_json_ku64(j, "pkg", r.pkg);
 	gl_json_ku64(j, "idx", r.idx);
 	gl_goobj_symname n;
 	goload_err err = {0};
-	if (!gl_goobj_ref_is_nil(r) && gl_goobj_ref_name(o, r, NULL, &n, &err) == 0) {
+	if (!gl_goobj_ref_is_nil(r) && gl_goobj_ref_name(o, r, &d->res, &n, &err) == 0) {
 		if (n.pkglen) {
 			gl_json_key(j, "package");
 			gl_json_strn(j, n.pkg, n.pkglen);
@@ -73,6 +76,8 @@ static void ref_json(gl_json *j, const gl_goobj *o, gl_goobj_ref r)
 	} else if (!gl_goobj_ref_is_nil(r)) {
 		gl_json_key(j, "name");
 		gl_json_null(j);
+		if (err.code == GOLOAD_E_MISMATCH)
+			gl_json_kstr(j, "error", err.msg);
 	}
 	gl_json_obj_end(j);
 }
@@ -103,12 +108,12 @@ static void dump_relocs(dumper *d, const gl_goobj *o, uint32_t i)
 			if (r.weak)
 				gl_json_kbool(&d->j, "weak", true);
 			gl_json_key(&d->j, "target");
-			ref_json(&d->j, o, r.sym);
+			ref_json(d, o, r.sym);
 			gl_json_ki64(&d->j, "add", r.add);
 			gl_json_obj_end(&d->j);
 		} else {
 			fprintf(d->out, "    reloc %d %u %s ", r.off, r.siz, tn);
-			ref_text(d->out, o, r.sym);
+			ref_text(d, o, r.sym);
 			fprintf(d->out, "%+" PRId64 "\n", r.add);
 		}
 	}
@@ -160,7 +165,7 @@ static void dump_funcinfo(dumper *d, const gl_goobj *o, uint32_t i)
 			gl_json_ku64(&d->j, "file", n.file);
 			gl_json_ki64(&d->j, "line", n.line);
 			gl_json_key(&d->j, "func");
-			ref_json(&d->j, o, n.func);
+			ref_json(d, o, n.func);
 			gl_json_ki64(&d->j, "parent_pc", n.parent_pc);
 			gl_json_obj_end(&d->j);
 		}
@@ -180,7 +185,7 @@ static void dump_funcinfo(dumper *d, const gl_goobj *o, uint32_t i)
 		gl_goobj_inl n = gl_goobj_funcinfo_inl_at(&fi, k);
 		fprintf(d->out, "      inl %u parent=%d file=%u line=%d parentpc=%d func=", k, n.parent, n.file, n.line,
 			n.parent_pc);
-		ref_text(d->out, o, n.func);
+		ref_text(d, o, n.func);
 		fputc('\n', d->out);
 	}
 }
@@ -223,7 +228,7 @@ static void dump_sym(dumper *d, const gl_goobj *o, uint32_t i)
 				gl_json_obj_begin(&d->j);
 				gl_json_kstr(&d->j, "type", gl_aux_names[a.type] + 3);
 				gl_json_key(&d->j, "sym");
-				ref_json(&d->j, o, a.sym);
+				ref_json(d, o, a.sym);
 				gl_json_obj_end(&d->j);
 			}
 			gl_json_arr_end(&d->j);
@@ -300,22 +305,34 @@ static void dump_header(dumper *d, const gl_goobj *o)
 
 int goload_objdump(const char *path, unsigned what, FILE *out, goload_err *err)
 {
-	gl_file *f = NULL;
-	int rc = gl_file_open(path, &f, err);
-	if (rc)
+	return goload_objdump_cfg(path, what, NULL, out, err);
+}
+
+int goload_objdump_cfg(const char *path, unsigned what, const char *importcfg, FILE *out, goload_err *err)
+{
+	gl_goobj_deps *deps = NULL;
+	int rc = 0;
+	if (importcfg && ((rc = gl_goobj_deps_new(&deps, err)) || (rc = gl_goobj_deps_importcfg(deps, importcfg, err)))) {
+		gl_goobj_deps_close(deps);
 		return rc;
-	rc = gl_goobj_dump_span(f->data, path, what, out, err);
+	}
+	gl_file *f = NULL;
+	if (!(rc = gl_file_open(path, &f, err)))
+		rc = gl_goobj_dump_span(f->data, path, what, deps, out, err);
 	gl_file_close(f);
+	gl_goobj_deps_close(deps);
 	return rc;
 }
 
-int gl_goobj_dump_span(gl_span data, const char *path, unsigned what, FILE *out, goload_err *err)
+int gl_goobj_dump_span(gl_span data, const char *path, unsigned what, gl_goobj_deps *deps, FILE *out,
+		       goload_err *err)
 {
 	gl_goobj_archive *a = NULL;
 	int rc = gl_goobj_archive_open_span(data, path, &a, err);
 	if (rc)
 		return rc;
-	dumper d = {.out = out, .json = (what & GOLOAD_OBJDUMP_JSON) != 0, .what = what};
+	dumper d = {.out = out, .json = (what & GOLOAD_OBJDUMP_JSON) != 0, .what = what,
+		    .res = gl_goobj_deps_resolver(deps)};
 	if (!(what & (GOLOAD_OBJDUMP_SYMS | GOLOAD_OBJDUMP_RELOCS | GOLOAD_OBJDUMP_FUNCINFO)))
 		d.what |= GOLOAD_OBJDUMP_SYMS;
 	if (d.json) {

@@ -493,12 +493,17 @@ int gl_goobj_ref_name(const gl_goobj *o, gl_goobj_ref r, const gl_goobj_resolver
 	if (!dep)
 		return gl_err_prefix(err, "%s: resolving {%u, %u} in %.*s", o->name, r.pkg, r.idx, (int)pkg.n,
 				     (const char *)pkg.p);
-	const uint8_t *want = autolib_fp(o, (const char *)pkg.p, pkg.n);
-	if (want && memcmp(want, gl_goobj_fingerprint(dep), 8))
+	const uint8_t *want = autolib_fp(o, (const char *)pkg.p, pkg.n), *have = gl_goobj_fingerprint(dep);
+	if (want && memcmp(want, have, 8)) {
+		char w[17], h[17];
+		for (int k = 0; k < 8; k++) {
+			snprintf(w + 2 * k, 3, "%02x", want[k]);
+			snprintf(h + 2 * k, 3, "%02x", have[k]);
+		}
 		return gl_err(err, GOLOAD_E_MISMATCH,
-			      "%s: fingerprint of %.*s is %016" PRIx64 " in %s but its object %s has %016" PRIx64,
-			      o->name, (int)pkg.n, (const char *)pkg.p, u64(o, (uint32_t)(want - o->bin.p)), o->name,
-			      dep->name, u64(dep, MAGIC_LEN));
+			      "%s was compiled against %.*s with fingerprint %s, but the object given for it, %s, has %s",
+			      o->name, (int)pkg.n, (const char *)pkg.p, w, dep->name, h);
+	}
 	if (r.idx >= dep->cnt[BLK_SYMDEF])
 		return gl_err(err, GOLOAD_E_FORMAT, "%s: symbol reference {%u, %u}: %.*s (%s) has only %u symbols",
 			      o->name, r.pkg, r.idx, (int)pkg.n, (const char *)pkg.p, dep->name, dep->cnt[BLK_SYMDEF]);

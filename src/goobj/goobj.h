@@ -207,6 +207,20 @@ typedef struct gl_goobj_name {
 	int abi;          /* -1 when unknown (RefName carries no ABI) */
 } gl_goobj_symname;
 
+/* A dependency list: package path -> archive, each dependency's Go object
+ * opened on first use and kept until close. Fill it from an importcfg
+ * ("packagefile PATH=FILE" lines, e.g. from
+ *   go list -export -deps -f '{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}' PKG)
+ * or one package at a time. Objects are named "PKG (FILE)" in errors. */
+typedef struct gl_goobj_deps gl_goobj_deps;
+int gl_goobj_deps_new(gl_goobj_deps **out, goload_err *err);
+int gl_goobj_deps_add(gl_goobj_deps *d, const char *pkg, size_t pkglen, const char *file, goload_err *err);
+int gl_goobj_deps_importcfg(gl_goobj_deps *d, const char *path, goload_err *err);
+const gl_goobj *gl_goobj_deps_get(gl_goobj_deps *d, const char *pkg, size_t len, goload_err *err);
+void gl_goobj_deps_close(gl_goobj_deps *d);
+/* A resolver over the list (d may be NULL: no resolution). */
+gl_goobj_resolver gl_goobj_deps_resolver(gl_goobj_deps *d);
+
 /* The name of what `r` refers to: self/hashed/hashed64/nonpkg from this
  * object, builtin from the version's builtin table, package refs from the
  * RefName block or, when it is silent, through `res`. Nil refs fail with
@@ -247,6 +261,7 @@ gl_goobj_inl gl_goobj_funcinfo_inl_at(const gl_goobj_funcinfo *fi, uint32_t k);
 /* goload_nm and goload_objdump over bytes already in memory (`path` names
  * them in the output and in errors). */
 int gl_goobj_nm_span(gl_span data, const char *path, const goload_nm_opts *opts, FILE *out, goload_err *err);
-int gl_goobj_dump_span(gl_span data, const char *path, unsigned what, FILE *out, goload_err *err);
+int gl_goobj_dump_span(gl_span data, const char *path, unsigned what, gl_goobj_deps *deps, FILE *out,
+		       goload_err *err);
 
 #endif /* GL_GOOBJ_H */

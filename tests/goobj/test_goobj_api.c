@@ -1,13 +1,17 @@
 /* The library API over the machine's own std archives (from `go list
- * -export`): every member classifies, every symbol, relocation and aux entry
- * decodes, every relocation target resolves to a name, and what the
- * toolchain's own nm shows as defined text is what we see as GL_SK_TEXT. */
+ * -export`): every member classifies, every symbol, relocation, aux entry
+ * and inline-tree function resolves to a name — package references that
+ * RefName leaves out through the dependencies `go list -export -deps`
+ * lists, fingerprints checked — and what the toolchain's own nm shows as
+ * defined text is what we see as GL_SK_TEXT. A dependency whose
+ * fingerprint differs is a GOLOAD_E_MISMATCH naming both packages. */
 #define _GNU_SOURCE
 #include "check.h"
 #include "goobj/goobj.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static char *export_path(const char *pkg)
 {
@@ -25,46 +29,22 @@ static char *export_path(const char *pkg)
 	return res;
 }
 
-/* The dependency resolver: a package's _go_.o from its export archive. */
-struct deps {
-	gl_goobj_archive *a[64];
-	gl_goobj *o[64];
-	char *pkg[64];
-	int n;
-};
-
-static const gl_goobj *dep_open(void *ctx, const char *pkg, size_t len, goload_err *err)
+/* An importcfg of pkg's dependencies, written under $GOLOAD_TESTTMP. */
+static gl_goobj_deps *deps_of(const char *pkg)
 {
-	struct deps *d = ctx;
-	for (int i = 0; i < d->n; i++)
-		if (strlen(d->pkg[i]) == len && !memcmp(d->pkg[i], pkg, len))
-			return d->o[i];
-	if (d->n == 64) {
-		gl_err(err, GOLOAD_E_NOMEM, "too many dependencies");
-		return NULL;
-	}
-	char *name = strndup(pkg, len), *path = export_path(name);
-	gl_goobj_archive *a = NULL;
-	gl_goobj *o = NULL;
-	if (path && gl_goobj_archive_open_path(path, &a, err) == 0) {
-		for (size_t m = 0; m < gl_goobj_archive_nmembers(a) && !o; m++) {
-			const gl_goobj_member *mem = gl_goobj_archive_member(a, m);
-			if (mem->kind == GL_GOOBJ_M_GO && !strcmp(mem->name, "_go_.o"))
-				gl_goobj_open(mem->data, mem->name, &o, err);
-		}
-	}
-	free(path);
-	if (!o) {
-		gl_goobj_archive_close(a);
-		free(name);
-		if (!err->code)
-			gl_err(err, GOLOAD_E_NOTFOUND, "no object for %.*s", (int)len, pkg);
-		return NULL;
-	}
-	d->a[d->n] = a;
-	d->o[d->n] = o;
-	d->pkg[d->n++] = name;
-	return o;
+	char cfg[4096], cmd[8400];
+	const char *tmp = getenv("GOLOAD_TESTTMP");
+	snprintf(cfg, sizeof cfg, "%s/importcfg.%d", tmp ? tmp : "/tmp", (int)getpid());
+	snprintf(cmd, sizeof cmd,
+		 "mkdir -p \"$(dirname '%s')\" && go list -export -deps -f '{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}' %s > '%s'",
+		 cfg, pkg, cfg);
+	gl_goobj_deps *d = NULL;
+	goload_err err = {0};
+	CHECK_MSG(system(cmd) == 0, "%s", cmd);
+	CHECK(gl_goobj_deps_new(&d, &err) == 0);
+	CHECK_MSG(gl_goobj_deps_importcfg(d, cfg, &err) == 0, "%s", err.msg);
+	unlink(cfg);
+	return d;
 }
 
 /* Counts the text symbols `go tool nm` lists for one archive member. */
@@ -85,9 +65,79 @@ static long nm_text_count(const char *path, const char *member)
 	return n;
 }
 
+static long crosschecked;
+
+static long resolve(const gl_goobj *o, gl_goobj_ref r, const gl_goobj_resolver *res, const char *what)
+{
+	gl_goobj_symname nm;
+	goload_err err = {0};
+	if (gl_goobj_ref_is_nil(r))
+		return 1;
+	/* Where the compiler wrote a RefName, the dependency's own SymbolDefs
+	 * entry at that index must carry the same name. */
+	if (r.pkg > 0 && r.pkg < GL_GOOBJ_PKG_SELF && gl_goobj_ref_name(o, r, NULL, &nm, &err) == 0) {
+		const gl_goobj *dep = gl_goobj_deps_get(res->ctx, nm.pkg, nm.pkglen, &err);
+		CHECK_MSG(dep != NULL, "%s", err.msg);
+		if (dep && r.idx < gl_goobj_ncount(dep, GL_GOOBJ_SC_DEF)) {
+			gl_goobj_sym s = gl_goobj_sym_at(dep, r.idx);
+			CHECK_MSG(s.namelen == nm.namelen && !memcmp(s.name, nm.name, s.namelen),
+				  "%s {%u,%u}: RefName %.*s, dependency has %.*s", what, r.pkg, r.idx, (int)nm.namelen,
+				  nm.name, (int)s.namelen, s.name);
+			crosschecked++;
+		}
+	}
+	/* Content-addressed aux data (pcdata, funcinfo) is unnamed; a symbol
+	 * of another package never is. */
+	if (gl_goobj_ref_name(o, r, res, &nm, &err) == 0 && (nm.namelen || r.pkg >= GL_GOOBJ_PKG_SELF))
+		return 1;
+	fprintf(stderr, "%s {%u,%u}: %s\n", what, r.pkg, r.idx, err.msg);
+	return 0;
+}
+
+/* fmt's object with "errors" mapped to strconv's archive: the inline tree
+ * of fmt.Errorf names errors.New, which must now fail the fingerprint check. */
+static void mismatch(void)
+{
+	char *fmt = export_path("fmt"), *strconv = export_path("strconv");
+	gl_goobj_deps *d = NULL, *self = NULL;
+	goload_err err = {0};
+	CHECK(fmt && strconv && gl_goobj_deps_new(&d, &err) == 0 && gl_goobj_deps_new(&self, &err) == 0);
+	if (!d || !self || !fmt || !strconv)
+		goto out;
+	CHECK(gl_goobj_deps_add(d, "errors", 6, strconv, &err) == 0);
+	CHECK(gl_goobj_deps_add(self, "fmt", 3, fmt, &err) == 0);
+	const gl_goobj *o = gl_goobj_deps_get(self, "fmt", 3, &err);
+	CHECK_MSG(o != NULL, "%s", err.msg);
+	gl_goobj_resolver res = gl_goobj_deps_resolver(d);
+	int seen = 0;
+	for (uint32_t i = 0; o && i < gl_goobj_ndefs(o) && !seen; i++) {
+		gl_goobj_funcinfo fi;
+		if (gl_goobj_funcinfo_get(o, i, &fi, &err) < 0)
+			continue;
+		for (uint32_t k = 0; k < fi.ninl && !seen; k++) {
+			gl_goobj_inl n = gl_goobj_funcinfo_inl_at(&fi, k);
+			gl_span pkg = n.func.pkg < gl_goobj_npkg(o) ? gl_goobj_pkg_at(o, n.func.pkg) : gl_span_make("", 0);
+			if (pkg.n != 6 || memcmp(pkg.p, "errors", 6))
+				continue;
+			gl_goobj_symname nm;
+			CHECK(gl_goobj_ref_name(o, n.func, &res, &nm, &err) == -GOLOAD_E_MISMATCH);
+			CHECK_MSG(strstr(err.msg, "fmt (") && strstr(err.msg, "errors") && strstr(err.msg, "fingerprint"),
+				  "%s", err.msg);
+			printf("mismatch: %s\n", err.msg);
+			seen = 1;
+		}
+	}
+	CHECK_MSG(seen, "no inline tree entry of fmt names package errors");
+out:
+	gl_goobj_deps_close(d);
+	gl_goobj_deps_close(self);
+	free(fmt);
+	free(strconv);
+}
+
 int main(void)
 {
-	const char *pkgs[] = {"fmt", "runtime/cgo", "sync/atomic"};
+	const char *pkgs[] = {"fmt", "runtime/cgo", "sync/atomic", "encoding/json"};
 	for (size_t k = 0; k < GL_ARRAY_LEN(pkgs); k++) {
 		char *path = export_path(pkgs[k]);
 		CHECK_MSG(path && *path, "go list -export %s", pkgs[k]);
@@ -102,12 +152,13 @@ int main(void)
 			free(path);
 			continue;
 		}
-		struct deps deps = {0};
-		gl_goobj_resolver res = {dep_open, &deps};
-		long text = 0, want = 0, relocs = 0, resolved = 0, auxs = 0, funcinfos = 0;
-		size_t gos = 0;
+		gl_goobj_deps *deps = deps_of(pkgs[k]);
+		gl_goobj_resolver res = gl_goobj_deps_resolver(deps);
+		long text = 0, want = 0, refs = 0, named = 0, relocs = 0, funcinfos = 0, inls = 0;
+		size_t gos = 0, natives = 0;
 		for (size_t m = 0; m < gl_goobj_archive_nmembers(a); m++) {
 			const gl_goobj_member *mem = gl_goobj_archive_member(a, m);
+			natives += mem->kind == GL_GOOBJ_M_NATIVE;
 			if (mem->kind != GL_GOOBJ_M_GO)
 				continue;
 			gos++;
@@ -116,48 +167,40 @@ int main(void)
 			if (!o)
 				continue;
 			CHECK(gl_goobj_header(o)->minor >= GL_GO_MINOR_MIN_OBJ);
-			CHECK(gl_goobj_tab(o) != NULL);
 			for (uint32_t i = 0; i < gl_goobj_ndefs(o); i++) {
 				gl_goobj_sym s = gl_goobj_sym_at(o, i);
 				if (s.kind == GL_SK_TEXT && s.namelen && s.abi != GL_GOOBJ_ABI_STATIC)
 					text++;
 				uint32_t first, n = gl_goobj_relocs(o, i, &first);
-				for (uint32_t j = 0; j < n; j++) {
-					gl_goobj_reloc r = gl_goobj_reloc_at(o, first + j);
-					relocs++;
-					if (gl_goobj_ref_is_nil(r.sym)) {
-						resolved++;
-						continue;
-					}
-					gl_goobj_symname nm;
-					if (gl_goobj_ref_name(o, r.sym, &res, &nm, &err) == 0)
-						resolved++;
-					else
-						fprintf(stderr, "%s\n", err.msg);
-				}
+				for (uint32_t j = 0; j < n; j++, refs++, relocs++)
+					named += resolve(o, gl_goobj_reloc_at(o, first + j).sym, &res, "reloc");
 				n = gl_goobj_auxs(o, i, &first);
-				auxs += n;
+				for (uint32_t j = 0; j < n; j++, refs++)
+					named += resolve(o, gl_goobj_aux_at(o, first + j).sym, &res, "aux");
 				gl_goobj_funcinfo fi;
-				if (s.kind == GL_SK_TEXT && gl_goobj_funcinfo_get(o, i, &fi, &err) == 0)
+				if (s.kind == GL_SK_TEXT && gl_goobj_funcinfo_get(o, i, &fi, &err) == 0) {
 					funcinfos++;
+					for (uint32_t j = 0; j < fi.ninl; j++, refs++, inls++)
+						named += resolve(o, gl_goobj_funcinfo_inl_at(&fi, j).func, &res, "inl");
+				}
 			}
 			want += nm_text_count(path, mem->name);
 			gl_goobj_close(o);
 		}
-		for (int i = 0; i < deps.n; i++) {
-			gl_goobj_close(deps.o[i]);
-			gl_goobj_archive_close(deps.a[i]);
-			free(deps.pkg[i]);
-		}
+		gl_goobj_deps_close(deps);
 		CHECK(gos >= 1);
-		CHECK_MSG(relocs > 0 && resolved == relocs, "%s: %ld of %ld relocation targets resolved", pkgs[k],
-			  resolved, relocs);
-		CHECK(auxs > 0 && funcinfos > 0);
+		CHECK(strcmp(pkgs[k], "runtime/cgo") || natives > 0);
+		CHECK_MSG(relocs > 0 && named == refs, "%s: %ld of %ld references named", pkgs[k], named, refs);
+		CHECK(funcinfos > 0);
 		CHECK_MSG(text == want, "%s: %ld text symbols in Go members, go tool nm shows %ld", pkgs[k], text, want);
-		printf("%s: %zu Go objects, %ld text symbols, %ld relocations, %ld aux, %ld funcinfo\n", pkgs[k], gos,
-		       text, relocs, auxs, funcinfos);
+		printf("%s: %zu Go + %zu native members, %ld text symbols, %ld relocations, %ld funcinfo, %ld inline "
+		       "nodes: %ld of %ld references named\n",
+		       pkgs[k], gos, natives, text, relocs, funcinfos, inls, named, refs);
 		gl_goobj_archive_close(a);
 		free(path);
 	}
+	printf("%ld RefNames equal the name at that index in the dependency's own object\n", crosschecked);
+	CHECK(crosschecked > 1000);
+	mismatch();
 	return CHECK_DONE();
 }
