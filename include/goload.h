@@ -207,8 +207,13 @@ void goload_patcher_close(goload_patcher *p);
 
 /* One patchable function: its planned entry jump, its stub and its
  * call-original trampoline. A site lives as long as its patcher; applying
- * and reverting only rewrite the entry bytes and the replacement word. */
+ * and reverting only rewrite the entry bytes (jump / original, with the
+ * world stopped) and the replacement word at slot. */
 typedef struct goload_patch_site goload_patch_site;
+
+/* Most bytes an entry jump covers: a whole prologue (26 for frames above
+ * 4 KiB: MOVQ SP, R12; SUBQ; JCS; CMPQ; JLS). */
+#define GOLOAD_PATCH_COVER_MAX 48
 
 typedef struct goload_patch_site_info {
 	uint64_t entry;      /* the function */
@@ -218,7 +223,8 @@ typedef struct goload_patch_site_info {
 	uint64_t slot;       /* the word holding the replacement's func value */
 	bool has_stub;       /* the prologue has a stack-growth path, re-routed for the trampoline */
 	bool ctxt;           /* the function takes a closure context (a func literal's body) */
-	uint8_t original[16]; /* the bytes the jump replaces */
+	uint8_t original[GOLOAD_PATCH_COVER_MAX]; /* the bytes the jump replaces */
+	uint8_t jump[GOLOAD_PATCH_COVER_MAX];     /* what replaces them: JMP rel32 stub, INT3 padding */
 } goload_patch_site_info;
 
 /* Plan and build a site for the function [entry, entry+size) of the running
@@ -228,32 +234,23 @@ typedef struct goload_patch_site_info {
 int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, const char *name,
 			   uint64_t morestack, goload_patch_site **out, int *reason, goload_err *err);
 const goload_patch_site_info *goload_patch_site_get_info(const goload_patch_site *s);
-/* Writes the entry jump (on) or the original bytes (off). The caller has
- * stopped the world and checked that no goroutine is inside the bytes
- * (goload_patch_scan). Cores are serialized (membarrier) afterwards. */
-int goload_patch_site_write(goload_patch_site *s, bool on, goload_err *err);
-/* Whether the entry bytes currently hold the jump. */
-bool goload_patch_site_is_on(const goload_patch_site *s);
+/* The host function whose entry is pc: its linker name (with type
+ * arguments, "main.Sum[go.shape.int]", where runtime.FuncForPC says
+ * "main.Sum[...]") and its code size. GOLOAD_E_NOTFOUND when no function
+ * symbol starts there. */
+int goload_patch_func_at(const goload_host *h, uint64_t pc, const char **name, uint64_t *size, goload_err *err);
 
-/* How runtime.worldStop looks for the patcher's Go version: the number of
- * int64 words after its reason byte, 0 when stopTheWorld returns nothing. */
-int goload_patcher_worldstop_words(const goload_patcher *p);
+/* Where the scheduler keeps what the stopped-world check reads, for the
+ * patcher's Go version: byte offsets inside runtime.g, and the shape of
+ * runtime.worldStop (int64 words after its reason byte; 0 when
+ * stopTheWorld returns nothing). The check itself runs in Go with the
+ * world stopped, where a cgo call would enter the scheduler. */
+typedef struct goload_patch_g_layout {
+	uint16_t stack_lo, stack_hi, sched_sp, sched_pc, syscallsp, syscallpc, atomicstatus, goid;
+	uint8_t worldstop_words;
+} goload_patch_g_layout;
 
-/* A goroutine found inside bytes about to be written. */
-typedef struct goload_patch_busy {
-	uint64_t goid;
-	uint64_t pc;        /* the address found */
-	uint64_t at;        /* where it was found: &g.sched.pc, or the stack word's address */
-	uint32_t status;    /* g.atomicstatus */
-} goload_patch_busy;
-
-/* With the world stopped: every goroutine of allgs (except self) whose
- * saved PC, syscall PC or any word of its live stack (return addresses,
- * and the PC an async preemption interrupted) lies strictly inside one of
- * the ranges (lo, hi) -- lo itself is a function entry, where resuming is
- * safe. Returns 0 when none, 1 with *busy filled, < 0 on error. */
-int goload_patch_scan(const goload_patcher *p, void *const *allgs, size_t nallgs, const void *self,
-		      const uint64_t *ranges, size_t nranges, goload_patch_busy *busy, goload_err *err);
+void goload_patcher_g_layout(const goload_patcher *p, goload_patch_g_layout *out);
 
 /* GOLOAD-SECTION-PATCH-END */
 

@@ -1,8 +1,10 @@
 /*
  * The patcher of the running process: near memory for stubs and
- * trampolines, code writes that never need a writable+executable mapping,
- * and the stopped-world goroutine check.
+ * trampolines, and code writes that never need a writable+executable
+ * mapping. The stopped-world part (goroutine check, entry writes) is in
+ * patch_world.go.
  */
+#include "link/host.h"
 #include "patch/x86.h"
 #include "versions/rt_sched_tables.h"
 #include "versions/versions.h"
@@ -30,14 +32,11 @@ struct goload_patch_site {
 	goload_patcher *p;
 	char *name;
 	goload_patch_site_info info;
-	uint8_t jump[16];
-	bool on;
 };
 
 struct goload_patcher {
 	const struct gl_schedtab *sched;
 	int memfd;          /* /proc/self/mem, -1 when it cannot be written */
-	bool sync_core;     /* membarrier SYNC_CORE registered */
 	GL_VEC(chunk) chunks;
 	GL_VEC(goload_patch_site *) sites;
 };
@@ -74,9 +73,21 @@ int goload_patcher_open(const char *goversion, goload_patcher **out, goload_err 
 		return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
 	p->sched = t;
 	p->memfd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	/* Some kernels refuse forced writes (proc_mem.force_override=never):
+	 * find out on a scratch page. */
+	void *probe = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t one = 0xcc;
+	if (p->memfd >= 0 && (probe == MAP_FAILED || pwrite(p->memfd, &one, 1, (off_t)(uintptr_t)probe) != 1 ||
+			      *(volatile uint8_t *)probe != 0xcc)) {
+		close(p->memfd);
+		p->memfd = -1;
+	}
+	if (probe != MAP_FAILED)
+		munmap(probe, 4096);
 	/* Stores to code another core may have prefetched need that core to
-	 * serialize before it runs them (Intel SDM "cross-modifying code"). */
-	p->sync_core = syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0) == 0;
+	 * serialize before it runs them (Intel SDM "cross-modifying code"):
+	 * register for the membarrier the Go side issues after each write. */
+	syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0);
 	*out = p;
 	return 0;
 }
@@ -95,8 +106,6 @@ void goload_patcher_close(goload_patcher *p)
 		close(p->memfd);
 	free(p);
 }
-
-int goload_patcher_worldstop_words(const goload_patcher *p) { return p->sched->worldstop_words; }
 
 static bool near(uint64_t a, uint64_t b, uint64_t len)
 {
@@ -144,7 +153,11 @@ static int alloc_near(goload_patcher *p, uint64_t target, size_t len, bool code,
 	chunk *c = NULL;
 	for (size_t i = 0; i < p->chunks.len && !c; i++) {
 		chunk *k = &p->chunks.v[i];
-		if (k->code == code && CHUNK - k->used >= len && near(k->base, target, CHUNK))
+		/* Without /proc/self/mem a code chunk is written once, while
+		 * nothing runs in it yet. */
+		bool fresh_only = code && p->memfd < 0;
+		if (k->code == code && CHUNK - k->used >= len && near(k->base, target, CHUNK) &&
+		    !(fresh_only && k->used))
 			c = k;
 	}
 	if (!c) {
@@ -159,13 +172,16 @@ static int alloc_near(goload_patcher *p, uint64_t target, size_t len, bool code,
 
 /* Write into mapped code without making it writable: /proc/self/mem
  * writes through the page tables (FOLL_FORCE) whatever the protection.
- * Without it, drop X while writing (never W and X at once); callers only
- * take that path with the world stopped. */
+ * Without it, drop X while writing (never W and X at once), which
+ * alloc_near makes safe by handing out only fresh chunks. */
 static int poke(goload_patcher *p, uint64_t addr, const void *src, size_t n, goload_err *err)
 {
-	if (p->memfd >= 0 && pwrite(p->memfd, src, n, (off_t)addr) == (ssize_t)n &&
-	    memcmp((const void *)(uintptr_t)addr, src, n) == 0)
-		return 0;
+	if (p->memfd >= 0) {
+		if (pwrite(p->memfd, src, n, (off_t)addr) == (ssize_t)n && !memcmp((const void *)(uintptr_t)addr, src, n))
+			return 0;
+		return gl_err(err, GOLOAD_E_IO, "patch: /proc/self/mem write of %zu bytes at 0x%llx failed: %s", n,
+			      (unsigned long long)addr, strerror(errno));
+	}
 	long pg = sysconf(_SC_PAGESIZE);
 	uint64_t lo = addr & ~(uint64_t)(pg - 1), hi = (addr + n + pg - 1) & ~(uint64_t)(pg - 1);
 	if (mprotect((void *)(uintptr_t)lo, hi - lo, PROT_READ | PROT_WRITE) != 0)
@@ -176,12 +192,6 @@ static int poke(goload_patcher *p, uint64_t addr, const void *src, size_t n, gol
 		return gl_err(err, GOLOAD_E_IO, "patch: cannot restore read+execute at 0x%llx: %s",
 			      (unsigned long long)lo, strerror(errno));
 	return 0;
-}
-
-static void sync_cores(goload_patcher *p)
-{
-	if (p->sync_core)
-		syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0);
 }
 
 int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, const char *name,
@@ -231,7 +241,7 @@ int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, con
 	s->info.has_stub = plan.has_stub;
 	s->info.ctxt = plan.ctxt;
 	memcpy(s->info.original, (const void *)(uintptr_t)entry, plan.cover);
-	rc = gl_x86_jmp_bytes(entry, code, s->jump, plan.cover, err);
+	rc = gl_x86_jmp_bytes(entry, code, s->info.jump, plan.cover, err);
 	if (rc < 0)
 		return rc;
 	*out = s;
@@ -240,79 +250,24 @@ int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, con
 
 const goload_patch_site_info *goload_patch_site_get_info(const goload_patch_site *s) { return &s->info; }
 
-bool goload_patch_site_is_on(const goload_patch_site *s) { return s->on; }
-
-int goload_patch_site_write(goload_patch_site *s, bool on, goload_err *err)
-{
-	if (s->on == on)
-		return 0;
-	int rc = poke(s->p, s->info.entry, on ? s->jump : s->info.original, s->info.cover, err);
-	if (rc < 0)
-		return gl_err_prefix(err, "%s", s->name);
-	sync_cores(s->p);
-	s->on = on;
-	return 0;
-}
-
-static uint64_t word(const void *g, uint16_t off)
-{
-	uint64_t v;
-	memcpy(&v, (const uint8_t *)g + off, 8);
-	return v;
-}
-
-static bool inside(uint64_t pc, const uint64_t *r, size_t nr)
-{
-	for (size_t i = 0; i < nr; i++)
-		if (pc > r[2 * i] && pc < r[2 * i + 1])
-			return true;
-	return false;
-}
-
-int goload_patch_scan(const goload_patcher *p, void *const *allgs, size_t nallgs, const void *self,
-		      const uint64_t *ranges, size_t nranges, goload_patch_busy *busy, goload_err *err)
+void goload_patcher_g_layout(const goload_patcher *p, goload_patch_g_layout *out)
 {
 	const struct gl_schedtab *t = p->sched;
-	for (size_t i = 0; i < nallgs; i++) {
-		const void *g = allgs[i];
-		if (!g || g == self)
-			continue;
-		uint64_t lo = word(g, t->g_stack_lo), hi = word(g, t->g_stack_hi);
-		uint64_t pcs[2] = {word(g, t->g_sched_pc), word(g, t->g_syscallpc)};
-		uint16_t pcoff[2] = {t->g_sched_pc, t->g_syscallpc};
-		memset(busy, 0, sizeof *busy);
-		busy->goid = word(g, t->g_goid);
-		memcpy(&busy->status, (const uint8_t *)g + t->g_atomicstatus, 4);
-		for (int k = 0; k < 2; k++) {
-			if (inside(pcs[k], ranges, nranges)) {
-				busy->pc = pcs[k];
-				busy->at = (uint64_t)(uintptr_t)g + pcoff[k];
-				return 1;
-			}
-		}
-		if (lo >= hi || (hi - lo) % 8 != 0 || lo % 8 != 0)
-			continue; /* no stack: a dead or never-started goroutine */
-		/* The live part starts at the lower of the saved SPs that lie in
-		 * the stack; without one, conservatively at the bottom. Any word
-		 * that looks like a PC inside the ranges counts: a return address,
-		 * or the PC an async preemption pushed before asyncPreempt. */
-		uint64_t sp = hi;
-		uint64_t sps[2] = {word(g, t->g_sched_sp), word(g, t->g_syscallsp)};
-		for (int k = 0; k < 2; k++)
-			if (sps[k] >= lo && sps[k] < sp)
-				sp = sps[k];
-		if (sp == hi)
-			sp = lo;
-		for (uint64_t a = sp & ~(uint64_t)7; a < hi; a += 8) {
-			uint64_t v = *(const uint64_t *)(uintptr_t)a;
-			if (inside(v, ranges, nranges)) {
-				busy->pc = v;
-				busy->at = a;
-				return 1;
-			}
+	*out = (goload_patch_g_layout){t->g_stack_lo, t->g_stack_hi, t->g_sched_sp,  t->g_sched_pc,
+				       t->g_syscallsp, t->g_syscallpc, t->g_atomicstatus, t->g_goid,
+				       t->worldstop_words};
+}
+
+int goload_patch_func_at(const goload_host *h, uint64_t pc, const char **name, uint64_t *size, goload_err *err)
+{
+	uint64_t va = pc - h->bias;
+	for (size_t i = 0; i < h->elf->nsyms; i++) {
+		const gl_elf_sym *s = &h->elf->syms[i];
+		if (s->value == va && s->size && s->type == GL_STT_FUNC) {
+			*name = s->name;
+			*size = s->size;
+			return 0;
 		}
 	}
-	memset(busy, 0, sizeof *busy);
-	GL_UNUSED(err);
-	return 0;
+	return gl_err(err, GOLOAD_E_NOTFOUND, "host: no function symbol at 0x%llx", (unsigned long long)pc);
 }

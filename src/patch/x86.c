@@ -281,6 +281,12 @@ int gl_x86_plan_make(gl_span fn, uint64_t entry, const char *name, const gl_x86_
 		}
 	}
 	p->cover = a - entry;
+	if (p->cover > GOLOAD_PATCH_COVER_MAX) {
+		rc = refuse(reason, GOLOAD_PATCH_R_UNRELOCATABLE, err, GOLOAD_E_UNSUPPORTED,
+			    "%s: the prologue spans %zu bytes, more than the %d an entry jump may cover", name, p->cover,
+			    GOLOAD_PATCH_COVER_MAX);
+		goto out;
+	}
 	{
 		const gl_x86_insn *last = &p->insn[p->ninsn - 1];
 		p->falls_through = last->kind != GL_X86_RET && last->kind != GL_X86_JMP;

@@ -1,0 +1,405 @@
+package goload
+
+/*
+#include <stdlib.h>
+#include "goload.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"os"
+	"reflect"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+// FuncPatch replaces one function of the running program by another. The
+// function's first bytes become a 5-byte JMP to a stub that calls the
+// replacement; Original runs the replaced code through a trampoline.
+type FuncPatch struct {
+	name  string
+	entry uintptr
+	site  *C.goload_patch_site
+	info  C.goload_patch_site_info
+	typ   reflect.Type // the replacement's type (the target's, checked)
+	repl  any          // keeps the replacement's func value alive while applied
+	fv    uintptr      // its funcval, the word the stub jumps through
+	orig  any
+	on    bool
+}
+
+// PatchError is a refusal: Reason is machine-readable ("inlined",
+// "signature", "busy", ...), Msg names the function and the cause.
+type PatchError struct {
+	Reason string
+	Msg    string
+}
+
+func (e *PatchError) Error() string { return "goload: patch refused (" + e.Reason + "): " + e.Msg }
+
+func refusal(reason int, format string, args ...any) error {
+	return &PatchError{Reason: C.GoString(C.goload_patch_reason_name(C.int(reason))), Msg: fmt.Sprintf(format, args...)}
+}
+
+// PauseStats describes the last Apply or Revert: how long the world was
+// stopped, and how many stops it took (a goroutine found inside the bytes
+// to write makes it start the world and try again).
+type PauseStats struct {
+	Pause    time.Duration
+	Attempts int
+}
+
+var patcher struct {
+	mu      sync.Mutex
+	p       *C.goload_patcher
+	w       world
+	offs    gOffsets
+	memfd   int
+	memFile *os.File
+	err     error
+	once    sync.Once
+	applied map[uintptr]*FuncPatch // entry -> the patch whose jump is there
+	last    PauseStats
+	ranges  []rng // scratch for the stopped world
+}
+
+func thePatcher() error {
+	patcher.once.Do(func() {
+		patcher.err = func() error {
+			if _, err := theHost(); err != nil {
+				return err
+			}
+			v := C.CString(runtime.Version())
+			defer C.free(unsafe.Pointer(v))
+			var e C.goload_err
+			if C.goload_patcher_open(v, &patcher.p, &e) < 0 {
+				return cError(&e)
+			}
+			l := gLayout(patcher.p)
+			patcher.offs = gOffsets{uintptr(l.stack_lo), uintptr(l.stack_hi), uintptr(l.sched_sp), uintptr(l.sched_pc),
+				uintptr(l.syscallsp), uintptr(l.syscallpc), uintptr(l.atomicstatus), uintptr(l.goid)}
+			if err := patcher.w.resolve(int(l.worldstop_words)); err != nil {
+				return err
+			}
+			patcher.memfd = -1
+			if f, err := os.OpenFile("/proc/self/mem", os.O_RDWR, 0); err == nil {
+				patcher.memfd = int(f.Fd()) // kept open (memFile) for the life of the process
+				patcher.memFile = f
+			}
+			patcher.applied = map[uintptr]*FuncPatch{}
+			return nil
+		}()
+	})
+	return patcher.err
+}
+
+// funcPC is the code pointer of a func value held in an interface.
+func funcPC(f any) (fv, pc uintptr) {
+	fv = uintptr((*[2]unsafe.Pointer)(unsafe.Pointer(&f))[1])
+	if fv == 0 {
+		return 0, 0
+	}
+	return fv, *(*uintptr)(unsafe.Pointer(fv)) //nolint:govet
+}
+
+// frameArgs is _func.args of the function at pc: the bytes of stack
+// arguments, results and register spill slots -- the same for two
+// functions only if their parameters take the same room. runtime.Func is
+// the _func itself for non-inlined PCs (offset 8, Go 1.16 through 1.27).
+func frameArgs(pc uintptr) int32 {
+	f := runtime.FuncForPC(pc)
+	if f == nil {
+		return -1
+	}
+	return *(*int32)(unsafe.Add(unsafe.Pointer(f), 8))
+}
+
+// NewPatch prepares replacing target (a func value naming a function,
+// method expression or closure body) by replacement, a func of the same
+// type. Nothing is written until Apply.
+func NewPatch(target, replacement any) (*FuncPatch, error) {
+	tt, rt := reflect.TypeOf(target), reflect.TypeOf(replacement)
+	if tt == nil || tt.Kind() != reflect.Func || rt == nil || rt.Kind() != reflect.Func {
+		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "target and replacement must be funcs, got %v and %v", tt, rt)
+	}
+	_, pc := funcPC(target)
+	if pc == 0 {
+		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "target is a nil func")
+	}
+	if err := thePatcher(); err != nil {
+		return nil, err
+	}
+	name, _, err := hostFuncAt(pc)
+	if err != nil {
+		return nil, refusal(C.GOLOAD_PATCH_R_WRAPPER, "target code 0x%x is not a function entry: %v", pc, err)
+	}
+	if tt != rt {
+		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "%s has type %v, the replacement %v", name, tt, rt)
+	}
+	return newPatch(name, pc, replacement)
+}
+
+// hostFuncAt names the host function at pc (with its type arguments, which
+// runtime.FuncForPC elides) and gives its code size.
+func hostFuncAt(pc uintptr) (string, uintptr, error) {
+	h, err := theHost()
+	if err != nil {
+		return "", 0, err
+	}
+	var name *C.char
+	var size C.uint64_t
+	var e C.goload_err
+	if C.goload_patch_func_at(h, C.uint64_t(pc), &name, &size, &e) < 0 {
+		return "", 0, cError(&e)
+	}
+	return C.GoString(name), uintptr(size), nil
+}
+
+// NewPatchSymbol prepares replacing the function named by its linker name
+// ("main.handler", "pkg.(*T).method", "pkg.F.func1",
+// "pkg.G[go.shape.int]") by replacement. Without the target's Go type the
+// check is the ABI one: both must use the same argument frame.
+func NewPatchSymbol(name string, replacement any) (*FuncPatch, error) {
+	rt := reflect.TypeOf(replacement)
+	if rt == nil || rt.Kind() != reflect.Func {
+		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "replacement for %s must be a func, got %v", name, rt)
+	}
+	if err := thePatcher(); err != nil {
+		return nil, err
+	}
+	pc, err := hostSym(name)
+	if err != nil {
+		return nil, err
+	}
+	return newPatch(name, pc, replacement)
+}
+
+func newPatch(name string, pc uintptr, replacement any) (*FuncPatch, error) {
+	if strings.HasSuffix(name, "-fm") {
+		return nil, refusal(C.GOLOAD_PATCH_R_WRAPPER,
+			"%s is the wrapper of a method value; patch the method itself (a method expression such as (*T).M)", name)
+	}
+	if shape := genericShape(name, pc); shape != "" {
+		return nil, refusal(C.GOLOAD_PATCH_R_GENERIC_WRAPPER,
+			"%s is a dictionary wrapper that only func values go through; direct calls run the shape body %s, shared by every instantiation of that shape: patch it with PatchSymbol(%q, func(dict unsafe.Pointer, <parameters>) ...)",
+			name, shape, shape)
+	}
+	fv, rpc := funcPC(replacement)
+	if rpc == 0 {
+		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "replacement for %s is a nil func", name)
+	}
+	if a, b := frameArgs(pc), frameArgs(rpc); a != b {
+		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE,
+			"%s takes %d bytes of arguments and results, the replacement %s %d", name, a, runtime.FuncForPC(rpc).Name(), b)
+	}
+	_, size, err := hostFuncAt(pc)
+	if err != nil {
+		return nil, err
+	}
+	// The symbol ends at the last instruction; the alignment padding after
+	// it (INT3, up to the 32-byte function alignment) may lend bytes to a
+	// very short function, and the planner checks that it is padding.
+	size = (size + 31) &^ 31
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	patcher.mu.Lock()
+	defer patcher.mu.Unlock()
+	var site *C.goload_patch_site
+	var reason C.int
+	var e C.goload_err
+	if C.goload_patch_site_open(patcher.p, C.uint64_t(pc), C.uint64_t(size), cn, C.uint64_t(patcher.w.morestack),
+		&site, &reason, &e) < 0 {
+		if reason != 0 {
+			return nil, refusal(int(reason), "%s", C.GoString(&e.msg[0]))
+		}
+		return nil, cError(&e)
+	}
+	return &FuncPatch{
+		name: name, entry: pc, site: site, info: *C.goload_patch_site_get_info(site),
+		typ: reflect.TypeOf(replacement), repl: replacement, fv: fv,
+	}, nil
+}
+
+// genericShape names the shape body a generic dictionary wrapper calls, or
+// "" when name is not such a wrapper. Instantiations named with concrete
+// types ("pkg.F[int]") are wrappers; bodies are named with shapes.
+func genericShape(name string, pc uintptr) string {
+	if !strings.Contains(name, "[") || strings.Contains(name, "go.shape.") {
+		return ""
+	}
+	code := unsafe.Slice((*byte)(unsafe.Pointer(pc)), 64) //nolint:govet
+	for i := 0; i+5 <= len(code); i++ {
+		if code[i] != 0xe8 && code[i] != 0xe9 { // CALL/JMP rel32
+			continue
+		}
+		rel := int32(uint32(code[i+1]) | uint32(code[i+2])<<8 | uint32(code[i+3])<<16 | uint32(code[i+4])<<24)
+			if name, _, err := hostFuncAt(pc + uintptr(i+5) + uintptr(rel)); err == nil && strings.Contains(name, "go.shape.") {
+			return name
+		}
+	}
+	return name + " (shape body not found)"
+}
+
+// Patch replaces target by replacement now; see NewPatch.
+func Patch(target, replacement any) (*FuncPatch, error) {
+	p, err := NewPatch(target, replacement)
+	if err != nil {
+		return nil, err
+	}
+	return p, Apply(p)
+}
+
+// PatchSymbol replaces the function called name by replacement now; see
+// NewPatchSymbol.
+func PatchSymbol(name string, replacement any) (*FuncPatch, error) {
+	p, err := NewPatchSymbol(name, replacement)
+	if err != nil {
+		return nil, err
+	}
+	return p, Apply(p)
+}
+
+// Name is the patched function's linker name.
+func (p *FuncPatch) Name() string { return p.name }
+
+// Applied reports whether the entry jump is in place.
+func (p *FuncPatch) Applied() bool {
+	patcher.mu.Lock()
+	defer patcher.mu.Unlock()
+	return p.on
+}
+
+// Original returns a func of the replacement's type that runs the code
+// the patch replaced, whether or not the patch is applied. nil for the body
+// of a func literal, which needs its closure context.
+func (p *FuncPatch) Original() any {
+	if p.info.ctxt {
+		return nil
+	}
+	if p.orig == nil {
+		word := new(uintptr) // the funcval: its first word is the code pointer
+		*word = uintptr(p.info.trampoline)
+		fn := unsafe.Pointer(word)
+		p.orig = reflect.NewAt(p.typ, unsafe.Pointer(&fn)).Elem().Interface()
+	}
+	return p.orig
+}
+
+// Apply writes the entry jumps of every patch, all or none, with the world
+// stopped; a goroutine stopped inside bytes to be written makes it start
+// the world and try again.
+func Apply(ps ...*FuncPatch) error { return setPatches(ps, true) }
+
+// Revert puts the original bytes back.
+func (p *FuncPatch) Revert() error { return setPatches([]*FuncPatch{p}, false) }
+
+// Revert puts the original bytes of several patches back, all or none.
+func Revert(ps ...*FuncPatch) error { return setPatches(ps, false) }
+
+// LastPause reports the stop of the most recent Apply or Revert.
+func LastPause() PauseStats {
+	patcher.mu.Lock()
+	defer patcher.mu.Unlock()
+	return patcher.last
+}
+
+const stopAttempts = 200
+
+func setPatches(ps []*FuncPatch, on bool) error {
+	if err := thePatcher(); err != nil {
+		return err
+	}
+	patcher.mu.Lock()
+	defer patcher.mu.Unlock()
+	var todo []*FuncPatch
+	seen := map[uintptr]bool{}
+	for _, p := range ps {
+		if seen[p.entry] {
+			return errorf("patch: %s appears twice", p.name)
+		}
+		seen[p.entry] = true
+		cur := patcher.applied[p.entry]
+		switch {
+		case on && cur == p, !on && !p.on:
+			continue
+		case on && cur != nil:
+			return refusal(C.GOLOAD_PATCH_R_BUSY, "%s is already patched by another patch; revert it first", p.name)
+		}
+		todo = append(todo, p)
+	}
+	if len(todo) == 0 {
+		return nil
+	}
+	patcher.ranges = patcher.ranges[:0]
+	for _, p := range todo {
+		patcher.ranges = append(patcher.ranges, rng{p.entry, p.entry + uintptr(p.info.cover)})
+		if on {
+			// The stub is unreachable until the jump is written.
+			*(*uintptr)(unsafe.Pointer(uintptr(p.info.slot))) = p.fv //nolint:govet
+		}
+	}
+	var busy busyG
+	var failed *FuncPatch
+	var errno error
+	st := PauseStats{}
+	for st.Attempts < stopAttempts {
+		st.Attempts++
+		t0 := time.Now()
+		patcher.w.stop()
+		var isBusy bool
+		busy, isBusy = scanGoroutines(patcher.w.goroutines(), &patcher.offs, patcher.ranges)
+		if !isBusy {
+			failed, errno = writeAll(todo, on)
+			syncCores()
+		}
+		patcher.w.start()
+		st.Pause = time.Since(t0)
+		if !isBusy {
+			break
+		}
+		runtime.Gosched()
+	}
+	patcher.last = st
+	if failed != nil {
+		return errorf("patch: writing %s at 0x%x: %v", failed.name, failed.entry, errno)
+	}
+	if st.Attempts == stopAttempts && busy.pc != 0 {
+		return refusal(C.GOLOAD_PATCH_R_BUSY, "goroutine %d (status %d) stays at 0x%x inside the bytes to write (found at 0x%x) after %d stops",
+			busy.goid, busy.status, busy.pc, busy.at, stopAttempts)
+	}
+	for _, p := range todo {
+		p.on = on
+		if on {
+			patcher.applied[p.entry] = p
+		} else {
+			delete(patcher.applied, p.entry)
+		}
+	}
+	return nil
+}
+
+// writeAll runs with the world stopped: it writes every patch's bytes and
+// on failure puts back those already written.
+func writeAll(todo []*FuncPatch, on bool) (*FuncPatch, error) {
+	for i, p := range todo {
+		if e := writeCode(patcher.memfd, p.entry, p.bytes(on)); e != 0 {
+			for _, q := range todo[:i] {
+				writeCode(patcher.memfd, q.entry, q.bytes(!on))
+			}
+			return p, e
+		}
+	}
+	return nil, nil
+}
+
+func (p *FuncPatch) bytes(on bool) []byte {
+	n := int(p.info.cover)
+	if on {
+		return unsafe.Slice((*byte)(unsafe.Pointer(&p.info.jump[0])), n)
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&p.info.original[0])), n)
+}

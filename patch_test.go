@@ -1,0 +1,116 @@
+package goload
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// The patch checks run in testdata/patch/host, built with a plain
+// `go build`: patching by name needs the symbol table go test strips.
+
+var (
+	patchHostOnce sync.Once
+	patchHostBin  string
+	patchHostErr  error
+)
+
+func runPatchHost(t *testing.T, args ...string) string {
+	t.Helper()
+	patchHostOnce.Do(func() {
+		patchHostBin = filepath.Join(hostDir, "patchhost")
+		out, err := exec.Command("go", "build", "-o", patchHostBin, "./testdata/patch/host").CombinedOutput()
+		if err != nil {
+			patchHostErr = &Error{Name: "build", Msg: string(out)}
+		}
+	})
+	if patchHostErr != nil {
+		t.Fatal(patchHostErr)
+	}
+	var stderr strings.Builder
+	cmd := exec.Command(patchHostBin, args...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		tail := stderr.String()
+		if len(tail) > 4000 {
+			tail = tail[:4000] + "\n..."
+		}
+		t.Fatalf("patch host %s: %v\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), err, out, tail)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if !strings.HasPrefix(line, "ok ") {
+			t.Fatalf("patch host %s printed %q", strings.Join(args, " "), line)
+		}
+		t.Log(line)
+	}
+	return string(out)
+}
+
+// 10,000 patch+revert cycles of two functions (a frameless leaf and one
+// with a stack check) while 8 goroutines call both and check every result,
+// and another runs runtime.GC().
+func TestPatchTorture(t *testing.T) { runPatchHost(t, "torture", "10000", "8") }
+
+// Original() from fresh goroutines whose first call fails the stack check
+// (the trampoline's own morestack path), inside a replacement that
+// recurses 300 frames deep, while runtime.GC() runs.
+func TestPatchOriginal(t *testing.T) { runPatchHost(t, "original") }
+
+func TestPatchMethods(t *testing.T) { runPatchHost(t, "methods") }
+
+func TestPatchUnexported(t *testing.T) { runPatchHost(t, "unexported") }
+
+func TestPatchClosure(t *testing.T) { runPatchHost(t, "closure") }
+
+func TestPatchGeneric(t *testing.T) { runPatchHost(t, "generic") }
+
+// Signature and frame-size mismatches, a method value wrapper, and a loop
+// that branches back into the bytes the jump would cover.
+func TestPatchRefusals(t *testing.T) {
+	out := runPatchHost(t, "refusals")
+	for _, want := range []string{"signature", "frame size", "method value", "back jump"} {
+		if !strings.Contains(out, "ok refused "+want+":") {
+			t.Errorf("no %q refusal in\n%s", want, out)
+		}
+	}
+}
+
+// The three stopTheWorld shapes: Go 1.21 (no worldStop), 1.22 (two
+// fields) and 1.23+ (four; the toolchain running go test). The hosts are
+// built by those toolchains when scripts/gotoolchains.sh finds them.
+func TestPatchGoVersions(t *testing.T) {
+	out, err := exec.Command("bash", "scripts/gotoolchains.sh").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ran := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 || (f[0] != "21" && f[0] != "22") {
+			continue
+		}
+		ran++
+		bin := filepath.Join(hostDir, "patchhost-"+f[1])
+		cmd := exec.Command(f[2], "build", "-o", bin, "./testdata/patch/host")
+		cmd.Env = append(cmd.Environ(), "GOTOOLCHAIN=local")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%s build: %v\n%s", f[1], err, b)
+		}
+		for _, args := range [][]string{{"torture", "1000", "8"}, {"original"}} {
+			b, err := exec.Command(bin, args...).CombinedOutput()
+			if err != nil || !strings.HasPrefix(string(b), "ok ") {
+				if len(b) > 4000 {
+					b = b[:4000]
+				}
+				t.Fatalf("%s host %v: %v\n%s", f[1], args, err, b)
+			}
+			t.Logf("%s: %s", f[1], strings.TrimSpace(string(b)))
+		}
+	}
+	if ran == 0 {
+		t.Skip("no Go 1.21 or 1.22 toolchain installed")
+	}
+}

@@ -1,0 +1,113 @@
+package goload
+
+// What runs with the world stopped: the goroutine check and the entry
+// writes. Nothing here may allocate (a GC start would wait for the world
+// we hold) or enter the scheduler: no cgo, no syscall.Syscall, only raw
+// system calls.
+
+import (
+	"syscall"
+	"unsafe"
+)
+
+const (
+	sysMembarrier                     = 324 // linux/amd64
+	membarrierPrivateExpeditedSyncCore = 32
+)
+
+// gOffsets mirrors goload_patch_g_layout in Go types.
+type gOffsets struct {
+	stackLo, stackHi, schedSP, schedPC, syscallSP, syscallPC, status, goid uintptr
+}
+
+// rng is the open interval (lo, hi): lo is a function entry, where a
+// goroutine may safely resume after the write; hi is entry+cover.
+type rng struct{ lo, hi uintptr }
+
+type busyG struct {
+	goid, pc, at uintptr
+	status       uint32
+}
+
+func peek(a uintptr) uintptr { return *(*uintptr)(unsafe.Pointer(a)) } //nolint:govet // runtime.g and stack memory
+
+func inRanges(pc uintptr, rs []rng) bool {
+	for _, r := range rs {
+		if pc > r.lo && pc < r.hi {
+			return true
+		}
+	}
+	return false
+}
+
+// scanGoroutines finds a goroutine whose saved PC, syscall PC or any word
+// of its live stack lies strictly inside one of the ranges. Stack words
+// cover return addresses and the PC an async preemption pushed before
+// calling asyncPreempt; a stale word only costs a retry. Every other
+// thread is parked by the stop or runs no Go code (syscalls, cgo), and a
+// thread leaving a syscall or cgo call blocks for a P before it runs Go
+// code, so goroutines are all there is to check.
+func scanGoroutines(gs []uintptr, o *gOffsets, rs []rng) (busyG, bool) {
+	for _, g := range gs {
+		if g == 0 {
+			continue
+		}
+		b := busyG{goid: peek(g + o.goid), status: *(*uint32)(unsafe.Pointer(g + o.status))} //nolint:govet
+		for _, off := range [2]uintptr{o.schedPC, o.syscallPC} {
+			if pc := peek(g + off); inRanges(pc, rs) {
+				b.pc, b.at = pc, g+off
+				return b, true
+			}
+		}
+		lo, hi := peek(g+o.stackLo), peek(g+o.stackHi)
+		if lo >= hi || lo%8 != 0 || hi%8 != 0 {
+			continue // no stack: dead or never started
+		}
+		sp := hi
+		for _, off := range [2]uintptr{o.schedSP, o.syscallSP} {
+			if s := peek(g + off); s >= lo && s < sp {
+				sp = s
+			}
+		}
+		if sp == hi {
+			sp = lo // no saved SP inside the stack: take all of it
+		}
+		for a := sp &^ 7; a < hi; a += 8 {
+			if v := peek(a); inRanges(v, rs) {
+				b.pc, b.at = v, a
+				return b, true
+			}
+		}
+	}
+	return busyG{}, false
+}
+
+// writeCode stores b at addr in read+execute memory: through /proc/self/mem
+// (memfd), which writes through the page tables without changing any
+// protection; else by dropping X for the write (never W and X at once),
+// safe because the world is stopped. Returns 0 or an errno.
+func writeCode(memfd int, addr uintptr, b []byte) syscall.Errno {
+	if memfd >= 0 {
+		n, _, e := syscall.RawSyscall6(syscall.SYS_PWRITE64, uintptr(memfd), uintptr(unsafe.Pointer(&b[0])),
+			uintptr(len(b)), addr, 0, 0)
+		if e == 0 && n == uintptr(len(b)) {
+			return 0
+		}
+	}
+	const pg = 4096
+	lo, hi := addr&^(pg-1), (addr+uintptr(len(b))+pg-1)&^(pg-1)
+	if _, _, e := syscall.RawSyscall(syscall.SYS_MPROTECT, lo, hi-lo, syscall.PROT_READ|syscall.PROT_WRITE); e != 0 {
+		return e
+	}
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(addr)), len(b)), b) //nolint:govet
+	_, _, e := syscall.RawSyscall(syscall.SYS_MPROTECT, lo, hi-lo, syscall.PROT_READ|syscall.PROT_EXEC)
+	return e
+}
+
+// syncCores makes every thread of the process serialize its instruction
+// stream before it next runs (cross-modifying code); registered by
+// goload_patcher_open. Without it, leaving the stopped world goes through
+// futex wake-ups whose return to user mode serializes in practice.
+func syncCores() {
+	syscall.RawSyscall(sysMembarrier, membarrierPrivateExpeditedSyncCore, 0, 0) //nolint:errcheck
+}

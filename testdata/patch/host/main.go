@@ -1,0 +1,405 @@
+// The patch test host: a plain `go build` program (go test strips its own
+// binaries, and patching by name needs the symbol table). patch_test.go
+// runs one check per invocation; each prints "ok" and its figures, or
+// "FAIL: ..." and exits 1.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"github.com/goload/goload"
+)
+
+//go:noinline
+func double(x int) int { return 2 * x }
+
+var sink atomic.Int64
+
+//go:noinline
+func touch(x int) int { sink.Add(1); return x }
+
+// scaled has a frame and a stack check: its prologue is what the jump covers.
+//
+//go:noinline
+func scaled(x int) int { return touch(x) * 5 }
+
+// heavy's frame is bigger than a new goroutine's stack, so its stack check
+// fails on the first call from a fresh goroutine: through Original(), the
+// trampoline's own stack-growth path runs.
+//
+//go:noinline
+func heavy(x int) int {
+	var buf [2048]int
+	for i := range buf {
+		buf[i] = x + i
+	}
+	return touch(buf[x%2048] - x%2048 + 1)
+}
+
+type T struct{ a, b int }
+
+//go:noinline
+func (t T) Value(k int) int { return touch(t.a*k + t.b) }
+
+//go:noinline
+func (t *T) Pointer(k int) int { t.a += k; return touch(t.a) }
+
+type Valuer interface{ Value(int) int }
+
+//go:noinline
+func secret(s string) string { return "secret:" + s }
+
+//go:noinline
+func makeAdder(n int) func(int) int {
+	return func(x int) int { return touch(x + n) }
+}
+
+//go:noinline
+func Sum[E int | float64](xs []E) E {
+	var s E
+	for _, x := range xs {
+		s += x
+	}
+	return E(touch(0)) + s
+}
+
+// spin's loop jumps back to entry+2, inside the bytes a jump would cover.
+//
+//go:noinline
+func spin(n int) int {
+	for n > 0 {
+		n -= 3
+	}
+	return n
+}
+
+// caller inlines small: its inline tree holds a copy the entry jump would
+// not reach.
+func small(x int) int { return x + 1 }
+
+//go:noinline
+func caller(x int) int { return small(x) * 2 }
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "FAIL: "+format+"\n", args...)
+	os.Exit(1)
+}
+
+func must(err error) {
+	if err != nil {
+		fail("%v", err)
+	}
+}
+
+func percentile(d []time.Duration, p float64) time.Duration {
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	return d[int(float64(len(d)-1)*p)]
+}
+
+// torture patches and reverts double and scaled n times while callers
+// check every result and a goroutine runs runtime.GC.
+func torture(n, callers int) {
+	pd, err := goload.NewPatch(double, func(x int) int { return 3 * x })
+	must(err)
+	ps, err := goload.NewPatch(scaled, func(x int) int { return touch(x) * 7 })
+	must(err)
+	var stop atomic.Bool
+	var calls, olds, news, bad, gcs atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < callers; i++ {
+		wg.Add(1)
+		go func(seed int) {
+			defer wg.Done()
+			for x := seed; !stop.Load(); x++ {
+				d, s := double(x), scaled(x)
+				calls.Add(2)
+				for _, r := range [2][3]int{{d, 2 * x, 3 * x}, {s, 5 * x, 7 * x}} {
+					switch r[0] {
+					case r[1]:
+						olds.Add(1)
+					case r[2]:
+						news.Add(1)
+					default:
+						bad.Add(1)
+					}
+				}
+			}
+		}(i * 1000003)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for !stop.Load() {
+			runtime.GC()
+			gcs.Add(1)
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	pauses := make([]time.Duration, 0, 2*n)
+	attempts := 0
+	for i := 0; i < n; i++ {
+		must(goload.Apply(pd, ps))
+		pauses = append(pauses, goload.LastPause().Pause)
+		attempts += goload.LastPause().Attempts
+		if i%64 == 0 {
+			runtime.Gosched()
+		}
+		must(goload.Revert(pd, ps))
+		pauses = append(pauses, goload.LastPause().Pause)
+		attempts += goload.LastPause().Attempts
+	}
+	stop.Store(true)
+	wg.Wait()
+	if bad.Load() != 0 || olds.Load() == 0 || news.Load() == 0 {
+		fail("torture: %d calls, %d old, %d new, %d wrong results", calls.Load(), olds.Load(), news.Load(), bad.Load())
+	}
+	if double(4) != 8 || scaled(4) != 20 {
+		fail("torture: not reverted: double(4)=%d scaled(4)=%d", double(4), scaled(4))
+	}
+	fmt.Printf("ok torture: %d patch+revert cycles of 2 functions, %d callers: %d calls (%d old, %d new results, 0 wrong), %d GCs, %d stops for %d writes; pause p50 %v p99 %v\n",
+		n, callers, calls.Load(), olds.Load(), news.Load(), gcs.Load(), attempts, 2*n,
+		percentile(pauses, 0.5), percentile(pauses, 0.99))
+}
+
+// recurse grows the stack by depth frames before calling f.
+//
+//go:noinline
+func recurse(depth int, f func(int) int, x int) int {
+	var pad [8]int
+	pad[depth%8] = x
+	if depth == 0 {
+		return f(pad[0])
+	}
+	return recurse(depth-1, f, x) + pad[depth%8] - x
+}
+
+func original() {
+	var p *goload.FuncPatch
+	var orig func(int) int
+	p, err := goload.Patch(heavy, func(x int) int {
+		// Deep recursion inside the replacement, then the original.
+		return recurse(x%300, orig, x) + 1000
+	})
+	must(err)
+	orig = p.Original().(func(int) int)
+	var stop atomic.Bool
+	var gcs atomic.Int64
+	go func() {
+		for !stop.Load() {
+			runtime.GC()
+			gcs.Add(1)
+		}
+	}()
+	const n = 3000
+	var wg sync.WaitGroup
+	var bad atomic.Int64
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(x int) { // a fresh goroutine: a small stack, heavy's check fails
+			defer wg.Done()
+			if got := heavy(x); got != x+1+1000 {
+				bad.Add(1)
+			}
+			if got := orig(x); got != x+1 {
+				bad.Add(1)
+			}
+		}(i)
+		if i%64 == 0 {
+			wg.Wait()
+		}
+	}
+	wg.Wait()
+	stop.Store(true)
+	if bad.Load() != 0 {
+		fail("original: %d wrong results", bad.Load())
+	}
+	must(p.Revert())
+	if heavy(7) != 8 || orig(7) != 8 {
+		fail("original: after revert heavy(7)=%d orig(7)=%d", heavy(7), orig(7))
+	}
+	fmt.Printf("ok original: %d calls of the replacement (recursion up to 300 frames, then Original) and %d of Original from fresh goroutines, %d GCs\n", n, n, gcs.Load())
+}
+
+func methods() {
+	t := T{2, 3}
+	var v Valuer = t
+	pv, err := goload.Patch(T.Value, func(t T, k int) int { return -(t.a*k + t.b) })
+	must(err)
+	pp, err := goload.Patch((*T).Pointer, func(t *T, k int) int { t.b += k; return -t.b })
+	must(err)
+	if got := t.Value(10); got != -23 {
+		fail("value receiver: t.Value(10) = %d, want -23", got)
+	}
+	if got := v.Value(10); got != -23 {
+		fail("value receiver through an interface: %d, want -23", got)
+	}
+	if got := (&t).Pointer(4); got != -7 || t.a != 2 {
+		fail("pointer receiver: %d (t=%+v), want -7", got, t)
+	}
+	if got := pv.Original().(func(T, int) int)(t, 10); got != 2*10+7 {
+		fail("value receiver Original: %d", got)
+	}
+	must(goload.Revert(pv, pp))
+	if t.Value(10) != 27 || v.Value(10) != 23 || t.Pointer(1) != 3 {
+		fail("methods after revert: %d %d", t.Value(10), v.Value(10))
+	}
+	fmt.Println("ok methods: value and pointer receivers, direct and through an interface")
+}
+
+func unexported() {
+	p, err := goload.PatchSymbol("main.secret", func(s string) string { return "public:" + s })
+	must(err)
+	if got := secret("x"); got != "public:x" {
+		fail("unexported: secret(x) = %q", got)
+	}
+	if got := p.Original().(func(string) string)("y"); got != "secret:y" {
+		fail("unexported: Original = %q", got)
+	}
+	must(p.Revert())
+	if secret("x") != "secret:x" {
+		fail("unexported after revert")
+	}
+	fmt.Println("ok unexported: main.secret by name")
+}
+
+func closure() {
+	add5, add7 := makeAdder(5), makeAdder(7)
+	p, err := goload.PatchSymbol("main.makeAdder.func1", func(x int) int { return -x })
+	must(err)
+	if add5(1) != -1 || add7(1) != -1 {
+		fail("closure: add5(1)=%d add7(1)=%d", add5(1), add7(1))
+	}
+	if p.Original() != nil {
+		fail("closure: Original of a func literal's body should be nil (it needs its context)")
+	}
+	must(p.Revert())
+	if add5(1) != 6 || add7(1) != 8 {
+		fail("closure after revert: %d %d", add5(1), add7(1))
+	}
+	fmt.Println("ok closure: main.makeAdder.func1 by name, every closure of it")
+}
+
+func generic() {
+	_, err := goload.NewPatch(Sum[int], func(xs []int) int { return 0 })
+	var pe *goload.PatchError
+	if !errors.As(err, &pe) || pe.Reason != "generic-wrapper" {
+		fail("generic: patching the wrapper Sum[int] gave %v", err)
+	}
+	p, err := goload.PatchSymbol("main.Sum[go.shape.int]", func(dict unsafe.Pointer, xs []int) int { return -len(xs) })
+	must(err)
+	if got := Sum([]int{1, 2, 3}); got != -3 {
+		fail("generic: Sum[int] = %d, want -3", got)
+	}
+	if got := Sum([]float64{1, 2}); got != 3 {
+		fail("generic: Sum[float64] (another shape) = %v, want 3", got)
+	}
+	must(p.Revert())
+	if Sum([]int{1, 2, 3}) != 6 {
+		fail("generic after revert")
+	}
+	fmt.Printf("ok generic: wrapper refused (%s); shape body main.Sum[go.shape.int] patched\n", pe.Msg)
+}
+
+func refusals() {
+	var pe *goload.PatchError
+	check := func(what, reason string, err error) {
+		if !errors.As(err, &pe) || pe.Reason != reason {
+			fail("%s: want a %q refusal, got %v", what, reason, err)
+		}
+		fmt.Printf("ok refused %s: %s\n", what, pe.Msg)
+	}
+	_, err := goload.NewPatch(double, func(x int) int64 { return 0 })
+	check("signature", "signature", err)
+	_, err = goload.NewPatchSymbol("main.double", func(x, y int) int { return 0 })
+	check("frame size", "signature", err)
+	t := T{}
+	_, err = goload.NewPatch(t.Value, func(k int) int { return 0 })
+	check("method value", "wrapper", err)
+	_, err = goload.NewPatch(spin, func(n int) int { return 0 })
+	check("back jump", "back-jump", err)
+}
+
+// bench prints the stop per patch+revert with busy goroutines, and the
+// cost of a call through the entry jump against a direct call.
+func bench() {
+	p, err := goload.NewPatch(scaled, func(x int) int { return touch(x) * 7 })
+	must(err)
+	for _, busy := range []int{0, 8, 64} {
+		var stop atomic.Bool
+		var wg sync.WaitGroup
+		for i := 0; i < busy; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for x := 0; !stop.Load(); x++ {
+					double(x)
+				}
+			}()
+		}
+		var pauses []time.Duration
+		for i := 0; i < 500; i++ {
+			must(goload.Apply(p))
+			pauses = append(pauses, goload.LastPause().Pause)
+			must(p.Revert())
+			pauses = append(pauses, goload.LastPause().Pause)
+		}
+		stop.Store(true)
+		wg.Wait()
+		fmt.Printf("pause with %2d busy goroutines: p50 %v p99 %v (%d stops)\n", busy, percentile(pauses, 0.5), percentile(pauses, 0.99), len(pauses))
+	}
+	const calls = 20_000_000
+	timeIt := func() time.Duration {
+		t0 := time.Now()
+		s := 0
+		for i := 0; i < calls; i++ {
+			s += double(i)
+		}
+		sink.Add(int64(s))
+		return time.Since(t0)
+	}
+	direct := timeIt()
+	pd, err := goload.Patch(double, func(x int) int { return 2 * x })
+	must(err)
+	patched := timeIt()
+	must(pd.Revert())
+	fmt.Printf("call: direct %.2f ns, patched %.2f ns (ratio %.2f)\n", float64(direct)/calls, float64(patched)/calls, float64(patched)/float64(direct))
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: host torture N CALLERS|original|methods|unexported|closure|generic|refusals|bench")
+		os.Exit(2)
+	}
+	switch os.Args[1] {
+	case "torture":
+		n, _ := strconv.Atoi(os.Args[2])
+		c, _ := strconv.Atoi(os.Args[3])
+		torture(n, c)
+	case "original":
+		original()
+	case "methods":
+		methods()
+	case "unexported":
+		unexported()
+	case "closure":
+		closure()
+	case "generic":
+		generic()
+	case "refusals":
+		refusals()
+	case "bench":
+		bench()
+	default:
+		fail("unknown command %q", os.Args[1])
+	}
+	sink.Add(int64(caller(1))) // keep caller linked
+}
