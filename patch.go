@@ -81,7 +81,8 @@ func thePatcher() error {
 			}
 			l := gLayout(patcher.p)
 			patcher.offs = gOffsets{uintptr(l.stack_lo), uintptr(l.stack_hi), uintptr(l.sched_sp), uintptr(l.sched_pc),
-				uintptr(l.syscallsp), uintptr(l.syscallpc), uintptr(l.atomicstatus), uintptr(l.goid)}
+				uintptr(l.syscallsp), uintptr(l.syscallpc), uintptr(l.atomicstatus), uintptr(l.goid),
+				uint32(l.grunning), uint32(l.gscan)}
 			if err := patcher.w.resolve(int(l.worldstop_words)); err != nil {
 				return err
 			}
@@ -237,7 +238,7 @@ func genericShape(name string, pc uintptr) string {
 			continue
 		}
 		rel := int32(uint32(code[i+1]) | uint32(code[i+2])<<8 | uint32(code[i+3])<<16 | uint32(code[i+4])<<24)
-			if name, _, err := hostFuncAt(pc + uintptr(i+5) + uintptr(rel)); err == nil && strings.Contains(name, "go.shape.") {
+		if name, _, err := hostFuncAt(pc + uintptr(i+5) + uintptr(rel)); err == nil && strings.Contains(name, "go.shape.") {
 			return name
 		}
 	}

@@ -22,7 +22,7 @@ type worldStop1 struct {
 }
 
 type worldStop3 struct {
-	reason                                            uint8
+	reason                                             uint8
 	startedStopping, finishedStopping, stoppingCPUTime int64
 }
 

@@ -11,13 +11,14 @@ import (
 )
 
 const (
-	sysMembarrier                     = 324 // linux/amd64
+	sysMembarrier                      = 324 // linux/amd64
 	membarrierPrivateExpeditedSyncCore = 32
 )
 
 // gOffsets mirrors goload_patch_g_layout in Go types.
 type gOffsets struct {
 	stackLo, stackHi, schedSP, schedPC, syscallSP, syscallPC, status, goid uintptr
+	gRunning, gScan                                                        uint32 // status values
 }
 
 // rng is the open interval (lo, hi): lo is a function entry, where a
@@ -53,6 +54,12 @@ func scanGoroutines(gs []uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 			continue
 		}
 		b := busyG{goid: peek(g + o.goid), status: *(*uint32)(unsafe.Pointer(g + o.status))} //nolint:govet
+		if b.status&^o.gScan == o.gRunning {
+			// With the world stopped only the caller runs: it is in Apply,
+			// not in a target's prologue, and its own dead stack slots may
+			// hold any address.
+			continue
+		}
 		for _, off := range [2]uintptr{o.schedPC, o.syscallPC} {
 			if pc := peek(g + off); inRanges(pc, rs) {
 				b.pc, b.at = pc, g+off

@@ -247,6 +247,7 @@ int goload_patch_func_at(const goload_host *h, uint64_t pc, const char **name, u
  * world stopped, where a cgo call would enter the scheduler. */
 typedef struct goload_patch_g_layout {
 	uint16_t stack_lo, stack_hi, sched_sp, sched_pc, syscallsp, syscallpc, atomicstatus, goid;
+	uint16_t grunning, gscan; /* atomicstatus values: _Grunning, the _Gscan bit */
 	uint8_t worldstop_words;
 } goload_patch_g_layout;
 

@@ -255,7 +255,7 @@ void goload_patcher_g_layout(const goload_patcher *p, goload_patch_g_layout *out
 	const struct gl_schedtab *t = p->sched;
 	*out = (goload_patch_g_layout){t->g_stack_lo, t->g_stack_hi, t->g_sched_sp,  t->g_sched_pc,
 				       t->g_syscallsp, t->g_syscallpc, t->g_atomicstatus, t->g_goid,
-				       t->worldstop_words};
+				       t->grunning,    t->gscan,       t->worldstop_words};
 }
 
 int goload_patch_func_at(const goload_host *h, uint64_t pc, const char **name, uint64_t *size, goload_err *err)

@@ -19,6 +19,7 @@ struct gl_schedtab {
 	uint16_t g_sched_sp, g_sched_pc;   /* g.sched.sp / g.sched.pc (gobuf) */
 	uint16_t g_syscallsp, g_syscallpc; /* where entersyscall left the goroutine */
 	uint16_t g_atomicstatus, g_goid;
+	uint16_t grunning, gscan; /* runtime._Grunning, runtime._Gscan */
 	/* runtime.worldStop is {reason uint8; N int64}; 0 means stopTheWorld
 	 * returns nothing and startTheWorld takes nothing (Go 1.21). */
 	uint8_t worldstop_words;

@@ -13,7 +13,7 @@ while read -r minor ver gobin; do
   if [ -z "$h" ]; then echo "go$ver: no go_asm.h"; fail=$((fail+1)); rm -rf "$work"; continue; fi
   d() { sed -n "s/^#define $1 \(-\{0,1\}[0-9]*\)$/\1/p" "$h"; }
   g_stack=$(d g_stack); g_sched=$(d g_sched)
-  want="{$minor, $((g_stack + $(d stack_lo))), $((g_stack + $(d stack_hi))), $((g_sched + $(d gobuf_sp))), $((g_sched + $(d gobuf_pc))), $(d g_syscallsp), $(d g_syscallpc), $(d g_atomicstatus), $(d g_goid),"
+  want="{$minor, $((g_stack + $(d stack_lo))), $((g_stack + $(d stack_hi))), $((g_sched + $(d gobuf_sp))), $((g_sched + $(d gobuf_pc))), $(d g_syscallsp), $(d g_syscallpc), $(d g_atomicstatus), $(d g_goid), $(d const__Grunning), $(d const__Gscan),"
   rm -rf "$work"
   goroot=$(GOTOOLCHAIN=local "$gobin" env GOROOT)
   words=$(awk '/^type worldStop struct/,/^}/' "$goroot/src/runtime/proc.go" | grep -c 'int64')
