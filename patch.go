@@ -212,6 +212,18 @@ func newPatch(name string, pc uintptr, replacement any) (*FuncPatch, error) {
 	var site *C.goload_patch_site
 	var reason C.int
 	var e C.goload_err
+	var callers *C.char
+	var ncallers C.size_t
+	if C.goload_patch_inlined_callers(patcher.p, cn, &callers, &ncallers, &e) < 0 {
+		return nil, cError(&e)
+	}
+	if ncallers > 0 {
+		list := C.GoString(callers)
+		C.free(unsafe.Pointer(callers))
+		return nil, refusal(C.GOLOAD_PATCH_R_INLINED,
+			"%s has inlined copies in %d functions the entry jump would not reach: %s; build with //go:noinline on it (or -gcflags=-l), or patch those callers too",
+			name, int(ncallers), list)
+	}
 	if C.goload_patch_site_open(patcher.p, C.uint64_t(pc), C.uint64_t(size), cn, C.uint64_t(patcher.w.morestack),
 		&site, &reason, &e) < 0 {
 		if reason != 0 {

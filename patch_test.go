@@ -67,11 +67,12 @@ func TestPatchClosure(t *testing.T) { runPatchHost(t, "closure") }
 
 func TestPatchGeneric(t *testing.T) { runPatchHost(t, "generic") }
 
-// Signature and frame-size mismatches, a method value wrapper, and a loop
-// that branches back into the bytes the jump would cover.
+// Signature and frame-size mismatches, a method value wrapper, a loop
+// that branches back into the bytes the jump would cover, and a function
+// inlined into two callers (named from their inline trees).
 func TestPatchRefusals(t *testing.T) {
 	out := runPatchHost(t, "refusals")
-	for _, want := range []string{"signature", "frame size", "method value", "back jump"} {
+	for _, want := range []string{"signature", "frame size", "method value", "back jump", "inlined"} {
 		if !strings.Contains(out, "ok refused "+want+":") {
 			t.Errorf("no %q refusal in\n%s", want, out)
 		}

@@ -240,6 +240,11 @@ const goload_patch_site_info *goload_patch_site_get_info(const goload_patch_site
  * symbol starts there. */
 int goload_patch_func_at(const goload_host *h, uint64_t pc, const char **name, uint64_t *size, goload_err *err);
 
+/* Functions of the running executable that hold inlined copies of name
+ * (from their pclntab inline trees), as "caller (file:line of the call), ..."
+ * in *callers (malloc'd, free() it; NULL when *n is 0). */
+int goload_patch_inlined_callers(goload_patcher *p, const char *name, char **callers, size_t *n, goload_err *err);
+
 /* Where the scheduler keeps what the stopped-world check reads, for the
  * patcher's Go version: byte offsets inside runtime.g, and the shape of
  * runtime.worldStop (int64 words after its reason byte; 0 when

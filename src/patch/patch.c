@@ -4,7 +4,9 @@
  * mapping. The stopped-world part (goroutine check, entry writes) is in
  * patch_world.go.
  */
+#include "gobin/gobin.h"
 #include "link/host.h"
+#include "patch/inline.h"
 #include "patch/x86.h"
 #include "versions/rt_sched_tables.h"
 #include "versions/versions.h"
@@ -39,6 +41,7 @@ struct goload_patcher {
 	int memfd;          /* /proc/self/mem, -1 when it cannot be written */
 	GL_VEC(chunk) chunks;
 	GL_VEC(goload_patch_site *) sites;
+	gl_gobin *self; /* the executable's pclntab, opened on first use */
 };
 
 const char *goload_patch_reason_name(int r)
@@ -102,6 +105,7 @@ void goload_patcher_close(goload_patcher *p)
 	}
 	GL_VEC_FREE(&p->sites);
 	GL_VEC_FREE(&p->chunks);
+	gl_gobin_close(p->self);
 	if (p->memfd >= 0)
 		close(p->memfd);
 	free(p);
@@ -270,4 +274,26 @@ int goload_patch_func_at(const goload_host *h, uint64_t pc, const char **name, u
 		}
 	}
 	return gl_err(err, GOLOAD_E_NOTFOUND, "host: no function symbol at 0x%llx", (unsigned long long)pc);
+}
+
+int goload_patch_inlined_callers(goload_patcher *p, const char *name, char **callers, size_t *n, goload_err *err)
+{
+	*callers = NULL;
+	*n = 0;
+	if (!p->self) {
+		int rc = gl_gobin_open_self(&p->self, err);
+		if (rc < 0)
+			return gl_err_prefix(err, "patch: inline trees");
+	}
+	gl_buf b = {0};
+	int rc = gl_patch_inlined_callers(p->self, name, &b, n, err);
+	if (rc < 0) {
+		gl_buf_free(&b);
+		return rc;
+	}
+	if (*n)
+		*callers = (char *)b.p;
+	else
+		gl_buf_free(&b);
+	return 0;
 }

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -82,12 +83,17 @@ func spin(n int) int {
 	return n
 }
 
-// caller inlines small: its inline tree holds a copy the entry jump would
-// not reach.
-func small(x int) int { return x + 1 }
+// caller and caller2 inline small: their inline trees hold copies the entry
+// jump would not reach. smallRef keeps an out-of-line body to patch.
+func small(x int) int { sink.Add(int64(x)); return x + 1 }
+
+var smallRef = small
 
 //go:noinline
 func caller(x int) int { return small(x) * 2 }
+
+//go:noinline
+func caller2(x int) int { return small(x) - 2 }
 
 func fail(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "FAIL: "+format+"\n", args...)
@@ -326,6 +332,16 @@ func refusals() {
 	check("method value", "wrapper", err)
 	_, err = goload.NewPatch(spin, func(n int) int { return 0 })
 	check("back jump", "back-jump", err)
+	_, err = goload.NewPatch(smallRef, func(x int) int { return 0 })
+	check("inlined", "inlined", err)
+	for _, c := range []string{"main.caller (", "main.caller2 ("} {
+		if !strings.Contains(pe.Msg, c) {
+			fail("inlined: %q does not name %s", pe.Msg, c)
+		}
+	}
+	if _, err := goload.NewPatch(double, func(x int) int { return x }); err != nil {
+		fail("double is not inlined anywhere, yet: %v", err)
+	}
 }
 
 // bench prints the stop per patch+revert with busy goroutines, and the
@@ -401,5 +417,5 @@ func main() {
 	default:
 		fail("unknown command %q", os.Args[1])
 	}
-	sink.Add(int64(caller(1))) // keep caller linked
+	sink.Add(int64(caller(1) + caller2(1) + smallRef(1))) // keep them linked
 }
