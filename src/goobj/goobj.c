@@ -586,3 +586,80 @@ gl_goobj_inl gl_goobj_funcinfo_inl_at(const gl_goobj_funcinfo *fi, uint32_t k)
 	n.parent_pc = (int32_t)v[5];
 	return n;
 }
+
+/* ------------------------------------------------------------ pc tables */
+
+gl_span gl_goobj_ref_data(const gl_goobj *o, gl_goobj_ref r)
+{
+	uint32_t local;
+	if (!gl_goobj_ref_local(o, r, &local) || local >= o->ndefs)
+		return gl_span_make(NULL, 0);
+	return gl_goobj_data(o, local);
+}
+
+uint32_t gl_goobj_pc_quantum(const gl_goobj *o)
+{
+	/* cmd/internal/sys.Arch.MinLC */
+	static const struct {
+		const char *arch;
+		uint32_t q;
+	} q[] = {{"386", 1}, {"amd64", 1}, {"wasm", 1}, {"riscv64", 2}, {"s390x", 2}};
+	for (size_t i = 0; i < GL_ARRAY_LEN(q); i++)
+		if (!strcmp(o->hdr.goarch, q[i].arch))
+			return q[i].q;
+	return 4;
+}
+
+/* One uint32 varint as cmd/internal/objfile's readvarint reads it. */
+static bool pc_varint(gl_span t, size_t *pos, uint32_t *v)
+{
+	uint32_t x = 0;
+	for (unsigned shift = 0; shift < 35; shift += 7) {
+		if (*pos >= t.n)
+			return false;
+		uint8_t b = t.p[(*pos)++];
+		x |= (uint32_t)(b & 0x7f) << shift;
+		if (!(b & 0x80)) {
+			*v = x;
+			return true;
+		}
+	}
+	return false;
+}
+
+int32_t gl_goobj_pcvalue(gl_span tab, uint64_t target, uint32_t quantum)
+{
+	int32_t val = -1;
+	uint64_t pc = 0;
+	size_t pos = 0;
+	for (bool first = true;; first = false) {
+		uint32_t uv, pcdelta;
+		if (!pc_varint(tab, &pos, &uv) || (uv == 0 && !first) || !pc_varint(tab, &pos, &pcdelta))
+			return -1;
+		uv = uv & 1 ? ~(uv >> 1) : uv >> 1;
+		pc += (uint64_t)pcdelta * quantum;
+		val = (int32_t)((uint32_t)val + uv);
+		if (target < pc)
+			return val;
+	}
+}
+
+bool gl_goobj_pcline(const gl_goobj *o, uint32_t i, uint64_t pcoff, gl_span *file, int32_t *line)
+{
+	gl_goobj_ref pcfile = {0, 0}, pcline = {0, 0};
+	uint32_t first, n = i < o->ndefs ? gl_goobj_auxs(o, i, &first) : 0;
+	for (uint32_t k = 0; k < n; k++) {
+		gl_goobj_aux a = gl_goobj_aux_at(o, first + k);
+		if (a.type == GL_AUX_PCFILE)
+			pcfile = a.sym;
+		else if (a.type == GL_AUX_PCLINE)
+			pcline = a.sym;
+	}
+	if (gl_goobj_ref_is_nil(pcfile) || gl_goobj_ref_is_nil(pcline))
+		return false;
+	uint32_t q = gl_goobj_pc_quantum(o);
+	*line = gl_goobj_pcvalue(gl_goobj_ref_data(o, pcline), pcoff, q);
+	int32_t f = gl_goobj_pcvalue(gl_goobj_ref_data(o, pcfile), pcoff, q);
+	*file = f >= 0 && (uint32_t)f < o->cnt[BLK_FILE] ? gl_goobj_file_at(o, (uint32_t)f) : gl_span_make("", 0);
+	return true;
+}

@@ -256,6 +256,20 @@ int gl_goobj_funcinfo_get(const gl_goobj *o, uint32_t i, gl_goobj_funcinfo *out,
 uint32_t gl_goobj_funcinfo_file_at(const gl_goobj_funcinfo *fi, uint32_t k);
 gl_goobj_inl gl_goobj_funcinfo_inl_at(const gl_goobj_funcinfo *fi, uint32_t k);
 
+/* ------------------------------------------------------------ pc tables */
+
+/* Data of a symbol this object defines (self/hashed/nonpkg refs), e.g. an
+ * aux pcsp/pcfile/pcline/pcinline/pcdata table; empty otherwise. */
+gl_span gl_goobj_ref_data(const gl_goobj *o, gl_goobj_ref r);
+/* The architecture's pc quantum (cmd/internal/sys.Arch.MinLC). */
+uint32_t gl_goobj_pc_quantum(const gl_goobj *o);
+/* Value of a pc-value table at `pc` bytes from the function start, as
+ * cmd/internal/objfile reads object tables; -1 past the end. */
+int32_t gl_goobj_pcvalue(gl_span tab, uint64_t pc, uint32_t quantum);
+/* File (Files block entry) and line of def i at pc offset `pcoff`, from
+ * its pcfile and pcline aux tables; false when it has none. */
+bool gl_goobj_pcline(const gl_goobj *o, uint32_t i, uint64_t pcoff, gl_span *file, int32_t *line);
+
 /* ---------------------------------------------------------------- tools */
 
 /* goload_nm and goload_objdump over bytes already in memory (`path` names

@@ -9,12 +9,18 @@
  * (symbol, offset, size, type name, target, addend) and compare strings;
  * every relocation of every text symbol must be consumed.
  *
+ * The same listing names each instruction's "file:line", which objfile
+ * reads from the symbol's pcfile/pcline aux tables and the Files block:
+ * gl_goobj_pcline must give the same for every instruction.
+ *
  * Toolchains: all installed: 24 std packages for the machine's Go, the
  * first 6 (runtime excluded: the slowest to disassemble) for the others.
  * GOLOAD_QUICK=1: the machine's Go, 6 packages.
  */
 #define _GNU_SOURCE
 #include "check.h"
+#include "goobj/goobj.h"
+#include "toolchains.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -36,6 +42,7 @@ typedef struct rel {
 
 typedef struct fsym {
 	char *name;
+	uint32_t idx; /* local index in the object */
 	uint64_t start; /* data offset: the first instruction's pc in go tool objdump */
 	rel *r;
 	size_t n, cap;
@@ -127,7 +134,7 @@ static bool read_goload(const char *bin, const char *archive, syms *out)
 				out->cap = out->cap ? 2 * out->cap : 64;
 				out->v = realloc(out->v, out->cap * sizeof *out->v);
 			}
-			fsym z = {xstrdup(s), data ? strtoull(data + 8, NULL, 16) : UINT64_MAX, NULL, 0, 0};
+			fsym z = {xstrdup(s), (uint32_t)strtoul(line + 2, NULL, 10), data ? strtoull(data + 8, NULL, 16) : UINT64_MAX, NULL, 0, 0};
 			out->v[out->n] = z;
 			cur = &out->v[out->n++];
 		}
@@ -161,9 +168,29 @@ static char *trim(char *s)
 	return s;
 }
 
+static long lines_compared;
+
+/* "print.go:147" as disasm.go prints base(file):line. */
+static void go_fileline(char *buf, size_t cap, gl_span file, int32_t line)
+{
+	size_t b = file.n;
+	while (b > 0 && file.p[b - 1] != '/' && file.p[b - 1] != '\\')
+		b--;
+	snprintf(buf, cap, "%.*s:%d", (int)(file.n - b), (const char *)file.p + b, line);
+}
+
 /* Walks go tool objdump's listing; returns relocations compared. */
 static long compare(const char *gobin, const char *archive, syms *ours, const char *label)
 {
+	gl_goobj_archive *a = NULL;
+	gl_goobj *o = NULL;
+	goload_err err = {0};
+	CHECK_MSG(gl_goobj_archive_open_path(archive, &a, &err) == 0, "%s", err.msg);
+	for (size_t m = 0; a && m < gl_goobj_archive_nmembers(a) && !o; m++) {
+		const gl_goobj_member *mem = gl_goobj_archive_member(a, m);
+		if (mem->kind == GL_GOOBJ_M_GO)
+			CHECK_MSG(gl_goobj_open(mem->data, mem->name, &o, &err) == 0, "%s", err.msg);
+	}
 	char cmd[8192];
 	snprintf(cmd, sizeof cmd, "GOTOOLCHAIN=local '%s' tool objdump '%s'", gobin, archive);
 	FILE *p = popen(cmd, "r");
@@ -222,6 +249,21 @@ static long compare(const char *gobin, const char *archive, syms *ours, const ch
 				continue;
 		}
 		long size = (long)strlen(cells[pci + 1]) / 2, ioff = (long)(pc - start);
+		if (o && cur->idx < gl_goobj_ndefs(o)) {
+			gl_span file;
+			int32_t ln = 0;
+			char fl[4096] = "";
+			if (gl_goobj_pcline(o, cur->idx, (uint64_t)ioff, &file, &ln) && file.n)
+				go_fileline(fl, sizeof fl, file, ln);
+			const char *gfl = pci == 1 ? cells[0] : "";
+			if (strcmp(fl, gfl)) {
+				mism++;
+				if (mism < 10)
+					CHECK_MSG(0, "%s: %s at +%ld: go tool objdump at %s, goload at %s", label, cur->name,
+						  ioff, gfl, fl);
+			}
+			lines_compared++;
+		}
 		const char *got = pci + 3 < nc ? cells[pci + 3] : "";
 		expect[0] = 0;
 		size_t el = 0;
@@ -241,6 +283,8 @@ static long compare(const char *gobin, const char *archive, syms *ours, const ch
 	if (cur && k != cur->n)
 		mism++;
 	free(line);
+	gl_goobj_close(o);
+	gl_goobj_archive_close(a);
 	int rc = pclose(p);
 	CHECK_MSG(rc == 0, "%s: go tool objdump failed", label);
 	CHECK_MSG(mism == 0, "%s: %ld mismatches", label, mism);
@@ -251,32 +295,17 @@ static long compare(const char *gobin, const char *archive, syms *ours, const ch
 int main(void)
 {
 	const char *bin = getenv("GOLOAD_BIN"), *src = getenv("GOLOAD_SRC");
-	bool quick = getenv("GOLOAD_QUICK") && !strcmp(getenv("GOLOAD_QUICK"), "1");
 	if (!bin || !src) {
 		CHECK_MSG(0, "GOLOAD_BIN and GOLOAD_SRC must be set");
 		return CHECK_DONE();
 	}
-	char cmd[8192], own[64] = "";
-	FILE *p = popen("GOTOOLCHAIN=local go env GOVERSION", "r");
-	if (p && fgets(own, sizeof own, p))
-		own[strcspn(own, "\n")] = 0;
-	if (p)
-		pclose(p);
-	snprintf(cmd, sizeof cmd, "bash '%s/scripts/gotoolchains.sh'", src);
-	FILE *tc = popen(cmd, "r");
-	char tline[4096];
+	char cmd[8192];
+	toolchain tc[16];
+	int nversions = toolchains(tc, 16);
 	long total = 0, npk = 0;
-	int nversions = 0;
-	while (tc && fgets(tline, sizeof tline, tc)) {
-		int minor;
-		char ver[64], gobin[4000];
-		if (sscanf(tline, "%d %63s %3999s", &minor, ver, gobin) != 3)
-			continue;
-		bool mine = !strcmp(ver, own);
-		if (quick && !mine)
-			continue;
-		size_t npkgs = quick || !mine ? 6 : sizeof pkgs / sizeof pkgs[0];
-		nversions++;
+	for (int v = 0; v < nversions; v++) {
+		const char *ver = tc[v].version, *gobin = tc[v].go;
+		size_t npkgs = test_quick() || !tc[v].mine ? 6 : sizeof pkgs / sizeof pkgs[0];
 		int n = snprintf(cmd, sizeof cmd, "GOTOOLCHAIN=local GOFLAGS= '%s' list -export -f '{{.ImportPath}} {{.Export}}'",
 				 gobin);
 		for (size_t i = 0; i < npkgs; i++)
@@ -306,9 +335,9 @@ int main(void)
 		total += vtotal;
 		npk += vpk;
 	}
-	if (tc)
-		pclose(tc);
 	CHECK(nversions > 0);
 	printf("relocations: %ld compared over %ld archives of %d toolchains\n", total, npk, nversions);
+	printf("pcfile/pcline: %ld instructions' file:line equal go tool objdump's\n", lines_compared);
+	CHECK(lines_compared > 0);
 	return CHECK_DONE();
 }

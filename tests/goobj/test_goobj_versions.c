@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include "check.h"
 #include "goobj/goobj.h"
+#include "toolchains.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,47 +85,37 @@ static void damaged(const uint8_t *obj, size_t n, const char *ver)
 
 int main(void)
 {
-	const char *src = getenv("GOLOAD_SRC");
-	bool quick = getenv("GOLOAD_QUICK") && !strcmp(getenv("GOLOAD_QUICK"), "1");
-	char own[64] = "", cmd[8192], line[4096];
-	run_line("GOTOOLCHAIN=local go env GOVERSION", own, sizeof own);
-	snprintf(cmd, sizeof cmd, "bash '%s/scripts/gotoolchains.sh'", src ? src : ".");
-	FILE *tc = popen(cmd, "r");
-	int versions = 0;
-	while (tc && fgets(line, sizeof line, tc)) {
-		int minor;
-		char ver[64], gobin[4000], path[4096];
-		if (sscanf(line, "%d %63s %3999s", &minor, ver, gobin) != 3)
-			continue;
-		if (quick && strcmp(ver, own))
-			continue;
-		snprintf(cmd, sizeof cmd, "GOTOOLCHAIN=local GOFLAGS= '%s' list -export -f '{{.Export}}' strconv", gobin);
+	char cmd[8192];
+	toolchain tc[16];
+	int n = toolchains(tc, 16), versions = 0;
+	for (int i = 0; i < n; i++) {
+		const char *ver = tc[i].version;
+		char path[4096];
+		snprintf(cmd, sizeof cmd, "GOTOOLCHAIN=local GOFLAGS= '%s' list -export -f '{{.Export}}' strconv", tc[i].go);
 		CHECK_MSG(run_line(cmd, path, sizeof path), "%s: go list -export strconv", ver);
-		size_t n = 0;
-		uint8_t *obj = first_object(path, &n);
+		size_t len = 0;
+		uint8_t *obj = first_object(path, &len);
 		CHECK_MSG(obj != NULL, "%s: no Go object in %s", ver, path);
 		if (!obj)
 			continue;
 		gl_goobj *o = NULL;
 		goload_err err = {0};
-		CHECK_MSG(gl_goobj_open(gl_span_make(obj, n), ver, &o, &err) == 0, "%s", err.msg);
+		CHECK_MSG(gl_goobj_open(gl_span_make(obj, len), ver, &o, &err) == 0, "%s", err.msg);
 		if (o) {
 			const gl_goobj_hdr *h = gl_goobj_header(o);
 			CHECK_STR(h->go_version, ver);
-			CHECK(h->minor == minor);
-			CHECK(gl_goobj_tab(o) == gl_objtab_for(minor) && !strcmp(gl_goobj_tab(o)->version, ver));
+			CHECK(h->minor == tc[i].minor);
+			CHECK(gl_goobj_tab(o) == gl_objtab_for(tc[i].minor) && !strcmp(gl_goobj_tab(o)->version, ver));
 			CHECK(gl_goobj_ndefs(o) > 0 && gl_goobj_nautolib(o) > 0);
 			printf("%s: %s parses: %u defs, %u refs, header \"%.*s\"\n", ver, path, gl_goobj_ndefs(o),
 			       gl_goobj_ncount(o, GL_GOOBJ_SC_NONPKGREF), (int)h->line.n, (const char *)h->line.p);
 			gl_goobj_close(o);
 		}
-		damaged(obj, n, ver);
+		damaged(obj, len, ver);
 		free(obj);
 		versions++;
 	}
-	if (tc)
-		pclose(tc);
-	CHECK(versions >= (quick ? 1 : 4));
+	CHECK(versions >= (test_quick() ? 1 : 4));
 	for (int m = GL_GO_MINOR_MIN_OBJ; m <= GL_GO_MINOR_MAX; m++)
 		CHECK_MSG(gl_objtab_for(m) != NULL, "no object table for Go 1.%d", m);
 	CHECK(gl_objtab_for(GL_GO_MINOR_MIN_OBJ - 1) == NULL && gl_objtab_for(GL_GO_MINOR_MAX + 1) == NULL);
