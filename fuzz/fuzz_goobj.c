@@ -38,6 +38,10 @@ static void walk(const gl_goobj *o)
 			gl_goobj_symname nm;
 			gl_goobj_ref_name(o, a.sym, NULL, &nm, &err);
 		}
+		gl_span file;
+		int32_t line;
+		for (uint64_t pc = 0; pc < s.size && pc < 64; pc += 7)
+			gl_goobj_pcline(o, i, pc, &file, &line);
 		gl_goobj_funcinfo fi;
 		if (s.kind == GL_SK_TEXT && gl_goobj_funcinfo_get(o, i, &fi, &err) == 0) {
 			for (uint32_t k = 0; k < fi.nfiles; k++)
