@@ -26,7 +26,7 @@ type FuncPatch struct {
 	site  *C.goload_patch_site
 	info  C.goload_patch_site_info
 	typ   reflect.Type // the replacement's type (the target's, checked)
-	repl  any          // keeps the replacement's func value alive while applied
+	repl  any          // keeps the replacement's func value alive
 	fv    uintptr      // its funcval, the word the stub jumps through
 	orig  any
 	on    bool
@@ -141,7 +141,7 @@ func NewPatch(target, replacement any) (*FuncPatch, error) {
 	if tt != rt {
 		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "%s has type %v, the replacement %v", name, tt, rt)
 	}
-	return newPatch(name, pc, replacement)
+	return newPatchOf(name, pc, replacement)
 }
 
 // hostFuncAt names the host function at pc (with its type arguments, which
@@ -176,10 +176,28 @@ func NewPatchSymbol(name string, replacement any) (*FuncPatch, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newPatch(name, pc, replacement)
+	return newPatchOf(name, pc, replacement)
 }
 
-func newPatch(name string, pc uintptr, replacement any) (*FuncPatch, error) {
+func newPatchOf(name string, pc uintptr, replacement any) (*FuncPatch, error) {
+	fv, rpc := funcPC(replacement)
+	if rpc == 0 {
+		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "replacement for %s is a nil func", name)
+	}
+	rname := "the replacement"
+	if f := runtime.FuncForPC(rpc); f != nil {
+		rname = f.Name()
+	}
+	return newPatch(name, pc, fv, frameArgs(rpc), rname, reflect.TypeOf(replacement), replacement)
+}
+
+// newPatch prepares the site of the function name at pc to call the func
+// value fv (whose code takes rargs bytes of arguments and results); keep
+// holds what keeps fv alive, typ its type (nil: Original is unavailable).
+func newPatch(name string, pc, fv uintptr, rargs int32, rname string, typ reflect.Type, keep any) (*FuncPatch, error) {
+	if err := thePatcher(); err != nil {
+		return nil, err
+	}
 	if strings.HasSuffix(name, "-fm") {
 		return nil, refusal(C.GOLOAD_PATCH_R_WRAPPER,
 			"%s is the wrapper of a method value; patch the method itself (a method expression such as (*T).M)", name)
@@ -189,13 +207,9 @@ func newPatch(name string, pc uintptr, replacement any) (*FuncPatch, error) {
 			"%s is a dictionary wrapper that only func values go through; direct calls run the shape body %s, shared by every instantiation of that shape: patch it with PatchSymbol(%q, func(dict unsafe.Pointer, <parameters>) ...)",
 			name, shape, shape)
 	}
-	fv, rpc := funcPC(replacement)
-	if rpc == 0 {
-		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "replacement for %s is a nil func", name)
-	}
-	if a, b := frameArgs(pc), frameArgs(rpc); a != b {
+	if a := frameArgs(pc); a != rargs {
 		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE,
-			"%s takes %d bytes of arguments and results, the replacement %s %d", name, a, runtime.FuncForPC(rpc).Name(), b)
+			"%s takes %d bytes of arguments and results, %s %d", name, a, rname, rargs)
 	}
 	_, size, err := hostFuncAt(pc)
 	if err != nil {
@@ -233,7 +247,7 @@ func newPatch(name string, pc uintptr, replacement any) (*FuncPatch, error) {
 	}
 	return &FuncPatch{
 		name: name, entry: pc, site: site, info: *C.goload_patch_site_get_info(site),
-		typ: reflect.TypeOf(replacement), repl: replacement, fv: fv,
+		typ: typ, repl: keep, fv: fv,
 	}, nil
 }
 
@@ -288,9 +302,10 @@ func (p *FuncPatch) Applied() bool {
 
 // Original returns a func of the replacement's type that runs the code
 // the patch replaced, whether or not the patch is applied. nil for the body
-// of a func literal, which needs its closure context.
+// of a func literal, which needs its closure context, and for PatchHost
+// patches, whose types are not known on the Go side.
 func (p *FuncPatch) Original() any {
-	if p.info.ctxt {
+	if p.info.ctxt || p.typ == nil {
 		return nil
 	}
 	if p.orig == nil {

@@ -100,7 +100,7 @@ func TestPatchGoVersions(t *testing.T) {
 		if b, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("%s build: %v\n%s", f[1], err, b)
 		}
-		for _, args := range [][]string{{"torture", "1000", "8"}, {"original"}} {
+		for _, args := range [][]string{{"torture", "500", "8"}, {"original"}} {
 			b, err := exec.Command(bin, args...).CombinedOutput()
 			if err != nil || !strings.HasPrefix(string(b), "ok ") {
 				if len(b) > 4000 {
@@ -114,4 +114,11 @@ func TestPatchGoVersions(t *testing.T) {
 	if ran == 0 {
 		t.Skip("no Go 1.21 or 1.22 toolchain installed")
 	}
+}
+
+// The hot-fix workflow: the host's net/http handler is replaced by code
+// loaded from an archive while load generators send requests on loopback;
+// no request fails, the responses switch to the new version and back.
+func TestPatchHotFix(t *testing.T) {
+	runPatchHost(t, "hotfix", archive(t, "./testdata/patch/fix"))
 }

@@ -7,6 +7,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"runtime"
 	"sort"
@@ -22,6 +25,88 @@ import (
 
 //go:noinline
 func double(x int) int { return 2 * x }
+
+//go:noinline
+func hello(w http.ResponseWriter, r *http.Request) { fmt.Fprintf(w, "v1 %s", r.URL.Path) }
+
+// hotfix serves hello on loopback while load generators send requests,
+// replaces hello by fix.Hello loaded from archive, then reverts: no request
+// may fail, and every request started after a switch sees the new version.
+func hotfix(archive string) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(err)
+	srv := &http.Server{Handler: http.HandlerFunc(hello)}
+	go srv.Serve(ln)
+	defer srv.Close()
+	url := "http://" + ln.Addr().String() + "/x"
+	var phase atomic.Int32 // 0: v1, 1: switching (or spanning a switch), 2: v2, 3: switching back, 4: v1 again
+	var stop atomic.Bool
+	var counts [5][3]atomic.Int64 // per phase: v1, v2, failed
+	var firstErr atomic.Value
+	var wg sync.WaitGroup
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			client := &http.Client{Timeout: 5 * time.Second}
+			for !stop.Load() {
+				ph := phase.Load()
+				resp, err := client.Get(url)
+				var body []byte
+				if err == nil {
+					body, err = io.ReadAll(resp.Body)
+					resp.Body.Close()
+				}
+				if phase.Load() != ph {
+					ph = 1 // spanned a switch: either version is right
+				}
+				switch {
+				case err != nil:
+					firstErr.CompareAndSwap(nil, err.Error())
+					counts[ph][2].Add(1)
+				case string(body) == "v1 /x":
+					counts[ph][0].Add(1)
+				case string(body) == "v2 /x":
+					counts[ph][1].Add(1)
+				default:
+					firstErr.CompareAndSwap(nil, "unexpected body "+string(body))
+					counts[ph][2].Add(1)
+				}
+			}
+		}()
+	}
+	time.Sleep(200 * time.Millisecond)
+	phase.Store(1)
+	m, err := goload.Open(archive)
+	must(err)
+	ps, err := m.PatchHost(map[string]string{"main.hello": "github.com/goload/goload/testdata/patch/fix.Hello"})
+	must(err)
+	pause := goload.LastPause()
+	phase.Store(2)
+	time.Sleep(300 * time.Millisecond)
+	phase.Store(3)
+	must(goload.Revert(ps...))
+	phase.Store(4)
+	time.Sleep(200 * time.Millisecond)
+	stop.Store(true)
+	wg.Wait()
+	for ph := range counts {
+		if n := counts[ph][2].Load(); n != 0 {
+			fail("hotfix: %d requests failed in phase %d: %v", n, ph, firstErr.Load())
+		}
+	}
+	if counts[0][0].Load() == 0 || counts[0][1].Load() != 0 || counts[2][1].Load() == 0 || counts[2][0].Load() != 0 ||
+		counts[4][0].Load() == 0 || counts[4][1].Load() != 0 {
+		fail("hotfix: responses per phase (v1, v2): before %d/%d, patched %d/%d, reverted %d/%d",
+			counts[0][0].Load(), counts[0][1].Load(), counts[2][0].Load(), counts[2][1].Load(), counts[4][0].Load(), counts[4][1].Load())
+	}
+	total := int64(0)
+	for ph := range counts {
+		total += counts[ph][0].Load() + counts[ph][1].Load()
+	}
+	fmt.Printf("ok hotfix: %d requests, 0 failed; v1 %d before, v2 %d after PatchHost (pause %v), v1 %d after revert\n",
+		total, counts[0][0].Load(), counts[2][1].Load(), pause.Pause, counts[4][0].Load())
+}
 
 var sink atomic.Int64
 
@@ -392,7 +477,7 @@ func bench() {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: host torture N CALLERS|original|methods|unexported|closure|generic|refusals|bench")
+		fmt.Fprintln(os.Stderr, "usage: host torture N CALLERS|original|methods|unexported|closure|generic|refusals|bench|hotfix ARCHIVE")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -414,6 +499,8 @@ func main() {
 		refusals()
 	case "bench":
 		bench()
+	case "hotfix":
+		hotfix(os.Args[2])
 	default:
 		fail("unknown command %q", os.Args[1])
 	}
