@@ -320,6 +320,18 @@ func original() {
 	fmt.Printf("ok original: %d calls of the replacement (recursion up to 300 frames, then Original) and %d of Original from fresh goroutines, %d GCs\n", n, n, gcs.Load())
 }
 
+// checkWX fails when any mapping of the process is writable and
+// executable: stubs, trampolines and patched text never are.
+func checkWX() {
+	maps, err := os.ReadFile("/proc/self/maps")
+	must(err)
+	for _, line := range strings.Split(string(maps), "\n") {
+		if f := strings.Fields(line); len(f) > 1 && strings.Contains(f[1], "w") && strings.Contains(f[1], "x") {
+			fail("W^X: writable and executable mapping %s", line)
+		}
+	}
+}
+
 func methods() {
 	t := T{2, 3}
 	var v Valuer = t
@@ -339,11 +351,12 @@ func methods() {
 	if got := pv.Original().(func(T, int) int)(t, 10); got != 2*10+7 {
 		fail("value receiver Original: %d", got)
 	}
+	checkWX()
 	must(goload.Revert(pv, pp))
 	if t.Value(10) != 27 || v.Value(10) != 23 || t.Pointer(1) != 3 {
 		fail("methods after revert: %d %d", t.Value(10), v.Value(10))
 	}
-	fmt.Println("ok methods: value and pointer receivers, direct and through an interface")
+	fmt.Println("ok methods: value and pointer receivers, direct and through an interface; no writable+executable mapping while patched")
 }
 
 func unexported() {
