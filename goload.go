@@ -3,6 +3,10 @@ package goload
 /*
 #include <stdlib.h>
 #include "goload.h"
+
+extern char *goloadDepArchive(char *pkg);
+static char *goload_dep_hook(void *ctx, const char *pkg) { return goloadDepArchive((char *)pkg); }
+static void goload_set_dep_hook(goload_link_opts *o) { o->dep_archive = goload_dep_hook; }
 */
 import "C"
 
@@ -49,6 +53,7 @@ func Open(archives ...string) (*Module, error) {
 		copts.goamd64 = cl
 	}
 	copts.debug = C.bool(os.Getenv("GOLOAD_DEBUG") == "1")
+	C.goload_set_dep_hook(&copts)
 	paths := make([]*C.char, len(archives))
 	for i, a := range archives {
 		paths[i] = C.CString(a)

@@ -14,13 +14,22 @@ import (
 )
 
 // go test links its binaries with -s -w, so the loader is tested inside
-// hosts built the way users build them: a plain `go build`.
+// hosts built the way users build them: a plain `go build` of testdata/host
+// by every Go toolchain scripts/gotoolchains.sh finds (GOLOAD_GO_VERSIONS
+// restricts them), with archives compiled by the same toolchain.
+
+type toolchain struct {
+	minor   string // "26"
+	version string // "go1.26.8"
+	gocmd   string
+}
 
 var (
-	hostBuild  sync.Once
-	hostBin    string
-	hostBinErr error
-	hostDir    string
+	hostDir   string
+	toolsOnce sync.Once
+	tools     []toolchain
+	hostsMu   sync.Mutex
+	hosts     = map[string]string{}
 )
 
 func TestMain(m *testing.M) {
@@ -34,21 +43,42 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func testHost(t *testing.T) string {
-	t.Helper()
-	hostBuild.Do(func() {
-		hostBin = filepath.Join(hostDir, "host")
-		cmd := exec.Command("go", "build", "-o", hostBin, "./testdata/host")
-		cmd.Env = append(os.Environ(), "CGO_CFLAGS=-O2 -g -DGOLOAD_TREE="+treeHash(t))
-		out, err := cmd.CombinedOutput()
+func toolchains(t *testing.T) []toolchain {
+	toolsOnce.Do(func() {
+		out, err := exec.Command("bash", "scripts/gotoolchains.sh").Output()
 		if err != nil {
-			hostBinErr = &Error{Name: "build", Msg: string(out)}
+			return
+		}
+		for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+			if f := strings.Fields(line); len(f) == 3 {
+				tools = append(tools, toolchain{f[0], f[1], f[2]})
+			}
 		}
 	})
-	if hostBinErr != nil {
-		t.Fatal(hostBinErr)
+	if len(tools) == 0 {
+		t.Fatal("scripts/gotoolchains.sh found no Go toolchain")
 	}
-	return hostBin
+	return tools
+}
+
+// supported reports whether goload loads into hosts of this Go version;
+// the others must fail with a clear error (TestUnsupportedVersion).
+func (tc toolchain) supported() bool { return tc.minor >= "21" && tc.minor <= "26" }
+
+// forEach runs f as a subtest per supported toolchain.
+func forEach(t *testing.T, f func(t *testing.T, tc toolchain)) {
+	for _, tc := range toolchains(t) {
+		if !tc.supported() {
+			continue
+		}
+		t.Run(tc.version, func(t *testing.T) { f(t, tc) })
+	}
+}
+
+func (tc toolchain) cmd(args ...string) *exec.Cmd {
+	cmd := exec.Command(tc.gocmd, args...)
+	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
+	return cmd
 }
 
 // treeHash digests the C library's sources. The go command does not track
@@ -76,11 +106,45 @@ func treeHash(t *testing.T) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// runHost runs the test host with args and returns its stdout; the test
-// fails when the host exits non-zero.
-func runHost(t *testing.T, env []string, args ...string) string {
+// testHost builds testdata/host with the toolchain (once per test run).
+func testHost(t *testing.T, tc toolchain, ldflags string) string {
 	t.Helper()
-	cmd := exec.Command(testHost(t), args...)
+	key := tc.minor + " " + ldflags
+	hostsMu.Lock()
+	defer hostsMu.Unlock()
+	if bin, ok := hosts[key]; ok {
+		if bin == "" {
+			t.Fatal("building the host failed earlier")
+		}
+		return bin
+	}
+	bin := filepath.Join(hostDir, fmt.Sprintf("host%d", len(hosts)))
+	hosts[key] = ""
+	cmd := tc.cmd("build", "-ldflags="+ldflags, "-o", bin, "./testdata/host")
+	cmd.Env = append(cmd.Env, "CGO_CFLAGS=-O2 -g -DGOLOAD_TREE="+treeHash(t))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s build ./testdata/host: %v\n%s", tc.version, err, out)
+	}
+	hosts[key] = bin
+	return bin
+}
+
+// archive returns the export archive of a fixture package, compiled by the
+// toolchain.
+func archive(t *testing.T, tc toolchain, pkg string) string {
+	t.Helper()
+	out, err := tc.cmd("list", "-export", "-f", "{{.Export}}", pkg).Output()
+	if err != nil {
+		t.Fatalf("%s list -export %s: %v", tc.version, pkg, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// runHost runs a host with args and returns its stdout; the test fails
+// when the host exits non-zero.
+func runHost(t *testing.T, bin string, env []string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), env...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -91,77 +155,89 @@ func runHost(t *testing.T, env []string, args ...string) string {
 	return string(out)
 }
 
-func TestHostCheck(t *testing.T) {
-	if out := runHost(t, nil, "check"); strings.TrimSpace(out) != "ok" {
-		t.Fatalf("check printed %q", out)
+// loadCheck loads fixture packages into a host and runs one of its checks.
+func loadCheck(t *testing.T, tc toolchain, ldflags string, env []string, check string, pkgs ...string) string {
+	t.Helper()
+	args := []string{check}
+	for _, p := range pkgs {
+		args = append(args, archive(t, tc, p))
 	}
+	out := runHost(t, testHost(t, tc, ldflags), env, args...)
+	if !strings.HasSuffix(out, "ok\n") {
+		t.Fatalf("%s printed %q", check, out)
+	}
+	return out
 }
 
-// archive returns the export archive of a fixture package, compiled by the
-// toolchain the test host is built with.
-func archive(t *testing.T, pkg string) string {
-	t.Helper()
-	out, err := exec.Command("go", "list", "-export", "-f", "{{.Export}}", pkg).Output()
-	if err != nil {
-		t.Fatalf("go list -export %s: %v", pkg, err)
-	}
-	return strings.TrimSpace(string(out))
+func TestHostCheck(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) { loadCheck(t, tc, "", nil, "check") })
 }
 
 func TestLoadPlain(t *testing.T) {
-	out := runHost(t, []string{"GOLOAD_DEBUG=1"}, "plain", archive(t, "./testdata/fix/plain"))
-	if strings.TrimSpace(out) != "ok" {
-		t.Fatalf("plain printed %q", out)
-	}
+	forEach(t, func(t *testing.T, tc toolchain) {
+		loadCheck(t, tc, "", []string{"GOLOAD_DEBUG=1"}, "plain", "./testdata/fix/plain")
+	})
 }
 
 func TestLoadFeatures(t *testing.T) {
-	out := runHost(t, []string{"GOLOAD_DEBUG=1", "GOGC=1"}, "feat", archive(t, "./testdata/fix/feat"))
-	if !strings.HasSuffix(out, "ok\n") {
-		t.Fatalf("feat printed %q", out)
+	forEach(t, func(t *testing.T, tc toolchain) {
+		t.Log(loadCheck(t, tc, "", []string{"GOGC=1"}, "feat", "./testdata/fix/feat"))
+	})
+}
+
+// The binding uses cgo, so a plain host is linked externally by default;
+// this one is linked by the Go linker (g at %fs:-8, no runtime.tlsg). Only
+// the newest toolchain: the TLS placement does not depend on the version.
+func TestLoadInternallyLinkedHost(t *testing.T) {
+	var last toolchain
+	for _, tc := range toolchains(t) {
+		if tc.supported() {
+			last = tc
+		}
 	}
-	t.Log(out)
+	t.Run(last.version, func(t *testing.T) {
+		tc := last
+		loadCheck(t, tc, "-linkmode=internal", []string{"GOGC=1"}, "feat", "./testdata/fix/feat")
+		loadCheck(t, tc, "-linkmode=internal", nil, "asm", "./testdata/fix/asmfix")
+	})
 }
 
 func TestLoadStd(t *testing.T) {
-	out := runHost(t, []string{"GOLOAD_DEBUG=1"}, "std", archive(t, "./testdata/fix/stdfix"))
-	if !strings.HasSuffix(out, "ok\n") {
-		t.Fatalf("std printed %q", out)
-	}
-	t.Log(out)
+	forEach(t, func(t *testing.T, tc toolchain) { t.Log(loadCheck(t, tc, "", nil, "std", "./testdata/fix/stdfix")) })
 }
 
 func TestLoadAssembly(t *testing.T) {
-	out := runHost(t, []string{"GOLOAD_DEBUG=1"}, "asm", archive(t, "./testdata/fix/asmfix"))
-	if !strings.HasSuffix(out, "ok\n") {
-		t.Fatalf("asm printed %q", out)
-	}
+	forEach(t, func(t *testing.T, tc toolchain) { loadCheck(t, tc, "", nil, "asm", "./testdata/fix/asmfix") })
 }
 
 func TestLoadInitOrder(t *testing.T) {
-	want, err := exec.Command("go", "run", "./testdata/initorder").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := runHost(t, []string{"GOLOAD_DEBUG=1"}, "init", archive(t, "./testdata/fix/inita"), archive(t, "./testdata/fix/initb"))
-	if out != string(want)+"ok\n" {
-		t.Fatalf("loaded init order %q, go build's %q", out, want)
-	}
+	forEach(t, func(t *testing.T, tc toolchain) {
+		want, err := tc.cmd("run", "./testdata/initorder").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := loadCheck(t, tc, "", []string{"GOLOAD_DEBUG=1"}, "init", "./testdata/fix/inita", "./testdata/fix/initb")
+		if out != string(want)+"ok\n" {
+			t.Fatalf("loaded init order %q, go build's %q", out, want)
+		}
+	})
 }
 
 func TestLoadUnrecoveredPanic(t *testing.T) {
-	cmd := exec.Command(testHost(t), "crash", archive(t, "./testdata/fix/feat"))
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	ee, ok := err.(*exec.ExitError)
-	if !ok || ee.ExitCode() != 2 {
-		t.Fatalf("crash: %v, want exit status 2\n%s", err, stderr.String())
-	}
-	tb := stderr.String()
-	for _, want := range []string{"panic: wrapped: boom", "github.com/goload/goload/testdata/fix/feat.Panic()", "testdata/fix/feat/feat.go:"} {
-		if !strings.Contains(tb, want) {
-			t.Errorf("traceback lacks %q:\n%s", want, tb)
+	forEach(t, func(t *testing.T, tc toolchain) {
+		cmd := exec.Command(testHost(t, tc, ""), "crash", archive(t, tc, "./testdata/fix/feat"))
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		err := cmd.Run()
+		ee, ok := err.(*exec.ExitError)
+		if !ok || ee.ExitCode() != 2 {
+			t.Fatalf("crash: %v, want exit status 2\n%s", err, stderr.String())
 		}
-	}
+		tb := stderr.String()
+		for _, want := range []string{"panic: wrapped: boom", "github.com/goload/goload/testdata/fix/feat.Panic()", "testdata/fix/feat/feat.go:"} {
+			if !strings.Contains(tb, want) {
+				t.Errorf("traceback lacks %q:\n%s", want, tb)
+			}
+		}
+	})
 }

@@ -133,6 +133,11 @@ typedef struct goload_link_opts {
 	const char *goamd64;   /* the host's GOAMD64 level ("v1"), NULL: not checked */
 	const char *name;      /* unique module name; NULL: derived */
 	bool debug;            /* log every step to stderr (GOLOAD_DEBUG=1) */
+	/* Where to read a package's object when only its symbol names are
+	 * needed (a type or inlined function of a host package referenced by
+	 * index): returns a malloc'd archive path, or NULL. May be NULL. */
+	char *(*dep_archive)(void *ctx, const char *pkgpath);
+	void *dep_ctx;
 } goload_link_opts;
 
 /* Links `archives` (Go archives or objects compiled by the host's

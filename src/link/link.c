@@ -307,11 +307,41 @@ static const gl_goobj *dep_object(void *ctx, const char *pkg, size_t n, goload_e
 {
 	goload_module *m = ctx;
 	uint64_t oi;
-	if (!gl_strmap_get(&m->bypkg, pkg, n, &oi)) {
-		gl_err(err, GOLOAD_E_NOTFOUND, "package %.*s is not among the loaded archives", (int)n, pkg);
+	if (gl_strmap_get(&m->bypkg, pkg, n, &oi))
+		return m->objs.v[oi].o;
+	if (gl_strmap_get(&m->bydep, pkg, n, &oi)) {
+		if (oi)
+			return m->deps.v[oi - 1];
+		gl_err(err, GOLOAD_E_NOTFOUND, "package %.*s: no archive to read its symbol names from", (int)n, pkg);
 		return NULL;
 	}
-	return m->objs.v[oi].o;
+	char *key = keep(m, pkg, n);
+	char *path = key && m->opts.dep_archive ? m->opts.dep_archive(m->opts.dep_ctx, key) : NULL;
+	gl_goobj_archive *ar = NULL;
+	gl_goobj *o = NULL;
+	if (path && gl_goobj_archive_open_path(path, &ar, err) == 0) {
+		for (size_t i = 0; i < gl_goobj_archive_nmembers(ar) && !o; i++) {
+			const gl_goobj_member *mb = gl_goobj_archive_member(ar, i);
+			if (mb->kind == GL_GOOBJ_M_GO && strcmp(mb->name, "_go_.o") == 0 && gl_goobj_open(mb->data, path, &o, err) < 0)
+				o = NULL;
+		}
+	}
+	bool existed;
+	if (o && GL_VEC_PUSH(&m->deps, o) && GL_VEC_PUSH(&m->deparchives, ar)) {
+		dbg(m, "names of package %s read from %s", key, path);
+		free(path);
+		gl_strmap_add(&m->bydep, key, n, m->deps.len, &existed);
+		return o;
+	}
+	if (o && m->deps.len && m->deps.v[m->deps.len - 1] == o)
+		m->deps.len--;
+	gl_goobj_close(o);
+	gl_goobj_archive_close(ar);
+	free(path);
+	if (key)
+		gl_strmap_add(&m->bydep, key, n, 0, &existed);
+	gl_err(err, GOLOAD_E_NOTFOUND, "package %.*s: no archive to read its symbol names from", (int)n, pkg);
+	return NULL;
 }
 
 /* The link symbol a reference of object oi names, creating a host symbol on
@@ -440,6 +470,7 @@ static int resolve_all(goload_module *m, goload_err *err)
 			gl_goobj_symname nm = {0};
 			goload_err e = {0};
 			uint32_t t = resolve(m, s->obj, r.sym, &nm, &e);
+			s = gl_link_sym(m, si); /* resolve may grow the symbol table */
 			if (e.code) {
 				rc = gl_err(err, e.code, "%s: %s", s->name, e.msg);
 				break;
@@ -606,7 +637,12 @@ static gl_span aux_data(const gl_goobj *o, gl_goobj_ref r)
 
 static char *expand_goroot(goload_module *m, gl_span f)
 {
-	static const char pre[] = "$GOROOT";
+	static const char pre[] = "$GOROOT", gofile[] = "gofile..";
+	/* Go 1.21 objects still spell file symbols "gofile..<path>". */
+	if (f.n >= sizeof gofile - 1 && !memcmp(f.p, gofile, sizeof gofile - 1)) {
+		f.p += sizeof gofile - 1;
+		f.n -= sizeof gofile - 1;
+	}
 	const char *root = m->opts.goroot;
 	if (root && f.n >= sizeof pre - 1 && !memcmp(f.p, pre, sizeof pre - 1)) {
 		size_t rl = strlen(root), rest = f.n - (sizeof pre - 1);
@@ -672,6 +708,7 @@ static int build_funcs(goload_module *m, funcbuild *b, goload_err *err)
 				if (!gl_goobj_ref_is_nil(a.sym)) {
 					gl_goobj_symname nm;
 					uint32_t t = resolve(m, s->obj, a.sym, &nm, err);
+					s = gl_link_sym(m, si); /* resolve may grow the symbol table */
 					if (t == NOSYM || gl_link_sym(m, t)->sect != SECT_RODATA)
 						return gl_err(err, GOLOAD_E_INTERNAL, "%s: funcdata %zu is not loaded read-only data",
 							      s->name, b->fdata.len - fd0);
@@ -785,6 +822,7 @@ static int apply_relocs(goload_module *m, goload_err *err)
 			if (!gl_goobj_ref_is_nil(r.sym)) {
 				gl_goobj_symname nm;
 				uint32_t ti = resolve(m, s->obj, r.sym, &nm, NULL);
+				s = gl_link_sym(m, si); /* resolve may grow the symbol table */
 				t = ti == NOSYM ? NULL : gl_link_sym(m, ti);
 			}
 			uint64_t S = t ? (t->alias ? t->alias : t->addr) : 0;
@@ -886,6 +924,7 @@ static int gc_masks(goload_module *m, goload_err *err)
 			if (a.type == GL_AUX_GOTYPE) {
 				gl_goobj_symname nm;
 				uint32_t t = resolve(m, s->obj, a.sym, &nm, NULL);
+				s = gl_link_sym(m, si); /* resolve may grow the symbol table */
 				if (t == NOSYM)
 					return gl_err(err, GOLOAD_E_UNRESOLVED, "%s: its type %.*s is neither loaded nor in the host",
 						      s->name, (int)nm.namelen, nm.name);
@@ -1009,6 +1048,7 @@ static int collect_tables(goload_module *m, goload_err *err)
 					continue;
 				gl_goobj_symname nm;
 				uint32_t t = resolve(m, s->obj, r.sym, &nm, NULL);
+				s = gl_link_sym(m, tasks.v[i]); /* resolve may grow the symbol table */
 				for (size_t k = 0; k < tasks.len; k++)
 					if (tasks.v[k] == t && !done[k])
 						ready = false;
@@ -1211,6 +1251,13 @@ void goload_module_free(goload_module *m)
 	gl_strmap_free(&m->byname);
 	gl_strmap_free(&m->byhash);
 	gl_strmap_free(&m->bypkg);
+	gl_strmap_free(&m->bydep);
+	for (size_t i = 0; i < m->deps.len; i++)
+		gl_goobj_close(m->deps.v[i]);
+	for (size_t i = 0; i < m->deparchives.len; i++)
+		gl_goobj_archive_close(m->deparchives.v[i]);
+	GL_VEC_FREE(&m->deps);
+	GL_VEC_FREE(&m->deparchives);
 	gl_buf_free(&m->arena);
 	gl_rt_pcln_free(&m->pcln);
 	free(m->md);

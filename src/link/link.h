@@ -59,6 +59,9 @@ struct goload_module {
 	gl_strmap byname;  /* "name\0abi" key (arena) -> link symbol */
 	gl_strmap byhash;  /* content hash -> link symbol */
 	gl_strmap bypkg;   /* package path -> object */
+	gl_strmap bydep;   /* package path -> index in deps + 1 (0: asked, none) */
+	GL_VEC(gl_goobj *) deps;              /* objects read for names only */
+	GL_VEC(gl_goobj_archive *) deparchives;
 	gl_buf arena;      /* chunks of names, freed at close */
 	GL_VEC(char *) strs;
 	gl_mem mem;

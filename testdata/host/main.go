@@ -40,6 +40,8 @@ func main() {
 		err = initOrder(os.Args[2:])
 	case "crash":
 		err = crash(os.Args[2:])
+	case "mismatch":
+		err = mismatch(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

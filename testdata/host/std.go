@@ -145,3 +145,19 @@ func crash(archives []string) error {
 	p()
 	return errors.New("Panic returned")
 }
+
+// mismatch expects Open to fail with an error containing each of args[1:]
+// (args[0] is the archive).
+func mismatch(args []string) error {
+	_, err := goload.Open(args[0])
+	if err == nil {
+		return errors.New("Open succeeded")
+	}
+	for _, want := range args[1:] {
+		if !strings.Contains(err.Error(), want) {
+			return fmt.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	fmt.Println(err)
+	return nil
+}

@@ -1,0 +1,50 @@
+package goload
+
+import (
+	"strings"
+	"testing"
+)
+
+// An archive built by another Go version is refused, naming both.
+func TestVersionMismatch(t *testing.T) {
+	var usable []toolchain
+	for _, tc := range toolchains(t) {
+		if tc.supported() {
+			usable = append(usable, tc)
+		}
+	}
+	if len(usable) < 2 {
+		t.Skip("needs two Go toolchains")
+	}
+	host, other := usable[len(usable)-1], usable[0]
+	out := runHost(t, testHost(t, host, ""), nil, "mismatch", archive(t, other, "./testdata/fix/plain"), other.version, host.version)
+	t.Log(out)
+}
+
+// Hosts of Go versions without a runtime layout goload knows get an error,
+// not a crash.
+func TestUnsupportedVersion(t *testing.T) {
+	for _, tc := range toolchains(t) {
+		if tc.supported() {
+			continue
+		}
+		t.Run(tc.version, func(t *testing.T) {
+			out := runHost(t, testHost(t, tc, ""), nil, "mismatch", archive(t, tc, "./testdata/fix/plain"), "goload:")
+			if !strings.Contains(out, "goload") {
+				t.Fatalf("no error printed: %q", out)
+			}
+			t.Log(out)
+		})
+	}
+}
+
+// A symbol nothing defines is listed with its referencer.
+func TestUnresolved(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		// inita needs initb, which neither the host nor the archives
+		// given contain.
+		out := runHost(t, testHost(t, tc, ""), nil, "mismatch", archive(t, tc, "./testdata/fix/inita"),
+			"undefined symbol", "github.com/goload/goload/testdata/fix/initb.Log (referenced by github.com/goload/goload/testdata/fix/inita.")
+		t.Log(out)
+	})
+}
