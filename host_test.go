@@ -81,10 +81,36 @@ func (tc toolchain) cmd(args ...string) *exec.Cmd {
 	return cmd
 }
 
-// treeHash digests the C library's sources. The go command does not track
-// files a cgo wrapper #includes from other folders, so without this a
-// changed src/**.c could be linked from a stale build cache entry; the hash
-// in CGO_CFLAGS is part of the cache key.
+var (
+	overlayOnce sync.Once
+	overlayPath string
+)
+
+// treeOverlay returns a go build -overlay file that adds a Go file holding
+// a digest of the C sources to package goload. The go command does not
+// track files a cgo wrapper #includes from other folders, so without it a
+// changed src/**.c could be linked from a stale build cache entry; only
+// this package is rebuilt when the digest changes.
+func treeOverlay(t *testing.T) string {
+	overlayOnce.Do(func() {
+		wd, err := os.Getwd()
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := filepath.Join(hostDir, "zz_tree.go")
+		if err := os.WriteFile(src, []byte("package goload\n\n// C sources: "+treeHash(t)+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		js := fmt.Sprintf(`{"Replace":{%q:%q}}`, filepath.Join(wd, "zz_tree.go"), src)
+		overlayPath = filepath.Join(hostDir, "overlay.json")
+		if err := os.WriteFile(overlayPath, []byte(js), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	})
+	return overlayPath
+}
+
+// treeHash digests the C library's sources.
 func treeHash(t *testing.T) string {
 	h := sha256.New()
 	for _, root := range []string{"src", "include"} {
@@ -120,8 +146,7 @@ func testHost(t *testing.T, tc toolchain, ldflags string) string {
 	}
 	bin := filepath.Join(hostDir, fmt.Sprintf("host%d", len(hosts)))
 	hosts[key] = ""
-	cmd := tc.cmd("build", "-ldflags="+ldflags, "-o", bin, "./testdata/host")
-	cmd.Env = append(cmd.Env, "CGO_CFLAGS=-O2 -g -DGOLOAD_TREE="+treeHash(t))
+	cmd := tc.cmd("build", "-overlay="+treeOverlay(t), "-ldflags="+ldflags, "-o", bin, "./testdata/host")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s build ./testdata/host: %v\n%s", tc.version, err, out)
 	}
