@@ -17,7 +17,7 @@ func TestVersionMismatch(t *testing.T) {
 		t.Skip("needs two Go toolchains")
 	}
 	host, other := usable[len(usable)-1], usable[0]
-	out := runHost(t, testHost(t, host, ""), nil, "mismatch", archive(t, other, "./testdata/fix/plain"), other.version, host.version)
+	out := runHost(t, testHost(t, host, ""), nil, "mismatch", archiveBy(t, other, "./testdata/fix/plain"), other.version, host.version)
 	t.Log(out)
 }
 
@@ -29,7 +29,7 @@ func TestUnsupportedVersion(t *testing.T) {
 			continue
 		}
 		t.Run(tc.version, func(t *testing.T) {
-			out := runHost(t, testHost(t, tc, ""), nil, "mismatch", archive(t, tc, "./testdata/fix/plain"), "goload:")
+			out := runHost(t, testHost(t, tc, ""), nil, "mismatch", archiveBy(t, tc, "./testdata/fix/plain"), "goload:")
 			if !strings.Contains(out, "goload") {
 				t.Fatalf("no error printed: %q", out)
 			}
@@ -43,7 +43,7 @@ func TestUnresolved(t *testing.T) {
 	forEach(t, func(t *testing.T, tc toolchain) {
 		// inita needs initb, which neither the host nor the archives
 		// given contain.
-		out := runHost(t, testHost(t, tc, ""), nil, "mismatch", archive(t, tc, "./testdata/fix/inita"),
+		out := runHost(t, testHost(t, tc, ""), nil, "mismatch", archiveBy(t, tc, "./testdata/fix/inita"),
 			"undefined symbol", "github.com/goload/goload/testdata/fix/initb.Log (referenced by github.com/goload/goload/testdata/fix/inita.")
 		t.Log(out)
 	})

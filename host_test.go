@@ -154,9 +154,19 @@ func testHost(t *testing.T, tc toolchain, ldflags string) string {
 	return bin
 }
 
-// archive returns the export archive of a fixture package, compiled by the
-// toolchain.
-func archive(t *testing.T, tc toolchain, pkg string) string {
+// archive returns the export archive of a package compiled by the go
+// command on PATH (the one go test runs with).
+func archive(t *testing.T, pkg string) string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-export", "-f", "{{.Export}}", pkg).Output()
+	if err != nil {
+		t.Fatalf("go list -export %s: %v", pkg, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// archiveBy returns the export archive of a package compiled by tc.
+func archiveBy(t *testing.T, tc toolchain, pkg string) string {
 	t.Helper()
 	out, err := tc.cmd("list", "-export", "-f", "{{.Export}}", pkg).Output()
 	if err != nil {
@@ -185,7 +195,7 @@ func loadCheck(t *testing.T, tc toolchain, ldflags string, env []string, check s
 	t.Helper()
 	args := []string{check}
 	for _, p := range pkgs {
-		args = append(args, archive(t, tc, p))
+		args = append(args, archiveBy(t, tc, p))
 	}
 	out := runHost(t, testHost(t, tc, ldflags), env, args...)
 	if !strings.HasSuffix(out, "ok\n") {
@@ -250,7 +260,7 @@ func TestLoadInitOrder(t *testing.T) {
 
 func TestLoadUnrecoveredPanic(t *testing.T) {
 	forEach(t, func(t *testing.T, tc toolchain) {
-		cmd := exec.Command(testHost(t, tc, ""), "crash", archive(t, tc, "./testdata/fix/feat"))
+		cmd := exec.Command(testHost(t, tc, ""), "crash", archiveBy(t, tc, "./testdata/fix/feat"))
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
 		err := cmd.Run()
