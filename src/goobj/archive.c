@@ -1,6 +1,7 @@
 /* Unix archives of Go objects, as cmd/internal/archive reads them. */
 #include "goobj/goobj.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 struct gl_goobj_archive {
@@ -156,4 +157,24 @@ size_t gl_goobj_archive_nmembers(const gl_goobj_archive *a) { return a->m.len; }
 const gl_goobj_member *gl_goobj_archive_member(const gl_goobj_archive *a, size_t i)
 {
 	return i < a->m.len ? &a->m.v[i] : NULL;
+}
+
+int gl_goobj_archive_open_member(const gl_goobj_archive *a, size_t i, gl_goobj **out, goload_err *err)
+{
+	*out = NULL;
+	const gl_goobj_member *m = gl_goobj_archive_member(a, i);
+	if (!m || m->kind != GL_GOOBJ_M_GO)
+		return gl_err(err, GOLOAD_E_INVAL, "%s: member %zu is not a Go object", a->name, i);
+	bool bare = a->m.len == 1 && m->off == 0;
+	size_t n = strlen(a->name) + strlen(m->name) + 3;
+	char *label = malloc(n);
+	if (!label)
+		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory", a->name);
+	if (bare)
+		snprintf(label, n, "%s", a->name);
+	else
+		snprintf(label, n, "%s(%s)", a->name, m->name);
+	int rc = gl_goobj_open(m->data, label, out, err);
+	free(label);
+	return rc;
 }

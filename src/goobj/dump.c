@@ -345,7 +345,7 @@ int gl_goobj_dump_span(gl_span data, const char *path, unsigned what, gl_goobj_d
 	for (size_t m = 0; m < gl_goobj_archive_nmembers(a) && !rc; m++) {
 		const gl_goobj_member *mem = gl_goobj_archive_member(a, m);
 		gl_goobj *o = NULL;
-		if (mem->kind == GL_GOOBJ_M_GO && (rc = gl_goobj_open(mem->data, mem->name, &o, err)))
+		if (mem->kind == GL_GOOBJ_M_GO && (rc = gl_goobj_archive_open_member(a, m, &o, err)))
 			break;
 		if (d.json) {
 			gl_json_obj_begin(&d.j);

@@ -69,6 +69,11 @@ const char *gl_goobj_archive_name(const gl_goobj_archive *a);
 size_t gl_goobj_archive_nmembers(const gl_goobj_archive *a);
 const gl_goobj_member *gl_goobj_archive_member(const gl_goobj_archive *a, size_t i);
 
+typedef struct gl_goobj gl_goobj;
+/* Opens Go member i (gl_goobj_open) named "ARCHIVE(MEMBER)" in errors, or
+ * the archive's name for a bare object file. */
+int gl_goobj_archive_open_member(const gl_goobj_archive *a, size_t i, gl_goobj **out, goload_err *err);
+
 /* -------------------------------------------------------------- objects */
 
 /* Fields of the text header line, e.g.
@@ -126,7 +131,6 @@ typedef struct gl_goobj_aux {
 	gl_goobj_ref sym;
 } gl_goobj_aux;
 
-typedef struct gl_goobj gl_goobj;
 
 /* Parses one Go object (a GL_GOOBJ_M_GO member's data, or a whole object
  * file). Unknown Go versions (no gl_objtab) fail with GOLOAD_E_VERSION;

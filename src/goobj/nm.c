@@ -194,6 +194,7 @@ typedef struct member {
 	gl_span data;
 	const char *name;
 	bool go, sentinel;
+	size_t ai; /* index in the archive */
 } member;
 
 int gl_goobj_nm_span(gl_span data, const char *path, const goload_nm_opts *opts, FILE *out, goload_err *err)
@@ -206,7 +207,7 @@ int gl_goobj_nm_span(gl_span data, const char *path, const goload_nm_opts *opts,
 			const gl_goobj_member *m = gl_goobj_archive_member(a, i);
 			if (m->kind == GL_GOOBJ_M_PKGDEF)
 				continue;
-			member x = {m->data, m->name, m->kind == GL_GOOBJ_M_GO, m->kind == GL_GOOBJ_M_SENTINEL};
+			member x = {m->data, m->name, m->kind == GL_GOOBJ_M_GO, m->kind == GL_GOOBJ_M_SENTINEL, i};
 			if (!GL_VEC_PUSH(&ms, x)) {
 				rc = gl_err(err, GOLOAD_E_NOMEM, "out of memory");
 				goto done;
@@ -214,13 +215,13 @@ int gl_goobj_nm_span(gl_span data, const char *path, const goload_nm_opts *opts,
 		}
 	} else if (data.n >= 4 && !memcmp(data.p, "\x7f" "ELF", 4)) {
 		gl_err_clear(err);
-		member x = {data, path, false, false};
+		member x = {data, path, false, false, 0};
 		if (!GL_VEC_PUSH(&ms, x)) {
 			rc = gl_err(err, GOLOAD_E_NOMEM, "out of memory");
 			goto done;
 		}
 	} else {
-		rc = gl_err_prefix(err, "open %s", path);
+		rc = -err->code; /* the archive reader's message names the file */
 		goto done;
 	}
 	/* Open everything first: objfile.Open fails as a whole on a bad member. */
@@ -235,7 +236,7 @@ int gl_goobj_nm_span(gl_span data, const char *path, const goload_nm_opts *opts,
 		if (ms.v[i].sentinel)
 			continue;
 		if (ms.v[i].go)
-			rc = gl_goobj_open(ms.v[i].data, ms.v[i].name, &objs[i], err);
+			rc = gl_goobj_archive_open_member(a, ms.v[i].ai, &objs[i], err);
 		else if ((rc = gl_elf_open(ms.v[i].data, ms.v[i].name, &elfs[i], err)))
 			rc = gl_err(err, GOLOAD_E_FORMAT, "open %s: unrecognized archive member %s", path, ms.v[i].name);
 	}
