@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # goload nm against go tool nm, byte for byte: every std package archive
-# (`go list -export std` with each installed toolchain) under four flag sets.
+# (`go list -export std` with each installed toolchain) under two flag sets
+# (default name order, -size -sort address), and two more (-sort size,
+# -sort none) for the machine's own Go: go tool nm is the heavy side.
 # One nm invocation per toolchain and flag set lists all archives at once
 # (lines are then prefixed with the file, which is compared too).
 # GOLOAD_QUICK=1: the machine's own Go and 40 packages only.
@@ -8,10 +10,11 @@ set -uo pipefail
 : "${GOLOAD_BIN:?}" "${GOLOAD_SRC:?}" "${GOLOAD_TESTTMP:?}"
 tmp="$GOLOAD_TESTTMP/nm_std"; rm -rf "$tmp"; mkdir -p "$tmp"
 # Flag sets, one per line (the first is the default: no flags).
-FLAGSETS=$'\n-size -sort address\n-sort size -type\n-sort none -size'
+FLAGSETS=$'\n-size -sort address'
+FLAGSETS_OWN=$'\n-sort size -type\n-sort none -size'
+own=$(GOTOOLCHAIN=local go env GOVERSION)
 chains=$(bash "$GOLOAD_SRC/scripts/gotoolchains.sh")
 if [ "${GOLOAD_QUICK:-0}" = 1 ]; then
-  own=$(GOTOOLCHAIN=local go env GOVERSION)
   chains=$(echo "$chains" | awk -v v="$own" '$2==v')
 fi
 one() { # one MINOR VERSION GO: prints "ok ..." or "FAIL ..." lines
@@ -22,7 +25,8 @@ one() { # one MINOR VERSION GO: prints "ok ..." or "FAIL ..." lines
   local files; files=$(awk 'NF==2{print $2}' "$list")
   [ "${GOLOAD_QUICK:-0}" = 1 ] && files=$(echo "$files" | head -40)
   local n; n=$(echo "$files" | wc -l)
-  local fl
+  local fl sets="$FLAGSETS"
+  [ "$v" = "$own" ] && sets="$FLAGSETS$FLAGSETS_OWN"
   while IFS= read -r fl; do
     # shellcheck disable=SC2086
     GOTOOLCHAIN=local "$g" tool nm $fl $files > "$tmp/go$m" 2> "$tmp/goerr$m"
@@ -34,9 +38,9 @@ one() { # one MINOR VERSION GO: prints "ok ..." or "FAIL ..." lines
       echo "FAIL $v nm ${fl:-(default)}: $n archives, output differs:"
       diff "$tmp/go$m" "$tmp/gl$m" | head -6; head -3 "$tmp/glerr$m"
     fi
-  done <<< "$FLAGSETS"
+  done <<< "$sets"
 }
-export -f one; export tmp GOLOAD_BIN GOLOAD_QUICK FLAGSETS
+export -f one; export tmp GOLOAD_BIN GOLOAD_QUICK FLAGSETS FLAGSETS_OWN own
 # Two toolchains at a time: go tool nm is the heavy side.
 out=$(echo "$chains" | xargs -P2 -L1 bash -c 'one "$0" "$1" "$2"')
 echo "$out" | sort -V
@@ -44,6 +48,6 @@ archives=$(echo "$out" | awk '/^ok .*nm \(default\)/{s+=$5} END{print s+0}')
 passed=$(echo "$out" | grep -c '^ok ')
 failed=$(echo "$out" | grep -c '^FAIL ')
 [ -n "$chains" ] || failed=$((failed+1))
-echo "nm: $(echo "$chains" | wc -l) toolchains, $archives archives compared with go tool nm (x$(echo "$FLAGSETS" | wc -l) flag sets)"
+echo "nm: $(echo "$chains" | wc -l) toolchains, $archives archives compared with go tool nm, $passed flag-set runs"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
