@@ -15,7 +15,10 @@ The .h holds version-independent enums (the union over all versions, in
 first-seen order, so adding a version only appends); the .c holds one table
 per Go minor mapping raw values to those enums.
 
-usage: scripts/gen-objtables.py    (uses scripts/gotoolchains.sh)
+usage: scripts/gen-objtables.py                 (uses scripts/gotoolchains.sh)
+       scripts/gen-objtables.py --crosscheck DIR  (also compare with the shared
+           notes DIR/builtins_1.N.txt, reloc_table.md, symkind_table.md; the
+           sources stay the truth, a difference is reported, not adopted)
 """
 import os
 import re
@@ -122,6 +125,43 @@ class Union:
         if name is not None and name not in self.names:
             self.names.append(name)
         return self.ident(name) if name is not None else "0"
+
+
+def md_columns(path):
+    """A "| name | 1.21 | 1.22 |..." table as {version: {value: name}}."""
+    cols, res = None, {}
+    for line in open(path):
+        f = [x.strip() for x in line.strip().strip("|").split("|")]
+        if cols is None and f and f[0] == "name":
+            cols = f[1:]
+            continue
+        if cols and len(f) == len(cols) + 1 and re.fullmatch(r"\w+", f[0]):
+            for v, x in zip(cols, f[1:]):
+                if re.fullmatch(r"\d+", x):
+                    res.setdefault(v, {})[int(x)] = f[0]
+    return res
+
+
+def crosscheck(per, notes):
+    relocs = md_columns(os.path.join(notes, "reloc_table.md"))
+    kinds = md_columns(os.path.join(notes, "symkind_table.md"))
+    diffs = 0
+    for d in per:
+        v = "1.%d" % d["minor"]
+        path = os.path.join(notes, "builtins_%s.txt" % v)
+        if os.path.exists(path):
+            # "index name abi": names may contain spaces, the abi is the last field.
+            note = [(l.split(" ", 1)[1].rsplit(" ", 1)[0], int(l.rsplit(" ", 1)[1]))
+                    for l in open(path) if l[:1].isdigit()]
+            if note != d["bi"]:
+                diffs += 1
+                print("crosscheck: %s builtins differ from %s" % (d["version"], path))
+        for name, table, mine in (("reloc", relocs, d["rl"]), ("symkind", kinds, dict(enumerate(d["sk"])))):
+            if v in table and table[v] != {k: n for k, n in mine.items() if n}:
+                diffs += 1
+                print("crosscheck: %s %s table differs from the notes" % (d["version"], name))
+        print("crosscheck: %s %s" % (d["version"], "checked" if v in relocs else "not in the notes"))
+    print("crosscheck: %d differences" % diffs)
 
 
 def main():
@@ -267,6 +307,8 @@ def main():
         with open(os.path.join(ROOT, path), "w") as f:
             f.write("\n".join(lines) + "\n")
     print("gen-objtables: %d versions: %s" % (len(per), " ".join(d["version"] for d in per)))
+    if len(sys.argv) == 3 and sys.argv[1] == "--crosscheck":
+        crosscheck(per, sys.argv[2])
 
 
 if __name__ == "__main__":
