@@ -21,7 +21,9 @@ func runPatchHost(t *testing.T, args ...string) string {
 	t.Helper()
 	patchHostOnce.Do(func() {
 		patchHostBin = filepath.Join(hostDir, "patchhost")
-		out, err := exec.Command("go", "build", "-o", patchHostBin, "./testdata/patch/host").CombinedOutput()
+		cmd := exec.Command("go", "build", "-o", patchHostBin, "./testdata/patch/host")
+		cmd.Env = append(cmd.Environ(), "CGO_CFLAGS=-O2 -g -DGOLOAD_TREE="+treeHash(t)) // see treeHash
+		out, err := cmd.CombinedOutput()
 		if err != nil {
 			patchHostErr = &Error{Name: "build", Msg: string(out)}
 		}
@@ -96,7 +98,7 @@ func TestPatchGoVersions(t *testing.T) {
 		ran++
 		bin := filepath.Join(hostDir, "patchhost-"+f[1])
 		cmd := exec.Command(f[2], "build", "-o", bin, "./testdata/patch/host")
-		cmd.Env = append(cmd.Environ(), "GOTOOLCHAIN=local")
+		cmd.Env = append(cmd.Environ(), "GOTOOLCHAIN=local", "CGO_CFLAGS=-O2 -g -DGOLOAD_TREE="+treeHash(t))
 		if b, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("%s build: %v\n%s", f[1], err, b)
 		}
