@@ -11,6 +11,19 @@
 static const char *const class_names[] = {"def", "hashed64", "hashed", "nonpkgdef", "nonpkgref"};
 static const char *const mkind_names[] = {"pkgdef", "go", "native", "sentinel"};
 
+/* The predeclared package indices by name ("pkg" for an imported package). */
+static const char *pkg_class(uint32_t pkg)
+{
+	switch (pkg) {
+	case GL_GOOBJ_PKG_SELF: return "self";
+	case GL_GOOBJ_PKG_HASHED64: return "hashed64";
+	case GL_GOOBJ_PKG_HASHED: return "hashed";
+	case GL_GOOBJ_PKG_NONE: return "nonpkg";
+	case GL_GOOBJ_PKG_BUILTIN: return "builtin";
+	default: return "pkg";
+	}
+}
+
 typedef struct dumper {
 	FILE *out;
 	gl_json j;
@@ -176,6 +189,16 @@ static void dump_funcinfo(dumper *d, const gl_goobj *o, uint32_t i)
 	fprintf(d->out, "    funcinfo args=%u locals=%u funcid=%s funcflag=", fi.args, fi.locals, fid);
 	put_bits(d->out, fi.funcflag, gl_funcflag_names, GL_ARRAY_LEN(gl_funcflag_names), 8);
 	fprintf(d->out, " startline=%d files=%u inltree=%u\n", fi.startline, fi.nfiles, fi.ninl);
+	/* The pc tables and funcdata the function carries as aux symbols. */
+	uint32_t afirst, na = gl_goobj_auxs(o, i, &afirst);
+	for (uint32_t k = 0; k < na; k++) {
+		gl_goobj_aux a = gl_goobj_aux_at(o, afirst + k);
+		if (a.type == GL_AUX_FUNCINFO || a.type == GL_AUX_GOTYPE)
+			continue;
+		fprintf(d->out, "      %s ", gl_aux_names[a.type] + 3);
+		ref_text(d, o, a.sym);
+		fprintf(d->out, " %s:%u %zu bytes\n", pkg_class(a.sym.pkg), a.sym.idx, gl_goobj_ref_data(o, a.sym).n);
+	}
 	for (uint32_t k = 0; k < fi.nfiles; k++) {
 		uint32_t f = gl_goobj_funcinfo_file_at(&fi, k);
 		gl_span s = f < gl_goobj_nfiles(o) ? gl_goobj_file_at(o, f) : gl_span_make("?", 1);
