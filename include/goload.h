@@ -57,6 +57,53 @@ const char *goload_version(void);
 /* inspect — Go executables and shared objects (src/elf, src/gobin)      */
 /* ===================================================================== */
 /* GOLOAD-SECTION-INSPECT-BEGIN */
+/* A Go executable or shared object opened for reading (ELF64, amd64/arm64,
+ * Go 1.16-1.27 layouts). Addresses are link-time virtual addresses; add
+ * info.load_bias for the running process (goload_image_open_self). Strings
+ * stay valid until goload_image_close. */
+typedef struct goload_image goload_image;
+
+int goload_image_open(const char *path, goload_image **out, goload_err *err);
+/* The running process's own executable, with the PIE load bias. */
+int goload_image_open_self(goload_image **out, goload_err *err);
+void goload_image_close(goload_image *img);
+
+typedef struct goload_image_info {
+	const char *go_version;     /* "go1.26.8"; "" without buildinfo */
+	int go_minor;               /* Go minor whose runtime layout validated */
+	const char *runtime_layout; /* layout table name, e.g. "1.23" */
+	const char *arch;           /* "amd64", "arm64" */
+	const char *buildmode;      /* "exe", "pie", "c-shared", "plugin", "shared" */
+	bool external_link, stripped, has_sections;
+	int pclntab_version;        /* 116, 118, 120 */
+	uint64_t moduledata, pclntab;
+	uint64_t load_bias;         /* runtime - link-time address; 0 for files */
+	size_t nfuncs;
+} goload_image_info;
+void goload_image_get_info(const goload_image *img, goload_image_info *out);
+
+typedef struct goload_func {
+	const char *name;
+	uint64_t entry, size; /* size as go tool nm -size */
+	const char *file;     /* file of the entry */
+	int32_t start_line;
+	uint8_t funcid, flag;
+} goload_func;
+size_t goload_image_nfuncs(const goload_image *img);
+int goload_image_func(const goload_image *img, size_t i, goload_func *out, goload_err *err);
+
+typedef struct goload_frame {
+	const char *func, *file;
+	int32_t line;
+	bool inlined; /* inlined into the next frame */
+} goload_frame;
+/* Frames of pc, innermost first; returns the number of frames (may exceed
+ * max), or a negative goload_code. */
+int goload_image_pc_frames(const goload_image *img, uint64_t pc, goload_frame *frames, size_t max,
+			   goload_err *err);
+/* Address of a symbol (.symtab, .dynsym, else pclntab function names;
+ * ABIInternal preferred). GOLOAD_E_NOTFOUND when absent. */
+int goload_image_symbol(goload_image *img, const char *name, uint64_t *addr, goload_err *err);
 /* GOLOAD-SECTION-INSPECT-END */
 
 /* ===================================================================== */

@@ -172,8 +172,10 @@ static bool md_validate(const gl_gobin *g, uint64_t md_va, const struct gl_rttab
 	for (size_t i = 0; i < GL_ARRAY_LEN(slices); i++) {
 		if (rt->md_off[slices[i]] == GL_RT_ABSENT)
 			continue;
+		/* The pointer may be 0 in the file: plugins fill textsectmap by a
+		 * symbol relocation at load time. */
 		gl_gobin_slice s = mds(&m, slices[i]);
-		if (s.len != s.cap || s.len > g->img.n || (s.len && !s.va))
+		if (s.len != s.cap || s.len > g->img.n)
 			return false;
 	}
 	if (rt->md_off[GL_MD_EPCLNTAB] != GL_RT_ABSENT && mdw(&m, GL_MD_EPCLNTAB) < pcln.va + pcln.len)
@@ -350,8 +352,22 @@ static int choose_layout(gl_gobin *g, goload_err *err)
 	ok = ok && md_scan(g, &none, &mds);
 	if (ok && try_candidates(g, &mds, GL_MDSRC_SCAN))
 		goto found;
+	uint64_t go12 = 0;
+	for (size_t i = 0; ok && i < pcs.len && !go12; i++) {
+		const uint8_t *p = gl_elf_va(g->elf, pcs.v[i], 4);
+		uint32_t magic = 0;
+		if (p)
+			memcpy(&magic, p, 4);
+		if (magic == pcln_magics[0])
+			go12 = pcs.v[i];
+	}
 	if (!ok)
 		rc = gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory while scanning for moduledata", g->what);
+	else if (go12)
+		rc = gl_err(err, GOLOAD_E_UNSUPPORTED,
+			    "%s: pclntab at 0x%llx has the Go 1.2 format (magic 0xfffffffb, written by Go 1.2-1.15%s%s); goload reads Go 1.%d..1.%d",
+			    g->what, (unsigned long long)go12, g->info.go_version[0] ? ", this is " : "",
+			    g->info.go_version, GL_GO_MINOR_MIN_EXE, GL_GO_MINOR_MAX);
 	else if (!pcs.len && !g->info.md_candidates)
 		rc = gl_err(err, GOLOAD_E_FORMAT,
 			    "%s: not a Go image: no pclntab header (magic, .gopclntab or runtime.pcheader) and no moduledata",

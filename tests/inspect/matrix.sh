@@ -4,10 +4,16 @@
 # variants (section headers removed, pclntab magic overwritten, both).
 # The checks themselves live in truth/main.go.
 #
-#   matrix.sh MINORS     e.g. "21,22,23"; GOLOAD_QUICK=1 keeps the newest one
+#   matrix.sh MINORS [arm64] [shlib]
+#     MINORS   e.g. "21,22,23"; GOLOAD_QUICK=1 keeps the newest one
+#     arm64    also cross-compile arm64 exe and pie with the newest one
+#     shlib    also build c-shared and plugin with the newest one
+# (the extras cost a cold std rebuild each, so each half takes one)
 set -uo pipefail
 : "${GOLOAD_BIN:?}" "${GOLOAD_SRC:?}" "${GOLOAD_TESTTMP:?}"
-minors=${1:?usage: matrix.sh MINORS}
+minors=${1:?usage: matrix.sh MINORS [arm64] [shlib]}
+shift
+extras=" $* "
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$GOLOAD_TESTTMP/inspect-matrix-${minors//,/_}
 rm -rf "$tmp" && mkdir -p "$tmp"
@@ -42,19 +48,28 @@ truth=$tmp/truth
   printf 'module truth\ngo 1.21\n' > go.mod && go build -o "$truth" .) || {
   echo "cannot build the truth helper"; echo "0 passed, 1 failed"; exit 1; }
 
+# Variants: "arch link mode". arm64 is cross-compiled (internal linking: no
+# cross C toolchain).
+host=$(go env GOARCH)
+variants() {
+  echo "$host internal exe"; echo "$host internal pie"; echo "$host external exe"; echo "$host external pie"
+  [ "$1" = last ] || return 0
+  case $extras in *" arm64 "*) [ "$host" = amd64 ] && { echo "arm64 internal exe"; echo "arm64 internal pie"; } ;; esac
+  case $extras in *" shlib "*) echo "$host external c-shared"; echo "$host external plugin" ;; esac
+}
+last=${tcs[-1]}
 for tc in "${tcs[@]}"; do
   read -r minor version gobin <<<"$tc"
   godir=$(dirname "$gobin")
   src=$tmp/src$minor
   cp -r "$here/testdata/prog" "$src"
   printf 'module example.com/prog\ngo 1.21\n' > "$src/go.mod"
-  for link in internal external; do
-    for mode in exe pie; do
-      v=$tmp/$minor-$link-$mode; mkdir -p "$v"
+  while read -r arch link mode; do
+      v=$tmp/$minor-$arch-$link-$mode; mkdir -p "$v"
       if [ $link = internal ]; then
-        envs=(CGO_ENABLED=0); tags=(); ld="-linkmode=internal"
+        envs=(GOARCH=$arch CGO_ENABLED=0); tags=(); ld="-linkmode=internal"
       else
-        envs=(CGO_ENABLED=1); tags=(-tags withcgo); ld="-linkmode=external"
+        envs=(GOARCH=$arch CGO_ENABLED=1); tags=(-tags withcgo); ld="-linkmode=external"
       fi
       # pie with internal linking needs no cgo on amd64/arm64.
       if ! (cd "$src" && env PATH="$godir:$PATH" "${envs[@]}" "$gobin" build "${tags[@]}" -buildmode=$mode \
@@ -66,7 +81,7 @@ for tc in "${tcs[@]}"; do
       "$truth" strip-sections "$v/stripped" "$v/nosections"
       "$truth" smash-magic "$v/plain" "$v/nomagic"
       "$truth" strip-sections "$v/nomagic" "$v/nomagic-nosections"
-      name="$version $link $mode"
+      name="$version $arch $link $mode"
       P="env PATH=$godir:$PATH"
       t "$name plain funcs" $P "$truth" funcs "$GOLOAD_BIN" "$v/plain" "$v/plain"
       t "$name -s -w funcs" $P "$truth" funcs "$GOLOAD_BIN" "$v/stripped" "$v/plain"
@@ -76,8 +91,15 @@ for tc in "${tcs[@]}"; do
       t "$name no section headers" "$truth" same "$GOLOAD_BIN" "$v/stripped" "$v/nosections"
       t "$name magic overwritten" "$truth" same "$GOLOAD_BIN" "$v/plain" "$v/nomagic"
       t "$name both damaged" "$truth" same "$GOLOAD_BIN" "$v/plain" "$v/nomagic-nosections"
-    done
-  done
+      want=$mode; [ $link = external ] && wantl=external || wantl=internal
+      if "$GOLOAD_BIN" inspect info "$v/stripped" | grep -q "^build mode: *$want\$" &&
+         "$GOLOAD_BIN" inspect info "$v/stripped" | grep -q "^linking: *$wantl\$" &&
+         "$GOLOAD_BIN" inspect info "$v/nomagic-nosections" | grep -q "^arch: *$arch\$"; then
+        passed=$((passed + 1))
+      else
+        failed=$((failed + 1)); echo "FAILED: $name: info does not say $want, $wantl, $arch"
+      fi
+  done < <(variants "$([ "$tc" = "$last" ] && echo last)")
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -118,7 +118,7 @@ static void test_real(gl_gobin *g)
 	CHECK(with_inline > 100);
 
 	/* The symbol index resolves functions by name, ABIInternal first. */
-	uint64_t a;
+	uint64_t a = 0;
 	CHECK(gl_gobin_sym_addr(g, "runtime.main", &a, &err) == 0);
 	gl_gobin_func f;
 	CHECK(gl_gobin_func_for_pc(g, a, &f, &err) == 0 && f.entry == a && !strcmp(f.name, "runtime.main"));
@@ -140,6 +140,24 @@ static void test_real(gl_gobin *g)
 
 	const gl_gobin_buildinfo *bi = gl_gobin_get_buildinfo(g);
 	CHECK(bi && !strcmp(bi->path, "cmd/go"));
+
+	/* The public API agrees with gobin. */
+	goload_image *img;
+	CHECK(goload_image_open(in->what, &img, &err) == 0);
+	if (img) {
+		goload_image_info ii;
+		goload_image_get_info(img, &ii);
+		CHECK(ii.nfuncs == in->nfuncs && ii.moduledata == in->md_va && ii.load_bias == 0);
+		CHECK(!strcmp(ii.go_version, in->go_version) && !strcmp(ii.buildmode, gl_buildmode_name(in->buildmode)));
+		goload_func pf;
+		CHECK(goload_image_func(img, 0, &pf, &err) == 0 && pf.entry == minpc && pf.size > 0);
+		goload_frame pfr[4];
+		CHECK(goload_image_pc_frames(img, pf.entry, pfr, 4, &err) >= 1 && !strcmp(pfr[0].file, pf.file));
+		uint64_t a2;
+		CHECK(goload_image_symbol(img, "runtime.main", &a2, &err) == 0 && a2 == a);
+		CHECK(goload_image_func(img, ii.nfuncs, &pf, &err) == -GOLOAD_E_INVAL);
+		goload_image_close(img);
+	}
 	CHECK(gl_gobin_build_setting(g, "-compiler") && !strcmp(gl_gobin_build_setting(g, "-compiler"), "gc"));
 }
 

@@ -236,6 +236,10 @@ func cmdFuncs(goload, bin, twin string) {
 			if s.name == n || s.name == n+".abi0" {
 				match = &byAddr[e][i]
 			}
+			// Plugins and shared libraries hash the ELF names of type: symbols.
+			if match == nil && strings.HasPrefix(f.Name, "type:") && strings.HasPrefix(s.name, "type:.") && s.kind == "T" {
+				match = &byAddr[e][i]
+			}
 		}
 		check(match != nil, "nm-name", "%s at %#x: no nm text symbol of that name (nm has %v)", f.Name, e, byAddr[e])
 		if match != nil && !marker {
@@ -369,7 +373,8 @@ func cmdInline(goload, bin, twin string) {
 				node.ranges = append(node.ranges, [2]uint64{x[0], x[1]})
 			}
 			if e.Tag == dwarf.TagSubprogram {
-				if strings.HasPrefix(name, "main.") && len(rg) > 0 {
+				// A plugin's main package keeps its import path.
+				if (strings.HasPrefix(name, "main.") || strings.HasPrefix(name, "example.com/prog.")) && len(rg) > 0 {
 					roots = append(roots, node)
 				}
 			} else if len(stack) > 0 && stack[len(stack)-1] != nil {
