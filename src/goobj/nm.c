@@ -164,23 +164,57 @@ static int sort_entry(entry *e, int order, const struct gl_objtab *t, goload_err
 	return ok ? 0 : gl_err(err, GOLOAD_E_NOMEM, "out of memory sorting %zu symbols", n);
 }
 
-static void print_entry(const entry *e, const char *file, const char *member, bool several_entries,
+/* Right-aligned in a field of `width` like %8x / %10d: the listing is
+ * hundreds of thousands of lines, formatted by hand into one buffer. */
+static void put_num(gl_buf *b, uint64_t v, bool neg, unsigned base, int width)
+{
+	char tmp[24];
+	int n = 0;
+	do {
+		tmp[n++] = "0123456789abcdef"[v % base];
+		v /= base;
+	} while (v);
+	if (neg)
+		tmp[n++] = '-';
+	for (int k = n; k < width; k++)
+		gl_buf_u8(b, ' ');
+	while (n)
+		gl_buf_u8(b, (uint8_t)tmp[--n]);
+}
+
+static bool print_entry(const entry *e, const char *file, const char *member, bool several_entries,
 			const goload_nm_opts *opts, FILE *out)
 {
-	for (size_t i = 0; i < e->syms.len; i++) {
+	gl_buf prefix = {0}, b = {0};
+	if (several_entries)
+		gl_buf_printf(&prefix, "%s(%s):\t", file, member && *member ? member : "_go_.o");
+	else if (opts->file_prefix)
+		gl_buf_printf(&prefix, "%s:\t", file);
+	bool ok = !prefix.oom;
+	for (size_t i = 0; i < e->syms.len && ok; i++) {
 		const nmsym *s = &e->syms.v[i];
-		if (several_entries)
-			fprintf(out, "%s(%s):\t", file, member && *member ? member : "_go_.o");
-		else if (opts->file_prefix)
-			fprintf(out, "%s:\t", file);
+		gl_buf_append(&b, prefix.p, prefix.len);
 		if (s->code == 'U')
-			fputs("        ", out);
+			gl_buf_str(&b, "        ");
 		else
-			fprintf(out, "%8" PRIx64, s->addr);
-		if (opts->print_size)
-			fprintf(out, " %10" PRId64, s->size);
-		fprintf(out, " %c %.*s\n", s->code, (int)s->namelen, s->name);
+			put_num(&b, s->addr, false, 16, 8);
+		if (opts->print_size) {
+			gl_buf_u8(&b, ' ');
+			put_num(&b, s->size < 0 ? 0 - (uint64_t)s->size : (uint64_t)s->size, s->size < 0, 10, 10);
+		}
+		gl_buf_u8(&b, ' ');
+		gl_buf_u8(&b, (uint8_t)s->code);
+		gl_buf_u8(&b, ' ');
+		gl_buf_append(&b, s->name, s->namelen);
+		gl_buf_u8(&b, '\n');
+		if (b.len > (1u << 20) || i + 1 == e->syms.len) {
+			ok = !b.oom && fwrite(b.p, 1, b.len, out) == b.len;
+			b.len = 0;
+		}
 	}
+	gl_buf_free(&prefix);
+	gl_buf_free(&b);
+	return ok;
 }
 
 static void entry_free(entry *e)
@@ -269,8 +303,8 @@ int gl_goobj_nm_span(gl_span data, const char *path, const goload_nm_opts *opts,
 		if (!rc && es[i].syms.len) {
 			found = true;
 			rc = sort_entry(&es[i], opts->sort, t, err);
-			if (!rc)
-				print_entry(&es[i], path, ms.v[i].name, nentries > 1, opts, out);
+			if (!rc && !print_entry(&es[i], path, ms.v[i].name, nentries > 1, opts, out))
+				rc = gl_err(err, GOLOAD_E_IO, "%s: writing the listing failed", path);
 		}
 	}
 	if (!rc && !found)
