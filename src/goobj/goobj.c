@@ -111,6 +111,8 @@ static int parse_text_header(gl_goobj *o, gl_span data, size_t *binoff, goload_e
 	if (!end)
 		return gl_err(err, GOLOAD_E_FORMAT, "%s: text header: no \"\\n!\\n\" terminator in %zu bytes", o->name,
 			      data.n);
+	if (data.n < 10 || memcmp(data.p, "go object ", 10))
+		return gl_err(err, GOLOAD_E_FORMAT, "%s: text header at 0x0: does not start with \"go object \"", o->name);
 	h->raw = gl_span_make(data.p, end);
 	const uint8_t *nl = memchr(data.p, '\n', end);
 	h->line = gl_span_make(data.p, (size_t)(nl - data.p));
