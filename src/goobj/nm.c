@@ -2,6 +2,7 @@
  * cmd/internal/objfile), byte for byte, for Go archives and objects,
  * including the native ELF members of cgo packages. */
 #include "elf/elf.h"
+#include "gobin/gobin.h"
 #include "goobj/goobj.h"
 #include "goobj/gosort.h"
 
@@ -277,11 +278,18 @@ int gl_goobj_nm_span(gl_span data, const char *path, const goload_nm_opts *opts,
 	if (rc)
 		goto free_all;
 	/* Mirror the nm of the toolchain that wrote the archive (its first Go
-	 * object); native-only input gets the newest. */
+	 * object) or built the executable (its buildinfo); other input gets
+	 * the newest. */
 	const struct gl_objtab *t = NULL;
 	for (size_t i = 0; i < ms.len && !t; i++)
 		if (objs[i])
 			t = gl_goobj_tab(objs[i]);
+	gl_gobin *gb = NULL;
+	goload_err ignored;
+	if (!t && !a && gl_gobin_open_span(data, path, &gb, &ignored) == 0) {
+		t = gl_objtab_for(gl_go_minor(gl_gobin_get_info(gb)->go_version));
+		gl_gobin_close(gb);
+	}
 	for (int m = GL_GO_MINOR_MAX; !t && m >= GL_GO_MINOR_MIN_OBJ; m--)
 		t = gl_objtab_for(m);
 	for (size_t i = 0; i < ms.len; i++)
