@@ -16,6 +16,12 @@
  * NonPkgRefs. A SymRef {pkg, idx} with pkg == GL_GOOBJ_PKG_SELF,
  * _HASHED64, _HASHED or _NONE maps to a local index with
  * gl_goobj_ref_local(); other pkg values index the PkgIndex block.
+ *
+ * An opened gl_goobj is immutable (the RefName index is built at open), so
+ * any number of threads may read it; gl_goobj_deps opens lazily and is not
+ * thread-safe. Raw values (kind_raw, type_raw, funcid_raw...) are the
+ * object's version's; the enums next to them are version-independent
+ * (versions/obj_tables_gen.h) and map back with gl_objtab_*_raw().
  */
 #ifndef GL_GOOBJ_H
 #define GL_GOOBJ_H
@@ -190,12 +196,14 @@ bool gl_goobj_ref_local(const gl_goobj *o, gl_goobj_ref r, uint32_t *local);
 
 /* ---------------------------------------------------------- resolution */
 
-/* Resolves a package-indexed ref {pkg, idx} through another object:
+/* Resolves a package-indexed ref {pkg, idx} through another object
+ * (the Go linker's rule: SymbolDefs[idx] of that package's object):
  * `pkgpath` is gl_goobj_pkg_at(pkg). The hook returns the dependency's
  * object (owned by the caller of gl_goobj_ref_name, kept alive while names
  * are used) or NULL with err set. goobj checks the dependency's
  * fingerprint against this object's autolib entry for that package and
- * fails with GOLOAD_E_MISMATCH naming both packages. */
+ * fails with GOLOAD_E_MISMATCH naming both packages (packages reached only
+ * through inlining have no autolib entry and are not checked). */
 typedef const gl_goobj *(*gl_goobj_dep_fn)(void *ctx, const char *pkgpath, size_t pkglen, goload_err *err);
 
 typedef struct gl_goobj_resolver {
