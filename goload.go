@@ -93,6 +93,10 @@ func Open(archives ...string) (*Module, error) {
 	return &Module{m: cm}, nil
 }
 
+// MappedBytes is the memory the module maps: code, read-only data and
+// runtime tables, and data.
+func (m *Module) MappedBytes() int { return int(C.goload_module_mapped(m.m)) }
+
 func buildSetting(key string) string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {

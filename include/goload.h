@@ -196,6 +196,8 @@ typedef struct goload_link_opts {
  * and site), FORMAT (damaged input). */
 int goload_module_link(goload_host *h, const char *const *archives, size_t narchives, const goload_link_opts *opts,
 		       goload_module **out, goload_err *err);
+/* Bytes of memory the module maps (code, read-only data, pclntab, data). */
+size_t goload_module_mapped(const goload_module *m);
 /* Unmaps the module. Only for modules never registered with the runtime. */
 void goload_module_free(goload_module *m);
 

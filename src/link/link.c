@@ -1270,6 +1270,7 @@ void goload_module_free(goload_module *m)
 }
 
 void *goload_module_moduledata(const goload_module *m) { return m->md; }
+size_t goload_module_mapped(const goload_module *m) { return m->mem.size; }
 size_t goload_module_nitabs(const goload_module *m) { return m->itabs.len; }
 void *goload_module_itab(const goload_module *m, size_t i) { return (void *)(uintptr_t)m->itabs.v[i]; }
 size_t goload_module_ninittasks(const goload_module *m) { return m->inittasks.len; }
