@@ -5,6 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void on_word(void *ctx, gl_elf_dynword w)
+{
+	*(uint64_t *)ctx ^= w.va ^ w.value;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *copy = malloc(size ? size : 1);
@@ -25,6 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		gl_elf_sym_find(e, "runtime.firstmoduledata");
 		gl_span d;
 		gl_elf_note_find(e, "Go", 4, &d);
+		uint64_t acc = 0;
+		gl_elf_dynwords(e, on_word, &acc);
 		gl_elf_close(e);
 	}
 	free(copy);

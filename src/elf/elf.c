@@ -280,3 +280,62 @@ bool gl_elf_note_find(const gl_elf *e, const char *owner, uint32_t type, gl_span
 	}
 	return false;
 }
+
+bool gl_elf_dyn_find(const gl_elf *e, int64_t tag, uint64_t *val)
+{
+	const gl_elf_seg *d = gl_elf_seg_find(e, GL_PT_DYNAMIC);
+	if (!d)
+		return false;
+	gl_span s = gl_span_sub(e->img, d->off, d->filesz);
+	for (uint64_t off = 0; off + 16 <= s.n; off += 16) {
+		uint64_t t, v;
+		gl_u64_at(s, off, &t);
+		gl_u64_at(s, off + 8, &v);
+		if (t == 0) /* DT_NULL */
+			break;
+		if ((int64_t)t == tag) {
+			*val = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool gl_elf_dynwords(const gl_elf *e, void (*cb)(void *ctx, gl_elf_dynword w), void *ctx)
+{
+	enum { DT_RELA = 7, DT_RELASZ = 8, DT_SYMTAB = 6 };
+	uint64_t rela, relasz, symtab = 0;
+	if (!gl_elf_dyn_find(e, DT_RELA, &rela) || !gl_elf_dyn_find(e, DT_RELASZ, &relasz))
+		return true; /* no RELA relocations */
+	gl_elf_dyn_find(e, DT_SYMTAB, &symtab);
+	const uint8_t *p = gl_elf_va(e, rela, relasz);
+	if (!p)
+		return false;
+	bool x86 = e->machine == GL_EM_X86_64;
+	uint32_t relative = x86 ? 8 : 1027, abs64 = x86 ? 1 : 257, globdat = x86 ? 6 : 1025;
+	gl_span s = gl_span_make(p, (size_t)relasz);
+	for (uint64_t off = 0; off + 24 <= s.n; off += 24) {
+		uint64_t va, info, addend;
+		gl_u64_at(s, off, &va);
+		gl_u64_at(s, off + 8, &info);
+		gl_u64_at(s, off + 16, &addend);
+		uint32_t type = (uint32_t)info, sym = (uint32_t)(info >> 32);
+		gl_elf_dynword w = {va, addend};
+		if (type == abs64 || type == globdat) {
+			const uint8_t *se = symtab ? gl_elf_va(e, symtab + 24ull * sym, 24) : NULL;
+			uint16_t shndx;
+			uint64_t value;
+			if (!se)
+				continue;
+			memcpy(&shndx, se + 6, 2);
+			memcpy(&value, se + 8, 8);
+			if (shndx == 0) /* undefined: only the dynamic linker knows */
+				continue;
+			w.value = value + addend;
+		} else if (type != relative) {
+			continue;
+		}
+		cb(ctx, w);
+	}
+	return true;
+}

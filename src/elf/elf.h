@@ -101,4 +101,16 @@ bool gl_elf_note_find(const gl_elf *e, const char *owner, uint32_t type, gl_span
 
 const char *gl_elf_machine_name(uint16_t machine);
 
+/* Value of the first PT_DYNAMIC entry with tag, or false. */
+bool gl_elf_dyn_find(const gl_elf *e, int64_t tag, uint64_t *val);
+
+/* One 64-bit word a dynamic relocation (DT_RELA) stores at load time when
+ * its value is known without the dynamic linker: R_*_RELATIVE, and
+ * R_*_64 / GLOB_DAT against a symbol the object defines. */
+typedef struct gl_elf_dynword {
+	uint64_t va, value;
+} gl_elf_dynword;
+/* Calls cb for each such word; false when DT_RELA is out of range. */
+bool gl_elf_dynwords(const gl_elf *e, void (*cb)(void *ctx, gl_elf_dynword w), void *ctx);
+
 #endif

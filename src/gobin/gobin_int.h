@@ -6,6 +6,7 @@
 
 struct gl_gobin {
 	gl_file *file; /* when opened from a path */
+	uint8_t *relocated; /* private copy with dynamic relocations applied, or NULL */
 	gl_elf *elf;
 	gl_span img;
 	uint64_t bias;

@@ -549,6 +549,49 @@ static void classify(gl_gobin *g)
 
 /* ------------------------------------------------------------------- open */
 
+typedef struct reloc_ctx {
+	const gl_elf *e;
+	uint8_t *copy; /* NULL while counting */
+	size_t needed;
+} reloc_ctx;
+
+static void reloc_word(void *p, gl_elf_dynword w)
+{
+	reloc_ctx *c = p;
+	const uint8_t *at = gl_elf_va(c->e, w.va, 8);
+	uint64_t cur;
+	if (!at || !w.value)
+		return;
+	memcpy(&cur, at, 8);
+	if (cur != 0)
+		return; /* the static linker already wrote it */
+	c->needed++;
+	if (c->copy)
+		memcpy(c->copy + (at - c->e->img.p), &w.value, 8);
+}
+
+/* Some linkers leave the words of dynamic relocations 0 in the file (GNU
+ * ld on arm64, and symbol relocations in plugins): apply the ones whose
+ * value is known to a private copy, so moduledata and the tables it points
+ * at read as the running program sees them. Images that need none (most)
+ * are not copied. */
+static int apply_dynrelocs(gl_gobin *g, goload_err *err)
+{
+	reloc_ctx c = {g->elf, NULL, 0};
+	if (!gl_elf_dynwords(g->elf, reloc_word, &c) || !c.needed)
+		return 0;
+	c.copy = malloc(g->img.n);
+	if (!c.copy)
+		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for a relocated copy", g->what);
+	memcpy(c.copy, g->img.p, g->img.n);
+	gl_elf_dynwords(g->elf, reloc_word, &c);
+	gl_elf_close(g->elf);
+	g->elf = NULL;
+	g->relocated = c.copy;
+	g->img = gl_span_make(c.copy, g->img.n);
+	return gl_elf_open(g->img, g->what, &g->elf, err);
+}
+
 int gl_gobin_open_span(gl_span img, const char *what, gl_gobin **out, goload_err *err)
 {
 	*out = NULL;
@@ -564,7 +607,7 @@ int gl_gobin_open_span(gl_span img, const char *what, gl_gobin **out, goload_err
 	}
 	g->info.what = g->what;
 	g->info.go_version = "";
-	if ((rc = gl_elf_open(img, g->what, &g->elf, err)) != 0)
+	if ((rc = gl_elf_open(img, g->what, &g->elf, err)) != 0 || (rc = apply_dynrelocs(g, err)) != 0)
 		goto fail;
 	if ((rc = gl_gobin_load_buildinfo(g, err)) != 0)
 		goto fail;
@@ -620,6 +663,7 @@ void gl_gobin_close(gl_gobin *g)
 	gl_gobin_free_syms(g);
 	gl_gobin_free_buildinfo(g);
 	gl_elf_close(g->elf);
+	free(g->relocated);
 	gl_file_close(g->file);
 	free(g->what);
 	free(g);

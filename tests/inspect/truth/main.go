@@ -487,7 +487,9 @@ func cmdItabs(goload, bin, twin string) {
 	names := map[string]bool{}
 	for _, s := range nm(twin) {
 		if strings.HasPrefix(s.name, "go:itab.") || strings.HasPrefix(s.name, "go.itab.") {
-			n := short.ReplaceAllString(s.name[len("go:itab."):], "")
+			// A plugin's main package keeps its import path in symbols.
+			n := strings.ReplaceAll(s.name[len("go:itab."):], "example.com/prog.", "main.")
+			n = short.ReplaceAllString(n, "")
 			want[s.addr] = n
 			names[n] = true
 		}
