@@ -285,3 +285,19 @@ func TestLoadUnrecoveredPanic(t *testing.T) {
 		}
 	})
 }
+
+// Three modules in one process: each registration rebuilds the runtime's
+// module list and typemaps over the modules before it.
+func TestLoadSeveralModules(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		loadCheck(t, tc, "", []string{"GOGC=1"}, "multi", "./testdata/fix/plain", "./testdata/fix/feat", "./testdata/fix/stdfix")
+	})
+}
+
+// A package the host contains is reused even when its archive is passed:
+// loaded code reads and writes the host's variables.
+func TestLoadReusesHostPackages(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		loadCheck(t, tc, "", []string{"GOLOAD_DEBUG=1"}, "reuse", "./testdata/fix/usestwin", "./testdata/fix/twin/feat")
+	})
+}

@@ -119,8 +119,28 @@ static char *object_pkgpath(goload_module *m, const gl_goobj *o)
 	return NULL;
 }
 
+static uint64_t host_lookup(goload_module *m, const char *name, size_t n, int abi);
+
+/* Whether the host linked this object's package: one of its own
+ * (non-dupok, non-generic) functions is in the host. */
+static bool host_has_package(goload_module *m, const gl_goobj *o)
+{
+	uint32_t nd = gl_goobj_ndefs(o);
+	size_t hl;
+	for (uint32_t i = 0; i < nd; i++) {
+		gl_goobj_sym s = gl_goobj_sym_at(o, i);
+		if (s.kind != GL_SK_TEXT || (s.flags & GL_SF_DUPOK) || !s.namelen || s.abi == GL_GOOBJ_ABI_STATIC ||
+		    gl_goobj_hash(o, i, &hl) || memchr(s.name, '[', s.namelen))
+			continue;
+		if (host_lookup(m, s.name, s.namelen, s.abi))
+			return true;
+	}
+	return false;
+}
+
 static int open_archives(goload_module *m, const char *const *paths, size_t n, goload_err *err)
 {
+	const gl_goobj *first = NULL;
 	const char *hv = m->host->goversion;
 	for (size_t a = 0; a < n; a++) {
 		gl_goobj_archive *ar;
@@ -161,14 +181,31 @@ static int open_archives(goload_module *m, const char *const *paths, size_t n, g
 					      m->opts.goamd64);
 			/* Every object must share one experiment set (the host's
 			 * toolchain writes the same one into every object). */
-			const gl_goobj_hdr *h0 = gl_goobj_header(m->objs.v[0].o);
+			if (!first)
+				first = lo.o;
+			const gl_goobj_hdr *h0 = gl_goobj_header(first);
 			if (strcmp(h->experiments, h0->experiments))
 				return gl_err(err, GOLOAD_E_VERSION, "%s: built with experiments X:%s, %s with X:%s", what,
-					      h->experiments, gl_goobj_name(m->objs.v[0].o), h0->experiments);
+					      h->experiments, gl_goobj_name(first), h0->experiments);
+			/* A package the host already contains is the host's: its
+			 * variables and types must stay single. Its object still
+			 * names symbols that others reference by index. */
+			if (host_has_package(m, lo.o)) {
+				char *pkg = object_pkgpath(m, lo.o);
+				bool existed;
+				m->objs.len--;
+				if (!pkg || !GL_VEC_PUSH(&m->deps, lo.o) ||
+				    !gl_strmap_add(&m->bydep, pkg, strlen(pkg), m->deps.len, &existed)) {
+					gl_goobj_close(lo.o);
+					return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+				}
+				dbg(m, "package %s (%s): reused from the host", pkg, what);
+			}
 		}
 	}
 	if (m->objs.len == 0)
-		return gl_err(err, GOLOAD_E_INVAL, "link: no Go objects in the %zu archive(s) given", n);
+		return gl_err(err, GOLOAD_E_INVAL, "link: nothing to load in the %zu archive(s) given (%zu object(s) of packages the host already has)",
+			      n, m->deps.len);
 	return 0;
 }
 

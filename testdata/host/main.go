@@ -40,6 +40,10 @@ func main() {
 		err = initOrder(os.Args[2:])
 	case "crash":
 		err = crash(os.Args[2:])
+	case "reuse":
+		err = reuse(os.Args[2:])
+	case "multi":
+		err = multi(os.Args[2:])
 	case "mismatch":
 		err = mismatch(os.Args[2:])
 	default:

@@ -13,6 +13,7 @@ import (
 
 	"github.com/goload/goload"
 	twinasm "github.com/goload/goload/testdata/fix/twin/asmfix"
+	twinfeat "github.com/goload/goload/testdata/fix/twin/feat"
 	twin "github.com/goload/goload/testdata/fix/twin/stdfix"
 )
 
@@ -159,5 +160,49 @@ func mismatch(args []string) error {
 		}
 	}
 	fmt.Println(err)
+	return nil
+}
+
+// multi loads each archive as its own module, in order, then runs the
+// plain and feat checks against the modules already registered.
+func multi(archives []string) error {
+	if err := plain(archives[:1]); err != nil {
+		return fmt.Errorf("first module: %w", err)
+	}
+	if err := feat(archives[1:2]); err != nil {
+		return fmt.Errorf("second module: %w", err)
+	}
+	return std(archives[2:3])
+}
+
+// reuse: archives[0] uses twin/feat, which this host contains; archives[1]
+// is twin/feat's own archive, which must be reused, not loaded again.
+func reuse(archives []string) error {
+	m, err := goload.Open(archives...)
+	if err != nil {
+		return err
+	}
+	heldLen, err := goload.Lookup[func() int](m, "github.com/goload/goload/testdata/fix/usestwin.HeldLen")
+	if err != nil {
+		return err
+	}
+	grow, err := goload.Lookup[func(int)](m, "github.com/goload/goload/testdata/fix/usestwin.Grow")
+	if err != nil {
+		return err
+	}
+	twinfeat.Hold(3)
+	if got := heldLen(); got != len(twinfeat.Held) {
+		return fmt.Errorf("loaded code sees %d held, the host %d", got, len(twinfeat.Held))
+	}
+	grow(4)
+	if got := heldLen(); got != len(twinfeat.Held) || got != 7 {
+		return fmt.Errorf("after Grow(4): loaded code sees %d held, the host %d", got, len(twinfeat.Held))
+	}
+	if _, err := goload.Lookup[func()](m, "github.com/goload/goload/testdata/fix/twin/feat.Panic"); err == nil {
+		return errors.New("the reused package's functions were loaded again")
+	}
+	if _, err := goload.Open(archives[1]); err == nil || !strings.Contains(err.Error(), "host already has") {
+		return fmt.Errorf("loading only a package the host has: %v", err)
+	}
 	return nil
 }
