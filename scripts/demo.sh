@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job, end to end. Installs what it needs, builds goload, builds a
-# small Go program and inspects it.
+# small Go program and inspects it, then builds a host and a package and
+# loads the package into the running host.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -16,3 +17,20 @@ MOD
 go build -o hello . )
 echo "== goload inspect info"; "$GOLOAD" inspect info "$work/hello"
 echo "== goload inspect funcs --filter '^main\\.'"; "$GOLOAD" inspect funcs --filter '^main\.' "$work/hello"
+
+echo "== load: build a host and a package, load the package into the running host, call it"
+load=$work/load; mkdir -p "$load/host" "$load/greet"
+cp examples/load/host/*.go "$load/host/"; cp examples/load/greet/*.go "$load/greet/"
+cat > "$load/go.mod" <<MOD
+module example.com/demo
+go 1.21
+require github.com/goload/goload v0.0.0
+replace github.com/goload/goload => $PWD
+MOD
+# The go command does not track the C sources the binding's cgo wrappers
+# include: their digest in CGO_CFLAGS keeps a stale build from being reused.
+digest=$(find src include -type f | sort | xargs cat | sha256sum | cut -c1-16)
+(cd "$load" && echo "go build -o loadhost ./host" && CGO_CFLAGS="-O2 -g -DGOLOAD_TREE=$digest" go build -o loadhost ./host)
+archive=$(cd "$load" && go list -export -f '{{.Export}}' ./greet)
+echo "go list -export ./greet -> $archive"
+(cd "$load" && GOLOAD_DEBUG=1 ./loadhost "$archive" 2>&1 | grep -vE "goload: (resolve|type )")
