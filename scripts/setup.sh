@@ -6,6 +6,9 @@ set -euo pipefail
 
 # Go releases fetched through GOTOOLCHAIN (the module proxy serves them).
 PROXY_TOOLCHAINS="go1.24.13 go1.25.9 go1.27.1"
+# Old releases, only to check that executables they built still inspect
+# (scripts/gotoolchains.sh lists them only with GOLOAD_GO_MIN=15).
+OLD_TOOLCHAINS="go1.15.15 go1.16.15 go1.17.13 go1.18.10 go1.19.13 go1.20.14"
 # Debian packages; golang-1.2x-go come from bookworm-backports.
 DEBS="build-essential cmake ninja-build pkg-config git python3 binutils file \
 clang libclang-rt-14-dev llvm libcapstone-dev \
@@ -40,8 +43,9 @@ if ! command -v go >/dev/null 2>&1; then
   $SUDO ln -sf "$gomod/golang.org/toolchain@v0.0.1-go1.26.8.linux-$(dpkg --print-architecture)/bin/go" /usr/local/bin/go
 fi
 
-for t in $PROXY_TOOLCHAINS; do
-  if ! GOTOOLCHAIN=$t go version >/dev/null 2>&1; then
+for t in $PROXY_TOOLCHAINS $OLD_TOOLCHAINS; do
+  # GOFLAGS is cleared: a machine-wide -buildvcs=false breaks Go <= 1.17.
+  if ! GOFLAGS= GOTOOLCHAIN=$t go version >/dev/null 2>&1; then
     say "warning: $t could not be fetched through the Go module proxy; tests will skip it"
   fi
 done
