@@ -19,7 +19,7 @@ fi
 declare -A seen=()
 for g in "${cands[@]}"; do
   # `go version` rather than `go env GOVERSION`: Go 1.15 has no GOVERSION.
-  v=$(GOFLAGS= GOTOOLCHAIN=local "$g" version 2>/dev/null | awk '{print $3}') || continue
+  v=$(GOENV=off GOFLAGS= GOTOOLCHAIN=local "$g" version 2>/dev/null | awk '{print $3}') || continue
   minor=$(echo "$v" | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
   [ -n "$minor" ] || continue
   [ "$minor" -ge "${GOLOAD_GO_MIN:-21}" ] || continue

@@ -44,8 +44,8 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 
 for t in $PROXY_TOOLCHAINS $OLD_TOOLCHAINS; do
-  # GOFLAGS is cleared: a machine-wide -buildvcs=false breaks Go <= 1.17.
-  if ! GOFLAGS= GOTOOLCHAIN=$t go version >/dev/null 2>&1; then
+  # The go env file is ignored: a machine-wide GOFLAGS=-buildvcs=false breaks Go <= 1.17.
+  if ! GOENV=off GOFLAGS= GOTOOLCHAIN=$t go version >/dev/null 2>&1; then
     say "warning: $t could not be fetched through the Go module proxy; tests will skip it"
   fi
 done
