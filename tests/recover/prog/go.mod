@@ -1,0 +1,3 @@
+module example.com/recovertest
+
+go 1.21
