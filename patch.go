@@ -64,15 +64,13 @@ var patcher struct {
 	once    sync.Once
 	applied map[uintptr]*FuncPatch // entry -> the patch whose jump is there
 	last    PauseStats
-	ranges  []rng // scratch for the stopped world
+	ranges  []rng                // scratch for the stopped world
+	visit   func(unsafe.Pointer) // scanVisit as a func value, made once
 }
 
 func thePatcher() error {
 	patcher.once.Do(func() {
 		patcher.err = func() error {
-			if _, err := theHost(); err != nil {
-				return err
-			}
 			v := C.CString(runtime.Version())
 			defer C.free(unsafe.Pointer(v))
 			var e C.goload_err
@@ -83,7 +81,7 @@ func thePatcher() error {
 			patcher.offs = gOffsets{uintptr(l.stack_lo), uintptr(l.stack_hi), uintptr(l.sched_sp), uintptr(l.sched_pc),
 				uintptr(l.syscallsp), uintptr(l.syscallpc), uintptr(l.atomicstatus), uintptr(l.goid),
 				uint32(l.grunning), uint32(l.gscan)}
-			if err := patcher.w.resolve(int(l.worldstop_words)); err != nil {
+			if err := patcher.w.resolve(patcher.p, int(l.worldstop_words)); err != nil {
 				return err
 			}
 			patcher.memfd = -1
@@ -92,6 +90,8 @@ func thePatcher() error {
 				patcher.memFile = f
 			}
 			patcher.applied = map[uintptr]*FuncPatch{}
+			scanState.o = &patcher.offs
+			patcher.visit = scanVisit
 			return nil
 		}()
 	})
@@ -144,17 +144,13 @@ func NewPatch(target, replacement any) (*FuncPatch, error) {
 	return newPatchOf(name, pc, replacement)
 }
 
-// hostFuncAt names the host function at pc (with its type arguments, which
-// runtime.FuncForPC elides) and gives its code size.
+// hostFuncAt names the host function at pc (with its type arguments when
+// .symtab has them: runtime.FuncForPC elides them) and gives its size.
 func hostFuncAt(pc uintptr) (string, uintptr, error) {
-	h, err := theHost()
-	if err != nil {
-		return "", 0, err
-	}
 	var name *C.char
 	var size C.uint64_t
 	var e C.goload_err
-	if C.goload_patch_func_at(h, C.uint64_t(pc), &name, &size, &e) < 0 {
+	if C.goload_patch_func_at(patcher.p, C.uint64_t(pc), &name, &size, &e) < 0 {
 		return "", 0, cError(&e)
 	}
 	return C.GoString(name), uintptr(size), nil
@@ -172,7 +168,7 @@ func NewPatchSymbol(name string, replacement any) (*FuncPatch, error) {
 	if err := thePatcher(); err != nil {
 		return nil, err
 	}
-	pc, err := hostSym(name)
+	pc, err := patchFuncAddr(patcher.p, name)
 	if err != nil {
 		return nil, err
 	}
@@ -258,15 +254,23 @@ func genericShape(name string, pc uintptr) string {
 	if !strings.Contains(name, "[") || strings.Contains(name, "go.shape.") {
 		return ""
 	}
+	// pclntab (a stripped executable) writes both the wrapper and the
+	// shape body as "F[...]": the wrapper is the one that calls the other.
+	elided := strings.HasSuffix(name, "[...]")
 	code := unsafe.Slice((*byte)(unsafe.Pointer(pc)), 64) //nolint:govet
 	for i := 0; i+5 <= len(code); i++ {
 		if code[i] != 0xe8 && code[i] != 0xe9 { // CALL/JMP rel32
 			continue
 		}
 		rel := int32(uint32(code[i+1]) | uint32(code[i+2])<<8 | uint32(code[i+3])<<16 | uint32(code[i+4])<<24)
-		if name, _, err := hostFuncAt(pc + uintptr(i+5) + uintptr(rel)); err == nil && strings.Contains(name, "go.shape.") {
-			return name
+		t := pc + uintptr(i+5) + uintptr(rel)
+		if callee, _, err := hostFuncAt(t); err == nil && t != pc &&
+			(strings.Contains(callee, "go.shape.") || elided && callee == name) {
+			return callee
 		}
+	}
+	if elided {
+		return ""
 	}
 	return name + " (shape body not found)"
 }
@@ -378,8 +382,10 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		st.Attempts++
 		t0 := time.Now()
 		patcher.w.stop()
-		var isBusy bool
-		busy, isBusy = scanGoroutines(patcher.w.goroutines(), &patcher.offs, patcher.ranges)
+		scanState.rs, scanState.hit = patcher.ranges, false
+		patcher.w.forEachG(patcher.visit)
+		busy = scanState.busy
+		isBusy := scanState.hit
 		if !isBusy {
 			failed, errno = writeAll(todo, on)
 			syncCores()

@@ -36,7 +36,10 @@ func (m *Module) PatchHost(pairs map[string]string) ([]*FuncPatch, error) {
 		if !sym._func {
 			return nil, errorf("patch: %s is a variable of the module, not a function", name)
 		}
-		pc, err := hostSym(host)
+		if err := thePatcher(); err != nil {
+			return nil, err
+		}
+		pc, err := patchFuncAddr(patcher.p, host)
 		if err != nil {
 			return nil, err
 		}

@@ -1,10 +1,13 @@
 package goload
 
-// The scheduler calls the patcher needs, on top of runtime.go's funcAt and
-// hostSym: stopTheWorld/startTheWorld (whose signature changed in Go 1.22
-// and whose worldStop grew in 1.23), runtime.allgs, runtime.morestack.
+// The scheduler calls the patcher needs, on top of runtime.go's funcAt:
+// stopTheWorld/startTheWorld (whose signature changed in Go 1.22 and whose
+// worldStop grew in 1.23), forEachG, runtime.morestack. All are functions,
+// found through pclntab when the executable is stripped (go test
+// binaries), so no data symbol is needed.
 
 /*
+#include <stdlib.h>
 #include "goload.h"
 */
 import "C"
@@ -40,16 +43,16 @@ type world struct {
 	w1     worldStop1
 	w3     worldStop3
 
-	allgs     *[3]uintptr // runtime.allgs: the slice header
-	morestack uintptr     // runtime.morestack, ABI0
+	forEachG  func(fn func(gp unsafe.Pointer)) // runtime.forEachG, under allglock
+	morestack uintptr                          // runtime.morestack, ABI0
 }
 
-func (w *world) resolve(words int) error {
-	stop, err := hostSym("runtime.stopTheWorld")
+func (w *world) resolve(p *C.goload_patcher, words int) error {
+	stop, err := patchFuncAddr(p, "runtime.stopTheWorld")
 	if err != nil {
 		return err
 	}
-	start, err := hostSym("runtime.startTheWorld")
+	start, err := patchFuncAddr(p, "runtime.startTheWorld")
 	if err != nil {
 		return err
 	}
@@ -64,18 +67,31 @@ func (w *world) resolve(words int) error {
 	default:
 		return errorf("patch: no stopTheWorld signature with a %d-word worldStop", words)
 	}
-	allgs, err := hostSym("runtime.allgs")
+	each, err := patchFuncAddr(p, "runtime.forEachG")
 	if err != nil {
 		return err
 	}
-	w.allgs = (*[3]uintptr)(unsafe.Pointer(allgs)) //nolint:govet // a host data symbol, outside the Go heap
-	// An ABI0 assembly function: its ".abi0" name when an ABIInternal twin exists.
-	if w.morestack, err = hostSym("runtime.morestack.abi0"); err != nil {
-		if w.morestack, err = hostSym("runtime.morestack"); err != nil {
+	w.forEachG = funcAt[func(func(unsafe.Pointer))](each)
+	// An ABI0 assembly function: ".abi0" in .symtab when an ABIInternal
+	// twin exists, its plain name in pclntab.
+	if w.morestack, err = patchFuncAddr(p, "runtime.morestack.abi0"); err != nil {
+		if w.morestack, err = patchFuncAddr(p, "runtime.morestack"); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// patchFuncAddr is the run-time entry of a function of the executable.
+func patchFuncAddr(p *C.goload_patcher, name string) (uintptr, error) {
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	var pc C.uint64_t
+	var e C.goload_err
+	if C.goload_patch_func_addr(p, cn, &pc, &e) < 0 {
+		return 0, cError(&e)
+	}
+	return uintptr(pc), nil
 }
 
 func (w *world) stop() {
@@ -98,11 +114,6 @@ func (w *world) start() {
 	default:
 		w.start3(w.w3)
 	}
-}
-
-// goroutines is runtime.allgs; only read with the world stopped.
-func (w *world) goroutines() []uintptr {
-	return unsafe.Slice((*uintptr)(unsafe.Pointer(w.allgs[0])), w.allgs[1]) //nolint:govet
 }
 
 func gLayout(p *C.goload_patcher) C.goload_patch_g_layout {

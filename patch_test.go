@@ -21,18 +21,27 @@ func runPatchHost(t *testing.T, args ...string) string {
 	t.Helper()
 	patchHostOnce.Do(func() {
 		patchHostBin = filepath.Join(hostDir, "patchhost")
-		cmd := exec.Command("go", "build", "-o", patchHostBin, "./testdata/patch/host")
-		cmd.Env = append(cmd.Environ(), "CGO_CFLAGS=-O2 -g -DGOLOAD_TREE="+treeHash(t)) // see treeHash
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			patchHostErr = &Error{Name: "build", Msg: string(out)}
-		}
+		patchHostErr = buildPatchHost(t, patchHostBin)
 	})
 	if patchHostErr != nil {
 		t.Fatal(patchHostErr)
 	}
+	return runPatchBin(t, patchHostBin, args...)
+}
+
+func buildPatchHost(t *testing.T, bin string, flags ...string) error {
+	cmd := exec.Command("go", append(append([]string{"build", "-o", bin}, flags...), "./testdata/patch/host")...)
+	cmd.Env = append(cmd.Environ(), "CGO_CFLAGS=-O2 -g -DGOLOAD_TREE="+treeHash(t)) // see treeHash
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return &Error{Name: "build", Msg: string(out)}
+	}
+	return nil
+}
+
+func runPatchBin(t *testing.T, bin string, args ...string) string {
+	t.Helper()
 	var stderr strings.Builder
-	cmd := exec.Command(patchHostBin, args...)
+	cmd := exec.Command(bin, args...)
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -123,4 +132,41 @@ func TestPatchGoVersions(t *testing.T) {
 // no request fails, the responses switch to the new version and back.
 func TestPatchHotFix(t *testing.T) {
 	runPatchHost(t, "hotfix", archive(t, "./testdata/patch/fix"))
+}
+
+// A host linked with -s -w has no symbol table: names and the runtime
+// functions the patcher calls come from pclntab.
+func TestPatchStripped(t *testing.T) {
+	bin := filepath.Join(hostDir, "patchhost-stripped")
+	if err := buildPatchHost(t, bin, "-ldflags=-s -w"); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"methods"}, {"unexported"}, {"generic"}, {"original"}, {"torture", "300", "8"}} {
+		runPatchBin(t, bin, args...)
+	}
+}
+
+//go:noinline
+func patchInTestBinary(a, b int) int { return a + b }
+
+// go test binaries are stripped too: patching works inside them.
+func TestPatchInTestBinary(t *testing.T) {
+	p, err := Patch(patchInTestBinary, func(a, b int) int { return a * b })
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := p.Original().(func(int, int) int)
+	if got := patchInTestBinary(3, 4); got != 12 {
+		t.Errorf("patched: %d, want 12", got)
+	}
+	if got := orig(3, 4); got != 7 {
+		t.Errorf("Original: %d, want 7", got)
+	}
+	if err := p.Revert(); err != nil {
+		t.Fatal(err)
+	}
+	if got := patchInTestBinary(3, 4); got != 7 {
+		t.Errorf("reverted: %d, want 7", got)
+	}
+	t.Logf("%s: pause %v", p.Name(), LastPause().Pause)
 }

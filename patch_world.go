@@ -41,49 +41,63 @@ func inRanges(pc uintptr, rs []rng) bool {
 	return false
 }
 
-// scanGoroutines finds a goroutine whose saved PC, syscall PC or any word
-// of its live stack lies strictly inside one of the ranges. Stack words
-// cover return addresses and the PC an async preemption pushed before
-// calling asyncPreempt; a stale word only costs a retry. Every other
-// thread is parked by the stop or runs no Go code (syscalls, cgo), and a
-// thread leaving a syscall or cgo call blocks for a P before it runs Go
-// code, so goroutines are all there is to check.
-func scanGoroutines(gs []uintptr, o *gOffsets, rs []rng) (busyG, bool) {
-	for _, g := range gs {
-		if g == 0 {
-			continue
+// The stopped-world scan: scanVisit is the callback runtime.forEachG
+// calls for each goroutine; it is made once (a closure would allocate) and
+// reports through scanState.
+var scanState struct {
+	o    *gOffsets
+	rs   []rng
+	busy busyG
+	hit  bool
+}
+
+func scanVisit(g unsafe.Pointer) {
+	if !scanState.hit {
+		scanState.busy, scanState.hit = scanG(uintptr(g), scanState.o, scanState.rs)
+	}
+}
+
+// scanG reports a goroutine whose saved PC, syscall PC or any word of its
+// live stack lies strictly inside one of the ranges. Stack words cover
+// return addresses and the PC an async preemption pushed before calling
+// asyncPreempt; a stale word only costs a retry. Every other thread is
+// parked by the stop or runs no Go code (syscalls, cgo), and a thread
+// leaving a syscall or cgo call blocks for a P before it runs Go code, so
+// goroutines are all there is to check.
+func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
+	if g == 0 {
+		return busyG{}, false
+	}
+	b := busyG{goid: peek(g + o.goid), status: *(*uint32)(unsafe.Pointer(g + o.status))} //nolint:govet
+	if b.status&^o.gScan == o.gRunning {
+		// With the world stopped only the caller runs: it is in Apply,
+		// not in a target's prologue, and its own dead stack slots may
+		// hold any address.
+		return busyG{}, false
+	}
+	for _, off := range [2]uintptr{o.schedPC, o.syscallPC} {
+		if pc := peek(g + off); inRanges(pc, rs) {
+			b.pc, b.at = pc, g+off
+			return b, true
 		}
-		b := busyG{goid: peek(g + o.goid), status: *(*uint32)(unsafe.Pointer(g + o.status))} //nolint:govet
-		if b.status&^o.gScan == o.gRunning {
-			// With the world stopped only the caller runs: it is in Apply,
-			// not in a target's prologue, and its own dead stack slots may
-			// hold any address.
-			continue
+	}
+	lo, hi := peek(g+o.stackLo), peek(g+o.stackHi)
+	if lo >= hi || lo%8 != 0 || hi%8 != 0 {
+		return busyG{}, false // no stack: dead or never started
+	}
+	sp := hi
+	for _, off := range [2]uintptr{o.schedSP, o.syscallSP} {
+		if s := peek(g + off); s >= lo && s < sp {
+			sp = s
 		}
-		for _, off := range [2]uintptr{o.schedPC, o.syscallPC} {
-			if pc := peek(g + off); inRanges(pc, rs) {
-				b.pc, b.at = pc, g+off
-				return b, true
-			}
-		}
-		lo, hi := peek(g+o.stackLo), peek(g+o.stackHi)
-		if lo >= hi || lo%8 != 0 || hi%8 != 0 {
-			continue // no stack: dead or never started
-		}
-		sp := hi
-		for _, off := range [2]uintptr{o.schedSP, o.syscallSP} {
-			if s := peek(g + off); s >= lo && s < sp {
-				sp = s
-			}
-		}
-		if sp == hi {
-			sp = lo // no saved SP inside the stack: take all of it
-		}
-		for a := sp &^ 7; a < hi; a += 8 {
-			if v := peek(a); inRanges(v, rs) {
-				b.pc, b.at = v, a
-				return b, true
-			}
+	}
+	if sp == hi {
+		sp = lo // no saved SP inside the stack: take all of it
+	}
+	for a := sp &^ 7; a < hi; a += 8 {
+		if v := peek(a); inRanges(v, rs) {
+			b.pc, b.at = v, a
+			return b, true
 		}
 	}
 	return busyG{}, false

@@ -288,11 +288,14 @@ typedef struct goload_patch_site_info {
 int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, const char *name,
 			   uint64_t morestack, goload_patch_site **out, int *reason, goload_err *err);
 const goload_patch_site_info *goload_patch_site_get_info(const goload_patch_site *s);
-/* The host function whose entry is pc: its linker name (with type
- * arguments, "main.Sum[go.shape.int]", where runtime.FuncForPC says
- * "main.Sum[...]") and its code size. GOLOAD_E_NOTFOUND when no function
- * symbol starts there. */
-int goload_patch_func_at(const goload_host *h, uint64_t pc, const char **name, uint64_t *size, goload_err *err);
+/* The function of the running executable whose entry is pc: its linker
+ * name (from .symtab when present, which spells type arguments in full,
+ * "main.Sum[go.shape.int]"; else from pclntab, "main.Sum[...]") and its
+ * size. GOLOAD_E_NOTFOUND when no function starts there. */
+int goload_patch_func_at(goload_patcher *p, uint64_t pc, const char **name, uint64_t *size, goload_err *err);
+/* Run-time entry of a function of the running executable by linker name;
+ * works on stripped executables (go test binaries) through pclntab. */
+int goload_patch_func_addr(goload_patcher *p, const char *name, uint64_t *pc, goload_err *err);
 
 /* Functions of the running executable that hold inlined copies of name
  * (from their pclntab inline trees), as "caller (file:line of the call), ..."

@@ -5,7 +5,6 @@
  * patch_world.go.
  */
 #include "gobin/gobin.h"
-#include "link/host.h"
 #include "patch/inline.h"
 #include "patch/x86.h"
 #include "versions/rt_sched_tables.h"
@@ -262,31 +261,62 @@ void goload_patcher_g_layout(const goload_patcher *p, goload_patch_g_layout *out
 				       t->grunning,    t->gscan,       t->worldstop_words};
 }
 
-int goload_patch_func_at(const goload_host *h, uint64_t pc, const char **name, uint64_t *size, goload_err *err)
+
+/* The executable, for its symbols (.symtab, else pclntab when stripped)
+ * and inline trees. */
+static int self(goload_patcher *p, goload_err *err)
 {
-	uint64_t va = pc - h->bias;
-	for (size_t i = 0; i < h->elf->nsyms; i++) {
-		const gl_elf_sym *s = &h->elf->syms[i];
-		if (s->value == va && s->size && s->type == GL_STT_FUNC) {
+	if (!p->self && gl_gobin_open_self(&p->self, err) < 0)
+		return gl_err_prefix(err, "patch: the running executable");
+	return 0;
+}
+
+int goload_patch_func_at(goload_patcher *p, uint64_t pc, const char **name, uint64_t *size, goload_err *err)
+{
+	int rc = self(p, err);
+	if (rc < 0)
+		return rc;
+	uint64_t va = pc - gl_gobin_bias(p->self);
+	/* .symtab spells generic instantiations in full; pclntab elides them. */
+	size_t n = gl_gobin_nsyms(p->self);
+	for (size_t i = 0; i < n; i++) {
+		const gl_gobin_sym *s = gl_gobin_sym_at(p->self, i);
+		if (s->addr == va && (s->kind == 'T' || s->kind == 't') && s->source == GL_SYMSRC_SYMTAB && s->size) {
 			*name = s->name;
 			*size = s->size;
 			return 0;
 		}
 	}
-	return gl_err(err, GOLOAD_E_NOTFOUND, "host: no function symbol at 0x%llx", (unsigned long long)pc);
+	gl_gobin_func f;
+	rc = gl_gobin_func_for_pc(p->self, va, &f, err);
+	if (rc < 0 || f.entry != va)
+		return gl_err(err, GOLOAD_E_NOTFOUND, "patch: no function starts at 0x%llx", (unsigned long long)pc);
+	*name = f.name;
+	*size = f.end - f.entry;
+	return 0;
+}
+
+int goload_patch_func_addr(goload_patcher *p, const char *name, uint64_t *pc, goload_err *err)
+{
+	int rc = self(p, err);
+	if (rc < 0)
+		return rc;
+	const gl_gobin_sym *s = gl_gobin_sym_lookup(p->self, name, strlen(name));
+	if (!s || (s->kind != 'T' && s->kind != 't'))
+		return gl_err(err, GOLOAD_E_NOTFOUND, "patch: the executable has no function %s", name);
+	*pc = s->addr + gl_gobin_bias(p->self);
+	return 0;
 }
 
 int goload_patch_inlined_callers(goload_patcher *p, const char *name, char **callers, size_t *n, goload_err *err)
 {
 	*callers = NULL;
 	*n = 0;
-	if (!p->self) {
-		int rc = gl_gobin_open_self(&p->self, err);
-		if (rc < 0)
-			return gl_err_prefix(err, "patch: inline trees");
-	}
+	int rc = self(p, err);
+	if (rc < 0)
+		return gl_err_prefix(err, "patch: inline trees");
 	gl_buf b = {0};
-	int rc = gl_patch_inlined_callers(p->self, name, &b, n, err);
+	rc = gl_patch_inlined_callers(p->self, name, &b, n, err);
 	if (rc < 0) {
 		gl_buf_free(&b);
 		return rc;
