@@ -156,8 +156,9 @@ static int index_defs(gl_recover *r, goload_err *err)
 			uint32_t nd = gl_goobj_ndefs(o);
 			for (uint32_t i = 0; i < nd; i++) {
 				gl_goobj_sym s = gl_goobj_sym_at(o, i);
-				/* File-local names repeat across objects: not a global name. */
-				if (!s.namelen || s.abi == GL_GOOBJ_ABI_STATIC)
+				/* File-local names repeat across objects: only functions,
+				 * which the bytes tell apart, are matched by them. */
+				if (!s.namelen || (s.abi == GL_GOOBJ_ABI_STATIC && !is_text(s.kind)))
 					continue;
 				def d = {pi, oi, i, NONE};
 				uint64_t head;
@@ -310,6 +311,15 @@ static int site(gl_recover *r, const gl_goobj *o, uint32_t j, uint64_t base, gl_
 	return add_vote(r, nm.name, nm.namelen, addr, dobj, dlocal, err);
 }
 
+/* Instruction bytes before a relocation field that cmd/link may rewrite
+ * (amd64 asm.go): initial-exec TLS becomes local-exec in an internally
+ * linked PIE (REX, opcode, ModRM: MOVQ x@GOTTPOFF(IP) -> MOVQ $x), and a
+ * GOT load of a local symbol becomes LEAQ (opcode, ModRM). */
+static size_t rewritten_before(int type)
+{
+	return type == GL_R_TLS_IE ? 3 : type == GL_R_GOTPCREL ? 2 : 0;
+}
+
 /* The object's bytes equal the host's outside relocation fields. */
 static bool same_code(const gl_goobj *o, uint32_t local, gl_span host)
 {
@@ -325,8 +335,9 @@ static bool same_code(const gl_goobj *o, uint32_t local, gl_span host)
 			gl_goobj_reloc rl = gl_goobj_reloc_at(o, first + k);
 			if (rl.off < 0 || (size_t)rl.off > code.n)
 				return false;
-			end = (size_t)rl.off;
-			next = end + rl.siz;
+			size_t pre = rewritten_before(rl.type);
+			end = (size_t)rl.off > pre ? (size_t)rl.off - pre : 0;
+			next = (size_t)rl.off + rl.siz;
 		}
 		if (end < pos) /* unsorted or overlapping: compare what is left */
 			end = pos;
@@ -376,13 +387,11 @@ static int match_func(gl_recover *r, const gl_gobin_func *f, goload_err *err)
 }
 
 /* A recovered data symbol whose definition has content equal to the host's
- * (outside its pointers) gives its pointer words as votes. A PIE host's
- * words are filled in at run time, so only position-dependent hosts. */
+ * (outside its pointers) gives its pointer words as votes. A PIE's words
+ * left 0 for the dynamic linker read as their link-time values (gobin
+ * applies RELATIVE relocations); words still 0 give no vote. */
 static int follow_data(gl_recover *r, goload_err *err)
 {
-	const gl_gobin_info *in = gl_gobin_get_info(r->host);
-	if (in->buildmode != GL_BUILDMODE_EXE)
-		return 0;
 	for (size_t i = 0; i < r->votes.len; i++) {
 		vote v = r->votes.v[i];
 		if (v.followed || v.conflict || !v.dobj)

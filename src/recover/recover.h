@@ -13,8 +13,7 @@
  * R_PCREL: field = S + A - (P + siz); R_ADDR: field = S + A). Each site is
  * one vote; a name whose sites disagree is a conflict and is not reported
  * as recovered. Data symbols found this way whose object definition
- * matches the host's bytes then lend their own R_ADDR words (non-PIE
- * hosts), which reaches data only referenced from other data. Last,
+ * matches the host's bytes then lend their own R_ADDR words, which reaches data only referenced from other data. Last,
  * runtime.lastmoduledatap (a linker-made word often unreferenced by live
  * code) is the unique writable word holding the moduledata's address.
  *

@@ -62,7 +62,7 @@ static void referenced(const char *importcfg, gl_gobin *plain, gl_strmap *out)
 			for (uint32_t i = 0; i < gl_goobj_ndefs(o); i++) {
 				gl_goobj_sym s = gl_goobj_sym_at(o, i);
 				const gl_gobin_sym *hs = gl_gobin_sym_lookup(plain, s.name, s.namelen);
-				if (s.kind != GL_SK_TEXT || !hs || hs->kind != 'T')
+				if (s.kind != GL_SK_TEXT || !hs || (hs->kind != 'T' && hs->kind != 't'))
 					continue;
 				uint32_t first, n = gl_goobj_relocs(o, i, &first);
 				for (uint32_t k = 0; k < n; k++) {
@@ -100,17 +100,31 @@ static void free_keys(gl_strmap *m)
 	gl_strmap_free(m);
 }
 
-static void one(const toolchain *tc, const char *tmp)
+/* Host variants: how the loader's hosts are built. */
+typedef struct variant {
+	const char *name, *env, *flags, *ldflags;
+} variant;
+
+static const variant variants[] = {
+	{"exe", "CGO_ENABLED=0", "", ""},
+	{"pie", "CGO_ENABLED=0", "-buildmode=pie", ""},
+	{"external", "CGO_ENABLED=1", "", " -linkmode=external"},
+};
+
+static void one(const toolchain *tc, const variant *va, const char *tmp)
 {
-	char dir[4400];
+	char dir[4400], lb[128];
 	gl_buf cmd = {0};
-	snprintf(dir, sizeof dir, "%s/recover/go1.%d", tmp, tc->minor);
+	snprintf(lb, sizeof lb, "%s/%s", tc->version, va->name);
+	snprintf(dir, sizeof dir, "%s/recover/go1.%d-%s", tmp, tc->minor, va->name);
 	gl_buf_printf(&cmd,
 		 "mkdir -p '%s' && cp '%s/tests/recover/prog/main.go' '%s/tests/recover/prog/go.mod' '%s' && cd '%s' && "
-		 "export GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 && "
-		 "'%s' build -ldflags='-s -w' -o stripped . && '%s' build -ldflags='-w -w' -o plain . && "
-		 "'%s' list -export -deps -f '{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}' . > importcfg",
-		 dir, getenv("GOLOAD_SRC"), getenv("GOLOAD_SRC"), dir, dir, tc->go, tc->go, tc->go);
+		 "export GOTOOLCHAIN=local GOFLAGS=-mod=mod %s && "
+		 "'%s' build %s -ldflags='-s -w%s' -o stripped . && '%s' build %s -ldflags='-w -w%s' -o plain . && "
+		 "'%s' list %s -ldflags='-s -w%s' -export -deps "
+		 "-f '{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}' . > importcfg",
+		 dir, getenv("GOLOAD_SRC"), getenv("GOLOAD_SRC"), dir, dir, va->env, tc->go, va->flags, va->ldflags,
+		 tc->go, va->flags, va->ldflags, tc->go, va->flags, va->ldflags);
 	gl_buf_u8(&cmd, 0);
 	bool built = !cmd.oom && run((const char *)cmd.p);
 	gl_buf_free(&cmd);
@@ -124,34 +138,34 @@ static void one(const toolchain *tc, const char *tmp)
 	gl_gobin *plain = NULL, *strip = NULL;
 	gl_recover *r = NULL;
 	if (gl_gobin_open_path(pp, &plain, &err) || gl_gobin_open_path(sp, &strip, &err)) {
-		CHECK_MSG(0, "%s: %s", tc->version, err.msg);
+		CHECK_MSG(0, "%s: %s", lb, err.msg);
 		goto out;
 	}
 	CHECK(gl_gobin_get_info(strip)->stripped && !gl_gobin_get_info(plain)->stripped);
 
 	/* -s -w must not move code: the same functions at the same entries. */
 	size_t nf = gl_gobin_nfuncs(plain), moved = 0;
-	CHECK_MSG(nf == gl_gobin_nfuncs(strip), "%s: %zu vs %zu functions", tc->version, nf, gl_gobin_nfuncs(strip));
+	CHECK_MSG(nf == gl_gobin_nfuncs(strip), "%s: %zu vs %zu functions", lb, nf, gl_gobin_nfuncs(strip));
 	for (size_t i = 0; i < nf && nf == gl_gobin_nfuncs(strip); i++) {
 		gl_gobin_func a, b;
 		if (gl_gobin_func_at(plain, i, &a, &err) || gl_gobin_func_at(strip, i, &b, &err) ||
 		    a.entry != b.entry || strcmp(a.name, b.name))
 			moved++;
 	}
-	CHECK_MSG(moved == 0, "%s: %zu functions differ between plain and stripped", tc->version, moved);
+	CHECK_MSG(moved == 0, "%s: %zu functions differ between plain and stripped", lb, moved);
 	const gl_elf *pe = gl_gobin_elf(plain), *se = gl_gobin_elf(strip);
 	bool same = pe->nsegs == se->nsegs && gl_gobin_get_info(plain)->md_va == gl_gobin_get_info(strip)->md_va;
 	for (size_t i = 0; same && i < pe->nsegs; i++)
 		same = pe->segs[i].vaddr == se->segs[i].vaddr;
-	CHECK_MSG(same, "%s: plain and stripped segments or moduledata differ", tc->version);
+	CHECK_MSG(same, "%s: plain and stripped segments or moduledata differ", lb);
 
 	if (gl_recover_new(&r, &err) || gl_recover_importcfg(r, cfg, &err) || gl_recover_run(r, strip, &err)) {
-		CHECK_MSG(0, "%s: %s", tc->version, err.msg);
+		CHECK_MSG(0, "%s: %s", lb, err.msg);
 		goto out;
 	}
 	const gl_recover_stats *st = gl_recover_get_stats(r);
-	CHECK_MSG(st->text_bad == 0, "%s: %zu function targets disagree with pclntab", tc->version, st->text_bad);
-	CHECK_MSG(st->text_ok > 5000, "%s: only %zu function targets checked", tc->version, st->text_ok);
+	CHECK_MSG(st->text_bad == 0, "%s: %zu function targets disagree with pclntab", lb, st->text_bad);
+	CHECK_MSG(st->text_ok > 5000, "%s: only %zu function targets checked", lb, st->text_ok);
 
 	/* Every recovered address against the symtab. */
 	size_t wrong = 0, absent = 0, insym = 0;
@@ -168,26 +182,26 @@ static void one(const toolchain *tc, const char *tmp)
 		if (t->addr != s->addr) {
 			wrong++;
 			if (wrong <= 10)
-				fprintf(stderr, "%s: %s recovered 0x%llx (%u votes), symtab 0x%llx\n", tc->version, s->name,
+				fprintf(stderr, "%s: %s recovered 0x%llx (%u votes), symtab 0x%llx\n", lb, s->name,
 					(unsigned long long)s->addr, s->votes, (unsigned long long)t->addr);
 		}
 	}
-	CHECK_MSG(wrong == 0, "%s: %zu wrong addresses", tc->version, wrong);
+	CHECK_MSG(wrong == 0, "%s: %zu wrong addresses", lb, wrong);
 	CHECK_MSG(st->content_bad == 0 && st->content_ok > 1000, "%s: content at the address: %zu equal, %zu differ",
-		  tc->version, st->content_ok, st->content_bad);
+		  lb, st->content_ok, st->content_bad);
 	for (size_t i = 0; i < gl_recover_nsyms(r); i++) {
 		const gl_recover_sym *s = gl_recover_sym_at(r, i);
 		if (s->content_differs)
-			fprintf(stderr, "%s: content differs %s\n", tc->version, s->name);
+			fprintf(stderr, "%s: content differs %s\n", lb, s->name);
 		if (s->conflict)
-			fprintf(stderr, "%s: conflict %s: 0x%llx vs 0x%llx\n", tc->version, s->name,
+			fprintf(stderr, "%s: conflict %s: 0x%llx vs 0x%llx\n", lb, s->name,
 				(unsigned long long)s->addr, (unsigned long long)s->other);
 	}
 	for (size_t i = 0; i < GL_ARRAY_LEN(must); i++) {
 		const gl_recover_sym *s = gl_recover_lookup(r, must[i], strlen(must[i]));
 		uint64_t want = 0;
 		CHECK_MSG(s && !s->conflict && gl_gobin_sym_addr(plain, must[i], &want, &err) == 0 && want == s->addr,
-			  "%s: %s not recovered right", tc->version, must[i]);
+			  "%s: %s not recovered right", lb, must[i]);
 	}
 
 	/* The synthetic symtab for the loader lists both kinds. */
@@ -211,16 +225,16 @@ static void one(const toolchain *tc, const char *tmp)
 		ref += isref;
 		got += rs && !rs->conflict;
 		if (isref && !(rs && !rs->conflict) && ++ref_missed <= 5)
-			fprintf(stderr, "%s: referenced but not recovered: %s\n", tc->version, s->name);
+			fprintf(stderr, "%s: referenced but not recovered: %s\n", lb, s->name);
 	}
 	free_keys(&refs);
 	printf("%s: %zu functions, %zu matched (%zu mismatched, %zu without object), %zu sites (%zu text checked, %zu from data)\n",
-	       tc->version, st->host_funcs, st->matched, st->byte_mismatch, st->no_def, st->sites, st->text_ok,
+	       lb, st->host_funcs, st->matched, st->byte_mismatch, st->no_def, st->sites, st->text_ok,
 	       st->from_data);
 	printf("%s: data symbols recovered %zu of %zu in .symtab (%zu referenced from code; %zu referenced ones missed), "
 	       "%zu conflicts, %zu recovered names not in .symtab (%zu with content, equal at the address), %.3f s\n",
-	       tc->version, got, total, ref, ref_missed, st->conflicts, absent, st->content_ok, st->seconds);
-	CHECK_MSG(got * 100 >= ref * 95, "%s: recovered %zu of %zu referenced", tc->version, got, ref);
+	       lb, got, total, ref, ref_missed, st->conflicts, absent, st->content_ok, st->seconds);
+	CHECK_MSG(got * 100 >= ref * 95, "%s: recovered %zu of %zu referenced", lb, got, ref);
 	CHECK(got > 0 && insym >= got);
 out:
 	gl_recover_close(r);
@@ -241,7 +255,8 @@ int main(void)
 		/* The machine's Go and Debian's 1.23 (the loader's test matrix). */
 		if (!tc[i].mine && tc[i].minor != 23 && !getenv("GOLOAD_GO_VERSIONS"))
 			continue;
-		one(&tc[i], tmp);
+		for (size_t v = 0; v < GL_ARRAY_LEN(variants); v++)
+			one(&tc[i], &variants[v], tmp);
 		ran++;
 	}
 	CHECK_MSG(ran > 0, "no Go toolchain");
