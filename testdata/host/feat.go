@@ -31,13 +31,7 @@ func feat(archives []string) (err error) {
 		return err
 	}
 	var fails []string
-	check := func(what string, got, want any) {
-		if g, w := fmt.Sprint(got), fmt.Sprint(want); g != w {
-			fails = append(fails, fmt.Sprintf("%s: loaded %q, host %q", what, g, w))
-		} else {
-			fmt.Printf("%s: %s\n", what, g)
-		}
-	}
+	check := comparer(&fails)
 	newShape := lookup[func(int, int) fmt.Stringer](m, "NewShape")
 	stringify := lookup[func(fmt.Stringer) string](m, "Stringify")
 	kind := lookup[func(any) string](m, "Kind")

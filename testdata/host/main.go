@@ -130,3 +130,15 @@ func declLine(file, name string) int {
 	}
 	return -1
 }
+
+// comparer returns a check that prints what matches and collects in fails
+// what a loaded function returned differently from the host's copy.
+func comparer(fails *[]string) func(what string, got, want any) {
+	return func(what string, got, want any) {
+		if g, w := fmt.Sprint(got), fmt.Sprint(want); g != w {
+			*fails = append(*fails, fmt.Sprintf("%s: loaded %q, host %q", what, g, w))
+		} else {
+			fmt.Printf("%s: %s\n", what, g)
+		}
+	}
+}

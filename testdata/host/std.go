@@ -25,13 +25,7 @@ func std(archives []string) error {
 		return err
 	}
 	var fails []string
-	check := func(what string, got, want any) {
-		if g, w := fmt.Sprint(got), fmt.Sprint(want); g != w {
-			fails = append(fails, fmt.Sprintf("%s: loaded %q, host %q", what, g, w))
-		} else {
-			fmt.Printf("%s: %s\n", what, g)
-		}
-	}
+	check := comparer(&fails)
 	jsonFn, err := goload.Lookup[func() string](m, stdPkg+".JSON")
 	if err != nil {
 		return err
