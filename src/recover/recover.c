@@ -557,3 +557,29 @@ int gl_recover_host_syms(const gl_recover *r, const gl_gobin *host, gl_elf_sym *
 	*n = k;
 	return 0;
 }
+
+int gl_recover_packages(const gl_gobin *host, gl_buf *out, size_t *n, goload_err *err)
+{
+	gl_strmap seen = {0};
+	size_t nf = gl_gobin_nfuncs(host);
+	int rc = 0;
+	*n = 0;
+	for (size_t i = 0; !rc && i < nf; i++) {
+		gl_gobin_func f;
+		rc = gl_gobin_func_at(host, i, &f, err);
+		size_t len = rc ? 0 : gl_gobin_func_pkg(f.name, NULL, 0);
+		/* Not importable: main, linker-made "type:"/"go:" names, and Go
+		 * 1.27's "_.goready.func1"-style closures. */
+		if (!len || memchr(f.name, ':', len) || f.name[0] == '_' || (len == 4 && !memcmp(f.name, "main", 4)))
+			continue;
+		bool existed;
+		if (!gl_strmap_add(&seen, f.name, len, 0, &existed))
+			rc = gl_err(err, GOLOAD_E_NOMEM, "recover: out of memory");
+		else if (!existed && (!gl_buf_append(out, f.name, len) || !gl_buf_u8(out, '\n')))
+			rc = gl_err(err, GOLOAD_E_NOMEM, "recover: out of memory");
+		else
+			*n += !existed;
+	}
+	gl_strmap_free(&seen);
+	return rc;
+}

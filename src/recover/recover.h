@@ -79,6 +79,14 @@ const gl_recover_sym *gl_recover_sym_at(const gl_recover *r, size_t i);
 const gl_recover_sym *gl_recover_lookup(const gl_recover *r, const char *name, size_t len);
 const gl_recover_stats *gl_recover_get_stats(const gl_recover *r);
 
+/* The packages whose code the host contains, from pclntab names: one
+ * import path per line into out (package main and linker-made names such
+ * as "type:.eq.*" left out), *n of them. What a loader hands to
+ * `go list -export -deps` (in the host's module, with its toolchain) when
+ * it has no importcfg of the host's build: everything but main's own
+ * variables is then recovered. */
+int gl_recover_packages(const gl_gobin *host, gl_buf *out, size_t *n, goload_err *err);
+
 /* A synthetic ELF symbol table for a stripped host: every pclntab function
  * (STT_FUNC, entry, code size; an ABI wrapper sharing a name with its body
  * is listed after it) and every recovered data symbol without conflict

@@ -111,6 +111,76 @@ static const variant variants[] = {
 	{"external", "CGO_ENABLED=1", "", " -linkmode=external"},
 };
 
+/* `go list -export -deps` of `what` in dir, with the variant's settings,
+ * as an importcfg into dir/out. */
+static bool golist(const toolchain *tc, const variant *va, const char *dir, const char *what, const char *out)
+{
+	gl_buf cmd = {0};
+	gl_buf_printf(&cmd,
+		      "cd '%s' && export GOTOOLCHAIN=local GOFLAGS=-mod=mod %s && '%s' list %s -ldflags='-s -w%s' "
+		      "-export -deps -f '{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}' %s > %s",
+		      dir, va->env, tc->go, va->flags, va->ldflags, what, out);
+	gl_buf_u8(&cmd, 0);
+	bool ok = !cmd.oom && run((const char *)cmd.p);
+	gl_buf_free(&cmd);
+	return ok;
+}
+
+/* Without the host's build: packages named by pclntab, listed with the
+ * same toolchain. Everything but what only main uses must come back. */
+static void from_pclntab(const toolchain *tc, const variant *va, const char *dir, const char *lb, gl_gobin *strip,
+			 gl_gobin *plain, const gl_recover *full)
+{
+	gl_buf pk = {0};
+	size_t npk = 0;
+	goload_err err = {0};
+	CHECK(gl_recover_packages(strip, &pk, &npk, &err) == 0 && npk > 10);
+	for (size_t i = 0; i < pk.len; i++)
+		if (pk.p[i] == '\n')
+			pk.p[i] = ' ';
+	gl_buf_u8(&pk, 0);
+	CHECK_MSG(!strstr((const char *)pk.p, "main ") && strstr((const char *)pk.p, "runtime "), "%s: packages %s", lb,
+		  (const char *)pk.p);
+	bool ok = !pk.oom && golist(tc, va, dir, (const char *)pk.p, "importcfg.pclntab");
+	gl_buf_free(&pk);
+	if (!ok)
+		return;
+	char cfg[4500];
+	snprintf(cfg, sizeof cfg, "%s/importcfg.pclntab", dir);
+	gl_recover *r = NULL;
+	if (gl_recover_new(&r, &err) || gl_recover_importcfg(r, cfg, &err) || gl_recover_run(r, strip, &err)) {
+		CHECK_MSG(0, "%s: %s", lb, err.msg);
+		gl_recover_close(r);
+		return;
+	}
+	size_t same = 0, wrong = 0, lost = 0;
+	for (size_t i = 0; i < gl_recover_nsyms(full); i++) {
+		const gl_recover_sym *f = gl_recover_sym_at(full, i);
+		const gl_recover_sym *s = gl_recover_lookup(r, f->name, strlen(f->name));
+		if (f->conflict)
+			continue;
+		if (s && !s->conflict && s->addr == f->addr)
+			same++;
+		else if (s)
+			wrong++;
+		/* Only main's code names main's variables and the strings,
+		 * types, itabs and GC masks it alone uses. */
+		else if (strncmp(f->name, "main.", 5) && strncmp(f->name, "go:", 3) && strncmp(f->name, "type:", 5) &&
+			 strncmp(f->name, "runtime.gcbits.", 15) && ++lost <= 5)
+			fprintf(stderr, "%s: lost without main's object: %s\n", lb, f->name);
+	}
+	for (size_t i = 0; i < 6; i++) {
+		const gl_recover_sym *s = gl_recover_lookup(r, must[i], strlen(must[i]));
+		uint64_t want = 0;
+		CHECK_MSG(s && !s->conflict && gl_gobin_sym_addr(plain, must[i], &want, &err) == 0 && want == s->addr,
+			  "%s: %s not recovered from pclntab's packages", lb, must[i]);
+	}
+	CHECK_MSG(wrong == 0 && lost == 0, "%s: from pclntab's packages: %zu wrong, %zu lost", lb, wrong, lost);
+	printf("%s: from pclntab's %zu packages (no importcfg of the build): %zu of the same symbols, %zu used only by main lost\n",
+	       lb, npk, same, gl_recover_nsyms(full) - same - wrong - lost);
+	gl_recover_close(r);
+}
+
 static void one(const toolchain *tc, const variant *va, const char *tmp)
 {
 	char dir[4400], lb[128];
@@ -120,13 +190,11 @@ static void one(const toolchain *tc, const variant *va, const char *tmp)
 	gl_buf_printf(&cmd,
 		 "mkdir -p '%s' && cp '%s/tests/recover/prog/main.go' '%s/tests/recover/prog/go.mod' '%s' && cd '%s' && "
 		 "export GOTOOLCHAIN=local GOFLAGS=-mod=mod %s && "
-		 "'%s' build %s -ldflags='-s -w%s' -o stripped . && '%s' build %s -ldflags='-w -w%s' -o plain . && "
-		 "'%s' list %s -ldflags='-s -w%s' -export -deps "
-		 "-f '{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}' . > importcfg",
+		 "'%s' build %s -ldflags='-s -w%s' -o stripped . && '%s' build %s -ldflags='-w -w%s' -o plain .",
 		 dir, getenv("GOLOAD_SRC"), getenv("GOLOAD_SRC"), dir, dir, va->env, tc->go, va->flags, va->ldflags,
-		 tc->go, va->flags, va->ldflags, tc->go, va->flags, va->ldflags);
+		 tc->go, va->flags, va->ldflags);
 	gl_buf_u8(&cmd, 0);
-	bool built = !cmd.oom && run((const char *)cmd.p);
+	bool built = !cmd.oom && run((const char *)cmd.p) && golist(tc, va, dir, ".", "importcfg");
 	gl_buf_free(&cmd);
 	if (!built)
 		return;
@@ -236,6 +304,7 @@ static void one(const toolchain *tc, const variant *va, const char *tmp)
 	       lb, got, total, ref, ref_missed, st->conflicts, absent, st->content_ok, st->seconds);
 	CHECK_MSG(got * 100 >= ref * 95, "%s: recovered %zu of %zu referenced", lb, got, ref);
 	CHECK(got > 0 && insym >= got);
+	from_pclntab(tc, va, dir, lb, strip, plain, r);
 out:
 	gl_recover_close(r);
 	gl_gobin_close(plain);
