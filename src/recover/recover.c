@@ -43,6 +43,9 @@ struct gl_recover {
 	size_t nsyms;
 	gl_strmap symidx;
 	const gl_gobin *host;
+	int64_t tls_g;     /* %fs offset of runtime.g from TLS sites */
+	uint32_t tls_votes;
+	bool tls_conflict;
 	gl_recover_stats st;
 	bool ran;
 };
@@ -263,12 +266,49 @@ static bool is_host_func(const gl_recover *r, const char *name, uint32_t n, uint
 	return strlen(f.name) == n && !memcmp(f.name, name, n);
 }
 
+/* A thread-local site of runtime.g (the compiler's TLS relocations name
+ * runtime.tlsg or nothing): local-exec fields hold the %fs offset plus A; initial-exec ones either were rewritten to local-exec (MOVQ
+ * $off: opcode 0xc7) or load it from a GOT word, which an externally
+ * linked PIE leaves 0 for the dynamic linker (no vote). */
+static void tls_site(gl_recover *r, const gl_goobj_reloc *rl, uint64_t base, gl_span host)
+{
+	uint32_t field;
+	uint8_t op;
+	if (rl->siz != 4 || !gl_u32_at(host, (uint64_t)rl->off, &field))
+		return;
+	/* cmd/link: LE field = Tlsoffset + A (internal) or tpoff(tlsg) + A
+	 * (external); IE rewritten to LE = Tlsoffset. */
+	int64_t off = (int32_t)field;
+	if (rl->type == GL_R_TLS_LE)
+		off -= rl->add;
+	if (rl->type == GL_R_TLS_IE) {
+		if (rl->off < 2 || !gl_u8_at(host, (uint64_t)rl->off - 2, &op))
+			return;
+		if (op != 0xc7) {
+			uint64_t got = base + (uint64_t)rl->off + 4 + (uint64_t)off, w;
+			gl_span slot = gl_gobin_va_span(r->host, got, 8);
+			if (!gl_u64_at(slot, 0, &w) || !w)
+				return;
+			off = (int64_t)w;
+		}
+	}
+	if (r->tls_votes && r->tls_g != off)
+		r->tls_conflict = true;
+	else
+		r->tls_g = off;
+	r->tls_votes++;
+}
+
 /* Decode relocation j of def `local` placed at host address `base` (bytes
  * `host`); counts it as a text check or a data vote. */
 static int site(gl_recover *r, const gl_goobj *o, uint32_t j, uint64_t base, gl_span host, bool from_data,
 		goload_err *err)
 {
 	gl_goobj_reloc rl = gl_goobj_reloc_at(o, j);
+	if ((rl.type == GL_R_TLS_LE || rl.type == GL_R_TLS_IE) && rl.off >= 0 && !from_data) {
+		tls_site(r, &rl, base, host);
+		return 0;
+	}
 	if (rl.weak || gl_goobj_ref_is_nil(rl.sym) || rl.off < 0)
 		return 0;
 	uint64_t addr;
@@ -521,6 +561,16 @@ int gl_recover_run(gl_recover *r, const gl_gobin *host, goload_err *err)
 }
 
 size_t gl_recover_nsyms(const gl_recover *r) { return r->nsyms; }
+
+int gl_recover_tls_g(const gl_recover *r, int32_t *off, goload_err *err)
+{
+	if (!r->tls_votes || r->tls_conflict)
+		return gl_err(err, GOLOAD_E_NOTFOUND, "recover %s: %s", gl_gobin_get_info(r->host)->what,
+			      r->tls_conflict ? "the thread-local sites of runtime.g disagree"
+					      : "no thread-local site of runtime.g in the matched code");
+	*off = (int32_t)r->tls_g;
+	return 0;
+}
 const gl_recover_sym *gl_recover_sym_at(const gl_recover *r, size_t i) { return i < r->nsyms ? &r->syms[i] : NULL; }
 const gl_recover_stats *gl_recover_get_stats(const gl_recover *r) { return &r->st; }
 

@@ -78,6 +78,10 @@ const gl_recover_sym *gl_recover_sym_at(const gl_recover *r, size_t i);
 /* A recovered symbol by exact name (conflicts included), NULL when absent. */
 const gl_recover_sym *gl_recover_lookup(const gl_recover *r, const char *name, size_t len);
 const gl_recover_stats *gl_recover_get_stats(const gl_recover *r);
+/* The %fs offset of runtime.g (what an unstripped host gives as
+ * runtime.tlsg's value minus the TLS block size), from the matched code's
+ * R_TLS_LE / R_TLS_IE sites, all agreeing. NOTFOUND otherwise. */
+int gl_recover_tls_g(const gl_recover *r, int32_t *off, goload_err *err);
 
 /* The packages whose code the host contains, from pclntab names: one
  * import path per line into out (package main and linker-made names such

@@ -109,6 +109,7 @@ static const variant variants[] = {
 	{"exe", "CGO_ENABLED=0", "", ""},
 	{"pie", "CGO_ENABLED=0", "-buildmode=pie", ""},
 	{"external", "CGO_ENABLED=1", "", " -linkmode=external"},
+	{"external-pie", "CGO_ENABLED=1", "-buildmode=pie", " -linkmode=external"},
 };
 
 /* `go list -export -deps` of `what` in dir, with the variant's settings,
@@ -271,6 +272,21 @@ static void one(const toolchain *tc, const variant *va, const char *tmp)
 		CHECK_MSG(s && !s->conflict && gl_gobin_sym_addr(plain, must[i], &want, &err) == 0 && want == s->addr,
 			  "%s: %s not recovered right", lb, must[i]);
 	}
+
+	/* runtime.g's %fs offset, computed from the twin as the loader does
+	 * for unstripped hosts (link/host.c): runtime.tlsg against PT_TLS,
+	 * Go's fixed -8 when the internal linker made no tlsg. */
+	int32_t tls = 0, want_tls = -8;
+	const gl_gobin_sym *tlsg = gl_gobin_sym_lookup(plain, "runtime.tlsg", 12);
+	for (size_t i = 0; tlsg && i < gl_gobin_elf(plain)->nsegs; i++) {
+		const gl_elf_seg *sg = &gl_gobin_elf(plain)->segs[i];
+		uint64_t al = sg->align ? sg->align : 1;
+		if (sg->type == 7 /* PT_TLS */)
+			want_tls = (int32_t)((int64_t)tlsg->addr - (int64_t)((sg->memsz + al - 1) / al * al));
+	}
+	CHECK_MSG(gl_recover_tls_g(r, &tls, &err) == 0 && tls == want_tls, "%s: tls_g %d, want %d (%s)", lb, tls,
+		  want_tls, err.msg);
+	printf("%s: runtime.g at %%fs:%d\n", lb, tls);
 
 	/* The synthetic symtab for the loader lists both kinds. */
 	gl_elf_sym *syms = NULL;
