@@ -48,3 +48,33 @@ func TestUnresolved(t *testing.T) {
 		t.Log(out)
 	})
 }
+
+// An archive built for another GOAMD64 level is refused, naming both.
+func TestGOAMD64Mismatch(t *testing.T) {
+	var last toolchain
+	for _, tc := range toolchains(t) {
+		if tc.supported() {
+			last = tc
+		}
+	}
+	cmd := last.cmd("list", "-export", "-f", "{{.Export}}", "./testdata/fix/plain")
+	cmd.Env = append(cmd.Env, "GOAMD64=v3")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := runHost(t, testHost(t, last, ""), nil, "mismatch", strings.TrimSpace(string(out)), "GOAMD64=v3", "GOAMD64=v1")
+	t.Log(msg)
+}
+
+// A host built with -s -w has no symbol table: a clear error for now.
+func TestStrippedHost(t *testing.T) {
+	var last toolchain
+	for _, tc := range toolchains(t) {
+		if tc.supported() {
+			last = tc
+		}
+	}
+	msg := runHost(t, testHost(t, last, "-s -w"), nil, "mismatch", archiveBy(t, last, "./testdata/fix/plain"), "no symbol table", "stripped")
+	t.Log(msg)
+}
