@@ -90,11 +90,19 @@ static gl_gobin_slice mds(const md_view *m, enum gl_md_field f)
 	return s;
 }
 
-static uint64_t pchw(const gl_gobin *g, const struct gl_rttab *rt, gl_span pch, enum gl_pch_field f)
+/* A pcHeader field of the header at va P (pch: its rt->pch_size bytes). */
+static uint64_t pchw(const gl_gobin *g, const struct gl_rttab *rt, uint64_t P, gl_span pch, enum gl_pch_field f)
 {
-	GL_UNUSED(g);
 	uint16_t off = rt->pch_off[f];
-	return off == GL_RT_ABSENT ? 0 : rd64(pch, off);
+	if (off == GL_RT_ABSENT)
+		return 0;
+	if (!(off & GL_PCH_AFTER_FTAB))
+		return rd64(pch, off);
+	uint64_t at = rt->ftab_off + pchw(g, rt, P, pch, GL_PCH_NFUNC) * rt->ftab_entsize +
+		      (off & ~GL_PCH_AFTER_FTAB);
+	uint32_t v = 0;
+	gl_u32_at(gl_gobin_va_span(g, P + at, 4), 0, &v);
+	return v;
 }
 
 /* Number of cross-checks a moduledata candidate must pass under layout rt.
@@ -112,7 +120,7 @@ static bool md_validate(const gl_gobin *g, uint64_t md_va, const struct gl_rttab
 	/* pad1, pad2 = 0; ptrSize = 8; minLC 1 (amd64) or 4 (arm64). */
 	if (pch.p[4] != 0 || pch.p[5] != 0 || pch.p[7] != 8 || (pch.p[6] != 1 && pch.p[6] != 4))
 		return false;
-	uint64_t nfunc = pchw(g, rt, pch, GL_PCH_NFUNC);
+	uint64_t nfunc = pchw(g, rt, P, pch, GL_PCH_NFUNC);
 	static const struct {
 		enum gl_md_field f;
 		enum gl_pch_field off;
@@ -122,15 +130,17 @@ static bool md_validate(const gl_gobin *g, uint64_t md_va, const struct gl_rttab
 		{GL_MD_PCLNTABLE, GL_PCH_PCLNOFF},
 	};
 	for (size_t i = 0; i < GL_ARRAY_LEN(tabs); i++) {
+		if (rt->md_off[tabs[i].f] == GL_RT_ABSENT) /* pclntable itself */
+			continue;
 		gl_gobin_slice s = mds(&m, tabs[i].f);
-		if (s.va != P + pchw(g, rt, pch, tabs[i].off) || s.len != s.cap || s.len > g->img.n)
+		if (s.va != P + pchw(g, rt, P, pch, tabs[i].off) || s.len != s.cap || s.len > g->img.n)
 			return false;
 	}
 	gl_gobin_slice ftab = mds(&m, GL_MD_FTAB);
 	gl_gobin_slice pcln = mds(&m, GL_MD_PCLNTABLE);
-	if (ftab.va != pcln.va || ftab.len != nfunc + 1 || ftab.len != ftab.cap || nfunc == 0)
+	if (ftab.va != pcln.va + rt->ftab_off || ftab.len != nfunc + 1 || ftab.len != ftab.cap || nfunc == 0)
 		return false;
-	if (ftab.len * rt->ftab_entsize > pcln.len)
+	if (rt->ftab_off + ftab.len * rt->ftab_entsize > pcln.len)
 		return false;
 	/* ftab[0] and ftab[nfunc] are minpc and maxpc. */
 	gl_span ft = gl_gobin_va_span(g, ftab.va, ftab.len * rt->ftab_entsize);
@@ -151,7 +161,7 @@ static bool md_validate(const gl_gobin *g, uint64_t md_va, const struct gl_rttab
 	if (mdw(&m, GL_MD_MINPC) != e0 || mdw(&m, GL_MD_MAXPC) != en || e0 < text || en > mdw(&m, GL_MD_ETEXT))
 		return false;
 	if (rt->pch_off[GL_PCH_TEXTSTART] != GL_RT_ABSENT) {
-		uint64_t ts = pchw(g, rt, pch, GL_PCH_TEXTSTART);
+		uint64_t ts = pchw(g, rt, P, pch, GL_PCH_TEXTSTART);
 		if (ts != 0 && ts != text)
 			return false;
 	}
@@ -365,7 +375,7 @@ static int choose_layout(gl_gobin *g, goload_err *err)
 		rc = gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory while scanning for moduledata", g->what);
 	else if (go12)
 		rc = gl_err(err, GOLOAD_E_UNSUPPORTED,
-			    "%s: pclntab at 0x%llx has the Go 1.2 format (magic 0xfffffffb, written by Go 1.2-1.15%s%s); goload reads Go 1.%d..1.%d",
+			    "%s: pclntab at 0x%llx has the Go 1.2 format (magic 0xfffffffb, written by Go 1.2-1.15%s%s) but no moduledata validates under the Go 1.15 layout; goload reads Go 1.%d..1.%d",
 			    g->what, (unsigned long long)go12, g->info.go_version[0] ? ", this is " : "",
 			    g->info.go_version, GL_GO_MINOR_MIN_EXE, GL_GO_MINOR_MAX);
 	else if (!pcs.len && !g->info.md_candidates)
@@ -396,7 +406,7 @@ static int load_pclntab(gl_gobin *g, goload_err *err)
 	g->text = mdw(&m, GL_MD_TEXT);
 	g->gofunc = mdw(&m, GL_MD_GOFUNC);
 	g->textsectmap = mds(&m, GL_MD_TEXTSECTMAP);
-	g->nfunc = pchw(g, rt, g->pch, GL_PCH_NFUNC);
+	g->nfunc = pchw(g, rt, g->pch_va, g->pch, GL_PCH_NFUNC);
 	struct {
 		gl_span *dst;
 		enum gl_md_field f;
@@ -407,7 +417,7 @@ static int load_pclntab(gl_gobin *g, goload_err *err)
 		{&g->pclntable, GL_MD_PCLNTABLE, "pclntable"},
 	};
 	for (size_t i = 0; i < GL_ARRAY_LEN(tabs); i++) {
-		gl_gobin_slice s = mds(&m, tabs[i].f);
+		gl_gobin_slice s = mds(&m, rt->md_off[tabs[i].f] == GL_RT_ABSENT ? GL_MD_PCLNTABLE : tabs[i].f);
 		uint64_t bytes = tabs[i].f == GL_MD_CUTAB ? s.len * 4 : s.len;
 		*tabs[i].dst = gl_gobin_va_span(g, s.va, bytes);
 		if (!tabs[i].dst->p)
@@ -422,7 +432,9 @@ static int load_pclntab(gl_gobin *g, goload_err *err)
 		if (pcln_magics[k] == rt->pcln_magic)
 			g->info.pcln_version = pcln_versions[k];
 	g->info.nfuncs = (size_t)g->nfunc;
-	g->info.nfiles = (size_t)pchw(g, rt, g->pch, GL_PCH_NFILES);
+	/* The Go 1.2 file table counts itself: entry 0 holds nfiles+1. */
+	g->info.nfiles = rt->pch_off[GL_PCH_NFILES] != GL_RT_ABSENT ? (size_t)pchw(g, rt, g->pch_va, g->pch, GL_PCH_NFILES)
+	                 : g->cutab.n / 4 ? g->cutab.n / 4 - 1 : 0;
 	g->info.pclntab_va = g->pch_va;
 	g->info.pclntab_end = mdw(&m, GL_MD_EPCLNTAB);
 	if (!g->info.pclntab_end) {
@@ -463,7 +475,7 @@ uint64_t gl_gobin_textaddr(const gl_gobin *g, uint32_t off)
 bool gl_gobin_ftab(const gl_gobin *g, size_t i, uint64_t *entry, uint64_t *funcoff)
 {
 	const struct gl_rttab *rt = g->rt;
-	uint64_t at = (uint64_t)i * rt->ftab_entsize;
+	uint64_t at = rt->ftab_off + (uint64_t)i * rt->ftab_entsize;
 	if (rt->func_entry_size == 4) {
 		uint32_t e, f;
 		if (!gl_u32_at(g->pclntable, at, &e) || !gl_u32_at(g->pclntable, at + 4, &f))

@@ -3,7 +3,7 @@
  * and FuncID numbering. Sources (per version): runtime/symtab.go (pcHeader,
  * moduledata, inlinedCall), runtime/runtime2.go (_func, itab),
  * internal/abi/{symtab,type,iface,map}.go (FuncID, FuncFlag, Type, Kind,
- * TFlag, UncommonType, Method, PCDATA/FUNCDATA indices) of go1.16.15,
+ * TFlag, UncommonType, Method, PCDATA/FUNCDATA indices) of go1.15.15, go1.16.15,
  * go1.17.13, go1.18.10, go1.19.13, go1.20.14, go1.21.13, go1.22.12,
  * go1.23.5, go1.24.13, go1.25.9, go1.26.8 and go1.27.1. The moduledata
  * offsets of 1.21+ also agree with reference/md_offsets.md (measured with
@@ -28,6 +28,24 @@
 				    [GL_PCH_TEXTSTART] = 24, [GL_PCH_FUNCNAMEOFF] = 32,        \
 				    [GL_PCH_CUOFF] = 40, [GL_PCH_FILETABOFF] = 48,             \
 				    [GL_PCH_PCTABOFF] = 56, [GL_PCH_PCLNOFF] = 64}
+
+/* Go 1.2 format (magic 0xfffffffb, Go 1.2-1.15): magic, pad, pad, quantum,
+ * ptrsize, nfunc uintptr, then ftab; the file table's offset is a uint32
+ * after ftab[nfunc].entry (cmd/link/internal/ld/pcln.go). */
+#define PCH_GO12                                                                               \
+	.pch_size = 16, .ftab_off = 16,                                                        \
+	.pch_off = {[GL_PCH_NFUNC] = 8, [GL_PCH_NFILES] = A, [GL_PCH_TEXTSTART] = A,           \
+		    [GL_PCH_FUNCNAMEOFF] = A, [GL_PCH_CUOFF] = GL_PCH_AFTER_FTAB | 8,          \
+		    [GL_PCH_FILETABOFF] = A, [GL_PCH_PCTABOFF] = A, [GL_PCH_PCLNOFF] = A}
+
+/* _func until 1.15: no cuOffset (one file table), no flag. */
+#define FUNC_115                                                                               \
+	.func_size = 40, .func_entry_size = 8, .ftab_entsize = 16, .funcdata_is_off = false,   \
+	.func_off = {[GL_FN_ENTRYOFF] = 0, [GL_FN_NAMEOFF] = 8, [GL_FN_ARGS] = 12,             \
+		     [GL_FN_DEFERRETURN] = 16, [GL_FN_PCSP] = 20, [GL_FN_PCFILE] = 24,         \
+		     [GL_FN_PCLN] = 28, [GL_FN_NPCDATA] = 32, [GL_FN_CUOFFSET] = A,            \
+		     [GL_FN_STARTLINE] = A, [GL_FN_FUNCID] = 36, [GL_FN_FLAG] = A,             \
+		     [GL_FN_NFUNCDATA] = 39}
 
 /* _func before 1.18: entry is an absolute uintptr, funcdata are pointers. */
 #define FUNC_OLD(flagoff)                                                                      \
@@ -68,6 +86,15 @@
 #define INL_120                                                                                \
 	.inl_size = 16, .inl_funcid = 0, .inl_nameoff = 4, .inl_parentpc = 8, .inl_startline = 12
 
+/* 1.15 (runtime/symtab.go): FUNCDATA_RegPointerMaps 2 still shifts the
+ * rest; argInfo, argLiveInfo and wrapinfo do not exist yet (0xff: never
+ * below nfuncdata). */
+#define PCDATA_FUNCDATA_115                                                                    \
+	.pcdata_unsafepoint = 0, .pcdata_stackmapindex = 1, .pcdata_inltreeindex = 2,          \
+	.pcdata_argliveindex = 0xff, .funcdata_argsptrmaps = 0, .funcdata_localsptrmaps = 1,   \
+	.funcdata_stackobjects = 3, .funcdata_inltree = 4, .funcdata_openCodedDeferInfo = 5,   \
+	.funcdata_argInfo = 0xff, .funcdata_argLiveInfo = 0xff, .funcdata_wrapinfo = 0xff
+
 #define FLAGS_116 .flag_topframe = 1, .flag_spwrite = 0, .flag_asm = 0
 #define FLAGS_117 .flag_topframe = 1, .flag_spwrite = 2, .flag_asm = 4
 
@@ -89,6 +116,9 @@
 	.itab_off_inter = 0, .itab_off_type = 8, .itab_off_hash = 16, .itab_off_fun = 24,      \
 	.textsect_size = 24
 
+static const char *const funcids_15[] = {
+	"normal", "runtime_main", "goexit", "jmpdefer", "mcall", "morestack", "mstart", "rt0_go", "asmcgocall", "sigpanic", "runfinq", "gcBgMarkWorker", "systemstack_switch", "systemstack", "cgocallback_gofunc", "gogo", "externalthreadhandler", "debugCallV1", "gopanic", "panicwrap", "handleAsyncEvent", "asyncPreempt", "wrapper",
+};
 static const char *const funcids_16[] = {
 	"normal", "runtime_main", "goexit", "jmpdefer", "mcall", "morestack", "mstart", "rt0_go", "asmcgocall", "sigpanic", "runfinq", "gcBgMarkWorker", "systemstack_switch", "systemstack", "cgocallback", "gogo", "externalthreadhandler", "debugCallV1", "gopanic", "panicwrap", "handleAsyncEvent", "asyncPreempt", "wrapper",
 };
@@ -103,6 +133,36 @@ static const char *const funcids_22[] = {
 };
 static const char *const funcids_25[] = {
 	"normal", "abort", "asmcgocall", "asyncPreempt", "cgocallback", "corostart", "debugCallV2", "gcBgMarkWorker", "goexit", "gogo", "gopanic", "handleAsyncEvent", "mcall", "morestack", "mstart", "panicwrap", "rt0_go", "runtime_main", "runFinalizers", "runCleanups", "sigpanic", "systemstack", "systemstack_switch", "wrapper",
+};
+
+/* moduledata of 1.15: no pcHeader pointer (pclntable's own pointer is the
+ * header) and filetab []uint32 holds offsets of file names in pclntable. */
+static const struct gl_rttab rt_115 = {
+	.name = "1.15", .minor_lo = 15, .minor_hi = 15,
+	.pcln_magic = 0xfffffffb,
+	PCH_GO12,
+	.md_size = 456,
+	.md_off = {
+		[GL_MD_PCHEADER] = 0, [GL_MD_FUNCNAMETAB] = A, [GL_MD_CUTAB] = 48, [GL_MD_FILETAB] = A,
+		[GL_MD_PCTAB] = A, [GL_MD_PCLNTABLE] = 0, [GL_MD_FTAB] = 24, [GL_MD_FINDFUNCTAB] = 72,
+		[GL_MD_MINPC] = 80, [GL_MD_MAXPC] = 88, [GL_MD_TEXT] = 96, [GL_MD_ETEXT] = 104,
+		[GL_MD_NOPTRDATA] = 112, [GL_MD_ENOPTRDATA] = 120, [GL_MD_DATA] = 128, [GL_MD_EDATA] = 136,
+		[GL_MD_BSS] = 144, [GL_MD_EBSS] = 152, [GL_MD_NOPTRBSS] = 160, [GL_MD_ENOPTRBSS] = 168,
+		[GL_MD_COVCTRS] = A, [GL_MD_ECOVCTRS] = A, [GL_MD_END] = 176, [GL_MD_GCDATA] = 184,
+		[GL_MD_GCBSS] = 192, [GL_MD_TYPES] = 200, [GL_MD_ETYPES] = 208, [GL_MD_RODATA] = A,
+		[GL_MD_GOFUNC] = A, [GL_MD_EPCLNTAB] = A, [GL_MD_TYPEDESCLEN] = A, [GL_MD_ITABOFFSET] = A,
+		[GL_MD_ITABSIZE] = A, [GL_MD_TEXTSECTMAP] = 216, [GL_MD_TYPELINKS] = 240, [GL_MD_ITABLINKS] = 264,
+		[GL_MD_PTAB] = 288, [GL_MD_PLUGINPATH] = 312, [GL_MD_PKGHASHES] = 328, [GL_MD_INITTASKS] = A,
+		[GL_MD_MODULENAME] = 352, [GL_MD_MODULEHASHES] = 368, [GL_MD_HASMAIN] = 392, [GL_MD_BAD] = 440,
+		[GL_MD_GCDATAMASK] = 400, [GL_MD_GCBSSMASK] = 416, [GL_MD_TYPEMAP] = 432, [GL_MD_NEXT] = 448,
+	},
+	FUNC_115,
+	PCDATA_FUNCDATA_115,
+	INL_OLD,
+	.funcid_names = funcids_15, .nfuncid = GL_ARRAY_LEN(funcids_15),
+	.funcid_wrapper = GL_ARRAY_LEN(funcids_15) - 1,
+	.flag_topframe = 0, .flag_spwrite = 0, .flag_asm = 0,
+	TYPE_LAYOUT(40, 0x1f, false),
 };
 
 static const struct gl_rttab rt_116 = {
@@ -414,7 +474,7 @@ static const struct gl_rttab rt_127 = {
 };
 
 const struct gl_rttab *const gl_rttabs[] = {
-	&rt_116, &rt_117, &rt_118_119, &rt_120, &rt_121, &rt_122, &rt_123, &rt_124, &rt_125, &rt_126, &rt_127,
+	&rt_115, &rt_116, &rt_117, &rt_118_119, &rt_120, &rt_121, &rt_122, &rt_123, &rt_124, &rt_125, &rt_126, &rt_127,
 };
 const size_t gl_nrttabs = GL_ARRAY_LEN(gl_rttabs);
 

@@ -17,9 +17,12 @@
 #include <stdint.h>
 
 #define GL_RT_ABSENT 0xffffu
+#define GL_PCH_AFTER_FTAB 0x8000u
 
 /* runtime.moduledata fields, in no particular order. Slices occupy three
- * words (ptr, len, cap), strings two (ptr, len). */
+ * words (ptr, len, cap), strings two (ptr, len). A table a version does not
+ * have (funcnametab, filetab, pctab before 1.16) is pclntable itself: the
+ * Go 1.2 format keeps names and pc-value tables as offsets into it. */
 enum gl_md_field {
 	GL_MD_PCHEADER,
 	GL_MD_FUNCNAMETAB, /* slice */
@@ -81,7 +84,7 @@ enum gl_pch_field {
 	GL_PCH_NFILES,
 	GL_PCH_TEXTSTART, /* written until 1.25; the slot stays, zero, later */
 	GL_PCH_FUNCNAMEOFF,
-	GL_PCH_CUOFF,
+	GL_PCH_CUOFF, /* Go 1.2 format: moduledata.filetab (uint32 offsets of file names) plays cutab */
 	GL_PCH_FILETABOFF,
 	GL_PCH_PCTABOFF,
 	GL_PCH_PCLNOFF, /* the ftab starts the pclntable */
@@ -122,7 +125,11 @@ struct gl_rttab {
 	/* pclntab header */
 	uint32_t pcln_magic;     /* the magic this version's linker writes */
 	uint16_t pch_size;
+	/* Offset of each field in the header, or GL_PCH_AFTER_FTAB|k: a uint32
+	 * k bytes after ftab[nfunc] (Go 1.2 format keeps the file table's
+	 * offset there, the header has no room for it). */
 	uint16_t pch_off[GL_PCH__COUNT];
+	uint16_t ftab_off; /* ftab inside pclntable: 0 when pclnOffset points at it, 16 in the Go 1.2 format */
 
 	/* moduledata */
 	uint16_t md_size;

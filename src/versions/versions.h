@@ -15,9 +15,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Go 1.<minor>; goload knows 1.16 .. GL_GO_MINOR_MAX for reading
+/* Go 1.<minor>; goload knows 1.15 .. GL_GO_MINOR_MAX for reading
  * executables and 1.21 .. GL_GO_MINOR_MAX for objects and loading. */
-#define GL_GO_MINOR_MIN_EXE 16
+#define GL_GO_MINOR_MIN_EXE 15
 #define GL_GO_MINOR_MIN_OBJ 21
 #define GL_GO_MINOR_MAX 27
 

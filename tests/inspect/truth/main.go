@@ -235,7 +235,7 @@ func cmdFuncs(goload, bin, twin string) {
 		for i, s := range byAddr[e] {
 			// ELF symbols spell the middle dot of generated names as '.'.
 			n := strings.ReplaceAll(f.Name, "·", ".")
-			if s.name == n || s.name == n+".abi0" {
+			if s.name == n || s.name == n+".abi0" || elidedSame(n, s.name) {
 				match = &byAddr[e][i]
 			}
 			// Plugins and shared libraries hash the ELF names of type: symbols.
@@ -388,9 +388,18 @@ func cmdInline(goload, bin, twin string) {
 			stack = append(stack, node)
 		}
 	}
-	in := func(n *inl, pc uint64) bool {
+	// Go <= 1.15 gives an inlined subroutine only the ranges of its own
+	// instructions, not those of the calls inlined into it: a node covers
+	// pc when it or a descendant does.
+	var in func(n *inl, pc uint64) bool
+	in = func(n *inl, pc uint64) bool {
 		for _, x := range n.ranges {
 			if pc >= x[0] && pc < x[1] {
+				return true
+			}
+		}
+		for _, k := range n.kids {
+			if in(k, pc) {
 				return true
 			}
 		}
@@ -446,7 +455,7 @@ func cmdInline(goload, bin, twin string) {
 		for _, x := range fr {
 			names = append(names, x.Func)
 		}
-		check(strings.Join(names, " <- ") == strings.Join(w.names, " <- "), "inline-chain",
+		check(elidedSame(strings.Join(names, " <- "), strings.Join(w.names, " <- ")), "inline-chain",
 			"%#x: %v, DWARF says %v", pc, names, w.names)
 		// Frame i+1 stands at the call site of frame i.
 		for i := 0; i+1 < len(fr) && i < len(w.calls); i++ {
@@ -664,6 +673,37 @@ func mini(out string) {
 	if err := os.WriteFile(out, b, 0o644); err != nil {
 		die("%v", err)
 	}
+}
+
+// elidedSame: pclntab name ours equals full name full, where Go 1.18-1.20
+// write "[...]" for every bracketed part (type arguments, and array lengths
+// until 1.20) and the symbol table or DWARF spell it out.
+func elidedSame(ours, full string) bool {
+	if ours == full {
+		return true
+	}
+	if !strings.Contains(ours, "[...]") {
+		return false
+	}
+	var b strings.Builder
+	depth := 0
+	for _, c := range full {
+		switch {
+		case c == '[':
+			if depth == 0 {
+				b.WriteString("[...")
+			}
+			depth++
+		case c == ']' && depth > 0:
+			depth--
+			if depth == 0 {
+				b.WriteByte(']')
+			}
+		case depth == 0:
+			b.WriteRune(c)
+		}
+	}
+	return b.String() == ours
 }
 
 func main() {

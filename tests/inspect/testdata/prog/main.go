@@ -1,4 +1,4 @@
-// A test program for goload inspect: methods, interfaces, generics,
+// A test program for goload inspect: methods, interfaces, generics (1.18+),
 // closures and a known inlining chain (leaf is inlined into middle, which
 // is inlined into outer).
 package main
@@ -25,14 +25,6 @@ type Circle struct{ R float64 }
 
 func (c *Circle) Area() float64 { return 3 * c.R * c.R }
 func (c *Circle) Name() string  { return "circle" }
-
-func Map[T, U any](xs []T, f func(T) U) []U {
-	out := make([]U, 0, len(xs))
-	for _, x := range xs {
-		out = append(out, f(x))
-	}
-	return out
-}
 
 func leaf(x int) int { return x*7 + len(os.Args) }
 

@@ -1,4 +1,5 @@
 //go:build !withcgo
+// +build !withcgo
 
 package main
 
