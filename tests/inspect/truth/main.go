@@ -581,8 +581,12 @@ func smashMagic(b []byte, f *elf.File) {
 // in a pclntab, a moduledata that points at it, buildinfo, no sections and
 // no symbols (so moduledata is found by scanning). It seeds the fuzzers;
 // offsets follow runtime/symtab.go and runtime2.go of go1.26.
-func mini(out string) {
-	const base = 0x400000
+const miniBase = 0x400000
+
+// miniELF: the ELF header and two PT_LOADs of the synthetic images, text
+// (main.main at 0x100, main.f at 0x120) filled in.
+func miniELF() []byte {
+	const base = miniBase
 	b := make([]byte, 0x1400)
 	le := binary.LittleEndian
 	// ELF header and two PT_LOADs: [0, 0x1000) R+X, [0x1000, 0x1400) RW.
@@ -611,6 +615,78 @@ func mini(out string) {
 	for i := 0x100; i < 0x140; i++ {
 		b[i] = 0xcc // text: main.main at 0x100, main.f at 0x120
 	}
+	return b
+}
+
+// mini12: the same two functions with a Go 1.2-format pclntab and the Go
+// 1.15 moduledata, pointer-format buildinfo.
+func mini12(out string) {
+	const base = miniBase
+	b := miniELF()
+	le := binary.LittleEndian
+	const P = 0x200
+	le.PutUint32(b[P:], 0xfffffffb)
+	b[P+6], b[P+7] = 1, 8
+	le.PutUint64(b[P+8:], 2) // nfunc
+	// ftab rows {entry, funcoff}, the end pc, then the file table's offset.
+	for i, row := range [][2]uint64{{base + 0x100, 120}, {base + 0x120, 160}} {
+		le.PutUint64(b[P+16+16*i:], row[0])
+		le.PutUint64(b[P+24+16*i:], row[1])
+	}
+	le.PutUint64(b[P+48:], base+0x140)
+	le.PutUint32(b[P+56:], 96)
+	copy(b[P+64:], "main.main\x00main.f\x00")
+	copy(b[P+84:], "/x/main.go\x00")
+	le.PutUint32(b[P+96:], 2) // nfiles+1, then file 1
+	le.PutUint32(b[P+100:], 84)
+	// sp 0, file 1, line 10 over 16 bytes.
+	copy(b[P+104:], []byte{2, 16, 0, 4, 16, 0, 22, 16, 0})
+	for i, f := range [][2]uint64{{base + 0x100, 64}, {base + 0x120, 74}} {
+		p := b[P+120+40*i:]
+		le.PutUint64(p, f[0])
+		le.PutUint32(p[8:], uint32(f[1]))
+		le.PutUint32(p[20:], 104) // pcsp
+		le.PutUint32(p[24:], 107) // pcfile
+		le.PutUint32(p[28:], 110) // pcln
+	}
+	bi := b[0x1000:]
+	copy(bi, "\xff Go buildinf:")
+	bi[14] = 8
+	mod := "0123456789abcdefpath\texample.com/mini\nmod\texample.com/mini\t(devel)\t\n0123456789abcdef"
+	le.PutUint64(bi[16:], base+0x1040)
+	le.PutUint64(bi[24:], base+0x1050)
+	for i, str := range []string{"go1.15.15", mod} {
+		le.PutUint64(bi[0x40+16*i:], base+0x1060+uint64(0x20*i))
+		le.PutUint64(bi[0x48+16*i:], uint64(len(str)))
+		copy(bi[0x60+0x20*i:], str)
+	}
+	// moduledata at 0x1100 (go1.15 layout, 456 bytes).
+	md := b[0x1100:]
+	w := func(off int, v uint64) { le.PutUint64(md[off:], v) }
+	sl := func(off int, p, n uint64) { w(off, p); w(off+8, n); w(off+16, n) }
+	sl(0, base+P, 200)
+	sl(24, base+P+16, 3)
+	sl(48, base+P+96, 2)
+	w(80, base+0x100)  // minpc
+	w(88, base+0x140)  // maxpc
+	w(96, base+0x100)  // text
+	w(104, base+0x140) // etext
+	for off := 112; off <= 168; off += 8 {
+		w(off, base+0x1000) // noptrdata .. enoptrbss
+	}
+	w(176, base+0x1400) // end
+	w(200, base+0x300)  // types
+	w(208, base+0x340)  // etypes
+	md[392] = 1         // hasmain
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		die("%v", err)
+	}
+}
+
+func mini(out string) {
+	const base = miniBase
+	b := miniELF()
+	le := binary.LittleEndian
 	// pcHeader at 0x200 and the tables after it.
 	const pch, names, cutab, files, pctab, pcln = 0x200, 0x248, 0x260, 0x268, 0x278, 0x288
 	le.PutUint32(b[pch:], 0xfffffff1)
@@ -738,6 +814,9 @@ func main() {
 	case "mini":
 		need(1)
 		mini(a[1])
+	case "mini12":
+		need(1)
+		mini12(a[1])
 	case "smash-magic":
 		need(2)
 		rewrite(a[1], a[2], smashMagic)
