@@ -667,20 +667,27 @@ func mini12(out string) {
 	sl(0, base+P, 200)
 	sl(24, base+P+16, 3)
 	sl(48, base+P+96, 2)
-	w(80, base+0x100)  // minpc
-	w(88, base+0x140)  // maxpc
-	w(96, base+0x100)  // text
-	w(104, base+0x140) // etext
-	for off := 112; off <= 168; off += 8 {
-		w(off, base+0x1000) // noptrdata .. enoptrbss
-	}
-	w(176, base+0x1400) // end
-	w(200, base+0x300)  // types
-	w(208, base+0x340)  // etypes
-	md[392] = 1         // hasmain
+	miniRanges(w, 80, 168, 200)
+	md[392] = 1 // hasmain
 	if err := os.WriteFile(out, b, 0o644); err != nil {
 		die("%v", err)
 	}
+}
+
+// miniRanges writes the moduledata words minpc, maxpc, text, etext (from
+// minpc on), the data ranges up to lastData, end after them, and types,
+// etypes.
+func miniRanges(w func(int, uint64), minpc, lastData, types int) {
+	const base = miniBase
+	for i, v := range []uint64{0x100, 0x140, 0x100, 0x140} {
+		w(minpc+8*i, base+v)
+	}
+	for off := minpc + 32; off <= lastData; off += 8 {
+		w(off, base+0x1000) // noptrdata .. the last data bound
+	}
+	w(lastData+8, base+0x1400) // end
+	w(types, base+0x300)
+	w(types+8, base+0x340)
 }
 
 func mini(out string) {
@@ -732,20 +739,11 @@ func mini(out string) {
 	sl(80, base+pctab, 10)
 	sl(104, base+pcln, 112)
 	sl(128, base+pcln, 3)
-	w(160, base+0x100) // minpc
-	w(168, base+0x140) // maxpc
-	w(176, base+0x100) // text
-	w(184, base+0x140) // etext
-	for off := 192; off <= 264; off += 8 {
-		w(off, base+0x1000) // noptrdata .. ecovctrs
-	}
-	w(272, base+0x1400) // end
-	w(296, base+0x300)  // types
-	w(304, base+0x340)  // etypes
-	w(312, base+0x300)  // rodata
-	w(320, base+0x300)  // gofunc
-	w(328, base+0x2f8)  // epclntab
-	md[536] = 1         // hasmain
+	miniRanges(w, 160, 264, 296)
+	w(312, base+0x300) // rodata
+	w(320, base+0x300) // gofunc
+	w(328, base+0x2f8) // epclntab
+	md[536] = 1        // hasmain
 	if err := os.WriteFile(out, b, 0o644); err != nil {
 		die("%v", err)
 	}
