@@ -608,6 +608,25 @@ int gl_recover_host_syms(const gl_recover *r, const gl_gobin *host, gl_elf_sym *
 	return 0;
 }
 
+/* Symbol names carry objabi.PathToPrefix's escaping ("v1%2e0%2e0" for a
+ * last element "v1.0.0"); go list wants the import path. */
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static bool unescape_path(gl_buf *out, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int hi = p[i] == '%' && i + 2 < n ? hexval(p[i + 1]) : -1, lo = hi >= 0 ? hexval(p[i + 2]) : -1;
+		if (!gl_buf_u8(out, lo >= 0 ? (uint8_t)(hi << 4 | lo) : (uint8_t)p[i]))
+			return false;
+		if (lo >= 0)
+			i += 2;
+	}
+	return gl_buf_u8(out, '\n');
+}
+
 int gl_recover_packages(const gl_gobin *host, gl_buf *out, size_t *n, goload_err *err)
 {
 	gl_strmap seen = {0};
@@ -625,7 +644,7 @@ int gl_recover_packages(const gl_gobin *host, gl_buf *out, size_t *n, goload_err
 		bool existed;
 		if (!gl_strmap_add(&seen, f.name, len, 0, &existed))
 			rc = gl_err(err, GOLOAD_E_NOMEM, "recover: out of memory");
-		else if (!existed && (!gl_buf_append(out, f.name, len) || !gl_buf_u8(out, '\n')))
+		else if (!existed && !unescape_path(out, f.name, len))
 			rc = gl_err(err, GOLOAD_E_NOMEM, "recover: out of memory");
 		else
 			*n += !existed;
