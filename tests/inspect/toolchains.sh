@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # The Go toolchains' own binaries (go, gofmt, everything in GOTOOLDIR)
 # inspect without error: every subcommand, text and --json.
-# GOLOAD_QUICK=1 checks the newest toolchain only.
+# GOLOAD_QUICK=1 checks the newest toolchain only. With GOLOAD_GO_MIN=15
+# GOLOAD_GO_VERSIONS=15 (inspect_toolchains_old) the Go 1.2-format go1.15
+# tools; exit 77 (skipped) when setup could not fetch that release.
 set -uo pipefail
 : "${GOLOAD_BIN:?}" "${GOLOAD_SRC:?}"
 mapfile -t tcs < <("$GOLOAD_SRC/scripts/gotoolchains.sh")
+if [ ${#tcs[@]} -eq 0 ]; then
+  echo "SKIPPED: no Go toolchain for ${GOLOAD_GO_VERSIONS:-any version}"; echo "0 passed, 0 failed, 1 skipped"; exit 77
+fi
 [ "${GOLOAD_QUICK:-0}" = 1 ] && tcs=("${tcs[-1]}")
 passed=0; failed=0
 for tc in "${tcs[@]}"; do
   read -r minor version gobin <<<"$tc"
-  root=$(GOTOOLCHAIN=local "$gobin" env GOROOT)
-  tooldir=$(GOTOOLCHAIN=local "$gobin" env GOTOOLDIR)
+  # GOENV=off: old releases reject the machine's GOFLAGS=-buildvcs=false.
+  root=$(GOENV=off GOFLAGS= GOTOOLCHAIN=local "$gobin" env GOROOT)
+  tooldir=$(GOENV=off GOFLAGS= GOTOOLCHAIN=local "$gobin" env GOTOOLDIR)
   n=0
   for b in "$root/bin/go" "$root/bin/gofmt" "$tooldir"/*; do
     [ -f "$b" ] && [ -x "$b" ] || continue
