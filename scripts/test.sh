@@ -68,7 +68,9 @@ fuzz_all() {
 }
 step "fuzz (libFuzzer, ${GOLOAD_FUZZ_SECONDS:-20}s per harness)" fuzz_all
 go_tests() {
-  go test -count=1 -v ./... > "$LOGDIR/go-test.log" 2>&1
+  # Hosts are rebuilt per Go version on a cold build cache: allow more than
+  # go test's default 10 minutes.
+  go test -count=1 -timeout 40m -v ./... > "$LOGDIR/go-test.log" 2>&1
   local rc=$?
   grep -E '^(--- FAIL|FAIL|ok|panic:)' "$LOGDIR/go-test.log"
   [ $rc -eq 0 ] || tail -60 "$LOGDIR/go-test.log"
