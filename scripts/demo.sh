@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job, end to end. Installs what it needs, builds goload, builds a
-# small Go program and inspects it, then builds a host and a package and
-# loads the package into the running host.
+# small Go program and inspects it, then builds a host and a package, loads
+# the package into the running host, calls it, and hot-patches a host
+# function with the loaded one while a goroutine keeps calling it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -18,7 +19,7 @@ go build -o hello . )
 echo "== goload inspect info"; "$GOLOAD" inspect info "$work/hello"
 echo "== goload inspect funcs --filter '^main\\.'"; "$GOLOAD" inspect funcs --filter '^main\.' "$work/hello"
 
-echo "== load: build a host and a package, load the package into the running host, call it"
+echo "== load + patch: build a host and a package, load the package into the running host, call it, hot-patch a host function with it, revert"
 load=$work/load; mkdir -p "$load/host" "$load/greet"
 cp examples/load/host/*.go "$load/host/"; cp examples/load/greet/*.go "$load/greet/"
 cat > "$load/go.mod" <<MOD
