@@ -1,75 +1,130 @@
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* dl_iterate_phdr */
-#endif
 #include "link/host.h"
 
 #include "versions/versions.h"
 
-#include <link.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int main_bias(struct dl_phdr_info *info, size_t size, void *data)
+/* The symbol's link-time record: the image's index first (.symtab, else
+ * pclntab functions), then what recovery found in a stripped host. */
+static bool host_find(const goload_host *h, const char *name, uint64_t *va, uint64_t *size)
 {
-	GL_UNUSED(size);
-	/* The first object dl_iterate_phdr reports is the main executable. */
-	*(uint64_t *)data = info->dlpi_addr;
-	return 1;
-}
-
-const gl_elf_sym *gl_host_elfsym(const goload_host *h, const char *name)
-{
-	uint64_t i;
-	if (!gl_strmap_get(&h->byname, name, strlen(name), &i))
-		return NULL;
-	return &h->elf->syms[i];
+	size_t n = strlen(name);
+	const gl_gobin_sym *s = gl_gobin_sym_lookup(h->img, name, n);
+	if (s && s->kind != 'U') {
+		*va = s->addr;
+		*size = s->size;
+		return true;
+	}
+	const gl_recover_sym *r = h->rec ? gl_recover_lookup(h->rec, name, n) : NULL;
+	if (r && !r->conflict) {
+		*va = r->addr;
+		*size = r->size;
+		return true;
+	}
+	return false;
 }
 
 uint64_t gl_host_addr(const goload_host *h, const char *name)
 {
-	const gl_elf_sym *s = gl_host_elfsym(h, name);
-	return s ? s->value + h->bias : 0;
+	uint64_t va, size;
+	return host_find(h, name, &va, &size) ? va + h->bias : 0;
+}
+
+uint64_t gl_host_size(const goload_host *h, const char *name)
+{
+	uint64_t va, size;
+	return host_find(h, name, &va, &size) ? size : 0;
+}
+
+const char *gl_host_missing_note(const goload_host *h)
+{
+	if (!h->stripped)
+		return "";
+	return h->rec ? " (stripped with -s: its data symbols were recovered from its packages' objects, and these were not)"
+		      : " (stripped with -s: its data symbols were not recovered)";
 }
 
 int goload_host_sym(const goload_host *h, const char *name, uint64_t *addr, goload_err *err)
 {
 	uint64_t a = gl_host_addr(h, name);
 	if (!a)
-		return gl_err(err, GOLOAD_E_NOTFOUND, "host %s: no symbol %s", h->file->path, name);
+		return gl_err(err, GOLOAD_E_NOTFOUND, "host %s: no symbol %s%s", gl_gobin_get_info(h->img)->what, name,
+			      h->stripped ? " (the host is stripped: built with -ldflags=-s, it has no symbol table, "
+					    "so its data symbols must be recovered first)"
+					  : "");
 	*addr = a;
 	return 0;
 }
 
 const char *goload_host_goversion(const goload_host *h) { return h->goversion; }
 
+void gl_host_range(const goload_host *h, uint64_t *lo, uint64_t *hi)
+{
+	const gl_elf *e = gl_gobin_elf(h->img);
+	*lo = UINT64_MAX;
+	*hi = 0;
+	for (size_t i = 0; i < e->nsegs; i++) {
+		const gl_elf_seg *s = &e->segs[i];
+		if (s->type != GL_PT_LOAD)
+			continue;
+		if (s->vaddr + h->bias < *lo)
+			*lo = s->vaddr + h->bias;
+		if (s->vaddr + s->memsz + h->bias > *hi)
+			*hi = s->vaddr + s->memsz + h->bias;
+	}
+}
+
 /* runtime.g's slot relative to %fs. Internally linked hosts use Go's fixed
  * -8; externally linked ones (every cgo host using this package) place the
  * TLS variable runtime.tlsg in the executable's TLS block, which on x86-64
- * (variant II) ends at the thread pointer. */
-static int32_t host_tls_g(const goload_host *h)
+ * (variant II) ends at the thread pointer. A TLS symbol's value is its
+ * offset inside PT_TLS. */
+static void host_tls_g(goload_host *h)
 {
-	const gl_elf_sym *tlsg = gl_host_elfsym(h, "runtime.tlsg");
-	const gl_elf_seg *tls = gl_elf_seg_find(h->elf, GL_PT_TLS);
-	if (!tlsg || !tls || tlsg->type != GL_STT_TLS)
-		return -8;
+	const gl_gobin_sym *tlsg = gl_gobin_sym_lookup(h->img, "runtime.tlsg", 12);
+	const gl_elf_seg *tls = gl_elf_seg_find(gl_gobin_elf(h->img), GL_PT_TLS);
+	h->tls_g = -8;
+	h->tls_known = !gl_gobin_get_info(h->img)->external_link;
+	if (!tlsg || !tls || tlsg->kind == 'U' || tlsg->addr >= tls->memsz)
+		return;
 	uint64_t align = tls->align ? tls->align : 1;
 	uint64_t size = (tls->memsz + align - 1) / align * align;
-	return (int32_t)((int64_t)tlsg->value - (int64_t)size);
+	h->tls_g = (int32_t)((int64_t)tlsg->addr - (int64_t)size);
+	h->tls_known = true;
 }
 
-/* runtime.buildVersion is a Go string header in the live image. */
+int gl_host_tls_g(const goload_host *h, int32_t *off, goload_err *err)
+{
+	if (!h->tls_known)
+		return gl_err(err, GOLOAD_E_NOTFOUND,
+			      "host %s: externally linked without runtime.tlsg%s: runtime.g's thread-local offset is unknown",
+			      gl_gobin_get_info(h->img)->what, h->stripped ? " (stripped)" : "");
+	*off = h->tls_g;
+	return 0;
+}
+
+/* runtime.buildVersion is a Go string header in the live image; a host
+ * whose data symbols are not known yet has the same in its buildinfo. */
 static void host_version(goload_host *h)
 {
 	uint64_t a = gl_host_addr(h, "runtime.buildVersion");
-	h->goversion[0] = 0;
-	if (!a)
-		return;
-	const char *p = *(const char *const *)(uintptr_t)a;
-	uint64_t n = *(const uint64_t *)(uintptr_t)(a + 8);
+	const char *p = NULL;
+	uint64_t n = 0;
+	if (a) {
+		p = *(const char *const *)(uintptr_t)a;
+		n = *(const uint64_t *)(uintptr_t)(a + 8);
+	} else {
+		p = gl_gobin_get_info(h->img)->go_version;
+		n = p ? strlen(p) : 0;
+	}
 	if (!p || n >= sizeof h->goversion)
 		return;
 	memcpy(h->goversion, p, n);
 	h->goversion[n] = 0;
+	h->minor = gl_go_minor(h->goversion);
+	h->rt = gl_rttab_for(h->minor);
+	h->obj = gl_objtab_for(h->minor);
 }
 
 int goload_host_open(goload_host **out, goload_err *err)
@@ -78,56 +133,41 @@ int goload_host_open(goload_host **out, goload_err *err)
 	goload_host *h = calloc(1, sizeof *h);
 	if (!h)
 		return gl_err(err, GOLOAD_E_NOMEM, "host: out of memory");
-	int rc = gl_file_open("/proc/self/exe", &h->file, err);
-	if (rc < 0)
-		goto fail;
-	rc = gl_elf_open(h->file->data, "/proc/self/exe", &h->elf, err);
-	if (rc < 0)
-		goto fail;
-	if (h->elf->machine != GL_EM_X86_64) {
-		rc = gl_err(err, GOLOAD_E_UNSUPPORTED, "host /proc/self/exe: machine %s: loading supports amd64 only",
-			    gl_elf_machine_name(h->elf->machine));
-		goto fail;
+	int rc = gl_gobin_open_self(&h->img, err);
+	if (rc < 0) {
+		free(h);
+		return gl_err_prefix(err, "host");
 	}
-	if (h->elf->nsyms == 0) {
-		rc = gl_err(err, GOLOAD_E_UNSUPPORTED,
-			    "host /proc/self/exe has no symbol table (built with -ldflags=-s?): loading into stripped hosts is not supported yet");
-		goto fail;
+	const gl_gobin_info *in = gl_gobin_get_info(h->img);
+	if (gl_gobin_elf(h->img)->machine != GL_EM_X86_64) {
+		rc = gl_err(err, GOLOAD_E_UNSUPPORTED, "host %s: machine %s: loading supports amd64 only", in->what,
+			    gl_elf_machine_name(gl_gobin_elf(h->img)->machine));
+		goload_host_close(h);
+		return rc;
 	}
-	for (size_t i = 0; i < h->elf->nsyms; i++) {
-		const gl_elf_sym *s = &h->elf->syms[i];
-		if (!s->name[0] || s->type == GL_STT_FILE || s->type == GL_STT_SECTION)
-			continue;
-		bool existed;
-		if (!gl_strmap_add(&h->byname, s->name, strlen(s->name), i, &existed)) {
-			rc = gl_err(err, GOLOAD_E_NOMEM, "host: out of memory indexing symbols");
-			goto fail;
-		}
+	/* Built now, so that later lookups only read (the patcher shares it). */
+	if (gl_gobin_nsyms(h->img) == 0) {
+		rc = gl_err(err, GOLOAD_E_NOMEM, "host %s: out of memory indexing symbols", in->what);
+		goload_host_close(h);
+		return rc;
 	}
-	if (h->elf->etype == GL_ET_DYN)
-		dl_iterate_phdr(main_bias, &h->bias);
-	h->tls_g = host_tls_g(h);
+	h->bias = gl_gobin_bias(h->img);
+	h->stripped = in->stripped;
+	host_tls_g(h);
 	host_version(h);
-	h->minor = gl_go_minor(h->goversion);
-	h->rt = gl_rttab_for(h->minor);
-	h->obj = gl_objtab_for(h->minor);
 	*out = h;
 	return 0;
-fail:
-	goload_host_close(h);
-	return rc;
 }
 
 void goload_host_close(goload_host *h)
 {
 	if (!h)
 		return;
-	gl_strmap_free(&h->byname);
+	gl_recover_close(h->rec);
 	gl_strmap_free(&h->types);
 	for (size_t i = 0; i < h->typenames.len; i++)
 		free(h->typenames.v[i]);
 	GL_VEC_FREE(&h->typenames);
-	gl_elf_close(h->elf);
-	gl_file_close(h->file);
+	gl_gobin_close(h->img);
 	free(h);
 }

@@ -2,21 +2,29 @@
  * The running process as the link target: symbol addresses (with the PIE
  * bias applied), the thread-pointer offset of the g slot, the Go version.
  *
- * Until gobin's host index lands this reads /proc/self/exe's .symtab; a
- * stripped host gets a clear GOLOAD_E_UNSUPPORTED error.
+ * Every host symbol comes from one place: gobin's image of /proc/self/exe
+ * (its index over .symtab/.dynsym and pclntab, so functions resolve even
+ * in a stripped host), then, for a stripped host, the data symbols
+ * src/recover found by matching the host's code against its packages'
+ * objects (goload_host_recover). The image and its index are built at
+ * open and never change afterwards, so the patcher may share them.
  */
 #ifndef GL_LINK_HOST_H
 #define GL_LINK_HOST_H
 
-#include "elf/elf.h"
+#include "gobin/gobin.h"
+#include "recover/recover.h"
 #include "util/util.h"
 
 struct goload_host {
-	gl_file *file;
-	gl_elf *elf;
+	gl_gobin *img;       /* /proc/self/exe */
 	uint64_t bias;       /* run-time address - link-time address */
-	gl_strmap byname;    /* symbol name -> index in elf->syms */
+	bool stripped;       /* no .symtab: data symbols need recovering */
+	gl_recover *rec;     /* stripped hosts, after goload_host_recover */
+	bool recover_tried;
+	goload_err recover_err; /* the first attempt's failure, repeated */
 	int32_t tls_g;       /* %fs offset of runtime.g (R_TLS_LE value) */
+	bool tls_known;
 	char goversion[64];  /* runtime.buildVersion */
 	int minor;           /* Go 1.<minor> */
 	const struct gl_rttab *rt;
@@ -28,8 +36,16 @@ struct goload_host {
 
 /* Like goload_host_sym, but 0 when absent (no error). */
 uint64_t gl_host_addr(const goload_host *h, const char *name);
-/* The ELF symbol record (link-time value, size) or NULL. */
-const gl_elf_sym *gl_host_elfsym(const goload_host *h, const char *name);
+/* Size of a host symbol (the linker's, or its object definition's when
+ * recovered), 0 when absent or unknown. */
+uint64_t gl_host_size(const goload_host *h, const char *name);
+/* runtime.g's offset from the thread pointer. */
+int gl_host_tls_g(const goload_host *h, int32_t *off, goload_err *err);
+/* The run-time extent of the host's loaded segments. */
+void gl_host_range(const goload_host *h, uint64_t *lo, uint64_t *hi);
+/* What an unresolved-symbol error says after "the host" when the host is
+ * stripped (its data symbols are only what recovery found); "" otherwise. */
+const char *gl_host_missing_note(const goload_host *h);
 
 /* Builds the host's type index once (walks the live runtime tables). */
 int gl_host_types_index(goload_host *h, goload_err *err);

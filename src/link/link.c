@@ -426,8 +426,7 @@ static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_
 	}
 	gl_lsym hs = {.obj = NOSYM, .host = true, .resolved = true, .addr = a};
 	hs.name = keep(m, nm.name, nm.namelen);
-	const gl_elf_sym *es = gl_host_elfsym(m->host, hs.name);
-	hs.size = es ? (uint32_t)es->size : 0;
+	hs.size = hs.name ? (uint32_t)gl_host_size(m->host, hs.name) : 0;
 	size_t kl = 0;
 	char *key = name_key(m, nm.name, nm.namelen, (uint16_t)abis[0], &kl);
 	id = new_sym(m, hs);
@@ -553,8 +552,8 @@ static int resolve_all(goload_module *m, goload_err *err)
 	GL_VEC_FREE(&tramps);
 	if (rc == 0 && nmiss) {
 		gl_buf_u8(&miss, 0);
-		rc = gl_err(err, GOLOAD_E_UNRESOLVED, "%zu undefined symbol(s): neither the host nor the archives define them:%s",
-			    nmiss, miss.oom ? " (out of memory)" : (const char *)miss.p);
+		rc = gl_err(err, GOLOAD_E_UNRESOLVED, "%zu undefined symbol(s): neither the host%s nor the archives define them:%s",
+			    nmiss, gl_host_missing_note(m->host), miss.oom ? " (out of memory)" : (const char *)miss.p);
 	}
 	gl_buf_free(&miss);
 	gl_strmap_free(&seen);
@@ -881,9 +880,13 @@ static int apply_relocs(goload_module *m, goload_err *err)
 						      s->name, r.off, r.type == GL_R_CALL ? "call" : "PC-relative reference",
 						      t->name, (long long)v);
 				break;
-			case GL_R_TLS_LE:
-				v = m->host->tls_g + r.add;
+			case GL_R_TLS_LE: {
+				int32_t tg;
+				if (gl_host_tls_g(m->host, &tg, err) < 0)
+					return gl_err_prefix(err, "%s+%d: R_TLS_LE", s->name, r.off);
+				v = tg + r.add;
 				break;
+			}
 			case GL_R_ADDROFF:
 			case GL_R_METHODOFF:
 				if (s->dropped) {
@@ -1117,21 +1120,6 @@ oom:
 
 /* ---------------------------------------------------------------- main */
 
-static void host_range(const goload_host *h, uint64_t *lo, uint64_t *hi)
-{
-	*lo = UINT64_MAX;
-	*hi = 0;
-	for (size_t i = 0; i < h->elf->nsegs; i++) {
-		const gl_elf_seg *s = &h->elf->segs[i];
-		if (s->type != GL_PT_LOAD)
-			continue;
-		if (s->vaddr + h->bias < *lo)
-			*lo = s->vaddr + h->bias;
-		if (s->vaddr + s->memsz + h->bias > *hi)
-			*hi = s->vaddr + s->memsz + h->bias;
-	}
-}
-
 static int protect(goload_module *m, goload_err *err)
 {
 	uint64_t base = m->sect_addr[SECT_TEXT];
@@ -1177,7 +1165,7 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 	if ((rc = build_funcs(m, &fb, err)) < 0 || (rc = build_pcln(m, &fb, err)) < 0)
 		goto fail;
 	uint64_t lo, hi;
-	host_range(h, &lo, &hi);
+	gl_host_range(h, &lo, &hi);
 	place(m, 1ull << 32, m->pcln.bytes.len);
 	rc = gl_mem_map_near(lo, hi, module_end(m) - (1ull << 32), &m->mem, err);
 	if (rc < 0)
