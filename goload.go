@@ -111,8 +111,13 @@ func buildSetting(key string) string {
 }
 
 // Lookup returns a symbol of the module by its full name
-// ("example.com/p.F"): a function as a func value of type T, a variable
-// as a pointer (T = *V). T must match the type recorded in the object.
+// ("example.com/p.F", methods "example.com/p.T.M" and
+// "example.com/p.(*T).M"): a function as a func value of type T (a
+// method's receiver is its first parameter), a variable as a pointer
+// (T = *V). T must match the type recorded in the object: for functions
+// the parameter and result types the compiler's DWARF info lists, or,
+// for functions without DWARF (assembly), only the size of the argument
+// frame.
 func Lookup[T any](m *Module, name string) (T, error) {
 	var zero T
 	cname := C.CString(name)
@@ -131,9 +136,14 @@ func Lookup[T any](m *Module, name string) (T, error) {
 		if want != "" && linkName(t) != want {
 			return zero, errorf("%s has type %s, not %s", name, want, linkName(t))
 		}
-		// Objects record no type for functions; the size of the
-		// argument frame they record must match T's.
-		if got := argsSize(t); got != uintptr(sym.args) {
+		// Objects record no Go type for functions, but their DWARF
+		// info lists each parameter's type; functions without it
+		// (assembly) are checked by the size of their argument frame.
+		if sym.has_sig {
+			if err := checkSig(name, t, &sym); err != nil {
+				return zero, err
+			}
+		} else if got := argsSize(t); got != uintptr(sym.args) {
 			return zero, errorf("%s takes %d bytes of arguments and results, %s takes %d", name, sym.args, t, got)
 		}
 		return funcAt[T](uintptr(sym.addr)), nil

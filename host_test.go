@@ -294,6 +294,12 @@ func TestLoadSeveralModules(t *testing.T) {
 	})
 }
 
+// Lookup checks a function's whole signature (from its DWARF info) against
+// T, with the host's twin of each function as the ground truth.
+func TestLookupSignatures(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) { t.Log(loadCheck(t, tc, "", nil, "sigs", "./testdata/fix/sigs")) })
+}
+
 // A package the host contains is reused even when its archive is passed:
 // loaded code reads and writes the host's variables.
 func TestLoadReusesHostPackages(t *testing.T) {

@@ -1,5 +1,5 @@
 /* libFuzzer harness for the archive and Go object readers, the reference
- * resolver, funcinfo decoding, and the nm/objdump listings on top. */
+ * resolver, funcinfo decoding, DWARF signatures, and the nm/objdump listings on top. */
 #include "goobj/goobj.h"
 
 #include <stdio.h>
@@ -10,6 +10,12 @@ static FILE *sink(void)
 	if (!f)
 		f = fopen("/dev/null", "w");
 	return f;
+}
+
+static void sig_param(void *ctx, bool result, const char *type, size_t len)
+{
+	volatile char c = len ? type[len - 1] : 0;
+	(void)ctx, (void)result, (void)c;
 }
 
 static void walk(const gl_goobj *o)
@@ -42,6 +48,8 @@ static void walk(const gl_goobj *o)
 		int32_t line;
 		for (uint64_t pc = 0; pc < s.size && pc < 64; pc += 7)
 			gl_goobj_pcline(o, i, pc, &file, &line);
+		if (s.kind == GL_SK_TEXT)
+			gl_goobj_func_sig(o, i, NULL, sig_param, NULL, &err);
 		gl_goobj_funcinfo fi;
 		if (s.kind == GL_SK_TEXT && gl_goobj_funcinfo_get(o, i, &fi, &err) == 0) {
 			for (uint32_t k = 0; k < fi.nfiles; k++)

@@ -217,6 +217,15 @@ typedef struct goload_symbol {
 	bool func;            /* text (ABIInternal entry) or a variable */
 	const char *type;     /* linker name of the recorded type ("type:int"), "" when none */
 	uint32_t args;        /* functions: bytes of arguments and results (FuncInfo.Args) */
+	/* Functions: the Go signature the object's DWARF info records, as
+	 * linker type names without "type:" ("int", "[]string", "io.Reader"),
+	 * the receiver first, a variadic parameter as its slice type. has_sig
+	 * is false when there is none (assembly functions). */
+	bool has_sig;
+	const char *const *params;
+	size_t nparams;
+	const char *const *results;
+	size_t nresults;
 } goload_symbol;
 
 /* A symbol defined by the module, by its full name ("example.com/p.F"). */

@@ -268,6 +268,19 @@ int gl_goobj_funcinfo_get(const gl_goobj *o, uint32_t i, gl_goobj_funcinfo *out,
 uint32_t gl_goobj_funcinfo_file_at(const gl_goobj_funcinfo *fi, uint32_t k);
 gl_goobj_inl gl_goobj_funcinfo_inl_at(const gl_goobj_funcinfo *fi, uint32_t k);
 
+/* ----------------------------------------------------------- signatures */
+
+/* One parameter (result false: the receiver and the parameters) or result
+ * of a signature, as the linker type name ("[]string", "io.Reader"). */
+typedef void (*gl_goobj_sig_fn)(void *ctx, bool result, const char *type, size_t len);
+
+/* Calls fn for each formal parameter the DWARF info of def i (a function)
+ * records, in declaration order (receiver first, results last).
+ * GOLOAD_E_NOTFOUND when it has no DWARF info (assembly, wrappers);
+ * package-indexed type refs are named through res (may be NULL). */
+int gl_goobj_func_sig(const gl_goobj *o, uint32_t i, const gl_goobj_resolver *res, gl_goobj_sig_fn fn, void *ctx,
+		      goload_err *err);
+
 /* ------------------------------------------------------------ pc tables */
 
 /* Data of a symbol this object defines (self/hashed/nonpkg refs), e.g. an

@@ -1315,6 +1315,55 @@ int goload_module_publish(goload_module *m, goload_err *err)
 	return 0;
 }
 
+typedef struct sigbuild {
+	goload_module *m;
+	GL_VEC(char *) types[2]; /* parameters, results */
+	bool oom;
+} sigbuild;
+
+static void sig_param(void *ctx, bool result, const char *type, size_t len)
+{
+	sigbuild *b = ctx;
+	char *t = keep(b->m, type, len);
+	if (!t || !GL_VEC_PUSH(&b->types[result], t))
+		b->oom = true;
+}
+
+/* The symbol's Go signature from its DWARF info (kept with the module). */
+static int func_sig(goload_module *m, const gl_lsym *s, goload_symbol *out, goload_err *err)
+{
+	sigbuild b = {.m = m};
+	goload_err e = {0};
+	gl_goobj_resolver res = {dep_object, m};
+	int rc = gl_goobj_func_sig(m->objs.v[s->obj].o, s->idx, &res, sig_param, &b, &e);
+	if (rc == 0 && !b.oom) {
+		size_t np = b.types[0].len, nr = b.types[1].len;
+		char **v = malloc((np + nr + 1) * sizeof *v);
+		if (v && GL_VEC_PUSH(&m->strs, (char *)v)) {
+			memcpy(v, b.types[0].v, np * sizeof *v);
+			memcpy(v + np, b.types[1].v, nr * sizeof *v);
+			out->has_sig = true;
+			out->params = (const char *const *)v;
+			out->nparams = np;
+			out->results = (const char *const *)v + np;
+			out->nresults = nr;
+		} else {
+			free(v);
+			b.oom = true;
+		}
+	}
+	GL_VEC_FREE(&b.types[0]);
+	GL_VEC_FREE(&b.types[1]);
+	if (b.oom)
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	if (rc < 0 && e.code != GOLOAD_E_NOTFOUND) {
+		if (err)
+			*err = e;
+		return rc;
+	}
+	return 0;
+}
+
 int goload_module_lookup(const goload_module *m, const char *name, goload_symbol *out, goload_err *err)
 {
 	uint32_t id = NOSYM;
@@ -1328,10 +1377,18 @@ int goload_module_lookup(const goload_module *m, const char *name, goload_symbol
 	out->func = s->sect == SECT_TEXT;
 	out->type = "";
 	out->args = 0;
+	out->has_sig = false;
+	out->params = out->results = NULL;
+	out->nparams = out->nresults = 0;
 	const gl_goobj *o = m->objs.v[s->obj].o;
 	gl_goobj_funcinfo fi;
 	if (out->func && gl_goobj_funcinfo_get(o, s->idx, &fi, NULL) == 0)
 		out->args = fi.args;
+	if (out->func) {
+		int rc = func_sig((goload_module *)m, s, out, err);
+		if (rc < 0)
+			return rc;
+	}
 	uint32_t first, na = gl_goobj_auxs(o, s->idx, &first);
 	for (uint32_t j = 0; j < na; j++) {
 		gl_goobj_aux a = gl_goobj_aux_at(o, first + j);

@@ -46,6 +46,8 @@ func main() {
 		err = multi(os.Args[2:])
 	case "mismatch":
 		err = mismatch(os.Args[2:])
+	case "sigs":
+		err = sigs(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

@@ -1,0 +1,1 @@
+../../sigs/sigs.go
