@@ -80,7 +80,7 @@ static bool name_at(const walker *w, int32_t off, const char **s, size_t *n)
 	return a + *n <= w->etypes;
 }
 
-static bool in_types(const walker *w, uint64_t a) { return a >= w->types && a + 48 <= w->etypes; }
+static bool in_types(const walker *w, uint64_t a) { return a >= w->types && a + w->rt->type_size <= w->etypes; }
 
 /* Appends t's linker name to w->nb; false when it has none we can spell. */
 static bool spell(walker *w, uint64_t t, int depth)
@@ -102,7 +102,7 @@ static bool spell(walker *w, uint64_t t, int depth)
 		size_t ppn = 0;
 		if ((tflag & rt->tflag_uncommon) && kind < GL_KIND__COUNT) {
 			uint64_t u = t + rt->type_size + rt->kind_extra[kind];
-			name_at(w, (int32_t)u32(u), &pp, &ppn);
+			name_at(w, (int32_t)u32(u + rt->uncommon_off_pkgpath), &pp, &ppn);
 		}
 		if (ppn) {
 			/* "pkgname.Name[...]": keep what follows the package name. */
@@ -126,25 +126,25 @@ static bool spell(walker *w, uint64_t t, int depth)
 		return spell(w, word(t + rt->ptr_off_elem), depth + 1);
 	case GL_KIND_SLICE:
 		gl_buf_str(&w->nb, "[]");
-		return spell(w, word(t + 48), depth + 1);
+		return spell(w, word(t + rt->slice_off_elem), depth + 1);
 	case GL_KIND_ARRAY:
-		gl_buf_printf(&w->nb, "[%llu]", (unsigned long long)word(t + 64));
-		return spell(w, word(t + 48), depth + 1);
+		gl_buf_printf(&w->nb, "[%llu]", (unsigned long long)word(t + rt->array_off_len));
+		return spell(w, word(t + rt->array_off_elem), depth + 1);
 	case GL_KIND_CHAN: {
-		uint64_t dir = word(t + 56);
+		uint64_t dir = word(t + rt->chan_off_dir);
 		gl_buf_str(&w->nb, dir == 1 ? "<-chan " : dir == 2 ? "chan<- " : "chan ");
-		return spell(w, word(t + 48), depth + 1);
+		return spell(w, word(t + rt->chan_off_elem), depth + 1);
 	}
 	case GL_KIND_MAP:
 		gl_buf_str(&w->nb, "map[");
-		if (!spell(w, word(t + 48), depth + 1))
+		if (!spell(w, word(t + rt->map_off_key), depth + 1))
 			return false;
 		gl_buf_str(&w->nb, "]");
-		return spell(w, word(t + 56), depth + 1);
+		return spell(w, word(t + rt->map_off_elem), depth + 1);
 	case GL_KIND_FUNC: {
-		uint16_t in = u16(t + 48), out = u16(t + 50);
-		bool variadic = out & 0x8000;
-		out &= 0x7fff;
+		uint16_t in = u16(t + rt->func_off_incount), out = u16(t + rt->func_off_outcount);
+		bool variadic = out & rt->func_variadic;
+		out &= (uint16_t)~rt->func_variadic;
 		uint64_t params = t + rt->type_size + rt->kind_extra[GL_KIND_FUNC] +
 				  ((tflag & rt->tflag_uncommon) ? rt->uncommon_size : 0);
 		gl_buf_str(&w->nb, "func(");
@@ -154,7 +154,7 @@ static bool spell(walker *w, uint64_t t, int depth)
 			uint64_t p = word(params + 8u * i);
 			if (variadic && i == in - 1) {
 				gl_buf_str(&w->nb, "...");
-				p = word(p + 48); /* the slice's element */
+				p = word(p + rt->slice_off_elem); /* the slice's element */
 			}
 			if (!spell(w, p, depth + 1))
 				return false;
@@ -180,7 +180,7 @@ static bool spell(walker *w, uint64_t t, int depth)
 		gl_buf_str(&w->nb, "interface {}");
 		return true;
 	case GL_KIND_STRUCT:
-		if (word(t + 64))
+		if (word(t + rt->struct_off_fields + 8))
 			return false;
 		gl_buf_str(&w->nb, "struct {}");
 		return true;
@@ -230,16 +230,23 @@ static bool walk(walker *w, uint64_t root)
 			ok = ok && GL_VEC_PUSH(&st, w->types + (uint64_t)ptrto);
 		switch (kind) {
 		case GL_KIND_POINTER:
+			ok = ok && GL_VEC_PUSH(&st, word(t + rt->ptr_off_elem));
+			break;
 		case GL_KIND_SLICE:
+			ok = ok && GL_VEC_PUSH(&st, word(t + rt->slice_off_elem));
+			break;
 		case GL_KIND_ARRAY:
+			ok = ok && GL_VEC_PUSH(&st, word(t + rt->array_off_elem));
+			break;
 		case GL_KIND_CHAN:
-			ok = ok && GL_VEC_PUSH(&st, word(t + 48));
+			ok = ok && GL_VEC_PUSH(&st, word(t + rt->chan_off_elem));
 			break;
 		case GL_KIND_MAP:
-			ok = ok && GL_VEC_PUSH(&st, word(t + 48)) && GL_VEC_PUSH(&st, word(t + 56));
+			ok = ok && GL_VEC_PUSH(&st, word(t + rt->map_off_key)) && GL_VEC_PUSH(&st, word(t + rt->map_off_elem));
 			break;
 		case GL_KIND_FUNC: {
-			uint16_t in = u16(t + 48), out = u16(t + 50) & 0x7fff;
+			uint16_t in = u16(t + rt->func_off_incount),
+				 out = u16(t + rt->func_off_outcount) & (uint16_t)~rt->func_variadic;
 			uint64_t params = t + rt->type_size + rt->kind_extra[GL_KIND_FUNC] +
 					  ((tflag & rt->tflag_uncommon) ? rt->uncommon_size : 0);
 			for (uint32_t i = 0; ok && i < (uint32_t)in + out; i++)
@@ -247,9 +254,9 @@ static bool walk(walker *w, uint64_t root)
 			break;
 		}
 		case GL_KIND_STRUCT: {
-			uint64_t f = word(t + 56), nf = word(t + 64);
+			uint64_t f = word(t + rt->struct_off_fields), nf = word(t + rt->struct_off_fields + 8);
 			for (uint64_t i = 0; ok && i < nf && i < 4096; i++)
-				ok = GL_VEC_PUSH(&st, word(f + 24 * i + 8));
+				ok = GL_VEC_PUSH(&st, word(f + rt->field_size * i + rt->field_off_typ));
 			break;
 		}
 		default:

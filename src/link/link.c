@@ -474,7 +474,7 @@ static bool is_wrapinfo(const gl_lsym *s)
 static bool optional_type_ref(goload_module *m, const gl_lsym *s, int32_t off)
 {
 	const struct gl_rttab *rt = m->host->rt;
-	if (!(s->flags & GL_SF_GOTYPE) || off != rt->ptr_off_elem + 8)
+	if (!(s->flags & GL_SF_GOTYPE) || off != rt->array_off_slice)
 		return false;
 	gl_span d = gl_goobj_data(m->objs.v[s->obj].o, s->idx);
 	uint8_t kind;

@@ -101,8 +101,12 @@
 /* abi.Type (runtime._type before 1.21) is 48 bytes in every version. The
  * kind tails: ArrayType 72, ChanType 64, FuncType 56, InterfaceType 80,
  * PtrType 56, SliceType 56, StructType 80; MapType is 88 (hmap era), 112
- * (swiss maps, 1.24-1.26) or 136 (1.27, split groups). */
-#define TYPE_LAYOUT(mapextra, kmask, varint)                                                           \
+ * (swiss maps, 1.24-1.26) or 136 (1.27, split groups); the fields each
+ * tail starts with (elem, key, counts, fields) sit at the same offsets in
+ * every version, as do StructField, UncommonType, Method and Imethod. GC
+ * programs (kindGCProg 1<<6) lasted until 1.23; 1.24 builds large types'
+ * masks on demand (TFlagGCMaskOnDemand 1<<4). */
+#define TYPE_LAYOUT(mapextra, kmask, varint, gcprog, ondemand)                                          \
 	.type_size = 48, .type_off_size = 0, .type_off_ptrdata = 8, .type_off_hash = 16,       \
 	.type_off_tflag = 20, .type_off_align = 21, .type_off_fieldalign = 22,                 \
 	.type_off_kind = 23, .type_off_equal = 24, .type_off_gcdata = 32, .type_off_str = 40,  \
@@ -113,6 +117,15 @@
 		       [GL_KIND_INTERFACE] = 32, [GL_KIND_MAP] = mapextra,                     \
 		       [GL_KIND_POINTER] = 8, [GL_KIND_SLICE] = 8, [GL_KIND_STRUCT] = 32},     \
 	.iface_off_pkgpath = 48, .iface_off_methods = 56, .ptr_off_elem = 48,                  \
+	.slice_off_elem = 48, .array_off_elem = 48, .array_off_slice = 56, .array_off_len = 64, \
+	.chan_off_elem = 48, .chan_off_dir = 56, .map_off_key = 48, .map_off_elem = 56,        \
+	.func_off_incount = 48, .func_off_outcount = 50, .func_variadic = 0x8000,              \
+	.struct_off_pkgpath = 48, .struct_off_fields = 56,                                     \
+	.field_size = 24, .field_off_name = 0, .field_off_typ = 8, .field_off_offset = 16,     \
+	.uncommon_off_pkgpath = 0, .uncommon_off_mcount = 4, .uncommon_off_xcount = 6,         \
+	.uncommon_off_moff = 8, .method_off_name = 0, .method_off_mtyp = 4,                    \
+	.imethod_off_name = 0, .imethod_off_typ = 4,                                           \
+	.kind_gcprog = gcprog, .tflag_gcmask_ondemand = ondemand,                              \
 	.itab_off_inter = 0, .itab_off_type = 8, .itab_off_hash = 16, .itab_off_fun = 24,      \
 	.textsect_size = 24
 
@@ -162,7 +175,7 @@ static const struct gl_rttab rt_115 = {
 	.funcid_names = funcids_15, .nfuncid = GL_ARRAY_LEN(funcids_15),
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_15) - 1,
 	.flag_topframe = 0, .flag_spwrite = 0, .flag_asm = 0,
-	TYPE_LAYOUT(40, 0x1f, false),
+	TYPE_LAYOUT(40, 0x1f, false, 0x40, 0),
 };
 
 static const struct gl_rttab rt_116 = {
@@ -190,7 +203,7 @@ static const struct gl_rttab rt_116 = {
 	.funcid_names = funcids_16, .nfuncid = GL_ARRAY_LEN(funcids_16),
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_16) - 1,
 	FLAGS_116,
-	TYPE_LAYOUT(40, 0x1f, false),
+	TYPE_LAYOUT(40, 0x1f, false, 0x40, 0),
 };
 
 static const struct gl_rttab rt_117 = {
@@ -218,7 +231,7 @@ static const struct gl_rttab rt_117 = {
 	.funcid_names = funcids_17, .nfuncid = GL_ARRAY_LEN(funcids_17),
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_17) - 1,
 	FLAGS_117,
-	TYPE_LAYOUT(40, 0x1f, true),
+	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 };
 
 static const struct gl_rttab rt_118_119 = {
@@ -246,7 +259,7 @@ static const struct gl_rttab rt_118_119 = {
 	.funcid_names = funcids_18, .nfuncid = GL_ARRAY_LEN(funcids_18),
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_18) - 1,
 	FLAGS_117,
-	TYPE_LAYOUT(40, 0x1f, true),
+	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 };
 
 static const struct gl_rttab rt_120 = {
@@ -274,7 +287,7 @@ static const struct gl_rttab rt_120 = {
 	.funcid_names = funcids_18, .nfuncid = GL_ARRAY_LEN(funcids_18),
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_18) - 1,
 	FLAGS_117,
-	TYPE_LAYOUT(40, 0x1f, true),
+	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 };
 
 static const struct gl_rttab rt_121 = {
@@ -302,7 +315,7 @@ static const struct gl_rttab rt_121 = {
 	.funcid_names = funcids_18, .nfuncid = GL_ARRAY_LEN(funcids_18),
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_18) - 1,
 	FLAGS_117,
-	TYPE_LAYOUT(40, 0x1f, true),
+	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 };
 
 static const struct gl_rttab rt_122 = {
@@ -330,7 +343,7 @@ static const struct gl_rttab rt_122 = {
 	.funcid_names = funcids_22, .nfuncid = GL_ARRAY_LEN(funcids_22),
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_22) - 1,
 	FLAGS_117,
-	TYPE_LAYOUT(40, 0x1f, true),
+	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 };
 
 static const struct gl_rttab rt_123 = {
@@ -358,7 +371,7 @@ static const struct gl_rttab rt_123 = {
 	.funcid_names = funcids_22, .nfuncid = GL_ARRAY_LEN(funcids_22),
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_22) - 1,
 	FLAGS_117,
-	TYPE_LAYOUT(40, 0x1f, true),
+	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 };
 
 static const struct gl_rttab rt_124 = {
@@ -386,7 +399,7 @@ static const struct gl_rttab rt_124 = {
 	.funcid_names = funcids_22, .nfuncid = GL_ARRAY_LEN(funcids_22),
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_22) - 1,
 	FLAGS_117,
-	TYPE_LAYOUT(64, 0x1f, true),
+	TYPE_LAYOUT(64, 0x1f, true, 0, 0x10),
 };
 
 static const struct gl_rttab rt_125 = {
@@ -414,7 +427,7 @@ static const struct gl_rttab rt_125 = {
 	.funcid_names = funcids_25, .nfuncid = GL_ARRAY_LEN(funcids_25),
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_25) - 1,
 	FLAGS_117,
-	TYPE_LAYOUT(64, 0x1f, true),
+	TYPE_LAYOUT(64, 0x1f, true, 0, 0x10),
 };
 
 static const struct gl_rttab rt_126 = {
@@ -442,7 +455,7 @@ static const struct gl_rttab rt_126 = {
 	.funcid_names = funcids_25, .nfuncid = GL_ARRAY_LEN(funcids_25),
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_25) - 1,
 	FLAGS_117,
-	TYPE_LAYOUT(64, 0xff, true),
+	TYPE_LAYOUT(64, 0xff, true, 0, 0x10),
 };
 
 static const struct gl_rttab rt_127 = {
@@ -470,7 +483,7 @@ static const struct gl_rttab rt_127 = {
 	.funcid_names = funcids_25, .nfuncid = GL_ARRAY_LEN(funcids_25),
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_25) - 1,
 	FLAGS_117,
-	TYPE_LAYOUT(88, 0xff, true),
+	TYPE_LAYOUT(88, 0xff, true, 0, 0x10),
 };
 
 const struct gl_rttab *const gl_rttabs[] = {

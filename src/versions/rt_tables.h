@@ -169,8 +169,23 @@ struct gl_rttab {
 	 * kind-specific struct tail; 0 for basic kinds). */
 	uint16_t kind_extra[GL_KIND__COUNT];
 	/* Offsets inside the kind tail (from the start of the descriptor). */
-	uint16_t iface_off_pkgpath, iface_off_methods; /* InterfaceType */
+	uint16_t iface_off_pkgpath, iface_off_methods; /* InterfaceType: Name, []Imethod */
 	uint16_t ptr_off_elem;                          /* PtrType.Elem */
+	uint16_t slice_off_elem;                        /* SliceType.Elem */
+	uint16_t array_off_elem, array_off_slice, array_off_len; /* ArrayType */
+	uint16_t chan_off_elem, chan_off_dir;           /* ChanType */
+	uint16_t map_off_key, map_off_elem;             /* MapType */
+	uint16_t func_off_incount, func_off_outcount;   /* FuncType, uint16 each */
+	uint16_t func_variadic;                         /* the outCount bit of a ... last parameter */
+	uint16_t struct_off_pkgpath, struct_off_fields; /* StructType: Name, []StructField */
+	uint16_t field_size, field_off_name, field_off_typ, field_off_offset; /* StructField */
+	/* UncommonType {PkgPath nameOff, Mcount, Xcount uint16, Moff uint32} */
+	uint16_t uncommon_off_pkgpath, uncommon_off_mcount, uncommon_off_xcount, uncommon_off_moff;
+	uint16_t method_off_name, method_off_mtyp;      /* Method {Name, Mtyp, Ifn, Tfn int32} */
+	uint16_t imethod_off_name, imethod_off_typ;     /* Imethod {Name, Typ int32} */
+	/* GC data that is not a plain pointer bitmap: a GC program (kind bit,
+	 * until 1.23) or built on demand (tflag bit, 1.24+); 0 when none. */
+	uint8_t kind_gcprog, tflag_gcmask_ondemand;
 
 	/* runtime.itab / abi.ITab */
 	uint16_t itab_off_inter, itab_off_type, itab_off_hash, itab_off_fun;

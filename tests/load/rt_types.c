@@ -1,0 +1,80 @@
+/* Prints the abi type layout of the runtime table for Go 1.<argv[1]> as
+ * go_asm.h spells it ("#define ArrayType_Elem 48" -> "ArrayType_Elem 48";
+ * "!NAME" for a constant the version must not have), for rt_types.sh to
+ * compare with the go_asm.h each toolchain writes for internal/abi. */
+#include "versions/rt_tables.h"
+#include "versions/versions.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(int argc, char **argv)
+{
+	const struct gl_rttab *t = argc == 2 ? gl_rttab_for(atoi(argv[1])) : NULL;
+	if (!t) {
+		fprintf(stderr, "usage: rt_types MINOR (a minor with a runtime table)\n");
+		return 2;
+	}
+#define P(name, v) printf("%s %u\n", name, (unsigned)(v))
+	P("Type__size", t->type_size);
+	P("Type_PtrBytes", t->type_off_ptrdata);
+	P("Type_Hash", t->type_off_hash);
+	P("Type_TFlag", t->type_off_tflag);
+	P("Type_Align_", t->type_off_align);
+	P("Type_FieldAlign_", t->type_off_fieldalign);
+	P("Type_Kind_", t->type_off_kind);
+	P("Type_Equal", t->type_off_equal);
+	P("Type_GCData", t->type_off_gcdata);
+	P("Type_Str", t->type_off_str);
+	P("Type_PtrToThis", t->type_off_ptrtothis);
+	P("ArrayType__size", t->type_size + t->kind_extra[GL_KIND_ARRAY]);
+	P("ArrayType_Elem", t->array_off_elem);
+	P("ArrayType_Slice", t->array_off_slice);
+	P("ArrayType_Len", t->array_off_len);
+	P("ChanType__size", t->type_size + t->kind_extra[GL_KIND_CHAN]);
+	P("ChanType_Elem", t->chan_off_elem);
+	P("ChanType_Dir", t->chan_off_dir);
+	P("FuncType__size", t->type_size + t->kind_extra[GL_KIND_FUNC]);
+	P("FuncType_InCount", t->func_off_incount);
+	P("FuncType_OutCount", t->func_off_outcount);
+	P("InterfaceType__size", t->type_size + t->kind_extra[GL_KIND_INTERFACE]);
+	P("InterfaceType_PkgPath", t->iface_off_pkgpath);
+	P("InterfaceType_Methods", t->iface_off_methods);
+	P("MapType__size", t->type_size + t->kind_extra[GL_KIND_MAP]);
+	P("MapType_Key", t->map_off_key);
+	P("MapType_Elem", t->map_off_elem);
+	P("PtrType__size", t->type_size + t->kind_extra[GL_KIND_POINTER]);
+	P("PtrType_Elem", t->ptr_off_elem);
+	P("SliceType__size", t->type_size + t->kind_extra[GL_KIND_SLICE]);
+	P("SliceType_Elem", t->slice_off_elem);
+	P("StructType__size", t->type_size + t->kind_extra[GL_KIND_STRUCT]);
+	P("StructType_PkgPath", t->struct_off_pkgpath);
+	P("StructType_Fields", t->struct_off_fields);
+	P("StructField__size", t->field_size);
+	P("StructField_Name", t->field_off_name);
+	P("StructField_Typ", t->field_off_typ);
+	P("StructField_Offset", t->field_off_offset);
+	P("UncommonType__size", t->uncommon_size);
+	P("UncommonType_PkgPath", t->uncommon_off_pkgpath);
+	P("UncommonType_Mcount", t->uncommon_off_mcount);
+	P("UncommonType_Xcount", t->uncommon_off_xcount);
+	P("UncommonType_Moff", t->uncommon_off_moff);
+	P("Method__size", t->method_size);
+	P("Method_Name", t->method_off_name);
+	P("Method_Mtyp", t->method_off_mtyp);
+	P("Imethod__size", t->imethod_size);
+	P("Imethod_Name", t->imethod_off_name);
+	P("Imethod_Typ", t->imethod_off_typ);
+	P("const_TFlagUncommon", t->tflag_uncommon);
+	P("const_TFlagExtraStar", t->tflag_extrastar);
+	P("const_TFlagNamed", t->tflag_named);
+	if (t->kind_gcprog)
+		P("const_KindGCProg", t->kind_gcprog);
+	else
+		puts("!const_KindGCProg");
+	if (t->tflag_gcmask_ondemand)
+		P("const_TFlagGCMaskOnDemand", t->tflag_gcmask_ondemand);
+	else
+		puts("!const_TFlagGCMaskOnDemand");
+	return 0;
+}
