@@ -185,7 +185,24 @@ typedef struct goload_link_opts {
 	 * index): returns a malloc'd archive path, or NULL. May be NULL. */
 	char *(*dep_archive)(void *ctx, const char *pkgpath);
 	void *dep_ctx;
+	/* Archives of packages the host contains (host_archives[i] compiled
+	 * from host_pkgs[i] as the host's were), consulted only for symbols
+	 * neither the archives nor the host define: a function or read-only
+	 * data the host's linker dropped is defined from them, with what it
+	 * needs, while every variable the host has stays the host's. A
+	 * symbol is looked for in its own package, then in runtime's (which
+	 * defines linkname pushes such as crypto/internal/sysrand.fatal),
+	 * then in the others. May be NULL. */
+	const char *const *host_pkgs;
+	const char *const *host_archives;
+	size_t nhost_archives;
 } goload_link_opts;
+
+/* Whether the host contains package `pkgpath` (compiled into `archive`):
+ * one of the package's own (non-dupok, non-generic) functions or
+ * variables is in the host. 1 yes, 0 no (the host's linker dropped all of
+ * it, or never had it), or a negative goload_code. */
+int goload_host_has_package(const goload_host *h, const char *pkgpath, const char *archive, goload_err *err);
 
 /* Links `archives` (Go archives or objects compiled by the host's
  * toolchain) against the host: resolves every reference, lays out and

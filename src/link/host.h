@@ -52,4 +52,10 @@ int gl_host_types_index(goload_host *h, goload_err *err);
 /* Run-time address of the host's descriptor for a linker type name, 0 if none. */
 uint64_t gl_host_type(const goload_host *h, const char *name, size_t n);
 
+/* Called with the linker name of a method whose code the host's linker
+ * dropped ("p.(*T).M", "p.T.M") and the address of its method-table
+ * entry (an int32 text offset, -1 now). */
+typedef int (*gl_host_method_fn)(void *ctx, const char *sym, uint64_t slot, goload_err *err);
+int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, goload_err *err);
+
 #endif

@@ -302,3 +302,77 @@ uint64_t gl_host_type(const goload_host *h, const char *name, size_t n)
 	uint64_t v;
 	return gl_strmap_get(&h->types, name, n, &v) ? v : 0;
 }
+
+/* Methods of the host's named types whose code its linker dropped: their
+ * method-table entries (Ifn, Tfn) hold -1, which the runtime turns into
+ * runtime.unreachableMethod when it builds an itab or reflect calls them. */
+int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, goload_err *err)
+{
+	int rc = gl_host_types_index(h, err);
+	if (rc < 0)
+		return rc;
+	const struct gl_rttab *rt = h->rt;
+	uint64_t md = gl_host_addr(h, "runtime.firstmoduledata");
+	walker w = {.h = h, .rt = rt};
+	w.types = word(md + rt->md_off[GL_MD_TYPES]);
+	w.etypes = word(md + rt->md_off[GL_MD_ETYPES]);
+	gl_buf sym = {0};
+	for (size_t i = 0; i < h->typenames.len && rc == 0; i++) {
+		const char *tn = h->typenames.v[i] + 5; /* after "type:" */
+		bool ptr = tn[0] == '*';
+		const char *named = tn + ptr;
+		size_t slash = 0, n = strlen(named);
+		for (size_t k = 0; k < n; k++)
+			if (named[k] == '/')
+				slash = k;
+		const char *dot = memchr(named + slash, '.', n - slash);
+		if (!dot || strpbrk(named, "[]{} *()") || (named[0] == 'm' && !strncmp(named, "map", 3) && named[3] == '['))
+			continue;
+		uint64_t t = gl_host_type(h, h->typenames.v[i], strlen(h->typenames.v[i]));
+		uint8_t tflag = at(t)[rt->type_off_tflag], kind = at(t)[rt->type_off_kind] & rt->kind_mask;
+		if (!(tflag & rt->tflag_uncommon) || kind >= GL_KIND__COUNT)
+			continue;
+		uint64_t u = t + rt->type_size + rt->kind_extra[kind];
+		uint16_t mcount = u16(u + 4);
+		uint64_t methods = u + u32(u + 8);
+		/* A value receiver's itab entry is the method itself when the
+		 * value is pointer-shaped, else the (*T) wrapper: live siblings
+		 * say which (Ifn == Tfn), pointer-shaped kinds always are. */
+		bool direct = ptr || kind == GL_KIND_FUNC || kind == GL_KIND_MAP || kind == GL_KIND_CHAN ||
+			      kind == GL_KIND_POINTER || kind == GL_KIND_UNSAFEPOINTER;
+		for (uint16_t k = 0; k < mcount && !ptr; k++) {
+			uint64_t me = methods + (uint64_t)k * rt->method_size;
+			int32_t ifn = (int32_t)u32(me + 8), tfn = (int32_t)u32(me + 12);
+			if (ifn != -1 && tfn != -1)
+				direct = ifn == tfn;
+		}
+		for (uint16_t k = 0; k < mcount && rc == 0; k++) {
+			uint64_t me = methods + (uint64_t)k * rt->method_size;
+			const char *mn;
+			size_t mnl;
+			if ((int32_t)u32(me + 8) != -1 && (int32_t)u32(me + 12) != -1)
+				continue;
+			if (!name_at(&w, (int32_t)u32(me), &mn, &mnl))
+				continue;
+			for (int f = 0; f < 2 && rc == 0; f++) { /* Ifn, Tfn */
+				uint64_t slot = me + 8 + 4 * (uint64_t)f;
+				if ((int32_t)u32(slot) != -1)
+					continue;
+				sym.len = 0;
+				gl_buf_append(&sym, named, (size_t)(dot - named));
+				if (ptr || (f == 0 && !direct))
+					gl_buf_printf(&sym, ".(*%.*s).", (int)(named + n - dot - 1), dot + 1);
+				else
+					gl_buf_printf(&sym, ".%.*s.", (int)(named + n - dot - 1), dot + 1);
+				gl_buf_append(&sym, mn, mnl);
+				gl_buf_u8(&sym, 0);
+				if (sym.oom)
+					rc = gl_err(err, GOLOAD_E_NOMEM, "host: out of memory");
+				else
+					rc = fn(ctx, (const char *)sym.p, slot, err);
+			}
+		}
+	}
+	gl_buf_free(&sym);
+	return rc;
+}

@@ -2,7 +2,9 @@
 
 #include "versions/rt_tables.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,56 +94,159 @@ static int sect_of_kind(int kind)
 
 static const char *const sect_names[SECT_N] = {"none", "text", "rodata", "noptrdata", "data", "bss", "noptrbss"};
 
-/* The package path of an object: the prefix of its package symbols' names
- * (the compiler writes fully qualified names, "example.com/p.F"). */
+/* Length of the package path a symbol name starts with (the compiler
+ * writes fully qualified names, "example.com/p.F", "p.(*T).M[...]"); 0 for
+ * linker-made names (type:, go:) and names without one. */
+static size_t name_pkglen(const char *name, size_t n)
+{
+	if ((n > 5 && !memcmp(name, "type:", 5)) || (n > 3 && !memcmp(name, "go:", 3)))
+		return 0;
+	size_t end = n;
+	for (size_t k = 0; k < n; k++)
+		if (name[k] == '[') {
+			end = k;
+			break;
+		}
+	size_t slash = 0;
+	for (size_t k = 0; k < end; k++)
+		if (name[k] == '/')
+			slash = k;
+	for (size_t k = slash; k < end; k++)
+		if (name[k] == '.')
+			return k;
+	return 0;
+}
+
+/* The package path of an object: the prefix of its package symbols' names. */
 static char *object_pkgpath(goload_module *m, const gl_goobj *o)
 {
 	uint32_t n = gl_goobj_ncount(o, GL_GOOBJ_SC_DEF);
 	for (uint32_t i = 0; i < n; i++) {
 		gl_goobj_sym s = gl_goobj_sym_at(o, i);
-		if (!s.namelen || (s.namelen > 5 && !memcmp(s.name, "type:", 5)) ||
-		    (s.namelen > 3 && !memcmp(s.name, "go:", 3)))
-			continue;
-		size_t end = s.namelen;
-		for (size_t k = 0; k < s.namelen; k++)
-			if (s.name[k] == '[') {
-				end = k;
-				break;
-			}
-		size_t slash = 0;
-		for (size_t k = 0; k < end; k++)
-			if (s.name[k] == '/')
-				slash = k;
-		for (size_t k = slash; k < end; k++)
-			if (s.name[k] == '.')
-				return keep(m, s.name, k);
+		size_t k = name_pkglen(s.name, s.namelen);
+		if (k)
+			return keep(m, s.name, k);
 	}
 	return NULL;
 }
 
-static uint64_t host_lookup(goload_module *m, const char *name, size_t n, int abi);
+static uint64_t host_lookup(const goload_host *h, const char *name, size_t n, int abi);
 
 /* Whether the host linked this object's package: one of its own
- * (non-dupok, non-generic) functions is in the host. */
-static bool host_has_package(goload_module *m, const gl_goobj *o)
+ * (non-dupok, non-generic) functions or variables is in the host. A
+ * package reached only through inlined code or generic instantiations is
+ * not: its variables, if any, are not the host's either. */
+static bool host_has_object(const goload_host *h, const gl_goobj *o, const char *pkg)
 {
 	uint32_t nd = gl_goobj_ndefs(o);
-	size_t hl;
+	size_t hl, pl = pkg ? strlen(pkg) : 0;
 	for (uint32_t i = 0; i < nd; i++) {
 		gl_goobj_sym s = gl_goobj_sym_at(o, i);
-		if (s.kind != GL_SK_TEXT || (s.flags & GL_SF_DUPOK) || !s.namelen || s.abi == GL_GOOBJ_ABI_STATIC ||
-		    gl_goobj_hash(o, i, &hl) || memchr(s.name, '[', s.namelen))
+		int sect = sect_of_kind(s.kind);
+		size_t k = name_pkglen(s.name, s.namelen);
+		/* Only the package's own symbols: a cgo package also defines
+		 * runtime.cgoAlwaysFalse, which every cgo host has. */
+		if (sect == SECT_NONE || sect == SECT_RODATA || (s.flags & GL_SF_DUPOK) || !s.namelen ||
+		    s.abi == GL_GOOBJ_ABI_STATIC || gl_goobj_hash(o, i, &hl) || !k || (pkg && (k != pl || memcmp(s.name, pkg, k))) ||
+		    memchr(s.name, '[', s.namelen))
 			continue;
-		if (host_lookup(m, s.name, s.namelen, s.abi))
+		if (host_lookup(h, s.name, s.namelen, s.abi))
 			return true;
 	}
 	return false;
 }
 
+/* The Go object of a package's archive (its "_go_.o" member). */
+static int open_pkg_object(const char *path, gl_goobj_archive **ar, gl_goobj **o, goload_err *err)
+{
+	*o = NULL;
+	int rc = gl_goobj_archive_open_path(path, ar, err);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < gl_goobj_archive_nmembers(*ar) && !*o; i++) {
+		const gl_goobj_member *mb = gl_goobj_archive_member(*ar, i);
+		if (mb->kind == GL_GOOBJ_M_GO && strcmp(mb->name, "_go_.o") == 0 && (rc = gl_goobj_open(mb->data, path, o, err)) < 0)
+			break;
+	}
+	if (!*o) {
+		gl_goobj_archive_close(*ar);
+		*ar = NULL;
+		return rc < 0 ? rc : gl_err(err, GOLOAD_E_FORMAT, "%s: no Go object (_go_.o) in the archive", path);
+	}
+	return 0;
+}
+
+/* A package path as the compiler spells it in symbol names
+ * (cmd/internal/objabi.PathToPrefix): "%xx" for control characters, '%',
+ * '"', non-ASCII, and dots after the last slash. */
+static char *path_to_prefix(const char *path)
+{
+	size_t n = strlen(path);
+	char *p = malloc(3 * n + 1), *q = p;
+	if (!p)
+		return NULL;
+	const char *slash = strrchr(path, '/');
+	for (const char *c = path; *c; c++) {
+		unsigned char u = (unsigned char)*c;
+		if (u <= ' ' || u == '%' || u == '"' || u >= 0x7f || (u == '.' && (!slash || c > slash)))
+			q += sprintf(q, "%%%02x", u);
+		else
+			*q++ = (char)u;
+	}
+	*q = 0;
+	return p;
+}
+
+int goload_host_has_package(const goload_host *h, const char *pkgpath, const char *archive, goload_err *err)
+{
+	gl_goobj_archive *ar;
+	char *prefix = path_to_prefix(pkgpath);
+	if (!prefix)
+		return gl_err(err, GOLOAD_E_NOMEM, "out of memory");
+	int rc = gl_goobj_archive_open_path(archive, &ar, err);
+	if (rc < 0) {
+		free(prefix);
+		return rc;
+	}
+	/* Assembly members count: runtime/cgo's only code a host keeps may
+	 * be assembly (set_crosscall2). */
+	for (size_t i = 0; rc == 0 && i < gl_goobj_archive_nmembers(ar); i++) {
+		gl_goobj *o;
+		if (gl_goobj_archive_member(ar, i)->kind != GL_GOOBJ_M_GO || (rc = gl_goobj_archive_open_member(ar, i, &o, err)) < 0)
+			continue;
+		rc = host_has_object(h, o, prefix);
+		gl_goobj_close(o);
+	}
+	gl_goobj_archive_close(ar);
+	free(prefix);
+	return rc;
+}
+
+/* The object's header line must match the host's toolchain; `first` (the
+ * first object linked) fixes the experiment set. */
+static int check_header(goload_module *m, const gl_goobj *o, const gl_goobj *first, const char *what, goload_err *err)
+{
+	const char *hv = m->host->goversion;
+	const gl_goobj_hdr *h = gl_goobj_header(o);
+	if (strcmp(h->goarch, "amd64") || strcmp(h->goos, "linux"))
+		return gl_err(err, GOLOAD_E_VERSION, "%s: built for %s/%s, the host is linux/amd64", what, h->goos, h->goarch);
+	if (hv[0] && strcmp(h->go_version, hv))
+		return gl_err(err, GOLOAD_E_VERSION, "%s: built by %s, the host by %s", what, h->go_version, hv);
+	if (m->opts.goamd64 && strncmp(h->arch_level, "GOAMD64=", 8) == 0 && strcmp(h->arch_level + 8, m->opts.goamd64))
+		return gl_err(err, GOLOAD_E_VERSION, "%s: built for %s, the host for GOAMD64=%s", what, h->arch_level,
+			      m->opts.goamd64);
+	/* Every object must share one experiment set (the host's toolchain
+	 * writes the same one into every object). */
+	const gl_goobj_hdr *h0 = gl_goobj_header(first);
+	if (strcmp(h->experiments, h0->experiments))
+		return gl_err(err, GOLOAD_E_VERSION, "%s: built with experiments X:%s, %s with X:%s", what, h->experiments,
+			      gl_goobj_name(first), h0->experiments);
+	return 0;
+}
+
 static int open_archives(goload_module *m, const char *const *paths, size_t n, goload_err *err)
 {
 	const gl_goobj *first = NULL;
-	const char *hv = m->host->goversion;
 	for (size_t a = 0; a < n; a++) {
 		gl_goobj_archive *ar;
 		int rc = gl_goobj_archive_open_path(paths[a], &ar, err);
@@ -169,28 +274,14 @@ static int open_archives(goload_module *m, const char *const *paths, size_t n, g
 				gl_goobj_close(lo.o);
 				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 			}
-			const gl_goobj_hdr *h = gl_goobj_header(lo.o);
-			if (strcmp(h->goarch, "amd64") || strcmp(h->goos, "linux"))
-				return gl_err(err, GOLOAD_E_VERSION, "%s: built for %s/%s, the host is linux/amd64", what, h->goos,
-					      h->goarch);
-			if (hv[0] && strcmp(h->go_version, hv))
-				return gl_err(err, GOLOAD_E_VERSION, "%s: built by %s, the host by %s", what, h->go_version, hv);
-			if (m->opts.goamd64 && strncmp(h->arch_level, "GOAMD64=", 8) == 0 &&
-			    strcmp(h->arch_level + 8, m->opts.goamd64))
-				return gl_err(err, GOLOAD_E_VERSION, "%s: built for %s, the host for GOAMD64=%s", what, h->arch_level,
-					      m->opts.goamd64);
-			/* Every object must share one experiment set (the host's
-			 * toolchain writes the same one into every object). */
 			if (!first)
 				first = lo.o;
-			const gl_goobj_hdr *h0 = gl_goobj_header(first);
-			if (strcmp(h->experiments, h0->experiments))
-				return gl_err(err, GOLOAD_E_VERSION, "%s: built with experiments X:%s, %s with X:%s", what,
-					      h->experiments, gl_goobj_name(first), h0->experiments);
+			if ((rc = check_header(m, lo.o, first, what, err)) < 0)
+				return rc;
 			/* A package the host already contains is the host's: its
 			 * variables and types must stay single. Its object still
 			 * names symbols that others reference by index. */
-			if (host_has_package(m, lo.o)) {
+			if (host_has_object(m->host, lo.o, NULL)) {
 				char *pkg = object_pkgpath(m, lo.o);
 				bool existed;
 				m->objs.len--;
@@ -218,86 +309,110 @@ static uint32_t new_sym(goload_module *m, gl_lsym s)
 
 static void unplace_aux(goload_module *m, uint32_t oi);
 
+/* Every symbol of object oi starts unresolved. */
+static int init_syms(goload_module *m, uint32_t oi, goload_err *err)
+{
+	gl_lobj *lo = &m->objs.v[oi];
+	uint32_t ns = gl_goobj_nsyms(lo->o);
+	lo->sym = malloc((ns ? ns : 1) * sizeof *lo->sym);
+	if (!lo->sym)
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	for (uint32_t i = 0; i < ns; i++)
+		lo->sym[i] = NOSYM;
+	return 0;
+}
+
+/* The link symbol of definition i of object oi: a new one, or the one a
+ * dupok or content-addressed twin already made. */
+static int define_one(goload_module *m, uint32_t oi, uint32_t i, goload_err *err)
+{
+	gl_lobj *lo = &m->objs.v[oi];
+	gl_goobj_sym s = gl_goobj_sym_at(lo->o, i);
+	gl_lsym ls = {.obj = oi, .idx = i, .kind = s.kind, .flags = s.flags, .size = s.size, .align = s.align};
+	ls.sect = sect_of_kind(s.kind);
+	if (s.kind == GL_SK_TLSBSS)
+		return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s: %.*s is thread-local (STLSBSS)", gl_goobj_name(lo->o),
+			      (int)s.namelen, s.name);
+	ls.name = keep(m, s.name, s.namelen);
+	if (!ls.name)
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	/* An itab the host already has is the host's: interface values made
+	 * here must compare equal to the host's (type assertions compare
+	 * itab addresses). Itabs are content-addressed since Go 1.2x. */
+	if ((s.flags & GL_SF_ITAB) && gl_host_addr(m->host, ls.name)) {
+		ls.host = true;
+		ls.resolved = true;
+		ls.sect = SECT_NONE;
+		ls.obj = NOSYM;
+		ls.addr = gl_host_addr(m->host, ls.name);
+		struct gl_hostitab hi = {oi, i, ls.addr};
+		if (!GL_VEC_PUSH(&m->hostitabs, hi))
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	}
+	size_t hl = 0;
+	const uint8_t *hash = gl_goobj_hash(lo->o, i, &hl);
+	uint64_t prev;
+	bool existed = false;
+	if (hash) {
+		if (gl_strmap_get(&m->byhash, (const char *)hash, hl, &prev)) {
+			gl_lsym *p = gl_link_sym(m, (uint32_t)prev);
+			/* Trailing zeros are not hashed: the longer copy wins. */
+			if (s.size > p->size && !p->host) {
+				p->obj = oi;
+				p->idx = i;
+				p->size = s.size;
+			}
+			lo->sym[i] = (uint32_t)prev;
+			return 0;
+		}
+		uint32_t id = new_sym(m, ls);
+		if (id == NOSYM || !gl_strmap_put(&m->byhash, (const char *)hash, hl, id))
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		lo->sym[i] = id;
+		return 0;
+	}
+	if (!s.namelen || s.abi == GL_GOOBJ_ABI_STATIC) {
+		if ((lo->sym[i] = new_sym(m, ls)) == NOSYM)
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		return 0;
+	}
+	size_t kl = 0;
+	char *key = name_key(m, s.name, s.namelen, s.abi, &kl);
+	if (!key)
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	if (gl_strmap_get(&m->byname, key, kl, &prev)) {
+		gl_lsym *p = gl_link_sym(m, (uint32_t)prev);
+		if (!(s.flags & GL_SF_DUPOK) && !(p->flags & GL_SF_DUPOK))
+			return gl_err(err, GOLOAD_E_MISMATCH, "%s: %s is also defined in %s", gl_goobj_name(lo->o), ls.name,
+				      p->obj == NOSYM ? "the host" : gl_goobj_name(m->objs.v[p->obj].o));
+		lo->sym[i] = (uint32_t)prev;
+		return 0;
+	}
+	uint32_t id = new_sym(m, ls);
+	if (id == NOSYM || !gl_strmap_add(&m->byname, key, kl, id, &existed))
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	lo->sym[i] = id;
+	return 0;
+}
+
 /* One link symbol per definition; dupok and content-addressed ones shared. */
 static int define(goload_module *m, goload_err *err)
 {
 	for (uint32_t oi = 0; oi < m->objs.len; oi++) {
 		gl_lobj *lo = &m->objs.v[oi];
-		uint32_t ns = gl_goobj_nsyms(lo->o), nd = gl_goobj_ndefs(lo->o);
-		lo->sym = malloc((ns ? ns : 1) * sizeof *lo->sym);
-		if (!lo->sym)
-			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
-		for (uint32_t i = 0; i < ns; i++)
-			lo->sym[i] = NOSYM;
+		int rc = init_syms(m, oi, err);
+		if (rc < 0)
+			return rc;
 		lo->pkgpath = object_pkgpath(m, lo->o);
 		if (lo->pkgpath) {
 			bool existed;
 			if (!gl_strmap_add(&m->bypkg, lo->pkgpath, strlen(lo->pkgpath), oi, &existed))
 				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 		}
-		for (uint32_t i = 0; i < nd; i++) {
-			gl_goobj_sym s = gl_goobj_sym_at(lo->o, i);
-			gl_lsym ls = {.obj = oi, .idx = i, .kind = s.kind, .flags = s.flags, .size = s.size, .align = s.align};
-			ls.sect = sect_of_kind(s.kind);
-			if (s.kind == GL_SK_TLSBSS)
-				return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s: %.*s is thread-local (STLSBSS)", gl_goobj_name(lo->o),
-					      (int)s.namelen, s.name);
-			ls.name = keep(m, s.name, s.namelen);
-			if (!ls.name)
-				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
-			size_t hl = 0;
-			const uint8_t *hash = gl_goobj_hash(lo->o, i, &hl);
-			uint64_t prev;
-			bool existed = false;
-			if (hash) {
-				if (gl_strmap_get(&m->byhash, (const char *)hash, hl, &prev)) {
-					gl_lsym *p = gl_link_sym(m, (uint32_t)prev);
-					/* Trailing zeros are not hashed: the longer copy wins. */
-					if (s.size > p->size) {
-						p->obj = oi;
-						p->idx = i;
-						p->size = s.size;
-					}
-					lo->sym[i] = (uint32_t)prev;
-					continue;
-				}
-				uint32_t id = new_sym(m, ls);
-				if (id == NOSYM || !gl_strmap_put(&m->byhash, (const char *)hash, hl, id))
-					return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
-				lo->sym[i] = id;
-				continue;
-			}
-			if (!s.namelen || s.abi == GL_GOOBJ_ABI_STATIC) {
-				if ((lo->sym[i] = new_sym(m, ls)) == NOSYM)
-					return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
-				continue;
-			}
-			size_t kl = 0;
-			char *key = name_key(m, s.name, s.namelen, s.abi, &kl);
-			if (!key)
-				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
-			if (gl_strmap_get(&m->byname, key, kl, &prev)) {
-				gl_lsym *p = gl_link_sym(m, (uint32_t)prev);
-				if (!(s.flags & GL_SF_DUPOK) && !(p->flags & GL_SF_DUPOK))
-					return gl_err(err, GOLOAD_E_MISMATCH, "%s: %s is also defined in %s", gl_goobj_name(lo->o),
-						      ls.name, gl_goobj_name(m->objs.v[p->obj].o));
-				lo->sym[i] = (uint32_t)prev;
-				continue;
-			}
-			/* An itab the host already has is the host's: interface
-			 * values made here must compare equal to the host's. */
-			if ((s.flags & GL_SF_ITAB) && gl_host_addr(m->host, ls.name)) {
-				ls.host = true;
-				ls.resolved = true;
-				ls.sect = SECT_NONE;
-				ls.obj = NOSYM;
-				ls.addr = gl_host_addr(m->host, ls.name);
-			}
-			uint32_t id = new_sym(m, ls);
-			if (id == NOSYM || !gl_strmap_add(&m->byname, key, kl, id, &existed))
-				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
-			lo->sym[i] = id;
-		}
+		uint32_t nd = gl_goobj_ndefs(lo->o);
+		for (uint32_t i = 0; i < nd; i++)
+			if ((rc = define_one(m, oi, i, err)) < 0)
+				return rc;
 		unplace_aux(m, oi);
 	}
 	return 0;
@@ -323,7 +438,7 @@ static void unplace_aux(goload_module *m, uint32_t oi)
 }
 
 /* A host symbol by name; ABI0 references prefer the ".abi0" twin. */
-static uint64_t host_lookup(goload_module *m, const char *name, size_t n, int abi)
+static uint64_t host_lookup(const goload_host *h, const char *name, size_t n, int abi)
 {
 	char buf[512];
 	if (n + 6 > sizeof buf)
@@ -332,12 +447,12 @@ static uint64_t host_lookup(goload_module *m, const char *name, size_t n, int ab
 	buf[n] = 0;
 	if (abi == 0) {
 		memcpy(buf + n, ".abi0", 6);
-		uint64_t a = gl_host_addr(m->host, buf);
+		uint64_t a = gl_host_addr(h, buf);
 		if (a)
 			return a;
 		buf[n] = 0;
 	}
-	return gl_host_addr(m->host, buf);
+	return gl_host_addr(h, buf);
 }
 
 static const gl_goobj *dep_object(void *ctx, const char *pkg, size_t n, goload_err *err)
@@ -356,13 +471,8 @@ static const gl_goobj *dep_object(void *ctx, const char *pkg, size_t n, goload_e
 	char *path = key && m->opts.dep_archive ? m->opts.dep_archive(m->opts.dep_ctx, key) : NULL;
 	gl_goobj_archive *ar = NULL;
 	gl_goobj *o = NULL;
-	if (path && gl_goobj_archive_open_path(path, &ar, err) == 0) {
-		for (size_t i = 0; i < gl_goobj_archive_nmembers(ar) && !o; i++) {
-			const gl_goobj_member *mb = gl_goobj_archive_member(ar, i);
-			if (mb->kind == GL_GOOBJ_M_GO && strcmp(mb->name, "_go_.o") == 0 && gl_goobj_open(mb->data, path, &o, err) < 0)
-				o = NULL;
-		}
-	}
+	if (path)
+		open_pkg_object(path, &ar, &o, err);
 	bool existed;
 	if (o && GL_VEC_PUSH(&m->deps, o) && GL_VEC_PUSH(&m->deparchives, ar)) {
 		dbg(m, "names of package %s read from %s", key, path);
@@ -381,31 +491,140 @@ static const gl_goobj *dep_object(void *ctx, const char *pkg, size_t n, goload_e
 	return NULL;
 }
 
+/* ------------------------------------------- host packages' archives */
+
+/* Opens host package k's Go objects (every Go member: assembly ones too)
+ * as lazy objects: nothing in them is defined until referenced. */
+static int open_hostpkg(goload_module *m, size_t k, goload_err *err)
+{
+	gl_hostpkg *hp = &m->hostpkgs[k];
+	if (hp->opened)
+		return 0;
+	hp->opened = true;
+	hp->first = (uint32_t)m->objs.len;
+	const char *path = m->opts.host_archives[k];
+	gl_goobj_archive *ar;
+	int rc = gl_goobj_archive_open_path(path, &ar, err);
+	if (rc < 0)
+		return rc;
+	if (!GL_VEC_PUSH(&m->archives, ar)) {
+		gl_goobj_archive_close(ar);
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	}
+	for (size_t i = 0; i < gl_goobj_archive_nmembers(ar); i++) {
+		if (gl_goobj_archive_member(ar, i)->kind != GL_GOOBJ_M_GO)
+			continue;
+		gl_lobj lo = {.archive = keep(m, path, strlen(path)), .lazy = true};
+		if ((rc = gl_goobj_archive_open_member(ar, i, &lo.o, err)) < 0)
+			return rc;
+		if (!lo.archive || !GL_VEC_PUSH(&m->objs, lo)) {
+			gl_goobj_close(lo.o);
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		}
+		if ((rc = check_header(m, lo.o, m->objs.v[0].o, gl_goobj_name(lo.o), err)) < 0 ||
+		    (rc = init_syms(m, (uint32_t)m->objs.len - 1, err)) < 0)
+			return rc;
+		hp->n++;
+	}
+	return 0;
+}
+
+/* Definition i of lazy object oi, defined now with what it needs (its
+ * relocations are resolved by resolve_all, which reaches the new symbol). */
+static uint32_t pull(goload_module *m, uint32_t oi, uint32_t i, goload_err *err)
+{
+	if (m->objs.v[oi].sym[i] == NOSYM && define_one(m, oi, i, err) < 0)
+		return NOSYM;
+	return m->objs.v[oi].sym[i];
+}
+
+/* A named definition of host package k's objects, pulled. */
+static uint32_t hostpkg_def(goload_module *m, size_t k, const gl_goobj_symname *nm, const int *abis, goload_err *err)
+{
+	if (open_hostpkg(m, k, err) < 0)
+		return NOSYM;
+	const gl_hostpkg *hp = &m->hostpkgs[k];
+	size_t hl;
+	for (int a = 0; a < 2 && abis[a] >= 0; a++)
+		for (uint32_t oi = hp->first; oi < hp->first + hp->n; oi++) {
+			const gl_goobj *o = m->objs.v[oi].o;
+			uint32_t nd = gl_goobj_ndefs(o);
+			for (uint32_t i = 0; i < nd; i++) {
+				gl_goobj_sym s = gl_goobj_sym_at(o, i);
+				if (s.abi == abis[a] && s.namelen == nm->namelen && !memcmp(s.name, nm->name, s.namelen) &&
+				    !gl_goobj_hash(o, i, &hl))
+					return pull(m, oi, i, err);
+			}
+		}
+	return NOSYM;
+}
+
+/* A symbol neither loaded nor in the host, from the host packages'
+ * archives: its own package's, then runtime's (linkname pushes), then any. */
+static uint32_t hostpkg_find(goload_module *m, const gl_goobj_symname *nm, const int *abis, goload_err *err)
+{
+	size_t n = m->opts.nhost_archives;
+	if (m->frozen || !n)
+		return NOSYM;
+	uint64_t own = n, rt = n;
+	size_t pl = name_pkglen(nm->name, nm->namelen);
+	if (pl)
+		gl_strmap_get(&m->byhostpkg, nm->name, pl, &own);
+	gl_strmap_get(&m->byhostpkg, "runtime", 7, &rt);
+	for (size_t step = 0; step < n + 2; step++) {
+		size_t k = step == 0 ? own : step == 1 ? rt : step - 2;
+		if (k >= n || (step >= 2 && (k == own || k == rt)))
+			continue;
+		uint32_t id = hostpkg_def(m, k, nm, abis, err);
+		if (err && err->code)
+			return NOSYM;
+		if (id != NOSYM) {
+			dbg(m, "dropped symbol %.*s taken from archive %s (package %s)", (int)nm->namelen, nm->name,
+			    m->opts.host_archives[k], m->opts.host_pkgs[k]);
+			return id;
+		}
+	}
+	return NOSYM;
+}
+
 /* The link symbol a reference of object oi names, creating a host symbol on
  * first use. NOSYM with *missing set when nothing defines it. */
 static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname *missing, goload_err *err)
 {
-	gl_lobj *lo = &m->objs.v[oi];
+	const gl_goobj *o = m->objs.v[oi].o;
 	uint32_t local;
-	if (gl_goobj_ref_local(lo->o, r, &local) && local < gl_goobj_ndefs(lo->o))
-		return lo->sym[local];
-	bool cache = gl_goobj_ref_local(lo->o, r, &local);
-	if (cache && lo->sym[local] != NOSYM)
-		return lo->sym[local];
-	if (r.pkg != GL_GOOBJ_PKG_BUILTIN && !cache) {
-		/* A package-indexed reference into a loaded package. */
-		gl_span pkg = gl_goobj_pkg_at(lo->o, r.pkg);
-		uint64_t dep;
-		if (pkg.n && gl_strmap_get(&m->bypkg, (const char *)pkg.p, pkg.n, &dep)) {
-			gl_lobj *d = &m->objs.v[dep];
-			if (r.idx < gl_goobj_ncount(d->o, GL_GOOBJ_SC_DEF))
-				return d->sym[r.idx];
+	bool cache = gl_goobj_ref_local(o, r, &local);
+	if (cache && m->objs.v[oi].sym[local] != NOSYM)
+		return m->objs.v[oi].sym[local];
+	gl_goobj_symname nm = {0};
+	if (cache && local < gl_goobj_ndefs(o)) {
+		if (!m->objs.v[oi].lazy)
+			return NOSYM;
+		/* A lazy object's own definition: named ones are the host's when
+		 * it has them, the others (content-addressed, static) are this
+		 * function's private data. */
+		gl_goobj_sym s = gl_goobj_sym_at(o, local);
+		size_t hl;
+		if (!s.namelen || s.abi == GL_GOOBJ_ABI_STATIC || gl_goobj_hash(o, local, &hl))
+			return m->frozen ? NOSYM : pull(m, oi, local, err);
+		nm.name = s.name;
+		nm.namelen = s.namelen;
+		nm.abi = s.abi;
+	} else {
+		if (r.pkg != GL_GOOBJ_PKG_BUILTIN && !cache) {
+			/* A package-indexed reference into a loaded package. */
+			gl_span pkg = gl_goobj_pkg_at(o, r.pkg);
+			uint64_t dep;
+			if (pkg.n && gl_strmap_get(&m->bypkg, (const char *)pkg.p, pkg.n, &dep)) {
+				gl_lobj *d = &m->objs.v[dep];
+				if (r.idx < gl_goobj_ncount(d->o, GL_GOOBJ_SC_DEF))
+					return d->sym[r.idx];
+			}
 		}
+		gl_goobj_resolver res = {dep_object, m};
+		if (gl_goobj_ref_name(o, r, &res, &nm, err) < 0)
+			return NOSYM;
 	}
-	gl_goobj_symname nm;
-	gl_goobj_resolver res = {dep_object, m};
-	if (gl_goobj_ref_name(lo->o, r, &res, &nm, err) < 0)
-		return NOSYM;
 	uint32_t id;
 	int abis[2] = {nm.abi, -1};
 	if (nm.abi < 0) { /* RefName has no ABI: Go-to-Go references are ABIInternal */
@@ -415,12 +634,15 @@ static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_
 	for (int k = 0; k < 2 && abis[k] >= 0; k++)
 		if (find_named(m, nm.name, nm.namelen, (uint16_t)abis[k], &id))
 			goto found;
-	uint64_t a = host_lookup(m, nm.name, nm.namelen, abis[0]);
+	uint64_t a = host_lookup(m->host, nm.name, nm.namelen, abis[0]);
 	if (!a && abis[1] >= 0)
-		a = host_lookup(m, nm.name, nm.namelen, abis[1]);
+		a = host_lookup(m->host, nm.name, nm.namelen, abis[1]);
 	if (!a && nm.namelen > 5 && !memcmp(nm.name, "type:", 5))
 		a = gl_host_type(m->host, nm.name, nm.namelen);
 	if (!a) {
+		id = hostpkg_find(m, &nm, abis, err);
+		if (id != NOSYM)
+			goto found;
 		*missing = nm;
 		return NOSYM;
 	}
@@ -439,7 +661,7 @@ static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_
 		dbg(m, "resolve %s -> host 0x%llx", hs.name, (unsigned long long)a);
 found:
 	if (cache)
-		lo->sym[local] = id;
+		m->objs.v[oi].sym[local] = id;
 	return id;
 }
 
@@ -484,6 +706,100 @@ static bool optional_type_ref(goload_module *m, const gl_lsym *s, int32_t off)
 	return true;
 }
 
+static bool itab_slot_dropped(goload_module *m, uint64_t itab, int32_t off)
+{
+	uint64_t unreachable = gl_host_addr(m->host, "runtime.unreachableMethod"), v;
+	if (!unreachable || off < 0)
+		return false;
+	memcpy(&v, (const void *)(uintptr_t)(itab + (uint64_t)off), 8);
+	return v == unreachable;
+}
+
+/* Writes n bytes into the host's read-only data (its file mapping is
+ * private: the write stays in this process). */
+static int host_write(uint64_t at, const void *p, size_t n, goload_err *err)
+{
+	uint64_t pg = gl_mem_pagesize(), lo = at / pg * pg, hi = (at + n + pg - 1) / pg * pg;
+	if (mprotect((void *)(uintptr_t)lo, hi - lo, PROT_READ | PROT_WRITE) < 0)
+		return gl_err(err, GOLOAD_E_IO, "host data at 0x%llx: mprotect: %s", (unsigned long long)at, strerror(errno));
+	memcpy((void *)(uintptr_t)at, p, n);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	mprotect((void *)(uintptr_t)lo, hi - lo, PROT_READ);
+	return 0;
+}
+
+/* A method of a host type that the host's linker dropped: its code comes
+ * from the host's own text when it is there (called directly, never
+ * through an interface), else from the type's package archive. */
+static int want_method(void *ctx, const char *name, uint64_t slot, goload_err *err)
+{
+	goload_module *m = ctx;
+	size_t n = strlen(name);
+	struct gl_methodfill f = {.slot = slot, .sym = NOSYM};
+	int abis[2] = {1, -1};
+	gl_goobj_symname nm = {.name = name, .namelen = (uint32_t)n, .abi = 1};
+	if (!find_named(m, name, n, 1, &f.sym) && !(f.addr = host_lookup(m->host, name, n, 1)))
+		f.sym = hostpkg_find(m, &nm, abis, err);
+	if (err && err->code)
+		return -err->code;
+	if ((f.sym == NOSYM && !f.addr) || GL_VEC_PUSH(&m->methodfills, f))
+		return 0;
+	return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+}
+
+/* Points the host's method tables at the code of their dropped methods:
+ * the runtime resolves a method-table text offset from the host's text
+ * base without a range check (one text section), and the module lies
+ * above it. */
+static int patch_host_methods(goload_module *m, goload_err *err)
+{
+	const struct gl_rttab *rt = m->host->rt;
+	uint64_t md = gl_host_addr(m->host, "runtime.firstmoduledata"), text;
+	if (!md || !m->methodfills.len)
+		return 0;
+	memcpy(&text, (const void *)(uintptr_t)(md + rt->md_off[GL_MD_TEXT]), 8);
+	for (size_t i = 0; i < m->methodfills.len; i++) {
+		struct gl_methodfill f = m->methodfills.v[i];
+		uint64_t a = f.addr ? f.addr : gl_link_sym(m, f.sym)->addr;
+		if (a <= text || a - text >= 0xffffffffull)
+			continue;
+		int32_t off = (int32_t)(uint32_t)(a - text);
+		int rc = host_write(f.slot, &off, 4, err);
+		if (rc < 0)
+			return rc;
+		if (!f.addr)
+			dbg(m, "host method table entry at 0x%llx: dropped method %s filled from its archive",
+			    (unsigned long long)f.slot, gl_link_sym(m, f.sym)->name);
+	}
+	return 0;
+}
+
+/* Fills the host itabs' dropped method slots with the loaded copies. */
+static int patch_host_itabs(goload_module *m, goload_err *err)
+{
+	for (size_t hi = 0; hi < m->hostitabs.len; hi++) {
+		struct gl_hostitab h = m->hostitabs.v[hi];
+		const gl_goobj *o = m->objs.v[h.obj].o;
+		uint32_t first, n = gl_goobj_relocs(o, h.idx, &first);
+		for (uint32_t j = 0; j < n; j++) {
+			gl_goobj_reloc r = gl_goobj_reloc_at(o, first + j);
+			if (r.type != GL_R_ADDR || r.siz != 8 || !itab_slot_dropped(m, h.addr, r.off))
+				continue;
+			gl_goobj_symname nm;
+			uint32_t t = resolve(m, h.obj, r.sym, &nm, NULL);
+			if (t == NOSYM || gl_link_sym(m, t)->host)
+				continue;
+			uint64_t v = gl_link_sym(m, t)->addr;
+			int rc = host_write(h.addr + (uint64_t)r.off, &v, 8, err);
+			if (rc < 0)
+				return rc;
+			dbg(m, "host itab at 0x%llx: dropped method %s filled from its archive", (unsigned long long)h.addr,
+			    gl_link_sym(m, t)->name);
+		}
+	}
+	return 0;
+}
+
 /* Resolves every relocation target, aux funcdata and global Gotype of the
  * placed symbols; lists each missing symbol once with a referencer. */
 static int resolve_all(goload_module *m, goload_err *err)
@@ -493,14 +809,30 @@ static int resolve_all(goload_module *m, goload_err *err)
 	size_t nmiss = 0;
 	int rc = 0;
 	GL_VEC(uint32_t) tramps = {0};
-	for (uint32_t si = 0; si < m->syms.len && rc == 0; si++) {
+	if (m->opts.nhost_archives && (rc = gl_host_dropped_methods(m->host, want_method, m, err)) < 0)
+		return rc;
+	uint32_t si = 0;
+	size_t hi = 0;
+again:
+	for (; si < m->syms.len && rc == 0; si++) {
 		gl_lsym *s = gl_link_sym(m, si);
 		if (!from_obj(s))
 			continue;
-		gl_lobj *lo = &m->objs.v[s->obj];
-		uint32_t first, n = gl_goobj_relocs(lo->o, s->idx, &first);
-		for (uint32_t j = 0; j < n; j++) {
-			gl_goobj_reloc r = gl_goobj_reloc_at(lo->o, first + j);
+		/* Resolving may open host packages' objects (growing objs). */
+		const gl_goobj *o = m->objs.v[s->obj].o;
+		uint32_t first, n = gl_goobj_relocs(o, s->idx, &first);
+		uint32_t afirst, na = m->objs.v[s->obj].lazy ? gl_goobj_auxs(o, s->idx, &afirst) : 0;
+		for (uint32_t j = 0; j < n + na; j++) {
+			gl_goobj_reloc r;
+			if (j >= n) {
+				/* What a pulled symbol's funcdata and type name must be
+				 * there before layout, as every loaded object's is. */
+				gl_goobj_aux a = gl_goobj_aux_at(o, afirst + (j - n));
+				if ((a.type != GL_AUX_FUNCDATA && a.type != GL_AUX_GOTYPE) || gl_goobj_ref_is_nil(a.sym))
+					continue;
+				r = (gl_goobj_reloc){.type = GL_R_ADDR, .sym = a.sym};
+			} else
+				r = gl_goobj_reloc_at(o, first + j);
 			if (is_marker(r.type) || gl_goobj_ref_is_nil(r.sym))
 				continue;
 			gl_goobj_symname nm = {0};
@@ -537,6 +869,25 @@ static int resolve_all(goload_module *m, goload_err *err)
 		}
 		s->resolved = true;
 	}
+	/* The host's itabs hold runtime.unreachableMethod for the methods its
+	 * linker dropped; loaded code may call them: they are pulled here and
+	 * filled in by patch_host_itabs. */
+	for (; hi < m->hostitabs.len && rc == 0; hi++) {
+		struct gl_hostitab h = m->hostitabs.v[hi];
+		const gl_goobj *o = m->objs.v[h.obj].o;
+		uint32_t first, n = gl_goobj_relocs(o, h.idx, &first);
+		for (uint32_t j = 0; j < n; j++) {
+			gl_goobj_reloc r = gl_goobj_reloc_at(o, first + j);
+			if (r.type != GL_R_ADDR || r.siz != 8 || !itab_slot_dropped(m, h.addr, r.off))
+				continue;
+			gl_goobj_symname nm = {0};
+			goload_err e = {0};
+			if (resolve(m, h.obj, r.sym, &nm, &e) == NOSYM && e.code)
+				rc = gl_err(err, e.code, "host itab at 0x%llx: %s", (unsigned long long)h.addr, e.msg);
+		}
+	}
+	if (rc == 0 && si < m->syms.len)
+		goto again;
 	/* Method tables and other module-relative text offsets that name a
 	 * host function go through a 5-byte JMP in this module's text. */
 	for (size_t i = 0; rc == 0 && i < tramps.len; i++) {
@@ -584,9 +935,12 @@ static uint32_t default_align(const gl_lsym *s)
 		return s->align;
 	if (s->sect == SECT_TEXT)
 		return 32; /* the Go linker's funcAlign on amd64 */
-	uint32_t a = 1;
-	while (a < 8 && a < s->size)
-		a <<= 1;
+	/* cmd/link's symalign: Maxalign (32 on amd64) halved while larger
+	 * than the symbol; assembly data read with aligned SSE loads
+	 * (MOVOA in hash/crc32) depends on it. */
+	uint32_t a = 32;
+	while (a > 1 && a > s->size)
+		a >>= 1;
 	return a;
 }
 
@@ -1133,6 +1487,24 @@ static int protect(goload_module *m, goload_err *err)
 	return rc;
 }
 
+static int index_hostpkgs(goload_module *m, goload_err *err)
+{
+	size_t n = m->opts.nhost_archives;
+	if (!n)
+		return 0;
+	m->hostpkgs = calloc(n, sizeof *m->hostpkgs);
+	if (!m->hostpkgs)
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	for (size_t k = 0; k < n; k++) {
+		const char *p = m->opts.host_pkgs[k];
+		char *key = keep(m, p, strlen(p));
+		bool existed;
+		if (!key || !gl_strmap_add(&m->byhostpkg, key, strlen(key), k, &existed))
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	}
+	return 0;
+}
+
 int goload_module_link(goload_host *h, const char *const *archives, size_t narchives, const goload_link_opts *opts,
 		       goload_module **out, goload_err *err)
 {
@@ -1147,7 +1519,9 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 	if (opts)
 		m->opts = *opts;
 	funcbuild fb = {0};
-	int rc = open_archives(m, archives, narchives, err);
+	int rc = index_hostpkgs(m, err);
+	if (rc == 0)
+		rc = open_archives(m, archives, narchives, err);
 	if (rc == 0)
 		rc = gl_host_types_index(h, err);
 	if (rc == 0)
@@ -1158,6 +1532,7 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		rc = resolve_all(m, err);
 	if (rc < 0)
 		goto fail;
+	m->frozen = true;
 	layout(m);
 	/* The pclntab's size does not depend on where it goes: build it once
 	 * at a provisional address to size the mapping, then for real. */
@@ -1201,7 +1576,8 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		p[0] = 0xe9; /* JMP rel32 */
 		memcpy(p + 1, &r32, 4);
 	}
-	if ((rc = apply_relocs(m, err)) < 0 || (rc = gc_masks(m, err)) < 0 || (rc = collect_tables(m, err)) < 0)
+	if ((rc = apply_relocs(m, err)) < 0 || (rc = gc_masks(m, err)) < 0 || (rc = collect_tables(m, err)) < 0 ||
+	    (rc = patch_host_itabs(m, err)) < 0 || (rc = patch_host_methods(m, err)) < 0)
 		goto fail;
 	if (m->opts.debug) {
 		const struct gl_objtab *ot = gl_goobj_tab(m->objs.v[0].o);
@@ -1283,6 +1659,10 @@ void goload_module_free(goload_module *m)
 		gl_goobj_archive_close(m->deparchives.v[i]);
 	GL_VEC_FREE(&m->deps);
 	GL_VEC_FREE(&m->deparchives);
+	gl_strmap_free(&m->byhostpkg);
+	GL_VEC_FREE(&m->hostitabs);
+	GL_VEC_FREE(&m->methodfills);
+	free(m->hostpkgs);
 	gl_buf_free(&m->arena);
 	gl_rt_pcln_free(&m->pcln);
 	free(m->md);

@@ -47,7 +47,29 @@ typedef struct gl_lobj {
 	char *pkgpath;
 	uint32_t *sym; /* local index -> link symbol, UINT32_MAX until resolved */
 	const char *archive;
+	bool lazy;     /* a host package's object: only what the host's linker
+			* dropped is defined from it, on first reference */
 } gl_lobj;
+
+/* An itab definition of object obj that is the host's at addr. */
+struct gl_hostitab {
+	uint32_t obj, idx;
+	uint64_t addr;
+};
+
+/* A host method-table entry to fill: the method's link symbol, or its
+ * address when the host has the code (called directly, unreachable
+ * through interfaces). */
+struct gl_methodfill {
+	uint64_t slot, addr;
+	uint32_t sym;
+};
+
+/* A host package whose archive is consulted for dropped symbols. */
+typedef struct gl_hostpkg {
+	uint32_t first, n; /* its objects in objs, once opened */
+	bool opened;
+} gl_hostpkg;
 
 struct goload_module {
 	goload_host *host;
@@ -62,6 +84,11 @@ struct goload_module {
 	gl_strmap bydep;   /* package path -> index in deps + 1 (0: asked, none) */
 	GL_VEC(gl_goobj *) deps;              /* objects read for names only */
 	GL_VEC(gl_goobj_archive *) deparchives;
+	gl_strmap byhostpkg;  /* opts.host_pkgs[i] -> i */
+	gl_hostpkg *hostpkgs; /* opts.nhost_archives of them */
+	bool frozen;          /* resolution done: no more symbols may be added */
+	GL_VEC(struct gl_hostitab) hostitabs; /* loaded itabs that are the host's */
+	GL_VEC(struct gl_methodfill) methodfills;
 	gl_buf arena;      /* chunks of names, freed at close */
 	GL_VEC(char *) strs;
 	gl_mem mem;
