@@ -34,7 +34,11 @@ var loadMu sync.Mutex
 // them with the runtime and runs their package initializers in order.
 // Packages the host already contains must not be passed: the loaded code
 // uses the host's copy of them.
-func Open(archives ...string) (*Module, error) {
+func Open(archives ...string) (*Module, error) { return open(archives, nil, nil) }
+
+// open links archives; hostPkgs[i] (compiled into hostArchives[i]) are
+// packages the host has, read only for what its linker dropped.
+func open(archives, hostPkgs, hostArchives []string) (*Module, error) {
 	r, err := runtimeCalls()
 	if err != nil {
 		return nil, err
@@ -54,23 +58,19 @@ func Open(archives ...string) (*Module, error) {
 	}
 	copts.debug = C.bool(os.Getenv("GOLOAD_DEBUG") == "1")
 	C.goload_set_dep_hook(&copts)
-	paths := make([]*C.char, len(archives))
-	for i, a := range archives {
-		paths[i] = C.CString(a)
-		defer C.free(unsafe.Pointer(paths[i]))
-	}
-	var argv **C.char
-	if len(paths) > 0 {
-		argv = (**C.char)(C.malloc(C.size_t(len(paths)) * C.size_t(unsafe.Sizeof(paths[0]))))
-		defer C.free(unsafe.Pointer(argv))
-		copy(unsafe.Slice(argv, len(paths)), paths)
-	}
+	argv, free := cStrings(archives)
+	defer free()
+	hp, freeHP := cStrings(hostPkgs)
+	defer freeHP()
+	ha, freeHA := cStrings(hostArchives)
+	defer freeHA()
+	copts.host_pkgs, copts.host_archives, copts.nhost_archives = hp, ha, C.size_t(len(hostArchives))
 
 	loadMu.Lock()
 	defer loadMu.Unlock()
 	var cm *C.goload_module
 	var e C.goload_err
-	if C.goload_module_link(h, argv, C.size_t(len(paths)), &copts, &cm, &e) < 0 {
+	if C.goload_module_link(h, argv, C.size_t(len(archives)), &copts, &cm, &e) < 0 {
 		return nil, cError(&e)
 	}
 	if C.goload_module_publish(cm, &e) < 0 {
@@ -91,6 +91,24 @@ func Open(archives ...string) (*Module, error) {
 		r.doInit1(C.goload_module_inittask(cm, C.size_t(i)))
 	}
 	return &Module{m: cm}, nil
+}
+
+// cStrings is a C array of C copies of ss (NULL when empty) and its freer.
+func cStrings(ss []string) (**C.char, func()) {
+	if len(ss) == 0 {
+		return nil, func() {}
+	}
+	argv := (**C.char)(C.malloc(C.size_t(len(ss)) * C.size_t(unsafe.Sizeof((*C.char)(nil)))))
+	v := unsafe.Slice(argv, len(ss))
+	for i, s := range ss {
+		v[i] = C.CString(s)
+	}
+	return argv, func() {
+		for _, p := range v {
+			C.free(unsafe.Pointer(p))
+		}
+		C.free(unsafe.Pointer(argv))
+	}
 }
 
 // MappedBytes is the memory the module maps: code, read-only data and

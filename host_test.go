@@ -144,7 +144,13 @@ func treeHash(t *testing.T) string {
 // testHost builds testdata/host with the toolchain (once per test run).
 func testHost(t *testing.T, tc toolchain, ldflags string) string {
 	t.Helper()
-	key := tc.minor + " " + ldflags
+	return buildHost(t, tc, "./testdata/host", ldflags)
+}
+
+// buildHost builds a host program with the toolchain (once per test run).
+func buildHost(t *testing.T, tc toolchain, pkg, ldflags string) string {
+	t.Helper()
+	key := tc.minor + " " + pkg + " " + ldflags
 	hostsMu.Lock()
 	defer hostsMu.Unlock()
 	if bin, ok := hosts[key]; ok {
@@ -155,9 +161,9 @@ func testHost(t *testing.T, tc toolchain, ldflags string) string {
 	}
 	bin := filepath.Join(hostDir, fmt.Sprintf("host%d", len(hosts)))
 	hosts[key] = ""
-	cmd := tc.cmd("build", "-overlay="+treeOverlay(t), "-ldflags="+ldflags, "-o", bin, "./testdata/host")
+	cmd := tc.cmd("build", "-overlay="+treeOverlay(t), "-ldflags="+ldflags, "-o", bin, pkg)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%s build ./testdata/host: %v\n%s", tc.version, err, out)
+		t.Fatalf("%s build %s: %v\n%s", tc.version, pkg, err, out)
 	}
 	hosts[key] = bin
 	return bin

@@ -1,0 +1,144 @@
+package goload
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// runDebug runs a host with GOLOAD_DEBUG=1 in dir ("" for the repo) and
+// returns its stdout and the debug log; the test fails on a non-zero exit.
+func runDebug(t *testing.T, bin, dir string, args ...string) (stdout, log string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOLOAD_DEBUG=1")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %s: %v\nstdout:\n%s\nstderr (tail):\n%s", bin, strings.Join(args, " "), err, out, tail(stderr.String(), 4000))
+	}
+	return string(out), stderr.String()
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
+
+// A host whose own code imports only fmt loads a package using
+// encoding/json, net/http (server and client on loopback), regexp,
+// compress/gzip, crypto/sha256 and text/template with OpenPackage; each
+// answer must equal the same code run by `go run` (testdata/openpkg/twin).
+func TestOpenPackageStd(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		want, err := tc.cmd("run", "./testdata/openpkg/twin").Output()
+		if err != nil {
+			t.Fatalf("go run twin: %v", err)
+		}
+		bin := buildHost(t, tc, "./testdata/openpkg/host", "")
+		out, log := runDebug(t, bin, "")
+		got, mapped, _ := strings.Cut(out, "mapped ")
+		if got != string(want) {
+			t.Fatalf("loaded webfix printed\n%s\ngo run twin printed\n%s\nlog (tail):\n%s", got, want, tail(log, 3000))
+		}
+		loaded := strings.Count(log, ": loaded from archive ")
+		reused := strings.Count(log, ": reused from host\n")
+		dropped := strings.Count(log, "goload: dropped symbol ")
+		if loaded == 0 || reused == 0 || !strings.Contains(log, "package net/http: loaded from archive") ||
+			!strings.Contains(log, "package fmt: reused from host") {
+			t.Fatalf("%d packages loaded, %d reused: net/http must be loaded, fmt reused\n%s", loaded, reused, tail(log, 3000))
+		}
+		if !strings.Contains(log, "building with -tags netgo") {
+			t.Errorf("the log does not say net is built with netgo")
+		}
+		t.Logf("%s: %d packages loaded from archives, %d reused from the host, %d dropped symbols taken from archives, %s",
+			tc.version, loaded, reused, dropped, strings.TrimSpace(mapped))
+		for _, line := range strings.Split(strings.TrimSpace(got), "\n") {
+			t.Log(tail(line, 150))
+		}
+	})
+}
+
+// A function of a host package that the host's linker dropped is taken
+// from the package's archive; the package's variable stays the host's.
+func TestOpenPackageDroppedSymbol(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		bin := buildHost(t, tc, "./testdata/openpkg/drophost", "")
+		nm, err := tc.cmd("tool", "nm", bin).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		const scaled = "github.com/goload/goload/testdata/openpkg/hostpkg.Scaled"
+		if strings.Contains(string(nm), scaled) {
+			t.Fatalf("the host has %s: the test needs it dropped", scaled)
+		}
+		if !strings.Contains(string(nm), "hostpkg.Counter") {
+			t.Fatalf("the host has no hostpkg.Counter")
+		}
+		out, log := runDebug(t, bin, "")
+		// The host set Counter to 21, then the loaded code adds 100: the
+		// loaded Scaled reads the host's variable both times.
+		m := regexp.MustCompile(`^counter (\d+) twice (\d+)\ncounter (\d+) twice (\d+)\n$`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("drophost printed %q", out)
+		}
+		n := func(s string) int {
+			v := 0
+			for _, c := range s {
+				v = v*10 + int(c-'0')
+			}
+			return v
+		}
+		if c1, t1, c2, t2 := n(m[1]), n(m[2]), n(m[3]), n(m[4]); t1 != 2*c1 || c2 != c1+100 || t2 != 2*c2 {
+			t.Fatalf("drophost printed %q: Scaled does not see the host's Counter, or Add100 did not write it", out)
+		}
+		if !regexp.MustCompile(`dropped symbol ` + regexp.QuoteMeta(scaled) + ` taken from archive \S+ \(package github.com/goload/goload/testdata/openpkg/hostpkg\)`).MatchString(log) {
+			t.Fatalf("the log does not report %s as taken from the archive:\n%s", scaled, tail(log, 3000))
+		}
+		if !strings.Contains(log, "package github.com/goload/goload/testdata/openpkg/hostpkg: reused from host") {
+			t.Fatalf("hostpkg is not reused from the host:\n%s", tail(log, 3000))
+		}
+	})
+}
+
+// A dependency the host has at another module version, and a package
+// needing cgo that the host lacks, are errors naming them.
+func TestOpenPackageErrors(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		vmods, err := filepath.Abs("testdata/openpkg/vmods")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bin := filepath.Join(hostDir, "vhost"+tc.minor)
+		cmd := tc.cmd("build", "-overlay="+treeOverlay(t), "-o", bin, ".")
+		cmd.Dir = filepath.Join(vmods, "vhost")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("build vhost: %v\n%s", err, out)
+		}
+		bi, err := tc.cmd("version", "-m", bin).Output()
+		if err != nil || !strings.Contains(string(bi), "example.com/vmod\tv1.0.0") {
+			t.Fatalf("vhost's build info lacks example.com/vmod v1.0.0: %v\n%s", err, bi)
+		}
+		out, _ := runDebug(t, bin, "", filepath.Join(vmods, "vuser"), "example.com/vuser")
+		for _, want := range []string{"error: goload:", "package example.com/vmod:", "v1.0.0", "v1.1.0"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("version mismatch: %q lacks %q", out, want)
+			}
+		}
+		t.Log(strings.TrimSpace(out))
+		out, _ = runDebug(t, bin, "", ".", "./testdata/openpkg/cgofix")
+		for _, want := range []string{"error: goload:", "package github.com/goload/goload/testdata/openpkg/cgofix needs cgo", "cgofix.go"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("cgo: %q lacks %q", out, want)
+			}
+		}
+		t.Log(strings.TrimSpace(out))
+	})
+}

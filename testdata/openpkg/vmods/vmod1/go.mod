@@ -1,0 +1,3 @@
+module example.com/vmod
+
+go 1.21
