@@ -58,11 +58,11 @@ func open(archives, hostPkgs, hostArchives []string) (*Module, error) {
 	}
 	copts.debug = C.bool(os.Getenv("GOLOAD_DEBUG") == "1")
 	C.goload_set_dep_hook(&copts)
-	argv, free := cStrings(archives)
+	argv, free := cArray(archives)
 	defer free()
-	hp, freeHP := cStrings(hostPkgs)
+	hp, freeHP := cArray(hostPkgs)
 	defer freeHP()
-	ha, freeHA := cStrings(hostArchives)
+	ha, freeHA := cArray(hostArchives)
 	defer freeHA()
 	copts.host_pkgs, copts.host_archives, copts.nhost_archives = hp, ha, C.size_t(len(hostArchives))
 
@@ -93,8 +93,8 @@ func open(archives, hostPkgs, hostArchives []string) (*Module, error) {
 	return &Module{m: cm}, nil
 }
 
-// cStrings is a C array of C copies of ss (NULL when empty) and its freer.
-func cStrings(ss []string) (**C.char, func()) {
+// cArray is a C array of C copies of ss (NULL when empty) and its freer.
+func cArray(ss []string) (**C.char, func()) {
 	if len(ss) == 0 {
 		return nil, func() {}
 	}

@@ -244,18 +244,27 @@ static int check_header(goload_module *m, const gl_goobj *o, const gl_goobj *fir
 	return 0;
 }
 
+/* Opens an archive the module keeps until it is freed. */
+static int module_archive(goload_module *m, const char *path, gl_goobj_archive **ar, goload_err *err)
+{
+	int rc = gl_goobj_archive_open_path(path, ar, err);
+	if (rc < 0)
+		return rc;
+	if (!GL_VEC_PUSH(&m->archives, *ar)) {
+		gl_goobj_archive_close(*ar);
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	}
+	return 0;
+}
+
 static int open_archives(goload_module *m, const char *const *paths, size_t n, goload_err *err)
 {
 	const gl_goobj *first = NULL;
 	for (size_t a = 0; a < n; a++) {
 		gl_goobj_archive *ar;
-		int rc = gl_goobj_archive_open_path(paths[a], &ar, err);
+		int rc = module_archive(m, paths[a], &ar, err);
 		if (rc < 0)
 			return rc;
-		if (!GL_VEC_PUSH(&m->archives, ar)) {
-			gl_goobj_archive_close(ar);
-			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
-		}
 		for (size_t i = 0; i < gl_goobj_archive_nmembers(ar); i++) {
 			const gl_goobj_member *mb = gl_goobj_archive_member(ar, i);
 			if (mb->kind == GL_GOOBJ_M_NATIVE)
@@ -504,13 +513,9 @@ static int open_hostpkg(goload_module *m, size_t k, goload_err *err)
 	hp->first = (uint32_t)m->objs.len;
 	const char *path = m->opts.host_archives[k];
 	gl_goobj_archive *ar;
-	int rc = gl_goobj_archive_open_path(path, &ar, err);
+	int rc = module_archive(m, path, &ar, err);
 	if (rc < 0)
 		return rc;
-	if (!GL_VEC_PUSH(&m->archives, ar)) {
-		gl_goobj_archive_close(ar);
-		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
-	}
 	for (size_t i = 0; i < gl_goobj_archive_nmembers(ar); i++) {
 		if (gl_goobj_archive_member(ar, i)->kind != GL_GOOBJ_M_GO)
 			continue;
@@ -774,28 +779,29 @@ static int patch_host_methods(goload_module *m, goload_err *err)
 	return 0;
 }
 
-/* Fills the host itabs' dropped method slots with the loaded copies. */
-static int patch_host_itabs(goload_module *m, goload_err *err)
+/* The dropped-method slots of a host itab: their methods resolved (pulled
+ * from the archives while resolving), then, once laid out, written. */
+static int host_itab_slots(goload_module *m, struct gl_hostitab h, bool write, goload_err *err)
 {
-	for (size_t hi = 0; hi < m->hostitabs.len; hi++) {
-		struct gl_hostitab h = m->hostitabs.v[hi];
-		const gl_goobj *o = m->objs.v[h.obj].o;
-		uint32_t first, n = gl_goobj_relocs(o, h.idx, &first);
-		for (uint32_t j = 0; j < n; j++) {
-			gl_goobj_reloc r = gl_goobj_reloc_at(o, first + j);
-			if (r.type != GL_R_ADDR || r.siz != 8 || !itab_slot_dropped(m, h.addr, r.off))
-				continue;
-			gl_goobj_symname nm;
-			uint32_t t = resolve(m, h.obj, r.sym, &nm, NULL);
-			if (t == NOSYM || gl_link_sym(m, t)->host)
-				continue;
-			uint64_t v = gl_link_sym(m, t)->addr;
-			int rc = host_write(h.addr + (uint64_t)r.off, &v, 8, err);
-			if (rc < 0)
-				return rc;
-			dbg(m, "host itab at 0x%llx: dropped method %s filled from its archive", (unsigned long long)h.addr,
-			    gl_link_sym(m, t)->name);
-		}
+	const gl_goobj *o = m->objs.v[h.obj].o;
+	uint32_t first, n = gl_goobj_relocs(o, h.idx, &first);
+	for (uint32_t j = 0; j < n; j++) {
+		gl_goobj_reloc r = gl_goobj_reloc_at(o, first + j);
+		if (r.type != GL_R_ADDR || r.siz != 8 || !itab_slot_dropped(m, h.addr, r.off))
+			continue;
+		gl_goobj_symname nm = {0};
+		goload_err e = {0};
+		uint32_t t = resolve(m, h.obj, r.sym, &nm, &e);
+		if (e.code)
+			return gl_err(err, e.code, "host itab at 0x%llx: %s", (unsigned long long)h.addr, e.msg);
+		if (!write || t == NOSYM || gl_link_sym(m, t)->host)
+			continue;
+		uint64_t v = gl_link_sym(m, t)->addr;
+		int rc = host_write(h.addr + (uint64_t)r.off, &v, 8, err);
+		if (rc < 0)
+			return rc;
+		dbg(m, "host itab at 0x%llx: dropped method %s filled from its archive", (unsigned long long)h.addr,
+		    gl_link_sym(m, t)->name);
 	}
 	return 0;
 }
@@ -871,21 +877,9 @@ again:
 	}
 	/* The host's itabs hold runtime.unreachableMethod for the methods its
 	 * linker dropped; loaded code may call them: they are pulled here and
-	 * filled in by patch_host_itabs. */
-	for (; hi < m->hostitabs.len && rc == 0; hi++) {
-		struct gl_hostitab h = m->hostitabs.v[hi];
-		const gl_goobj *o = m->objs.v[h.obj].o;
-		uint32_t first, n = gl_goobj_relocs(o, h.idx, &first);
-		for (uint32_t j = 0; j < n; j++) {
-			gl_goobj_reloc r = gl_goobj_reloc_at(o, first + j);
-			if (r.type != GL_R_ADDR || r.siz != 8 || !itab_slot_dropped(m, h.addr, r.off))
-				continue;
-			gl_goobj_symname nm = {0};
-			goload_err e = {0};
-			if (resolve(m, h.obj, r.sym, &nm, &e) == NOSYM && e.code)
-				rc = gl_err(err, e.code, "host itab at 0x%llx: %s", (unsigned long long)h.addr, e.msg);
-		}
-	}
+	 * filled in once laid out. */
+	for (; hi < m->hostitabs.len && rc == 0; hi++)
+		rc = host_itab_slots(m, m->hostitabs.v[hi], false, err);
 	if (rc == 0 && si < m->syms.len)
 		goto again;
 	/* Method tables and other module-relative text offsets that name a
@@ -1576,8 +1570,7 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		p[0] = 0xe9; /* JMP rel32 */
 		memcpy(p + 1, &r32, 4);
 	}
-	if ((rc = apply_relocs(m, err)) < 0 || (rc = gc_masks(m, err)) < 0 || (rc = collect_tables(m, err)) < 0 ||
-	    (rc = patch_host_itabs(m, err)) < 0 || (rc = patch_host_methods(m, err)) < 0)
+	if ((rc = apply_relocs(m, err)) < 0 || (rc = gc_masks(m, err)) < 0 || (rc = collect_tables(m, err)) < 0)
 		goto fail;
 	if (m->opts.debug) {
 		const struct gl_objtab *ot = gl_goobj_tab(m->objs.v[0].o);
@@ -1620,6 +1613,12 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 	}
 	if ((rc = protect(m, err)) < 0)
 		goto fail;
+	/* Last: a failure before this leaves the host untouched. */
+	if ((rc = patch_host_methods(m, err)) < 0)
+		goto fail;
+	for (size_t i = 0; i < m->hostitabs.len; i++)
+		if ((rc = host_itab_slots(m, m->hostitabs.v[i], true, err)) < 0)
+			goto fail;
 	for (int s = SECT_TEXT; s < SECT_N; s++)
 		dbg(m, "%-9s 0x%llx +%llu", sect_names[s], (unsigned long long)m->sect_addr[s],
 		    (unsigned long long)m->sect_size[s]);

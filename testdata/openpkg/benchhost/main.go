@@ -1,0 +1,37 @@
+// Times one load in a fresh process for bench/openpkg.sh:
+//
+//	benchhost open ARCHIVE...    goload.Open of prebuilt archives
+//	benchhost openpkg PATTERN    goload.OpenPackage (build included)
+//
+// and prints "<ms> ms, <bytes> bytes mapped".
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/goload/goload"
+)
+
+func main() {
+	if err := goload.Check(); err != nil { // index the host outside the timing
+		fmt.Println("FAIL:", err)
+		os.Exit(1)
+	}
+	t0 := time.Now()
+	var m *goload.Module
+	var err error
+	switch os.Args[1] {
+	case "open":
+		m, err = goload.Open(os.Args[2:]...)
+	case "openpkg":
+		m, err = goload.OpenPackage(context.Background(), os.Args[2], nil)
+	}
+	if err != nil {
+		fmt.Println("FAIL:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("%.0f ms, %d bytes mapped\n", float64(time.Since(t0).Microseconds())/1000, m.MappedBytes())
+}
