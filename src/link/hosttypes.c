@@ -333,8 +333,8 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 		if (!(tflag & rt->tflag_uncommon) || kind >= GL_KIND__COUNT)
 			continue;
 		uint64_t u = t + rt->type_size + rt->kind_extra[kind];
-		uint16_t mcount = u16(u + 4);
-		uint64_t methods = u + u32(u + 8);
+		uint16_t mcount = u16(u + rt->uncommon_off_mcount);
+		uint64_t methods = u + u32(u + rt->uncommon_off_moff);
 		/* A value receiver's itab entry is the method itself when the
 		 * value is pointer-shaped, else the (*T) wrapper: live siblings
 		 * say which (Ifn == Tfn), pointer-shaped kinds always are. */
@@ -342,7 +342,7 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 			      kind == GL_KIND_POINTER || kind == GL_KIND_UNSAFEPOINTER;
 		for (uint16_t k = 0; k < mcount && !ptr; k++) {
 			uint64_t me = methods + (uint64_t)k * rt->method_size;
-			int32_t ifn = (int32_t)u32(me + 8), tfn = (int32_t)u32(me + 12);
+			int32_t ifn = (int32_t)u32(me + rt->method_off_ifn), tfn = (int32_t)u32(me + rt->method_off_tfn);
 			if (ifn != -1 && tfn != -1)
 				direct = ifn == tfn;
 		}
@@ -350,12 +350,12 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 			uint64_t me = methods + (uint64_t)k * rt->method_size;
 			const char *mn;
 			size_t mnl;
-			if ((int32_t)u32(me + 8) != -1 && (int32_t)u32(me + 12) != -1)
+			if ((int32_t)u32(me + rt->method_off_ifn) != -1 && (int32_t)u32(me + rt->method_off_tfn) != -1)
 				continue;
-			if (!name_at(&w, (int32_t)u32(me), &mn, &mnl))
+			if (!name_at(&w, (int32_t)u32(me + rt->method_off_name), &mn, &mnl))
 				continue;
 			for (int f = 0; f < 2 && rc == 0; f++) { /* Ifn, Tfn */
-				uint64_t slot = me + 8 + 4 * (uint64_t)f;
+				uint64_t slot = me + (f ? rt->method_off_tfn : rt->method_off_ifn);
 				if ((int32_t)u32(slot) != -1)
 					continue;
 				sym.len = 0;

@@ -124,6 +124,7 @@
 	.field_size = 24, .field_off_name = 0, .field_off_typ = 8, .field_off_offset = 16,     \
 	.uncommon_off_pkgpath = 0, .uncommon_off_mcount = 4, .uncommon_off_xcount = 6,         \
 	.uncommon_off_moff = 8, .method_off_name = 0, .method_off_mtyp = 4,                    \
+	.method_off_ifn = 8, .method_off_tfn = 12,                                            \
 	.imethod_off_name = 0, .imethod_off_typ = 4,                                           \
 	.kind_gcprog = gcprog, .tflag_gcmask_ondemand = ondemand,                              \
 	.itab_off_inter = 0, .itab_off_type = 8, .itab_off_hash = 16, .itab_off_fun = 24,      \

@@ -182,6 +182,7 @@ struct gl_rttab {
 	/* UncommonType {PkgPath nameOff, Mcount, Xcount uint16, Moff uint32} */
 	uint16_t uncommon_off_pkgpath, uncommon_off_mcount, uncommon_off_xcount, uncommon_off_moff;
 	uint16_t method_off_name, method_off_mtyp;      /* Method {Name, Mtyp, Ifn, Tfn int32} */
+	uint16_t method_off_ifn, method_off_tfn;
 	uint16_t imethod_off_name, imethod_off_typ;     /* Imethod {Name, Typ int32} */
 	/* GC data that is not a plain pointer bitmap: a GC program (kind bit,
 	 * until 1.23) or built on demand (tflag bit, 1.24+); 0 when none. */

@@ -62,6 +62,8 @@ int main(int argc, char **argv)
 	P("Method__size", t->method_size);
 	P("Method_Name", t->method_off_name);
 	P("Method_Mtyp", t->method_off_mtyp);
+	P("Method_Ifn", t->method_off_ifn);
+	P("Method_Tfn", t->method_off_tfn);
 	P("Imethod__size", t->imethod_size);
 	P("Imethod_Name", t->imethod_off_name);
 	P("Imethod_Typ", t->imethod_off_typ);
