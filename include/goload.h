@@ -343,6 +343,90 @@ void goload_patcher_g_layout(const goload_patcher *p, goload_patch_g_layout *out
 
 /* GOLOAD-SECTION-PATCH-END */
 
+/* ===================================================================== */
+/* unload — what a module still holds, and its retirement (src/unload)   */
+/* ===================================================================== */
+/* GOLOAD-SECTION-UNLOAD-BEGIN */
+
+/* Where a module lives: [start, end) is its whole mapping. */
+typedef struct goload_module_layout {
+	uint64_t start, end, text, etext, types, etypes, data, edata, bss, ebss;
+} goload_module_layout;
+
+void goload_module_get_layout(const goload_module *m, goload_module_layout *out);
+const char *goload_module_name(const goload_module *m);
+/* The module's symbol containing addr ("type:example.com/p.T") and addr's
+ * offset in it; NULL when none. */
+const char *goload_module_symbol_at(const goload_module *m, uint64_t addr, uint64_t *off);
+/* The host's .symtab symbol containing addr; NULL when none (stripped). */
+const char *goload_host_symbol_at(const goload_host *h, uint64_t addr, uint64_t *off);
+/* For a module the runtime no longer knows (unlinked, a full GC since):
+ * frees it and replaces its mapping by an inaccessible reservation, so its
+ * addresses are never mapped again (caches compare them) and the memory
+ * is returned. */
+void goload_module_retire(goload_module *m);
+
+/* The runtime layout facts Close needs, for the host's Go version. */
+typedef struct goload_unload_info {
+	uint32_t malloc_header_min, malloc_header_max; /* see goload_heapscan_opts */
+	uint16_t md_next, md_typemap, md_types;        /* moduledata field offsets */
+	uint16_t itab_inter, itab_type, type_hash;     /* itab and abi.Type field offsets */
+	bool typemap_by_offset;                        /* typemap is map[typeOff]*_type */
+} goload_unload_info;
+
+void goload_module_unload_info(const goload_module *m, goload_unload_info *out);
+
+/* A scan of a Go heap dump (runtime/debug.WriteHeapDump) for every word
+ * that still points into some ranges, liveness recomputed from the dump's
+ * roots plus extra root blocks read in place. */
+typedef struct goload_heapscan_opts {
+	const uint64_t *ranges;      /* [lo, hi) pairs */
+	size_t nranges;
+	const uint64_t *types;       /* [lo, hi) pairs: the ranges' types and itabs */
+	size_t ntypes;
+	const uint64_t *extra_addr;  /* extra root blocks (another module's data) */
+	const uint64_t *extra_len;
+	size_t nextra;
+	const uint64_t *skip;        /* objects never followed */
+	size_t nskip;
+	const uint64_t *ignore;      /* [lo, hi) pairs of root words not read */
+	size_t nignore;
+	uint64_t header_min, header_max; /* Go 1.22+ malloc header sizes, 0: none */
+	size_t max_hits;
+} goload_heapscan_opts;
+
+enum goload_holder_kind {
+	GOLOAD_HOLDER_DATA,      /* a host global (data or bss) */
+	GOLOAD_HOLDER_EXTRA,     /* an extra root block */
+	GOLOAD_HOLDER_FRAME,     /* a goroutine's frame: runs in the range, or holds a pointer */
+	GOLOAD_HOLDER_GOROUTINE, /* a goroutine's context, defer or panic */
+	GOLOAD_HOLDER_FINALIZER, /* a finalizer (root_at: the object it is set on) */
+	GOLOAD_HOLDER_HEAP,      /* a live heap object, reached from the root */
+};
+
+typedef struct goload_holder {
+	int kind;                /* enum goload_holder_kind */
+	uint64_t target, at;     /* the value in the range, where it is stored */
+	uint64_t obj, size;      /* HEAP: the holding object */
+	int root_kind;           /* the root (HEAP: the one the object was reached from) */
+	uint64_t root_at, goid;
+	const char *func;        /* frames: the function, in the dump (not NUL-terminated) */
+	size_t funclen;
+	uint32_t extra;          /* EXTRA: index of the block */
+} goload_holder;
+
+typedef struct goload_heapscan goload_heapscan;
+
+int goload_heapscan_run(const void *dump, size_t n, const goload_heapscan_opts *o, goload_heapscan **out,
+			goload_err *err);
+size_t goload_heapscan_total(const goload_heapscan *s);  /* holders found */
+size_t goload_heapscan_nhits(const goload_heapscan *s);  /* holders kept (max_hits) */
+size_t goload_heapscan_nobjects(const goload_heapscan *s);
+void goload_heapscan_hit(const goload_heapscan *s, size_t i, goload_holder *out);
+void goload_heapscan_free(goload_heapscan *s);
+
+/* GOLOAD-SECTION-UNLOAD-END */
+
 #ifdef __cplusplus
 }
 #endif

@@ -31,6 +31,19 @@ static uint8_t *try_at(uint64_t a, size_t size)
 	return p;
 }
 
+/* End of the last mapping: modules follow each other, so retired ones
+ * (PROT_NONE reservations) form one region instead of one hole per 16 MiB
+ * step, and the ±2 GiB window is used up only by what was really loaded. */
+static uint64_t next_hint;
+
+static int found(gl_mem *out, uint8_t *p, size_t size)
+{
+	out->base = p;
+	out->size = size;
+	__atomic_store_n(&next_hint, (uint64_t)(uintptr_t)p + size, __ATOMIC_RELAXED);
+	return 0;
+}
+
 int gl_mem_map_near(uint64_t lo, uint64_t hi, size_t size, gl_mem *out, goload_err *err)
 {
 	size_t pg = gl_mem_pagesize();
@@ -40,23 +53,23 @@ int gl_mem_map_near(uint64_t lo, uint64_t hi, size_t size, gl_mem *out, goload_e
 	if (size == 0 || size > REACH / 2 || hi < lo || hi - lo > REACH / 2)
 		return gl_err(err, GOLOAD_E_INVAL, "mem: cannot place %zu bytes near [0x%llx, 0x%llx)", size,
 			      (unsigned long long)lo, (unsigned long long)hi);
+	uint64_t hint = __atomic_load_n(&next_hint, __ATOMIC_RELAXED);
+	if (hint && reachable(hint, size, lo, hi)) {
+		uint8_t *p = try_at(hint, size);
+		if (p)
+			return found(out, p, size);
+	}
 	/* Above the image first (the usual room), then below it. */
 	uint64_t start = (hi + STEP - 1) / STEP * STEP;
 	for (uint64_t a = start; reachable(a, size, lo, hi); a += STEP) {
 		uint8_t *p = try_at(a, size);
-		if (p) {
-			out->base = p;
-			out->size = size;
-			return 0;
-		}
+		if (p)
+			return found(out, p, size);
 	}
 	for (uint64_t a = lo / STEP * STEP; a >= STEP && reachable(a - STEP, size, lo, hi); a -= STEP) {
 		uint8_t *p = try_at(a - STEP, size);
-		if (p) {
-			out->base = p;
-			out->size = size;
-			return 0;
-		}
+		if (p)
+			return found(out, p, size);
 	}
 	return gl_err(err, GOLOAD_E_NOMEM, "mem: no free %zu bytes within ±2 GiB of the host image [0x%llx, 0x%llx)",
 		      size, (unsigned long long)lo, (unsigned long long)hi);
@@ -86,6 +99,20 @@ void gl_mem_unmap(gl_mem *m)
 {
 	if (m->base)
 		munmap(m->base, m->size);
+	m->base = NULL;
+	m->size = 0;
+}
+
+void gl_mem_retire(gl_mem *m)
+{
+	if (!m->base)
+		return;
+	/* Replacing the pages drops them (RSS returns) and keeps the range
+	 * taken; MAP_NORESERVE costs no commit charge. Should it fail, the
+	 * pages stay mapped: never unmap a range something may still compare
+	 * addresses against. */
+	void *p = mmap(m->base, m->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+	(void)p;
 	m->base = NULL;
 	m->size = 0;
 }

@@ -25,5 +25,9 @@ int gl_mem_map_near(uint64_t lo, uint64_t hi, size_t size, gl_mem *out, goload_e
  * W together with X is refused. */
 int gl_mem_protect(gl_mem *m, size_t off, size_t len, int prot, goload_err *err);
 void gl_mem_unmap(gl_mem *m);
+/* Replaces the pages by an inaccessible reservation of the same range
+ * (PROT_NONE, MAP_NORESERVE): memory is returned, the addresses are never
+ * handed out again, and adjacent retired mappings merge into one. */
+void gl_mem_retire(gl_mem *m);
 
 #endif

@@ -345,6 +345,7 @@ static const struct gl_rttab rt_122 = {
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_22) - 1,
 	FLAGS_117,
 	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
+	.malloc_header_min = 512, .malloc_header_max = 32768,
 };
 
 static const struct gl_rttab rt_123 = {
@@ -373,6 +374,7 @@ static const struct gl_rttab rt_123 = {
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_22) - 1,
 	FLAGS_117,
 	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
+	.malloc_header_min = 512, .malloc_header_max = 32768,
 };
 
 static const struct gl_rttab rt_124 = {
@@ -401,6 +403,7 @@ static const struct gl_rttab rt_124 = {
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_22) - 1,
 	FLAGS_117,
 	TYPE_LAYOUT(64, 0x1f, true, 0, 0x10),
+	.malloc_header_min = 512, .malloc_header_max = 32768,
 };
 
 static const struct gl_rttab rt_125 = {
@@ -429,6 +432,7 @@ static const struct gl_rttab rt_125 = {
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_25) - 1,
 	FLAGS_117,
 	TYPE_LAYOUT(64, 0x1f, true, 0, 0x10),
+	.malloc_header_min = 512, .malloc_header_max = 32768,
 };
 
 static const struct gl_rttab rt_126 = {
@@ -457,6 +461,7 @@ static const struct gl_rttab rt_126 = {
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_25) - 1,
 	FLAGS_117,
 	TYPE_LAYOUT(64, 0xff, true, 0, 0x10),
+	.malloc_header_min = 512, .malloc_header_max = 32768,
 };
 
 static const struct gl_rttab rt_127 = {
@@ -485,6 +490,7 @@ static const struct gl_rttab rt_127 = {
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_25) - 1,
 	FLAGS_117,
 	TYPE_LAYOUT(88, 0xff, true, 0, 0x10),
+	.malloc_header_min = 512, .malloc_header_max = 32768,
 };
 
 const struct gl_rttab *const gl_rttabs[] = {

@@ -193,6 +193,11 @@ struct gl_rttab {
 
 	/* runtime.textsect */
 	uint16_t textsect_size;
+
+	/* Heap objects whose first word is their *_type (the malloc header,
+	 * runtime/mbitmap.go, 1.22+): pointerful, elemsize in (min, max]
+	 * (minSizeForMallocHeader, maxSmallSize); 0 when the version has none. */
+	uint32_t malloc_header_min, malloc_header_max;
 };
 
 /* Every known table, oldest first, and how many. */

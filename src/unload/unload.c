@@ -1,0 +1,135 @@
+/*
+ * unload — what Close needs from the C side: a module's address ranges and
+ * symbol names, the host's symbol names by address, the heap-dump scan
+ * behind the public API, and the final unmapping of a module the runtime
+ * no longer knows.
+ */
+#include "link/link.h"
+#include "unload/heapdump.h"
+
+#include "versions/rt_tables.h"
+
+#include <stdlib.h>
+
+void goload_module_get_layout(const goload_module *m, goload_module_layout *out)
+{
+	out->text = m->sect_addr[SECT_TEXT];
+	out->etext = m->sect_addr[SECT_TEXT] + m->sect_size[SECT_TEXT];
+	out->types = m->sect_addr[SECT_RODATA];
+	out->etypes = m->sect_addr[SECT_RODATA] + m->sect_size[SECT_RODATA];
+	out->data = m->sect_addr[SECT_DATA];
+	out->edata = m->sect_addr[SECT_DATA] + m->sect_size[SECT_DATA];
+	out->bss = m->sect_addr[SECT_BSS];
+	out->ebss = m->sect_addr[SECT_BSS] + m->sect_size[SECT_BSS];
+	out->start = (uint64_t)(uintptr_t)m->mem.base;
+	out->end = out->start + m->mem.size;
+}
+
+void goload_module_unload_info(const goload_module *m, goload_unload_info *out)
+{
+	const struct gl_rttab *rt = m->host->rt;
+	*out = (goload_unload_info){
+		.malloc_header_min = rt->malloc_header_min, .malloc_header_max = rt->malloc_header_max,
+		.md_next = rt->md_off[GL_MD_NEXT], .md_typemap = rt->md_off[GL_MD_TYPEMAP],
+		.md_types = rt->md_off[GL_MD_TYPES], .itab_inter = rt->itab_off_inter, .itab_type = rt->itab_off_type,
+		.type_hash = rt->type_off_hash,
+		/* 1.27 keys it by *_type, with typelinks folded into types (typedesclen) */
+		.typemap_by_offset = rt->md_off[GL_MD_TYPEDESCLEN] == GL_RT_ABSENT,
+	};
+}
+
+const char *goload_module_name(const goload_module *m) { return m->name; }
+
+const char *goload_module_symbol_at(const goload_module *m, uint64_t addr, uint64_t *off)
+{
+	const gl_lsym *best = NULL;
+	for (size_t i = 0; i < m->syms.len; i++) {
+		const gl_lsym *s = &m->syms.v[i];
+		if (s->host || s->sect == SECT_NONE || !s->name[0] || addr < s->addr || addr - s->addr >= (s->size ? s->size : 1))
+			continue;
+		if (!best || s->size < best->size)
+			best = s;
+	}
+	if (best && off)
+		*off = addr - best->addr;
+	return best ? best->name : NULL;
+}
+
+const char *goload_host_symbol_at(const goload_host *h, uint64_t addr, uint64_t *off)
+{
+	const gl_elf_sym *best = NULL;
+	for (size_t i = 0; i < h->elf->nsyms; i++) {
+		const gl_elf_sym *s = &h->elf->syms[i];
+		uint64_t a = s->value + h->bias;
+		if (!s->name || !s->name[0] || addr < a || addr - a >= (s->size ? s->size : 1))
+			continue;
+		if (!best || s->size < best->size)
+			best = s;
+	}
+	if (best && off)
+		*off = addr - (best->value + h->bias);
+	return best ? best->name : NULL;
+}
+
+void goload_module_retire(goload_module *m)
+{
+	if (!m)
+		return;
+	gl_mem_retire(&m->mem);
+	goload_module_free(m);
+}
+
+struct goload_heapscan {
+	gl_hd_result r;
+};
+
+int goload_heapscan_run(const void *dump, size_t n, const goload_heapscan_opts *o, goload_heapscan **out,
+			goload_err *err)
+{
+	*out = NULL;
+	goload_heapscan *s = calloc(1, sizeof *s);
+	if (!s)
+		return gl_err(err, GOLOAD_E_NOMEM, "heapdump: out of memory");
+	gl_span *extra = o->nextra ? calloc(o->nextra, sizeof *extra) : NULL;
+	if (o->nextra && !extra) {
+		free(s);
+		return gl_err(err, GOLOAD_E_NOMEM, "heapdump: out of memory");
+	}
+	for (size_t i = 0; i < o->nextra; i++)
+		extra[i] = gl_span_make((const void *)(uintptr_t)o->extra_addr[i], o->extra_len[i]);
+	gl_hd_opts ho = {
+		.ranges = o->ranges, .nranges = o->nranges, .types = o->types, .ntypes = o->ntypes, .extra = extra, .extra_addr = o->extra_addr,
+		.nextra = o->nextra, .skip = o->skip, .nskip = o->nskip, .ignore = o->ignore, .nignore = o->nignore, .header_min = o->header_min,
+		.header_max = o->header_max, .max_hits = o->max_hits,
+	};
+	int rc = gl_hd_scan(gl_span_make(dump, n), &ho, &s->r, err);
+	free(extra);
+	if (rc < 0) {
+		free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+size_t goload_heapscan_total(const goload_heapscan *s) { return s->r.nhits; }
+size_t goload_heapscan_nhits(const goload_heapscan *s) { return s->r.hits.len; }
+size_t goload_heapscan_nobjects(const goload_heapscan *s) { return s->r.nobjects; }
+
+void goload_heapscan_hit(const goload_heapscan *s, size_t i, goload_holder *out)
+{
+	const gl_hd_hit *h = &s->r.hits.v[i];
+	*out = (goload_holder){
+		.kind = h->kind, .target = h->target, .at = h->at, .obj = h->obj, .size = h->size,
+		.root_kind = h->root.kind, .root_at = h->root.at, .goid = h->root.goid,
+		.func = (const char *)h->root.func.p, .funclen = h->root.func.n, .extra = h->root.extra,
+	};
+}
+
+void goload_heapscan_free(goload_heapscan *s)
+{
+	if (!s)
+		return;
+	gl_hd_result_free(&s->r);
+	free(s);
+}

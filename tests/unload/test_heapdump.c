@@ -1,0 +1,83 @@
+/* The heap-dump scan on the dumps scripts/heapdump_seeds.py writes in the
+ * runtime's format (fuzz/seeds/heapdump/): each kind of holder is found,
+ * an unreachable object and a skipped one are not, and a truncated dump is
+ * an error naming the record. The scan on real dumps is tested by
+ * close_test.go (go test). */
+#include "check.h"
+#include "unload/heapdump.h"
+
+#include <stdlib.h>
+
+enum { MOD = 0x3000010, TYPE = 0x3080000 };
+static const uint64_t OBJ = 0xc000000000ull;
+
+static gl_file *seed(const char *name)
+{
+	char path[4096];
+	const char *src = getenv("GOLOAD_SRC");
+	snprintf(path, sizeof path, "%s/fuzz/seeds/heapdump/%s", src ? src : ".", name);
+	gl_file *f = NULL;
+	goload_err err;
+	if (gl_file_open(path, &f, &err) < 0)
+		fprintf(stderr, "%s\n", err.msg);
+	return f;
+}
+
+static const gl_hd_hit *find(const gl_hd_result *r, int kind, uint64_t obj)
+{
+	for (size_t i = 0; i < r->hits.len; i++)
+		if (r->hits.v[i].kind == kind && (kind != GL_HD_HEAP || r->hits.v[i].obj == obj))
+			return &r->hits.v[i];
+	return NULL;
+}
+
+int main(void)
+{
+	static const uint64_t ranges[] = {0x3000000, 0x3100000}, types[] = {0x3080000, 0x3090000};
+	gl_file *f = seed("all_records");
+	CHECK(f != NULL);
+	if (!f)
+		return CHECK_DONE();
+	gl_hd_opts o = {.ranges = ranges, .nranges = 1, .types = types, .ntypes = 1, .header_min = 512,
+			.header_max = 32768, .max_hits = 64};
+	gl_hd_result r;
+	goload_err err;
+	CHECK_MSG(gl_hd_scan(f->data, &o, &r, &err) == 0, "%s", err.msg);
+	CHECK(r.nobjects == 4 && r.ngoroutines == 1 && r.nframes == 1);
+	const gl_hd_hit *h = find(&r, GL_HD_FRAME, 0);
+	CHECK(h && h->target == MOD + 4 && h->root.goid == 7 && h->root.func.n == 15 &&
+	      memcmp(h->root.func.p, "example.com/p.F", 15) == 0);
+	/* data: the eface's type word (not in the pointer map) */
+	h = find(&r, GL_HD_DATA, 0);
+	CHECK(h && h->target == TYPE && h->at == 0x600008);
+	/* the object reached from data holds a pointer into the range */
+	h = find(&r, GL_HD_HEAP, OBJ);
+	CHECK(h && h->size == 24 && (h->target == TYPE || h->target == MOD));
+	/* an itab of the range as an interface's first word */
+	h = find(&r, GL_HD_HEAP, OBJ + 0x40);
+	CHECK(h && h->target == 0x3080100);
+	CHECK(find(&r, GL_HD_GOROUTINE, 0) != NULL); /* the defer's fn */
+	CHECK(find(&r, GL_HD_FINALIZER, 0) != NULL);
+	/* reached only through bss */
+	CHECK(find(&r, GL_HD_HEAP, 0xc000000100) != NULL);
+	/* the malloc-header object is garbage: nothing reaches it */
+	CHECK(find(&r, GL_HD_HEAP, OBJ + 0x1000) == NULL);
+	gl_hd_result_free(&r);
+
+	static const uint64_t skip[] = {0xc000000100};
+	o.skip = skip;
+	o.nskip = 1;
+	CHECK(gl_hd_scan(f->data, &o, &r, &err) == 0);
+	CHECK(find(&r, GL_HD_HEAP, 0xc000000100) == NULL);
+	gl_hd_result_free(&r);
+	gl_file_close(f);
+
+	f = seed("truncated");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK(gl_hd_scan(f->data, &o, &r, &err) < 0 && err.code == GOLOAD_E_FORMAT &&
+		      strstr(err.msg, "heapdump: record ") && strstr(err.msg, "at offset 0x"));
+		gl_file_close(f);
+	}
+	return CHECK_DONE();
+}
