@@ -77,7 +77,7 @@ func open(archives, hostPkgs, hostArchives []string) (*Module, error) {
 		C.goload_module_free(cm)
 		return nil, cError(&e)
 	}
-	// From here the runtime knows the module: it is never unmapped.
+	// From here the runtime knows the module: only Close unmaps it.
 	md := C.goload_module_moduledata(cm)
 	r.modulesinit()
 	r.typelinksinit()
@@ -90,7 +90,7 @@ func open(archives, hostPkgs, hostArchives []string) (*Module, error) {
 	for i := 0; i < int(C.goload_module_ninittasks(cm)); i++ {
 		r.doInit1(C.goload_module_inittask(cm, C.size_t(i)))
 	}
-	return &Module{m: cm}, nil
+	return opened(cm), nil
 }
 
 // cArray is a C array of C copies of ss (NULL when empty) and its freer.
@@ -113,7 +113,12 @@ func cArray(ss []string) (**C.char, func()) {
 
 // MappedBytes is the memory the module maps: code, read-only data and
 // runtime tables, and data.
-func (m *Module) MappedBytes() int { return int(C.goload_module_mapped(m.m)) }
+func (m *Module) MappedBytes() int {
+	if m.m == nil {
+		return 0
+	}
+	return int(C.goload_module_mapped(m.m))
+}
 
 func buildSetting(key string) string {
 	bi, ok := debug.ReadBuildInfo()
@@ -138,6 +143,9 @@ func buildSetting(key string) string {
 // frame.
 func Lookup[T any](m *Module, name string) (T, error) {
 	var zero T
+	if m.m == nil {
+		return zero, errClosed("Lookup " + name)
+	}
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))
 	var sym C.goload_symbol
@@ -164,7 +172,7 @@ func Lookup[T any](m *Module, name string) (T, error) {
 		} else if got := argsSize(t); got != uintptr(sym.args) {
 			return zero, errorf("%s takes %d bytes of arguments and results, %s takes %d", name, sym.args, t, got)
 		}
-		return funcAt[T](uintptr(sym.addr)), nil
+		return moduleFunc[T](uintptr(sym.addr)), nil
 	}
 	if t.Kind() != reflect.Pointer {
 		return zero, errorf("%s is a variable: look it up as a pointer, not a %s", name, t)

@@ -17,6 +17,9 @@ import (
 // Each pair must take the same argument frame (the ABI check; objects
 // record no Go types for functions). Revert the returned patches to undo.
 func (m *Module) PatchHost(pairs map[string]string) ([]*FuncPatch, error) {
+	if m.m == nil {
+		return nil, errClosed("PatchHost")
+	}
 	hosts := make([]string, 0, len(pairs))
 	for h := range pairs {
 		hosts = append(hosts, h)
@@ -43,7 +46,7 @@ func (m *Module) PatchHost(pairs map[string]string) ([]*FuncPatch, error) {
 		if err != nil {
 			return nil, err
 		}
-		word := new(uintptr) // the func value: module code is never unmapped
+		word := new(uintptr) // the func value: Close refuses while the patch is applied
 		*word = uintptr(sym.addr)
 		p, err := newPatch(host, pc, uintptr(unsafe.Pointer(word)), int32(sym.args), name, nil, word)
 		if err != nil {

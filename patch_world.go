@@ -25,6 +25,9 @@ type gOffsets struct {
 // goroutine may safely resume after the write; hi is entry+cover.
 type rng struct{ lo, hi uintptr }
 
+// gDead is runtime._Gdead, 6 in every Go version (runtime/runtime2.go).
+const gDead = 6
+
 type busyG struct {
 	goid, pc, at uintptr
 	status       uint32
@@ -49,6 +52,10 @@ var scanState struct {
 	rs   []rng
 	busy busyG
 	hit  bool
+	// pcsOnly skips the stack words: Close checks a whole module, where
+	// the uninitialized slots of a reused stack do hold stale addresses,
+	// and it has read every goroutine's live frames precisely before.
+	pcsOnly bool
 }
 
 func scanVisit(g unsafe.Pointer) {
@@ -69,6 +76,11 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 		return busyG{}, false
 	}
 	b := busyG{goid: peek(g + o.goid), status: *(*uint32)(unsafe.Pointer(g + o.status))} //nolint:govet
+	if b.status&^o.gScan == gDead {
+		// An exited goroutine keeps its stack for reuse, with the stale
+		// words of its last run.
+		return busyG{}, false
+	}
 	if b.status&^o.gScan == o.gRunning {
 		// With the world stopped only the caller runs: it is in Apply,
 		// not in a target's prologue, and its own dead stack slots may
@@ -80,6 +92,9 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 			b.pc, b.at = pc, g+off
 			return b, true
 		}
+	}
+	if scanState.pcsOnly {
+		return busyG{}, false
 	}
 	lo, hi := peek(g+o.stackLo), peek(g+o.stackHi)
 	if lo >= hi || lo%8 != 0 || hi%8 != 0 {

@@ -2,7 +2,8 @@
 # Load figures: (a) archive path to a callable function, goload against
 # plugin.Open of the same package built with -buildmode=plugin; (b) ns per
 # call of the loaded function against the same function linked into the
-# host; (c) bytes goload maps against the plugin's .so. Uses $GO or go.
+# host; (c) bytes goload maps against the plugin's .so; (d) ms per
+# Module.Close (heap dump, scan, unlink, GC). Uses $GO or go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

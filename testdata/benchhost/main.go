@@ -76,4 +76,30 @@ func main() {
 	fmt.Printf("(b) ns per call: loaded %.3f, linked into the host %.3f, ratio %.2f (plugin %.3f)\n",
 		float64(dLoaded.Nanoseconds()), float64(dLinked.Nanoseconds()), float64(dLoaded)/float64(dLinked), float64(dPlugin.Nanoseconds()))
 	fmt.Printf("(c) bytes: goload maps %d, plugin .so is %d bytes, ratio %.4f\n", m.MappedBytes(), st.Size(), float64(m.MappedBytes())/float64(st.Size()))
+	closeTimes(m, archive)
+}
+
+// closeTimes prints what Close costs: this module, then the mean over
+// fresh Open+Close cycles (a plugin cannot be closed at all).
+func closeTimes(m *goload.Module, archive string) {
+	t0 := time.Now()
+	if err := m.Close(); err != nil {
+		panic(err)
+	}
+	first := time.Since(t0)
+	const cycles = 20
+	var total time.Duration
+	for i := 0; i < cycles; i++ {
+		m, err := goload.Open(archive)
+		if err != nil {
+			panic(err)
+		}
+		t0 := time.Now()
+		if err := m.Close(); err != nil {
+			panic(err)
+		}
+		total += time.Since(t0)
+	}
+	fmt.Printf("(d) Close: %.2f ms, mean over %d Open+Close cycles %.2f ms per Close (plugin: no Close)\n",
+		float64(first.Microseconds())/1000, cycles, float64(total.Microseconds())/1000/cycles)
 }

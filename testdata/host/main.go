@@ -48,6 +48,8 @@ func main() {
 		err = mismatch(os.Args[2:])
 	case "sigs":
 		err = sigs(os.Args[2:])
+	case "unload":
+		err = unload(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

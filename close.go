@@ -1,0 +1,460 @@
+package goload
+
+/*
+#include <stdlib.h>
+#include "goload.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"unsafe"
+)
+
+// UnloadError is Close's refusal. Each reason names what may still use
+// the module and where it is held; the module stays loaded and working,
+// and Close can be called again once the holders are gone.
+type UnloadError struct {
+	Module  string
+	Reasons []string
+}
+
+func (e *UnloadError) Error() string {
+	return "goload: module " + e.Module + " is still in use: " + strings.Join(e.Reasons, "; ")
+}
+
+// modules are the open modules, in load order (guarded by loadMu): a
+// module's data is a root for whether another module can be closed.
+var modules []*Module
+
+func opened(cm *C.goload_module) *Module {
+	m := &Module{m: cm}
+	modules = append(modules, m)
+	return m
+}
+
+func errClosed(what string) error { return errorf("%s: the module is closed", what) }
+
+// moduleFunc is a func value for module code (see funcAt). Its closure
+// also holds the code address as a pointer, which is all that tells a
+// heap scan that whoever keeps the func value still uses the module.
+func moduleFunc[T any](pc uintptr) T {
+	w := &struct {
+		pc   uintptr
+		code unsafe.Pointer
+	}{pc, unsafe.Pointer(pc)} //nolint:govet // module code, outside the Go heap
+	return *(*T)(unsafe.Pointer(&w))
+}
+
+const (
+	sysMemfdCreate = 319 // linux/amd64
+	// runtime/heapdump.go: typecache [typeCacheBuckets=256]{t [typeCacheAssoc=4]*_type}, Go 1.5-1.27
+	typecacheBytes = 256 * 4 * 8
+	maxReasons     = 20
+	// stack re-check with the world stopped: a goroutine caught inside
+	// the module is given this many chances to leave
+	unlinkAttempts = 20
+)
+
+// Close unloads the module. It refuses (*UnloadError) while anything may
+// still reach the module's code or data: a goroutine running in it or
+// holding a pointer into it on its stack, a live heap object, host global,
+// other module's data, finalizer or defer pointing into it (function
+// values, type descriptors in interfaces, strings of its read-only data,
+// its variables), or a PatchHost patch of it that is still applied.
+// Otherwise the module is taken off the runtime's module list and itab
+// table, a full GC runs, and its memory is returned; its addresses stay
+// reserved and are never reused. Close is safe to call concurrently with
+// code that does not use the module; the README ("unload") lists what it
+// cannot see.
+func (m *Module) Close() error {
+	loadMu.Lock()
+	defer loadMu.Unlock()
+	if m.m == nil {
+		return errClosed("Close")
+	}
+	r, err := runtimeCalls()
+	if err != nil {
+		return err
+	}
+	if err := thePatcher(); err != nil {
+		return err
+	}
+	var lay C.goload_module_layout
+	C.goload_module_get_layout(m.m, &lay)
+	var info C.goload_unload_info
+	C.goload_module_unload_info(m.m, &info)
+	name := C.GoString(C.goload_module_name(m.m))
+
+	m.rebaseTypemaps(&lay, &info)
+	reasons := m.patchReasons(&lay)
+	hr, err := m.heapReasons(&lay, &info)
+	if err != nil {
+		return err
+	}
+	reasons = append(reasons, hr...)
+	if len(reasons) > 0 {
+		return &UnloadError{Module: name, Reasons: reasons}
+	}
+	if busy, err := m.unlink(r, &lay, &info); err != nil || busy != "" {
+		if err != nil {
+			return err
+		}
+		return &UnloadError{Module: name, Reasons: []string{busy}}
+	}
+	// activeModules without this module; then a whole GC cycle, so that
+	// no mark phase still holds the old list and scans the module's data.
+	r.modulesinit()
+	runtime.GC()
+	C.goload_module_retire(m.m)
+	m.m = nil
+	for i, o := range modules {
+		if o == m {
+			modules = append(modules[:i], modules[i+1:]...)
+			break
+		}
+	}
+	return nil
+}
+
+type layout = C.goload_module_layout
+
+func inModule(l *layout, a uintptr) bool {
+	return uint64(a) >= uint64(l.start) && uint64(a) < uint64(l.end)
+}
+
+// symbolize names an address of the module: "type:example.com/p.T",
+// "example.com/p.F+0x1c".
+func (m *Module) symbolize(a uint64) string {
+	var off C.uint64_t
+	return symName(C.goload_module_symbol_at(m.m, C.uint64_t(a), &off), off, a)
+}
+
+func hostSymbolize(a uint64) string {
+	h, err := theHost()
+	if err != nil {
+		return fmt.Sprintf("0x%x", a)
+	}
+	var off C.uint64_t
+	return symName(C.goload_host_symbol_at(h, C.uint64_t(a), &off), off, a)
+}
+
+func symName(s *C.char, off C.uint64_t, a uint64) string {
+	switch {
+	case s == nil:
+		return fmt.Sprintf("0x%x", a)
+	case off == 0:
+		return C.GoString(s)
+	}
+	return fmt.Sprintf("%s+0x%x", C.GoString(s), uint64(off))
+}
+
+// patchReasons: applied patches whose replacement is the module's code,
+// or that patch the module's own functions.
+func (m *Module) patchReasons(lay *C.goload_module_layout) []string {
+	patcher.mu.Lock()
+	defer patcher.mu.Unlock()
+	var rs []string
+	for _, p := range patcher.applied {
+		if to := *(*uintptr)(unsafe.Pointer(p.fv)); inModule(lay, to) { //nolint:govet // a funcval
+			rs = append(rs, fmt.Sprintf("patch of %s by %s is applied (Revert it first)", p.name, m.symbolize(uint64(to))))
+		} else if inModule(lay, p.entry) {
+			rs = append(rs, fmt.Sprintf("patch of the module's %s is applied (Revert it first)", p.name))
+		}
+	}
+	return rs
+}
+
+// cWords copies words to C memory (scan options must not hold Go pointers).
+func cWords(ws []uint64) *C.uint64_t {
+	if len(ws) == 0 {
+		return nil
+	}
+	p := (*C.uint64_t)(C.malloc(C.size_t(len(ws) * 8)))
+	copy(unsafe.Slice((*uint64)(unsafe.Pointer(p)), len(ws)), ws)
+	return p
+}
+
+// heapReasons writes a heap dump (the runtime's own record of live objects
+// with their pointer words, goroutine frames with their live slots, host
+// globals, finalizers) and asks which holders reach into the module.
+func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_info) ([]string, error) {
+	// Garbage and queued finalizers go first: a dead object is never
+	// reported, but a finalizer keeps its own roots until it has run.
+	runtime.GC()
+	nm := []byte("goload-heapdump\x00")
+	fd, _, e := syscall.Syscall(sysMemfdCreate, uintptr(unsafe.Pointer(&nm[0])), 1 /* MFD_CLOEXEC */, 0)
+	if e != 0 {
+		return nil, errorf("Close: memfd_create: %v", e)
+	}
+	defer syscall.Close(int(fd))
+	debug.WriteHeapDump(fd)
+	size, err := syscall.Seek(int(fd), 0, 2)
+	if err != nil || size <= 0 {
+		return nil, errorf("Close: heap dump of %d bytes: %v", size, err)
+	}
+	dump, err := syscall.Mmap(int(fd), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
+	if err != nil {
+		return nil, errorf("Close: mapping the heap dump: %v", err)
+	}
+	defer syscall.Munmap(dump) //nolint:errcheck
+
+	var extraAddr, extraLen []uint64
+	var extraOf []*Module
+	for _, o := range modules {
+		if o == m || o.m == nil {
+			continue
+		}
+		var ol C.goload_module_layout
+		C.goload_module_get_layout(o.m, &ol)
+		extraAddr = append(extraAddr, uint64(ol.data), uint64(ol.bss))
+		extraLen = append(extraLen, uint64(ol.edata-ol.data)&^7, uint64(ol.ebss-ol.bss)&^7)
+		extraOf = append(extraOf, o, o)
+	}
+	md := uintptr(C.goload_module_moduledata(m.m))
+	skip := []uint64{uint64(*(*uintptr)(unsafe.Pointer(md + uintptr(info.md_typemap))))} //nolint:govet // C memory
+	// The dumper's own type cache (runtime/heapdump.go typecache) holds
+	// the types of the itabs it just wrote.
+	var ignore []uint64
+	if tc, err := hostSym("runtime.typecache"); err == nil {
+		ignore = append(ignore, uint64(tc), uint64(tc)+typecacheBytes)
+	}
+	opts := C.goload_heapscan_opts{
+		ignore: cWords(ignore), nignore: C.size_t(len(ignore) / 2),
+		ranges: cWords([]uint64{uint64(lay.start), uint64(lay.end)}), nranges: 1,
+		types: cWords([]uint64{uint64(lay.types), uint64(lay.etypes)}), ntypes: 1,
+		extra_addr: cWords(extraAddr), extra_len: cWords(extraLen), nextra: C.size_t(len(extraAddr)),
+		skip: cWords(skip), nskip: 1,
+		header_min: C.uint64_t(info.malloc_header_min), header_max: C.uint64_t(info.malloc_header_max),
+		max_hits: maxReasons,
+	}
+	defer func() {
+		for _, p := range []*C.uint64_t{opts.ranges, opts.types, opts.extra_addr, opts.extra_len, opts.skip, opts.ignore} {
+			C.free(unsafe.Pointer(p))
+		}
+	}()
+	var s *C.goload_heapscan
+	var ce C.goload_err
+	if C.goload_heapscan_run(unsafe.Pointer(&dump[0]), C.size_t(len(dump)), &opts, &s, &ce) < 0 {
+		return nil, cError(&ce)
+	}
+	defer C.goload_heapscan_free(s)
+	var rs []string
+	for i := 0; i < int(C.goload_heapscan_nhits(s)); i++ {
+		var h C.goload_holder
+		C.goload_heapscan_hit(s, C.size_t(i), &h)
+		rs = append(rs, m.describe(&h, extraOf))
+	}
+	if n := int(C.goload_heapscan_total(s)); n > len(rs) {
+		rs = append(rs, fmt.Sprintf("and %d more", n-len(rs)))
+	}
+	return rs, nil
+}
+
+// describe says what holds a pointer into the module, and where.
+func (m *Module) describe(h *C.goload_holder, extraOf []*Module) string {
+	target := m.symbolize(uint64(h.target))
+	fn := C.GoStringN(h._func, C.int(h.funclen))
+	root := func() string {
+		switch h.root_kind {
+		case C.GOLOAD_HOLDER_DATA:
+			return "host global " + hostSymbolize(uint64(h.root_at))
+		case C.GOLOAD_HOLDER_EXTRA:
+			o := extraOf[h.extra]
+			return fmt.Sprintf("module %s's variable %s", C.GoString(C.goload_module_name(o.m)), o.symbolize(uint64(h.root_at)))
+		case C.GOLOAD_HOLDER_FRAME:
+			return fmt.Sprintf("goroutine %d (frame of %s)", uint64(h.goid), fn)
+		case C.GOLOAD_HOLDER_GOROUTINE:
+			return fmt.Sprintf("goroutine %d (its closure context, defer or panic)", uint64(h.goid))
+		case C.GOLOAD_HOLDER_FINALIZER:
+			return fmt.Sprintf("a finalizer set on the object at 0x%x", uint64(h.root_at))
+		}
+		return "?"
+	}
+	switch {
+	case h.kind == C.GOLOAD_HOLDER_FRAME && h.at == h.target:
+		return fmt.Sprintf("goroutine %d is running the module's code: %s (pc 0x%x)", uint64(h.goid), fn, uint64(h.target))
+	case h.kind == C.GOLOAD_HOLDER_HEAP:
+		return fmt.Sprintf("heap object at 0x%x (%d bytes), reachable from %s, points to %s", uint64(h.obj), uint64(h.size), root(), target)
+	}
+	return root() + " points to " + target
+}
+
+// unlink takes the module off the runtime's tables with the world stopped,
+// after checking once more that no goroutine is parked in its code (no
+// goroutine can enter it after the heap scan found no reference to it,
+// but one may still have been leaving it). It returns a reason when a
+// goroutine stays inside.
+func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_unload_info) (string, error) {
+	itabTable, err := hostSym("runtime.itabTable")
+	if err != nil {
+		return "", err
+	}
+	pinned, err := hostSym("runtime.pinnedTypemaps")
+	if err != nil {
+		return "", err
+	}
+	md := uintptr(C.goload_module_moduledata(m.m))
+	u := unlinker{
+		md: md, first: uintptr(r.firstmoduledata), last: uintptr(r.lastmoduledatap),
+		itabTable: itabTable, pinned: pinned, lay: lay, info: info,
+	}
+	patcher.mu.Lock()
+	defer patcher.mu.Unlock()
+	rs := []rng{{uintptr(lay.text) - 1, uintptr(lay.etext)}}
+	for attempt := 0; attempt < unlinkAttempts; attempt++ {
+		// Scratch for the itab table, sized before the world stops
+		// (getitab may grow the table meanwhile: then once more).
+		u.buf = make([]uintptr, 0, 2**word(*word(itabTable)))
+		patcher.w.stop()
+		scanState.rs, scanState.hit, scanState.pcsOnly = rs, false, true
+		patcher.w.forEachG(patcher.visit)
+		scanState.pcsOnly = false
+		busy, isBusy := scanState.busy, scanState.hit
+		done := false
+		if !isBusy {
+			done = u.run()
+		}
+		patcher.w.start()
+		if done {
+			return "", nil
+		}
+		if !isBusy {
+			continue
+		}
+		if attempt == unlinkAttempts-1 {
+			return fmt.Sprintf("goroutine %d (status %d) is in the module's code (%s, found at 0x%x)", busy.goid, busy.status,
+				m.symbolize(uint64(busy.pc)), busy.at), nil
+		}
+		runtime.Gosched()
+	}
+	return "", nil
+}
+
+// unlinker is what runs with the world stopped: no allocation, no calls
+// into the runtime. Pointer slots of Go memory are written as typed
+// pointers, so a GC mark phase stopped with the world sees the writes.
+type unlinker struct {
+	md, first, last, itabTable, pinned uintptr
+	buf                                []uintptr
+	lay                                *C.goload_module_layout
+	info                               *C.goload_unload_info
+}
+
+func word(a uintptr) *uintptr { return (*uintptr)(unsafe.Pointer(a)) } //nolint:govet // runtime and C memory
+
+func (u *unlinker) run() bool {
+	if *word(*word(u.itabTable)) > uintptr(cap(u.buf)) {
+		return false
+	}
+	// The module list: firstmoduledata.next -> ... -> lastmoduledatap.
+	next := uintptr(u.info.md_next)
+	for p := u.first; p != 0; p = *word(p + next) {
+		if *word(p + next) == u.md {
+			*word(p + next) = *word(u.md + next)
+			if *word(u.last) == u.md {
+				*word(u.last) = p
+			}
+			break
+		}
+	}
+	u.itabs()
+	u.typemaps()
+	return true
+}
+
+// itabs removes every itab of the runtime's table whose interface or type
+// is the module's (its own and those getitab built for its types), then
+// reinserts the rest with the runtime's hash and quadratic probe
+// (runtime/iface.go: itabHashFunc, itabTableType.add): an open-addressed
+// table cannot just lose entries. The table is {size, count, entries}.
+func (u *unlinker) itabs() {
+	t := *word(u.itabTable)
+	size := *word(t)
+	entries := unsafe.Slice((*uintptr)(unsafe.Pointer(t+16)), size) //nolint:govet // runtime table, not the Go heap
+	inter, typ, hash := uintptr(u.info.itab_inter), uintptr(u.info.itab_type), uintptr(u.info.type_hash)
+	kept := u.buf[:0]
+	for i, e := range entries {
+		if e == 0 {
+			continue
+		}
+		entries[i] = 0
+		if !inModule(u.lay, e) && !inModule(u.lay, *word(e + inter)) && !inModule(u.lay, *word(e + typ)) {
+			kept = append(kept, e) // within the buffer's capacity: no allocation
+		}
+	}
+	mask := size - 1
+	for _, e := range kept {
+		h := uintptr(*(*uint32)(unsafe.Pointer(*word(e + inter) + hash))^*(*uint32)(unsafe.Pointer(*word(e + typ) + hash))) & mask //nolint:govet
+		for i := uintptr(1); entries[h] != 0; i++ {
+			h = (h + i) & mask
+		}
+		entries[h] = e
+	}
+	*word(t + 8) = uintptr(len(kept))
+}
+
+// typemaps drops the module's typemap from runtime.pinnedTypemaps.
+func (u *unlinker) typemaps() {
+	mine := *(*unsafe.Pointer)(unsafe.Pointer(u.md + uintptr(u.info.md_typemap))) //nolint:govet // C memory
+	s := (*[]unsafe.Pointer)(unsafe.Pointer(u.pinned))                            //nolint:govet // a runtime variable
+	for i, tm := range *s {
+		if tm == mine {
+			n := len(*s)
+			copy((*s)[i:], (*s)[i+1:])
+			(*s)[n-1] = nil
+			*s = (*s)[:n-1]
+			return
+		}
+	}
+}
+
+// rebaseTypemaps points the entries of other modules' typemaps that name
+// this module's types back at those modules' own descriptors. typelinksinit
+// deduplicated their types against this module's; the types are equal, and
+// a closed module's descriptor must be neither handed out by
+// resolveTypeOff nor read by the next typelinksinit. Typemaps are written
+// only under loadMu (held) and read without locks: the writes are made
+// with the world stopped.
+func (m *Module) rebaseTypemaps(lay *C.goload_module_layout, info *C.goload_unload_info) {
+	if !info.typemap_by_offset {
+		return // 1.27's map[*_type]*_type: the heap scan refuses instead
+	}
+	type fix struct {
+		tm    map[int32]unsafe.Pointer
+		types uintptr
+	}
+	var fixes []fix
+	for _, o := range modules {
+		if o == m || o.m == nil {
+			continue
+		}
+		omd := uintptr(C.goload_module_moduledata(o.m))
+		// map[typeOff]*_type has the layout and hasher of this type
+		tm := *(*map[int32]unsafe.Pointer)(unsafe.Pointer(omd + uintptr(info.md_typemap))) //nolint:govet // C memory
+		for _, v := range tm {
+			if inModule(lay, uintptr(v)) {
+				fixes = append(fixes, fix{tm, *word(omd + uintptr(info.md_types))})
+				break
+			}
+		}
+	}
+	if len(fixes) == 0 || thePatcher() != nil {
+		return
+	}
+	patcher.mu.Lock()
+	defer patcher.mu.Unlock()
+	patcher.w.stop()
+	for _, f := range fixes {
+		for k, v := range f.tm {
+			if inModule(lay, uintptr(v)) {
+				f.tm[k] = unsafe.Pointer(f.types + uintptr(k)) //nolint:govet // the module's own descriptor
+			}
+		}
+	}
+	patcher.w.start()
+}

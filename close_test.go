@@ -1,0 +1,113 @@
+package goload
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// Close's checks run in testdata/host (unload.go): each prints what Close
+// refused and why, and fails unless the refusal names the holder and the
+// module's symbol, and Close succeeds once the holder is gone.
+
+const unloadFix = "./testdata/unload/mod"
+
+func TestUnloadGoroutine(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		t.Log(unloadCheck(t, tc, "goroutine", archiveBy(t, tc, unloadFix)))
+	})
+}
+
+func TestUnloadKeptValue(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		t.Log(unloadCheck(t, tc, "value", archiveBy(t, tc, unloadFix)))
+	})
+}
+
+func TestUnloadPatched(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		t.Log(unloadCheck(t, tc, "patch", archiveBy(t, tc, unloadFix)))
+	})
+}
+
+// v1 and v2 of one package (example.com/ver, example.com/ver/v2: separate
+// Go modules) side by side, closed in both orders.
+func TestUnloadVersionsSideBySide(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		v1 := moduleArchive(t, tc, "testdata/unload/ver")
+		v2 := moduleArchive(t, tc, "testdata/unload/ver/v2")
+		for _, order := range []string{"12", "21"} {
+			out := unloadCheck(t, tc, "ver", order, v1, v2)
+			t.Log(out)
+			for _, want := range []string{"ver v1: ver v1 (call 1)", "ver v2: ver v2 (call 1)"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("order %s: no %q", order, want)
+				}
+			}
+		}
+	})
+}
+
+// Cycle bounds: after the warm-up, the lines of /proc/self/maps may grow
+// by at most maxMapsGrowth (the single retired reservation and heap
+// arenas) and VmRSS by at most maxRSSGrowthKiB.
+const (
+	maxMapsGrowth   = 8
+	maxRSSGrowthKiB = 8 << 10
+)
+
+func TestUnloadThousandCycles(t *testing.T) {
+	n := 1000
+	forEach(t, func(t *testing.T, tc toolchain) {
+		out := unloadCheck(t, tc, "cycle", strconv.Itoa(n), archiveBy(t, tc, "./testdata/unload/cycle"))
+		t.Log(out)
+		fig := func(what string) (int, int) {
+			m := regexp.MustCompile(what + `: start (\d+) end (\d+)`).FindStringSubmatch(out)
+			if m == nil {
+				t.Fatalf("no %q figures", what)
+			}
+			a, _ := strconv.Atoi(m[1])
+			b, _ := strconv.Atoi(m[2])
+			return a, b
+		}
+		if m0, m1 := fig("maps lines"); m1-m0 > maxMapsGrowth {
+			t.Errorf("/proc/self/maps grew from %d to %d lines over %d cycles (bound %d)", m0, m1, n, maxMapsGrowth)
+		}
+		if r0, r1 := fig("VmRSS KiB"); r1-r0 > maxRSSGrowthKiB {
+			t.Errorf("VmRSS grew from %d to %d KiB over %d cycles (bound %d)", r0, r1, n, maxRSSGrowthKiB)
+		}
+	})
+}
+
+func unloadCheck(t *testing.T, tc toolchain, args ...string) string {
+	t.Helper()
+	return runHost(t, testHost(t, tc, ""), nil, append([]string{"unload"}, args...)...)
+}
+
+// moduleArchive compiles the package of a Go module of its own (dir has a
+// go.mod) with tc and returns its export archive.
+func moduleArchive(t *testing.T, tc toolchain, dir string) string {
+	t.Helper()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := tc.cmd("list", "-export", "-f", "{{.Export}}", ".")
+	cmd.Dir = abs
+	cmd.Env = append(cmd.Env, "GOWORK=off", "GOFLAGS=-mod=mod")
+	out, err := cmd.Output()
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			t.Logf("%s", ee.Stderr)
+		}
+		t.Fatalf("%s list -export in %s: %v", tc.version, dir, err)
+	}
+	if _, err := os.Stat(strings.TrimSpace(string(out))); err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimSpace(string(out))
+}

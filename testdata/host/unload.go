@@ -1,0 +1,315 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/goload/goload"
+)
+
+const (
+	modPkg   = "github.com/goload/goload/testdata/unload/mod"
+	cyclePkg = "github.com/goload/goload/testdata/unload/cycle"
+)
+
+// unload CASE ARGS...: the checks of close_test.go.
+func unload(args []string) error {
+	if len(args) < 2 {
+		return fmt.Errorf("usage: unload goroutine|value|patch|cycle|ver ARGS")
+	}
+	switch args[0] {
+	case "goroutine":
+		return unloadGoroutine(args[1])
+	case "value":
+		return unloadValue(args[1])
+	case "patch":
+		return unloadPatch(args[1])
+	case "cycle":
+		n, err := strconv.Atoi(args[1])
+		if err != nil || len(args) != 3 {
+			return fmt.Errorf("unload cycle N ARCHIVE")
+		}
+		return unloadCycle(n, args[2])
+	case "ver":
+		if len(args) != 4 {
+			return fmt.Errorf("unload ver ORDER V1 V2")
+		}
+		return unloadVersions(args[1], args[2], args[3])
+	}
+	return fmt.Errorf("unknown unload check %q", args[0])
+}
+
+// refused checks that err is an *UnloadError with a reason containing
+// every one of wants, and prints it.
+func refused(err error, wants ...string) error {
+	var ue *goload.UnloadError
+	if !errors.As(err, &ue) {
+		return fmt.Errorf("Close returned %v, want an *UnloadError", err)
+	}
+	fmt.Println("refused:", err)
+	for _, w := range wants {
+		found := false
+		for _, r := range ue.Reasons {
+			found = found || strings.Contains(r, w)
+		}
+		if !found {
+			return fmt.Errorf("no reason names %q: %v", w, ue.Reasons)
+		}
+	}
+	return nil
+}
+
+// closedChecks: a closed module refuses Lookup and a second Close.
+func closedChecks(m *goload.Module, sym string) error {
+	if _, err := goload.Lookup[func()](m, sym); err == nil || !strings.Contains(err.Error(), "closed") {
+		return fmt.Errorf("Lookup on a closed module: %v", err)
+	}
+	if err := m.Close(); err == nil || !strings.Contains(err.Error(), "closed") {
+		return fmt.Errorf("second Close: %v", err)
+	}
+	return nil
+}
+
+func unloadGoroutine(archive string) error {
+	m, err := goload.Open(archive)
+	if err != nil {
+		return err
+	}
+	block, err := goload.Lookup[func()](m, modPkg+".Block")
+	if err != nil {
+		return err
+	}
+	release, err := goload.Lookup[func()](m, modPkg+".Release")
+	if err != nil {
+		return err
+	}
+	block()
+	if err := refused(m.Close(), "goroutine", modPkg+".Block.func1"); err != nil {
+		return err
+	}
+	// The module still works after the refusal.
+	release()
+	tries := 0
+	for ; ; tries++ {
+		err = m.Close()
+		if err == nil {
+			break
+		}
+		if tries == 500 {
+			return fmt.Errorf("Close still refused after the goroutine ended: %v", err)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	fmt.Printf("closed after the goroutine ended (%d retries)\n", tries)
+	return closedChecks(m, modPkg+".Block")
+}
+
+// kept is a host global holding a value of a module-defined type.
+var kept any
+
+func unloadValue(archive string) error {
+	m, err := goload.Open(archive)
+	if err != nil {
+		return err
+	}
+	newT, err := goload.Lookup[func(int) any](m, modPkg+".New")
+	if err != nil {
+		return err
+	}
+	kept = newT(21)
+	newT = nil
+	if err := refused(m.Close(), "type:"+modPkg+".T", "host global main.kept"); err != nil {
+		return err
+	}
+	// The value is usable after the refusal: fmt, %v, a method call through an interface.
+	fmt.Println("kept:", kept)
+	fmt.Printf("kept %%v: %v\n", kept)
+	tw, ok := kept.(interface{ Twice() int })
+	if !ok {
+		return fmt.Errorf("kept %T has no Twice method", kept)
+	}
+	if got := tw.Twice(); got != 42 {
+		return fmt.Errorf("Twice() = %d", got)
+	}
+	if s := fmt.Sprint(kept); s != "T(21, module)" {
+		return fmt.Errorf("kept prints as %q", s)
+	}
+	tw = nil
+	kept = nil
+	if err := m.Close(); err != nil {
+		return fmt.Errorf("Close after dropping the value: %v", err)
+	}
+	fmt.Println("closed after the value was dropped")
+	return closedChecks(m, modPkg+".New")
+}
+
+//go:noinline
+func hostAnswer() int { return 42 }
+
+func unloadPatch(archive string) error {
+	m, err := goload.Open(archive)
+	if err != nil {
+		return err
+	}
+	ps, err := m.PatchHost(map[string]string{"main.hostAnswer": modPkg + ".Answer"})
+	if err != nil {
+		return err
+	}
+	if got := hostAnswer(); got != 4242 {
+		return fmt.Errorf("patched hostAnswer() = %d", got)
+	}
+	if err := refused(m.Close(), "main.hostAnswer", modPkg+".Answer"); err != nil {
+		return err
+	}
+	if got := hostAnswer(); got != 4242 {
+		return fmt.Errorf("hostAnswer() = %d after the refused Close", got)
+	}
+	if err := goload.Revert(ps...); err != nil {
+		return err
+	}
+	ps = nil
+	if err := m.Close(); err != nil {
+		return fmt.Errorf("Close after Revert: %v", err)
+	}
+	if got := hostAnswer(); got != 42 {
+		return fmt.Errorf("hostAnswer() = %d after Close", got)
+	}
+	fmt.Println("closed after the patch was reverted")
+	return closedChecks(m, modPkg+".Answer")
+}
+
+// procFigures: lines of /proc/self/maps and VmRSS in KiB.
+func procFigures() (int, int) {
+	maps, _ := os.ReadFile("/proc/self/maps")
+	lines := strings.Count(string(maps), "\n")
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return lines, -1
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if fs := strings.Fields(sc.Text()); len(fs) >= 2 && fs[0] == "VmRSS:" {
+			kb, _ := strconv.Atoi(fs[1])
+			return lines, kb
+		}
+	}
+	return lines, -1
+}
+
+// oneCycle loads, runs and closes the cycle package.
+func oneCycle(archive string) (time.Duration, error) {
+	m, err := goload.Open(archive)
+	if err != nil {
+		return 0, err
+	}
+	run, err := goload.Lookup[func(int) int](m, cyclePkg+".Run")
+	if err != nil {
+		return 0, err
+	}
+	want := 64 // len(table)
+	for i := 0; i < 8; i++ {
+		want += i*i + i*(i+1)
+	}
+	if got := run(8); got != want {
+		return 0, fmt.Errorf("Run(8) = %d, want %d", got, want)
+	}
+	run = nil
+	t0 := time.Now()
+	if err := m.Close(); err != nil {
+		return 0, err
+	}
+	return time.Since(t0), nil
+}
+
+func unloadCycle(n int, archive string) error {
+	const warm = 10
+	for i := 0; i < warm; i++ {
+		if _, err := oneCycle(archive); err != nil {
+			return fmt.Errorf("warm-up cycle %d: %v", i, err)
+		}
+	}
+	runtime.GC()
+	maps0, rss0 := procFigures()
+	maxMaps, maxRSS := maps0, rss0
+	var closeTime time.Duration
+	for i := 0; i < n; i++ {
+		d, err := oneCycle(archive)
+		if err != nil {
+			return fmt.Errorf("cycle %d: %v", i, err)
+		}
+		closeTime += d
+		if i%50 == 49 {
+			mp, rs := procFigures()
+			maxMaps, maxRSS = max(maxMaps, mp), max(maxRSS, rs)
+		}
+	}
+	runtime.GC()
+	maps1, rss1 := procFigures()
+	fmt.Printf("cycles: %d (after %d warm-up)\n", n, warm)
+	fmt.Printf("maps lines: start %d end %d max %d\n", maps0, maps1, maxMaps)
+	fmt.Printf("VmRSS KiB: start %d end %d max %d\n", rss0, rss1, maxRSS)
+	fmt.Printf("close ms: %.3f\n", float64(closeTime.Microseconds())/1000/float64(max(n, 1)))
+	return nil
+}
+
+// unloadVersions loads v1 and v2 of example.com/ver side by side and
+// closes them in ORDER ("12": v1 first, "21": v2 first).
+func unloadVersions(order, a1, a2 string) error {
+	type ver struct {
+		m      *goload.Module
+		answer func() (string, int)
+		want   string
+	}
+	var vs [2]*ver
+	for i, spec := range [2][2]string{{a1, "example.com/ver"}, {a2, "example.com/ver/v2"}} {
+		m, err := goload.Open(spec[0])
+		if err != nil {
+			return fmt.Errorf("%s: %v", spec[1], err)
+		}
+		f, err := goload.Lookup[func() (string, int)](m, spec[1]+".Answer")
+		if err != nil {
+			return err
+		}
+		vs[i] = &ver{m, f, fmt.Sprintf("ver v%d", i+1)}
+	}
+	calls := 0
+	check := func(v *ver) error {
+		s, n := v.answer()
+		if s != v.want || n != calls+1 {
+			return fmt.Errorf("Answer() = %q, %d; want %q, %d", s, n, v.want, calls+1)
+		}
+		fmt.Printf("%s: %s (call %d)\n", v.want, s, n)
+		return nil
+	}
+	for _, v := range vs {
+		if err := check(v); err != nil {
+			return err
+		}
+	}
+	calls++
+	first, second := vs[0], vs[1]
+	if order == "21" {
+		first, second = vs[1], vs[0]
+	}
+	first.answer = nil
+	if err := first.m.Close(); err != nil {
+		return fmt.Errorf("closing %s: %v", first.want, err)
+	}
+	fmt.Println("closed", first.want)
+	if err := check(second); err != nil {
+		return fmt.Errorf("after closing %s: %v", first.want, err)
+	}
+	second.answer = nil
+	if err := second.m.Close(); err != nil {
+		return fmt.Errorf("closing %s: %v", second.want, err)
+	}
+	fmt.Println("closed", second.want)
+	return nil
+}

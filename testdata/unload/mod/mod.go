@@ -1,0 +1,40 @@
+// Package mod is loaded and closed by the unload tests: a goroutine that
+// stays inside the module, and a value of a module-defined type that the
+// host keeps.
+package mod
+
+import "fmt"
+
+var (
+	release = make(chan struct{})
+	started = make(chan struct{})
+)
+
+// Block starts a goroutine that waits inside the module until Release.
+func Block() {
+	go func() {
+		close(started)
+		<-release
+	}()
+	<-started
+}
+
+// Release lets Block's goroutine return.
+func Release() { close(release) }
+
+// T is defined only here: its descriptor lives in the module.
+type T struct {
+	N    int
+	Name string
+}
+
+func (t T) String() string { return fmt.Sprintf("T(%d, %s)", t.N, t.Name) }
+
+// Twice is called through an interface by the host.
+func (t T) Twice() int { return 2 * t.N }
+
+// New returns a T in an interface, as a plugin's factory would.
+func New(n int) any { return T{n, "module"} }
+
+// Answer replaces the host's answer in the PatchHost check.
+func Answer() int { return 4242 }

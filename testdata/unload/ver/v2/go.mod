@@ -1,0 +1,3 @@
+module example.com/ver/v2
+
+go 1.21

@@ -1,0 +1,16 @@
+// Package ver, major version 2: loaded side by side with v1 (same package
+// name, other module path, other answers).
+package ver
+
+// Info is a type of both versions, under two paths.
+type Info struct{ Major int }
+
+func (i Info) Describe() string { return "ver v" + string(rune('0'+i.Major)) }
+
+var calls int
+
+// Answer counts its calls in this version's own variable.
+func Answer() (string, int) {
+	calls++
+	return Info{2}.Describe(), calls
+}
