@@ -4,6 +4,7 @@
  * behind the public API, and the final unmapping of a module the runtime
  * no longer knows.
  */
+#include "gobin/gobin.h"
 #include "link/link.h"
 #include "unload/heapdump.h"
 
@@ -57,9 +58,10 @@ const char *goload_module_symbol_at(const goload_module *m, uint64_t addr, uint6
 
 const char *goload_host_symbol_at(const goload_host *h, uint64_t addr, uint64_t *off)
 {
+	const gl_elf *e = gl_gobin_elf(h->img);
 	const gl_elf_sym *best = NULL;
-	for (size_t i = 0; i < h->elf->nsyms; i++) {
-		const gl_elf_sym *s = &h->elf->syms[i];
+	for (size_t i = 0; i < e->nsyms; i++) {
+		const gl_elf_sym *s = &e->syms[i];
 		uint64_t a = s->value + h->bias;
 		if (!s->name || !s->name[0] || addr < a || addr - a >= (s->size ? s->size : 1))
 			continue;
