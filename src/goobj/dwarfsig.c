@@ -32,18 +32,9 @@ typedef struct dwsym {
 	bool dwarf5;
 } dwsym;
 
-/* The relocation of the DWARF symbol at byte off, if any. */
 static bool reloc_at(const dwsym *d, size_t off, gl_goobj_reloc *out)
 {
-	uint32_t first, n = gl_goobj_relocs(d->o, d->idx, &first);
-	for (uint32_t j = 0; j < n; j++) {
-		gl_goobj_reloc r = gl_goobj_reloc_at(d->o, first + j);
-		if (r.off >= 0 && (size_t)r.off == off) {
-			*out = r;
-			return true;
-		}
-	}
-	return false;
+	return gl_goobj_reloc_at_off(d->o, d->idx, off, out);
 }
 
 static int bad(const dwsym *d, size_t off, const char *why, goload_err *err)

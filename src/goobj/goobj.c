@@ -381,6 +381,19 @@ gl_goobj_reloc gl_goobj_reloc_at(const gl_goobj *o, uint32_t j)
 	return r;
 }
 
+bool gl_goobj_reloc_at_off(const gl_goobj *o, uint32_t i, uint64_t off, gl_goobj_reloc *out)
+{
+	uint32_t first, n = gl_goobj_relocs(o, i, &first);
+	for (uint32_t j = 0; j < n; j++) {
+		gl_goobj_reloc r = gl_goobj_reloc_at(o, first + j);
+		if (r.off >= 0 && (uint64_t)r.off == off) {
+			*out = r;
+			return true;
+		}
+	}
+	return false;
+}
+
 gl_goobj_aux gl_goobj_aux_at(const gl_goobj *o, uint32_t j)
 {
 	uint32_t at = o->off[BLK_AUX] + j * AUX_SIZE;

@@ -179,6 +179,8 @@ uint32_t gl_goobj_data_off(const gl_goobj *o, uint32_t i);
 /* i < ndefs: relocations [*first, *first + n) by global reloc number. */
 uint32_t gl_goobj_relocs(const gl_goobj *o, uint32_t i, uint32_t *first);
 gl_goobj_reloc gl_goobj_reloc_at(const gl_goobj *o, uint32_t j);
+/* i < ndefs: the relocation of def i at byte off of its data, if any. */
+bool gl_goobj_reloc_at_off(const gl_goobj *o, uint32_t i, uint64_t off, gl_goobj_reloc *out);
 uint32_t gl_goobj_nrelocs_total(const gl_goobj *o);
 uint32_t gl_goobj_auxs(const gl_goobj *o, uint32_t i, uint32_t *first);
 gl_goobj_aux gl_goobj_aux_at(const gl_goobj *o, uint32_t j);

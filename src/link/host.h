@@ -51,6 +51,16 @@ const char *gl_host_missing_note(const goload_host *h);
 int gl_host_types_index(goload_host *h, goload_err *err);
 /* Run-time address of the host's descriptor for a linker type name, 0 if none. */
 uint64_t gl_host_type(const goload_host *h, const char *name, size_t n);
+/* Type identity by name is only safe for one layout: compares the type
+ * descriptor def idx of an object (compiled against some version of the
+ * type's package) with the host's descriptor ht: kind, size, pointer bytes,
+ * alignment, pointer bitmap, elements, key, fields (names, offsets, types),
+ * interface methods and the method set. GOLOAD_E_MISMATCH names the type
+ * and the first difference. */
+struct gl_goobj;
+struct gl_goobj_resolver;
+int gl_host_type_check(const goload_host *h, const struct gl_goobj *o, uint32_t idx,
+		       const struct gl_goobj_resolver *res, uint64_t ht, goload_err *err);
 
 /* Called with the linker name of a method whose code the host's linker
  * dropped ("p.(*T).M", "p.T.M") and the address of its method-table

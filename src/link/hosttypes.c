@@ -12,8 +12,10 @@
  */
 #include "link/host.h"
 
+#include "goobj/goobj.h"
 #include "versions/rt_tables.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,23 +63,21 @@ static uint64_t word(uint64_t a) { uint64_t v; memcpy(&v, at(a), 8); return v; }
 static uint32_t u32(uint64_t a) { uint32_t v; memcpy(&v, at(a), 4); return v; }
 static uint16_t u16(uint64_t a) { uint16_t v; memcpy(&v, at(a), 2); return v; }
 
-/* A runtime name (abi.Name) at a nameOff from the host's types base. */
+static bool name_text(const struct gl_rttab *rt, const uint8_t *p, size_t avail, const char **s, size_t *n);
+
+/* A runtime name (abi.Name) at a nameOff from a types base. */
+static bool name_at_range(const struct gl_rttab *rt, uint64_t types, uint64_t etypes, int32_t off, const char **s,
+			  size_t *n)
+{
+	uint64_t a = types + (uint64_t)(int64_t)off;
+	if (off < 0 || a + 3 > etypes)
+		return false;
+	return name_text(rt, at(a), (size_t)(etypes - a), s, n);
+}
+
 static bool name_at(const walker *w, int32_t off, const char **s, size_t *n)
 {
-	uint64_t a = w->types + (uint64_t)(int64_t)off;
-	if (off < 0 || a + 3 > w->etypes)
-		return false;
-	const uint8_t *p = at(a);
-	if (w->rt->name_varint) {
-		size_t used = gl_uvarint(p + 1, (size_t)(w->etypes - a - 1), (uint64_t *)n);
-		if (!used)
-			return false;
-		*s = (const char *)p + 1 + used;
-	} else {
-		*n = (size_t)p[1] << 8 | p[2];
-		*s = (const char *)p + 3;
-	}
-	return a + *n <= w->etypes;
+	return name_at_range(w->rt, w->types, w->etypes, off, s, n);
 }
 
 static bool in_types(const walker *w, uint64_t a) { return a >= w->types && a + w->rt->type_size <= w->etypes; }
@@ -195,7 +195,9 @@ static bool record(walker *w, uint64_t t)
 	gl_buf_str(&w->nb, "type:");
 	if (!spell(w, t, 0) || w->nb.oom)
 		return true;
-	char *k = malloc(w->nb.len + 1);
+	/* The name, its NUL, then the reverse key for the layout checks
+	 * ("\0" + the address), freed with it. */
+	char *k = malloc(w->nb.len + 1 + 9);
 	if (!k)
 		return false;
 	memcpy(k, w->nb.p, w->nb.len);
@@ -205,12 +207,17 @@ static bool record(walker *w, uint64_t t)
 		free(k);
 		return false;
 	}
-	if (existed)
+	if (existed) {
 		free(k);
-	else if (!GL_VEC_PUSH(&w->h->typenames, k)) {
-		return false;
+		return true;
 	}
-	return true;
+	if (!GL_VEC_PUSH(&w->h->typenames, k))
+		return false;
+	char *rk = k + w->nb.len + 1;
+	rk[0] = 0;
+	memcpy(rk + 1, &t, 8);
+	/* A descriptor spelled twice keeps its first name. */
+	return gl_strmap_add(&w->h->types, rk, 9, (uint64_t)(uintptr_t)k, &existed);
 }
 
 /* Visits t and every type it mentions (iteratively deep through a stack). */
@@ -267,6 +274,14 @@ static bool walk(walker *w, uint64_t root)
 	return ok;
 }
 
+/* [types, etypes) of the host's module (runtime.firstmoduledata). */
+static void host_types_range(const goload_host *h, uint64_t *types, uint64_t *etypes)
+{
+	uint64_t md = gl_host_addr(h, "runtime.firstmoduledata");
+	*types = md ? word(md + h->rt->md_off[GL_MD_TYPES]) : 0;
+	*etypes = md ? word(md + h->rt->md_off[GL_MD_ETYPES]) : 0;
+}
+
 int gl_host_types_index(goload_host *h, goload_err *err)
 {
 	if (h->types_indexed)
@@ -276,8 +291,7 @@ int gl_host_types_index(goload_host *h, goload_err *err)
 	if (!rt || !md || rt->md_off[GL_MD_TYPELINKS] == GL_RT_ABSENT)
 		return gl_err(err, GOLOAD_E_UNSUPPORTED, "host: cannot index its types (no firstmoduledata or typelinks)");
 	walker w = {.h = h, .rt = rt};
-	w.types = word(md + rt->md_off[GL_MD_TYPES]);
-	w.etypes = word(md + rt->md_off[GL_MD_ETYPES]);
+	host_types_range(h, &w.types, &w.etypes);
 	uint64_t tl = word(md + rt->md_off[GL_MD_TYPELINKS]), ntl = word(md + rt->md_off[GL_MD_TYPELINKS] + 8);
 	bool ok = true;
 	for (uint64_t i = 0; ok && i < ntl; i++)
@@ -375,4 +389,294 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 	}
 	gl_buf_free(&sym);
 	return rc;
+}
+
+/* ------------------------------------------------------ layout checks */
+
+/* An abi.Name's text: a flag byte, the length (uvarint from 1.17, else
+ * two bytes big-endian), the bytes; false when it does not fit in avail. */
+static bool name_text(const struct gl_rttab *rt, const uint8_t *p, size_t avail, const char **s, size_t *n)
+{
+	uint64_t len;
+	size_t hdr;
+	if (avail < 3)
+		return false;
+	if (rt->name_varint) {
+		size_t used = gl_uvarint(p + 1, avail - 1, &len);
+		if (!used)
+			return false;
+		hdr = 1 + used;
+	} else {
+		len = (uint64_t)p[1] << 8 | p[2];
+		hdr = 3;
+	}
+	if (len > avail - hdr)
+		return false;
+	*s = (const char *)p + hdr;
+	*n = (size_t)len;
+	return true;
+}
+
+/* The module's side: a descriptor in an object, its pointers relocations. */
+typedef struct objtype {
+	const gl_goobj *o;
+	uint32_t idx;
+	gl_span d;
+	const gl_goobj_resolver *res;
+} objtype;
+
+static bool obj_reloc(const objtype *t, uint64_t off, gl_goobj_reloc *out)
+{
+	return gl_goobj_reloc_at_off(t->o, t->idx, off, out);
+}
+
+/* A pointer into the descriptor itself (a struct's fields, an interface's
+ * methods follow its header). */
+static bool self_ref(const objtype *t, gl_goobj_reloc r)
+{
+	uint32_t local;
+	return r.add >= 0 && gl_goobj_ref_local(t->o, r.sym, &local) && local == t->idx;
+}
+
+/* Name of the symbol the pointer at off points to ("type:int"); n = 0 when
+ * none (a nil pointer). */
+static void obj_target(const objtype *t, uint64_t off, const char **s, size_t *n)
+{
+	gl_goobj_reloc r;
+	gl_goobj_symname nm;
+	*s = "";
+	*n = 0;
+	if (obj_reloc(t, off, &r) && gl_goobj_ref_name(t->o, r.sym, t->res, &nm, NULL) == 0) {
+		*s = nm.name;
+		*n = nm.namelen;
+	}
+}
+
+/* The abi.Name the pointer or offset at off points to (a namedata symbol). */
+static bool obj_name(const struct gl_rttab *rt, const objtype *t, uint64_t off, const char **s, size_t *n)
+{
+	gl_goobj_reloc r;
+	if (!obj_reloc(t, off, &r) || r.add < 0)
+		return false;
+	gl_span d = gl_goobj_ref_data(t->o, r.sym);
+	if ((uint64_t)r.add >= d.n)
+		return false;
+	return name_text(rt, d.p + r.add, d.n - (size_t)r.add, s, n);
+}
+
+static uint64_t obj_word(const objtype *t, uint64_t off, unsigned size)
+{
+	uint64_t v = 0;
+	if (size == 8)
+		gl_u64_at(t->d, off, &v);
+	else if (size == 4) {
+		uint32_t x = 0;
+		gl_u32_at(t->d, off, &x);
+		v = x;
+	} else if (size == 2) {
+		uint16_t x = 0;
+		gl_u16_at(t->d, off, &x);
+		v = x;
+	} else {
+		uint8_t x = 0;
+		gl_u8_at(t->d, off, &x);
+		v = x;
+	}
+	return v;
+}
+
+static uint64_t host_word(uint64_t a, unsigned size)
+{
+	return size == 8 ? word(a) : size == 4 ? u32(a) : size == 2 ? u16(a) : at(a)[0];
+}
+
+/* A host descriptor's linker name (without "type:"), NULL when unnamed. */
+static const char *host_name_of(const goload_host *h, uint64_t t)
+{
+	uint8_t key[9] = {0};
+	memcpy(key + 1, &t, 8);
+	uint64_t v;
+	return t && gl_strmap_get(&h->types, (const char *)key, sizeof key, &v) ? (const char *)(uintptr_t)v + 5 : NULL;
+}
+
+/* Compares a referenced type: the module's symbol name with the host's
+ * descriptor's name (when the host's can be spelled). */
+static bool same_ref(const goload_host *h, const char *ms, size_t mn, uint64_t ht)
+{
+	const char *hn = host_name_of(h, ht);
+	if (!hn || !mn)
+		return true;
+	if (mn > 5 && !memcmp(ms, "type:", 5)) {
+		ms += 5;
+		mn -= 5;
+	}
+	return strlen(hn) == mn && !memcmp(hn, ms, mn);
+}
+
+/* The first of n methods (abi.Method or abi.Imethod: stride bytes apart,
+ * their nameOff at name_off) whose names differ, -1 when none: the
+ * module's at object offset mo, the host's at address hm. */
+static long diff_method(const goload_host *h, const objtype *t, uint64_t mo, uint64_t hm, uint64_t n, uint16_t stride,
+			uint16_t name_off, const char **ms, size_t *mn, const char **hs, size_t *hn)
+{
+	uint64_t tb, te;
+	host_types_range(h, &tb, &te);
+	for (uint64_t i = 0; i < n && i < 1u << 16; i++) {
+		int32_t hoff = (int32_t)u32(hm + i * stride + name_off);
+		if (!obj_name(h->rt, t, mo + i * stride + name_off, ms, mn) || !name_at_range(h->rt, tb, te, hoff, hs, hn))
+			continue;
+		if (*mn != *hn || memcmp(*ms, *hs, *mn))
+			return (long)i;
+	}
+	return -1;
+}
+
+int gl_host_type_check(const goload_host *h, const gl_goobj *o, uint32_t idx, const gl_goobj_resolver *res,
+		       uint64_t ht, goload_err *err)
+{
+	const struct gl_rttab *rt = h->rt;
+	objtype t = {o, idx, gl_goobj_data(o, idx), res};
+	gl_goobj_sym sym = gl_goobj_sym_at(o, idx);
+	int nl = (int)sym.namelen;
+	const char *nm = sym.name;
+	if (nl > 5 && !memcmp(nm, "type:", 5))
+		nm += 5, nl -= 5;
+	if (t.d.n < rt->type_size)
+		return gl_err(err, GOLOAD_E_FORMAT, "%s: type descriptor %.*s is %zu bytes", gl_goobj_name(o), nl, nm, t.d.n);
+#define DIFF(fmt, ...)                                                                                              \
+	gl_err(err, GOLOAD_E_MISMATCH, "type %.*s (%s) differs from the host's: " fmt, nl, nm, gl_goobj_name(o), __VA_ARGS__)
+	uint8_t mk = (uint8_t)obj_word(&t, rt->type_off_kind, 1), hk = at(ht)[rt->type_off_kind];
+	unsigned kind = mk & rt->kind_mask;
+	if (kind != (hk & rt->kind_mask))
+		return DIFF("kind %s, the host's %s", gl_kind_name(kind), gl_kind_name(hk & rt->kind_mask));
+	static const struct {
+		const char *what;
+		size_t field;
+		unsigned size;
+	} scalars[] = {
+		{"size", offsetof(struct gl_rttab, type_off_size), 8},
+		{"pointer bytes", offsetof(struct gl_rttab, type_off_ptrdata), 8},
+		{"alignment", offsetof(struct gl_rttab, type_off_align), 1},
+		{"field alignment", offsetof(struct gl_rttab, type_off_fieldalign), 1},
+	};
+	for (size_t i = 0; i < GL_ARRAY_LEN(scalars); i++) {
+		uint16_t off;
+		memcpy(&off, (const char *)rt + scalars[i].field, sizeof off);
+		uint64_t a = obj_word(&t, off, scalars[i].size), b = host_word(ht + off, scalars[i].size);
+		if (a != b)
+			return DIFF("%s %llu, the host's %llu", scalars[i].what, (unsigned long long)a, (unsigned long long)b);
+	}
+	/* The pointer bitmap, when both are plain bitmaps. */
+	uint64_t ptrdata = obj_word(&t, rt->type_off_ptrdata, 8);
+	uint8_t mtf = (uint8_t)obj_word(&t, rt->type_off_tflag, 1), htf = at(ht)[rt->type_off_tflag];
+	uint64_t hgc = word(ht + rt->type_off_gcdata);
+	gl_goobj_reloc gr;
+	if (ptrdata && hgc && !((mk | hk) & rt->kind_gcprog) && !((mtf | htf) & rt->tflag_gcmask_ondemand) &&
+	    obj_reloc(&t, rt->type_off_gcdata, &gr) && gr.add >= 0) {
+		gl_span g = gl_goobj_ref_data(o, gr.sym);
+		uint64_t nb = (ptrdata / 8 + 7) / 8;
+		if (gl_span_has(g, (uint64_t)gr.add, nb) && memcmp(g.p + gr.add, at(hgc), nb))
+			return DIFF("%s", "pointer bitmap");
+	}
+	const char *ms, *hs;
+	size_t mn, hn;
+	switch (kind) {
+	case GL_KIND_POINTER:
+	case GL_KIND_SLICE:
+	case GL_KIND_CHAN: {
+		uint16_t off = kind == GL_KIND_POINTER ? rt->ptr_off_elem
+			       : kind == GL_KIND_SLICE ? rt->slice_off_elem
+						       : rt->chan_off_elem;
+		obj_target(&t, off, &ms, &mn);
+		if (!same_ref(h, ms, mn, word(ht + off)))
+			return DIFF("element %.*s, the host's %s", (int)mn, ms, host_name_of(h, word(ht + off)));
+		if (kind == GL_KIND_CHAN && obj_word(&t, rt->chan_off_dir, 8) != word(ht + rt->chan_off_dir))
+			return DIFF("%s", "channel direction");
+		break;
+	}
+	case GL_KIND_ARRAY:
+		if (obj_word(&t, rt->array_off_len, 8) != word(ht + rt->array_off_len))
+			return DIFF("length %llu, the host's %llu", (unsigned long long)obj_word(&t, rt->array_off_len, 8),
+				    (unsigned long long)word(ht + rt->array_off_len));
+		obj_target(&t, rt->array_off_elem, &ms, &mn);
+		if (!same_ref(h, ms, mn, word(ht + rt->array_off_elem)))
+			return DIFF("element %.*s, the host's %s", (int)mn, ms, host_name_of(h, word(ht + rt->array_off_elem)));
+		break;
+	case GL_KIND_MAP:
+		for (int k = 0; k < 2; k++) {
+			uint16_t off = k ? rt->map_off_elem : rt->map_off_key;
+			obj_target(&t, off, &ms, &mn);
+			if (!same_ref(h, ms, mn, word(ht + off)))
+				return DIFF("%s %.*s, the host's %s", k ? "element" : "key", (int)mn, ms, host_name_of(h, word(ht + off)));
+		}
+		break;
+	case GL_KIND_FUNC:
+		if (obj_word(&t, rt->func_off_incount, 2) != u16(ht + rt->func_off_incount) ||
+		    obj_word(&t, rt->func_off_outcount, 2) != u16(ht + rt->func_off_outcount))
+			return DIFF("%s", "parameter count");
+		break;
+	case GL_KIND_STRUCT: {
+		/* Fields: a slice whose data is the descriptor itself (after
+		 * the uncommon part, if any) at the relocation's addend. */
+		uint64_t nf = obj_word(&t, rt->struct_off_fields + 8, 8), hf = word(ht + rt->struct_off_fields + 8);
+		if (nf != hf)
+			return DIFF("%llu fields, the host's %llu", (unsigned long long)nf, (unsigned long long)hf);
+		gl_goobj_reloc fr;
+		if (!nf || !obj_reloc(&t, rt->struct_off_fields, &fr) || !self_ref(&t, fr))
+			break;
+		uint64_t hfa = word(ht + rt->struct_off_fields);
+		for (uint64_t i = 0; i < nf && i < 4096; i++) {
+			uint64_t mo = (uint64_t)fr.add + i * rt->field_size, ho = hfa + i * rt->field_size;
+			uint64_t moff = obj_word(&t, mo + rt->field_off_offset, 8), hoff = word(ho + rt->field_off_offset);
+			if (!obj_name(rt, &t, mo + rt->field_off_name, &ms, &mn))
+				ms = "?", mn = 1;
+			uint64_t hna = word(ho + rt->field_off_name);
+			if (!hna || !name_text(rt, at(hna), 1u << 16, &hs, &hn))
+				hs = "?", hn = 1;
+			const char *mt;
+			size_t mtn;
+			obj_target(&t, mo + rt->field_off_typ, &mt, &mtn);
+			uint64_t hty = word(ho + rt->field_off_typ);
+			if (moff != hoff || mn != hn || memcmp(ms, hs, mn) || !same_ref(h, mt, mtn, hty)) {
+				const char *htn = host_name_of(h, hty);
+				if (mtn > 5 && !memcmp(mt, "type:", 5))
+					mt += 5, mtn -= 5;
+				return DIFF("field %llu is %.*s %.*s at offset %llu, the host's %.*s %s at offset %llu",
+					    (unsigned long long)i, (int)mn, ms, (int)mtn, mt, (unsigned long long)moff, (int)hn, hs,
+					    htn ? htn : "?", (unsigned long long)hoff);
+			}
+		}
+		break;
+	}
+	case GL_KIND_INTERFACE: {
+		uint64_t nm_ = obj_word(&t, rt->iface_off_methods + 8, 8), hm = word(ht + rt->iface_off_methods + 8);
+		if (nm_ != hm)
+			return DIFF("%llu methods, the host's %llu", (unsigned long long)nm_, (unsigned long long)hm);
+		gl_goobj_reloc ir;
+		if (!nm_ || !obj_reloc(&t, rt->iface_off_methods, &ir) || !self_ref(&t, ir))
+			break;
+		long i = diff_method(h, &t, (uint64_t)ir.add, word(ht + rt->iface_off_methods), nm_, rt->imethod_size,
+				     rt->imethod_off_name, &ms, &mn, &hs, &hn);
+		if (i >= 0)
+			return DIFF("method %ld is %.*s, the host's %.*s", i, (int)mn, ms, (int)hn, hs);
+		break;
+	}
+	default:
+		break;
+	}
+	/* The method set (UncommonType): count and names in order. */
+	if ((mtf & rt->tflag_uncommon) && (htf & rt->tflag_uncommon) && kind < GL_KIND__COUNT) {
+		uint64_t u = rt->type_size + rt->kind_extra[kind];
+		uint64_t mc = obj_word(&t, u + rt->uncommon_off_mcount, 2), hc = u16(ht + u + rt->uncommon_off_mcount);
+		if (mc != hc)
+			return DIFF("%llu methods, the host's %llu", (unsigned long long)mc, (unsigned long long)hc);
+		long i = diff_method(h, &t, u + obj_word(&t, u + rt->uncommon_off_moff, 4),
+				     ht + u + u32(ht + u + rt->uncommon_off_moff), mc, rt->method_size, rt->method_off_name, &ms,
+				     &mn, &hs, &hn);
+		if (i >= 0)
+			return DIFF("method %ld is %.*s, the host's %.*s", i, (int)mn, ms, (int)hn, hs);
+	} else if ((mtf ^ htf) & rt->tflag_uncommon)
+		return DIFF("%s", "one has methods or a package path, the other not");
+#undef DIFF
+	return 0;
 }

@@ -906,21 +906,44 @@ again:
 }
 
 /* Type identity is pointer identity: a type the host already has must be
- * the host's descriptor wherever loaded code takes its address. */
-static void alias_host_types(goload_module *m)
+ * the host's descriptor wherever loaded code takes its address, and only
+ * if both describe one layout (the archives may have been compiled against
+ * another version of the type's package). */
+static int alias_host_types(goload_module *m, goload_err *err)
 {
-	size_t n = 0;
+	size_t n = 0, nreused = m->deps.len; /* objects read later are for names only */
+	gl_goobj_resolver res = {dep_object, m};
 	for (uint32_t si = 0; si < m->syms.len; si++) {
 		gl_lsym *s = gl_link_sym(m, si);
 		if (s->host || s->sect != SECT_RODATA || !(s->flags & GL_SF_DUPOK) || strncmp(s->name, "type:", 5))
 			continue;
-		s->alias = gl_host_type(m->host, s->name, strlen(s->name));
-		if (s->alias) {
-			n++;
-			dbg(m, "type %s -> host 0x%llx", s->name, (unsigned long long)s->alias);
-		}
+		uint64_t ht = gl_host_type(m->host, s->name, strlen(s->name));
+		if (!ht)
+			continue;
+		int rc = gl_host_type_check(m->host, m->objs.v[s->obj].o, s->idx, &res, ht, err);
+		if (rc < 0)
+			return rc;
+		s = gl_link_sym(m, si);
+		s->alias = ht;
+		n++;
+		dbg(m, "type %s -> host 0x%llx", s->name, (unsigned long long)s->alias);
 	}
 	dbg(m, "%zu loaded types are the host's", n);
+	/* Packages reused from the host: the loaded code was compiled against
+	 * the archive given for them, whose types must be the host's. */
+	for (size_t d = 0; d < nreused; d++) {
+		const gl_goobj *o = m->deps.v[d];
+		for (uint32_t i = 0; i < gl_goobj_ndefs(o); i++) {
+			gl_goobj_sym s = gl_goobj_sym_at(o, i);
+			if (!(s.flags & GL_SF_GOTYPE) || s.namelen <= 5 || memcmp(s.name, "type:", 5))
+				continue;
+			uint64_t ht = gl_host_type(m->host, s.name, s.namelen);
+			int rc = ht ? gl_host_type_check(m->host, o, i, &res, ht, err) : 0;
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
 }
 
 static uint32_t default_align(const gl_lsym *s)
@@ -1521,7 +1544,7 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 	if (rc == 0)
 		rc = define(m, err);
 	if (rc == 0)
-		alias_host_types(m);
+		rc = alias_host_types(m, err);
 	if (rc == 0)
 		rc = resolve_all(m, err);
 	if (rc < 0)

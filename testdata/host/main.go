@@ -50,6 +50,8 @@ func main() {
 		err = sigs(os.Args[2:])
 	case "unload":
 		err = unload(os.Args[2:])
+	case "layout":
+		err = layoutCheck(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
