@@ -520,16 +520,28 @@ static int open_hostpkg(goload_module *m, size_t k, goload_err *err)
 		if (gl_goobj_archive_member(ar, i)->kind != GL_GOOBJ_M_GO)
 			continue;
 		gl_lobj lo = {.archive = keep(m, path, strlen(path)), .lazy = true};
+		lo.pkgpath = keep(m, m->opts.host_pkgs[k], strlen(m->opts.host_pkgs[k]));
 		if ((rc = gl_goobj_archive_open_member(ar, i, &lo.o, err)) < 0)
 			return rc;
-		if (!lo.archive || !GL_VEC_PUSH(&m->objs, lo)) {
+		if (!lo.archive || !lo.pkgpath || !GL_VEC_PUSH(&m->objs, lo)) {
 			gl_goobj_close(lo.o);
 			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 		}
-		if ((rc = check_header(m, lo.o, m->objs.v[0].o, gl_goobj_name(lo.o), err)) < 0 ||
-		    (rc = init_syms(m, (uint32_t)m->objs.len - 1, err)) < 0)
+		uint32_t oi = (uint32_t)m->objs.len - 1;
+		if ((rc = check_header(m, lo.o, m->objs.v[0].o, gl_goobj_name(lo.o), err)) < 0 || (rc = init_syms(m, oi, err)) < 0)
 			return rc;
 		hp->n++;
+		/* Names point into the object, which stays mapped. */
+		uint32_t nd = gl_goobj_ndefs(lo.o);
+		size_t hl;
+		for (uint32_t d = 0; d < nd; d++) {
+			gl_goobj_sym s = gl_goobj_sym_at(lo.o, d);
+			bool existed;
+			if (s.abi > 1 || !s.namelen || gl_goobj_hash(lo.o, d, &hl))
+				continue;
+			if (!gl_strmap_add(&m->hostdefs[s.abi], s.name, s.namelen, (uint64_t)oi << 32 | d, &existed))
+				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		}
 	}
 	return 0;
 }
@@ -543,23 +555,17 @@ static uint32_t pull(goload_module *m, uint32_t oi, uint32_t i, goload_err *err)
 	return m->objs.v[oi].sym[i];
 }
 
-/* A named definition of host package k's objects, pulled. */
-static uint32_t hostpkg_def(goload_module *m, size_t k, const gl_goobj_symname *nm, const int *abis, goload_err *err)
+/* A named definition of an opened host package's objects, pulled. */
+static uint32_t hostpkg_def(goload_module *m, const gl_goobj_symname *nm, const int *abis, goload_err *err)
 {
-	if (open_hostpkg(m, k, err) < 0)
-		return NOSYM;
-	const gl_hostpkg *hp = &m->hostpkgs[k];
-	size_t hl;
+	uint64_t v;
 	for (int a = 0; a < 2 && abis[a] >= 0; a++)
-		for (uint32_t oi = hp->first; oi < hp->first + hp->n; oi++) {
-			const gl_goobj *o = m->objs.v[oi].o;
-			uint32_t nd = gl_goobj_ndefs(o);
-			for (uint32_t i = 0; i < nd; i++) {
-				gl_goobj_sym s = gl_goobj_sym_at(o, i);
-				if (s.abi == abis[a] && s.namelen == nm->namelen && !memcmp(s.name, nm->name, s.namelen) &&
-				    !gl_goobj_hash(o, i, &hl))
-					return pull(m, oi, i, err);
-			}
+		if (abis[a] <= 1 && gl_strmap_get(&m->hostdefs[abis[a]], nm->name, nm->namelen, &v)) {
+			uint32_t oi = (uint32_t)(v >> 32), id = pull(m, oi, (uint32_t)v, err);
+			if (id != NOSYM)
+				dbg(m, "dropped symbol %.*s taken from archive %s (package %s)", (int)nm->namelen, nm->name,
+				    m->objs.v[oi].archive, m->objs.v[oi].pkgpath);
+			return id;
 		}
 	return NOSYM;
 }
@@ -571,25 +577,21 @@ static uint32_t hostpkg_find(goload_module *m, const gl_goobj_symname *nm, const
 	size_t n = m->opts.nhost_archives;
 	if (m->frozen || !n)
 		return NOSYM;
+	uint32_t id = hostpkg_def(m, nm, abis, err);
 	uint64_t own = n, rt = n;
 	size_t pl = name_pkglen(nm->name, nm->namelen);
 	if (pl)
 		gl_strmap_get(&m->byhostpkg, nm->name, pl, &own);
 	gl_strmap_get(&m->byhostpkg, "runtime", 7, &rt);
-	for (size_t step = 0; step < n + 2; step++) {
+	for (size_t step = 0; id == NOSYM && step < n + 2 && !(err && err->code); step++) {
 		size_t k = step == 0 ? own : step == 1 ? rt : step - 2;
-		if (k >= n || (step >= 2 && (k == own || k == rt)))
+		if (k >= n || m->hostpkgs[k].opened)
 			continue;
-		uint32_t id = hostpkg_def(m, k, nm, abis, err);
-		if (err && err->code)
+		if (open_hostpkg(m, k, err) < 0)
 			return NOSYM;
-		if (id != NOSYM) {
-			dbg(m, "dropped symbol %.*s taken from archive %s (package %s)", (int)nm->namelen, nm->name,
-			    m->opts.host_archives[k], m->opts.host_pkgs[k]);
-			return id;
-		}
+		id = hostpkg_def(m, nm, abis, err);
 	}
-	return NOSYM;
+	return id;
 }
 
 /* The link symbol a reference of object oi names, creating a host symbol on
@@ -766,8 +768,11 @@ static int patch_host_methods(goload_module *m, goload_err *err)
 	for (size_t i = 0; i < m->methodfills.len; i++) {
 		struct gl_methodfill f = m->methodfills.v[i];
 		uint64_t a = f.addr ? f.addr : gl_link_sym(m, f.sym)->addr;
-		if (a <= text || a - text >= 0xffffffffull)
+		if (a <= text || a - text >= 0xffffffffull) {
+			dbg(m, "host method table entry at 0x%llx: 0x%llx is not a text offset from 0x%llx: left dropped",
+			    (unsigned long long)f.slot, (unsigned long long)a, (unsigned long long)text);
 			continue;
+		}
 		int32_t off = (int32_t)(uint32_t)(a - text);
 		int rc = host_write(f.slot, &off, 4, err);
 		if (rc < 0)
@@ -971,6 +976,8 @@ static void layout(goload_module *m)
 		uint64_t a = default_align(s);
 		uint64_t off = (m->sect_size[s->sect] + a - 1) / a * a;
 		s->off = off;
+		if (s->size >= (1u << 20))
+			dbg(m, "large symbol %s: %u bytes in %s", s->name, s->size, sect_names[s->sect]);
 		/* Zero-size symbols still get distinct addresses, like the Go
 		 * linker's: a zero-size type or function must not alias the next. */
 		m->sect_size[s->sect] = off + (s->size ? s->size : 1);
@@ -1682,6 +1689,8 @@ void goload_module_free(goload_module *m)
 	GL_VEC_FREE(&m->deps);
 	GL_VEC_FREE(&m->deparchives);
 	gl_strmap_free(&m->byhostpkg);
+	gl_strmap_free(&m->hostdefs[0]);
+	gl_strmap_free(&m->hostdefs[1]);
 	GL_VEC_FREE(&m->hostitabs);
 	GL_VEC_FREE(&m->methodfills);
 	free(m->hostpkgs);

@@ -85,6 +85,8 @@ struct goload_module {
 	GL_VEC(gl_goobj *) deps;              /* objects read for names only */
 	GL_VEC(gl_goobj_archive *) deparchives;
 	gl_strmap byhostpkg;  /* opts.host_pkgs[i] -> i */
+	gl_strmap hostdefs[2]; /* by ABI (0, ABIInternal): name in an opened host
+				* package's object -> obj << 32 | local index */
 	gl_hostpkg *hostpkgs; /* opts.nhost_archives of them */
 	bool frozen;          /* resolution done: no more symbols may be added */
 	GL_VEC(struct gl_hostitab) hostitabs; /* loaded itabs that are the host's */

@@ -10,12 +10,20 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/goload/goload"
 )
 
+// testdata/fix/plain calls it; a host keeps only what it uses.
+var keep = strings.ToUpper
+
 func main() {
+	if len(os.Args) < 2 {
+		fmt.Println("usage: benchhost open ARCHIVE... | openpkg PATTERN", keep(""))
+		os.Exit(2)
+	}
 	if err := goload.Check(); err != nil { // index the host outside the timing
 		fmt.Println("FAIL:", err)
 		os.Exit(1)
