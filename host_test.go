@@ -147,10 +147,11 @@ func testHost(t *testing.T, tc toolchain, ldflags string) string {
 	return buildHost(t, tc, "./testdata/host", ldflags)
 }
 
-// buildHost builds a host program with the toolchain (once per test run).
-func buildHost(t *testing.T, tc toolchain, pkg, ldflags string) string {
+// buildHost builds a host program with the toolchain and extra go build
+// flags (once per test run).
+func buildHost(t *testing.T, tc toolchain, pkg, ldflags string, flags ...string) string {
 	t.Helper()
-	key := tc.minor + " " + pkg + " " + ldflags
+	key := tc.minor + " " + pkg + " " + ldflags + " " + strings.Join(flags, " ")
 	hostsMu.Lock()
 	defer hostsMu.Unlock()
 	if bin, ok := hosts[key]; ok {
@@ -161,7 +162,7 @@ func buildHost(t *testing.T, tc toolchain, pkg, ldflags string) string {
 	}
 	bin := filepath.Join(hostDir, fmt.Sprintf("host%d", len(hosts)))
 	hosts[key] = ""
-	cmd := tc.cmd("build", "-overlay="+treeOverlay(t), "-ldflags="+ldflags, "-o", bin, pkg)
+	cmd := tc.cmd(append(append([]string{"build", "-overlay=" + treeOverlay(t), "-ldflags=" + ldflags}, flags...), "-o", bin, pkg)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s build %s: %v\n%s", tc.version, pkg, err, out)
 	}

@@ -1,6 +1,7 @@
 package goload
 
 import (
+	"debug/elf"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,33 +38,66 @@ func tail(s string, n int) string {
 // compress/gzip, crypto/sha256 and text/template with OpenPackage; each
 // answer must equal the same code run by `go run` (testdata/openpkg/twin).
 func TestOpenPackageStd(t *testing.T) {
-	forEach(t, func(t *testing.T, tc toolchain) {
-		want, err := tc.cmd("run", "./testdata/openpkg/twin").Output()
-		if err != nil {
-			t.Fatalf("go run twin: %v", err)
+	forEach(t, func(t *testing.T, tc toolchain) { openPackageStd(t, tc) })
+}
+
+// The same in a position-independent host (its image, and the module near
+// it, mapped high), with the newest toolchain: the layout does not depend
+// on the version.
+func TestOpenPackagePIE(t *testing.T) {
+	var last toolchain
+	for _, tc := range toolchains(t) {
+		if tc.supported() {
+			last = tc
 		}
-		bin := buildHost(t, tc, "./testdata/openpkg/host", "")
-		out, log := runDebug(t, bin, "")
-		got, mapped, _ := strings.Cut(out, "mapped ")
-		if got != string(want) {
-			t.Fatalf("loaded webfix printed\n%s\ngo run twin printed\n%s\nlog (tail):\n%s", got, want, tail(log, 3000))
+	}
+	t.Run(last.version, func(t *testing.T) { openPackageStd(t, last, "-buildmode=pie") })
+}
+
+func openPackageStd(t *testing.T, tc toolchain, flags ...string) {
+	want, err := tc.cmd("run", "./testdata/openpkg/twin").Output()
+	if err != nil {
+		t.Fatalf("go run twin: %v", err)
+	}
+	bin := buildHost(t, tc, "./testdata/openpkg/host", "", flags...)
+	if len(flags) > 0 {
+		if f, err := elfType(bin); err != nil || f != "DYN" {
+			t.Fatalf("%s %v: ELF type %s, %v: not a PIE", bin, flags, f, err)
 		}
-		loaded := strings.Count(log, ": loaded from archive ")
-		reused := strings.Count(log, ": reused from host\n")
-		dropped := strings.Count(log, "goload: dropped symbol ")
-		if loaded == 0 || reused == 0 || !strings.Contains(log, "package net/http: loaded from archive") ||
-			!strings.Contains(log, "package fmt: reused from host") {
-			t.Fatalf("%d packages loaded, %d reused: net/http must be loaded, fmt reused\n%s", loaded, reused, tail(log, 3000))
-		}
-		if !strings.Contains(log, "building with -tags netgo") {
-			t.Errorf("the log does not say net is built with netgo")
-		}
-		t.Logf("%s: %d packages loaded from archives, %d reused from the host, %d dropped symbols taken from archives, %s",
-			tc.version, loaded, reused, dropped, strings.TrimSpace(mapped))
-		for _, line := range strings.Split(strings.TrimSpace(got), "\n") {
-			t.Log(tail(line, 150))
-		}
-	})
+	}
+	out, log := runDebug(t, bin, "")
+	got, mapped, _ := strings.Cut(out, "mapped ")
+	if got != string(want) {
+		t.Fatalf("loaded webfix printed\n%s\ngo run twin printed\n%s\nlog (tail):\n%s", got, want, tail(log, 3000))
+	}
+	loaded := strings.Count(log, ": loaded from archive ")
+	reused := strings.Count(log, ": reused from host\n")
+	dropped := strings.Count(log, "goload: dropped symbol ")
+	if loaded == 0 || reused == 0 || !strings.Contains(log, "package net/http: loaded from archive") ||
+		!strings.Contains(log, "package fmt: reused from host") {
+		t.Fatalf("%d packages loaded, %d reused: net/http must be loaded, fmt reused\n%s", loaded, reused, tail(log, 3000))
+	}
+	if strings.Contains(log, "left dropped") {
+		t.Errorf("method-table entries of the host were left dropped (the module is not above the host's text)")
+	}
+	if !strings.Contains(log, "building with -tags netgo") {
+		t.Errorf("the log does not say net is built with netgo")
+	}
+	t.Logf("%s: %d packages loaded from archives, %d reused from the host, %d dropped symbols taken from archives, %s",
+		tc.version, loaded, reused, dropped, strings.TrimSpace(mapped))
+	for _, line := range strings.Split(strings.TrimSpace(got), "\n") {
+		t.Log(tail(line, 150))
+	}
+}
+
+// elfType is the executable's ELF type as debug/elf names it ("EXEC", "DYN").
+func elfType(bin string) (string, error) {
+	f, err := elf.Open(bin)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	return strings.TrimPrefix(f.Type.String(), "ET_"), nil
 }
 
 // A function of a host package that the host's linker dropped is taken
