@@ -92,6 +92,9 @@ func (m *Module) Close() error {
 
 	m.rebaseTypemaps(&lay, &info)
 	reasons := m.patchReasons(&lay)
+	if n := C.goload_module_host_fills(m.m); n > 0 {
+		reasons = append(reasons, fmt.Sprintf("%d host itab or method-table entries point at dropped methods it supplies", n))
+	}
 	hr, err := m.heapReasons(&lay, &info)
 	if err != nil {
 		return err

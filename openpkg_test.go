@@ -70,6 +70,11 @@ func openPackageStd(t *testing.T, tc toolchain, flags ...string) {
 	if got != string(want) {
 		t.Fatalf("loaded webfix printed\n%s\ngo run twin printed\n%s\nlog (tail):\n%s", got, want, tail(log, 3000))
 	}
+	if !strings.Contains(mapped, "close: goload") || !strings.Contains(mapped, "host itab or method-table entries point at dropped methods") ||
+		!strings.Contains(mapped, "after close: [[") {
+		t.Errorf("Close of a module that filled the host's method tables must refuse, the module keep working:\n%s", mapped)
+	}
+	mapped, _, _ = strings.Cut(mapped, "\n")
 	loaded := strings.Count(log, ": loaded from archive ")
 	reused := strings.Count(log, ": reused from host\n")
 	dropped := strings.Count(log, "goload: dropped symbol ")

@@ -215,6 +215,10 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		       goload_module **out, goload_err *err);
 /* Bytes of memory the module maps (code, read-only data, pclntab, data). */
 size_t goload_module_mapped(const goload_module *m);
+/* Host itab slots and method-table entries the link pointed at methods
+ * the host's linker had dropped and the module supplies (from
+ * host_archives): while any exists the module's code must stay. */
+size_t goload_module_host_fills(const goload_module *m);
 /* Unmaps the module. Only for modules never registered with the runtime. */
 void goload_module_free(goload_module *m);
 

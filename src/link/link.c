@@ -724,8 +724,9 @@ static bool itab_slot_dropped(goload_module *m, uint64_t itab, int32_t off)
 
 /* Writes n bytes into the host's read-only data (its file mapping is
  * private: the write stays in this process). */
-static int host_write(uint64_t at, const void *p, size_t n, goload_err *err)
+static int host_write(goload_module *m, uint64_t at, const void *p, size_t n, goload_err *err)
 {
+	m->nhostfills++;
 	uint64_t pg = gl_mem_pagesize(), lo = at / pg * pg, hi = (at + n + pg - 1) / pg * pg;
 	if (mprotect((void *)(uintptr_t)lo, hi - lo, PROT_READ | PROT_WRITE) < 0)
 		return gl_err(err, GOLOAD_E_IO, "host data at 0x%llx: mprotect: %s", (unsigned long long)at, strerror(errno));
@@ -774,7 +775,7 @@ static int patch_host_methods(goload_module *m, goload_err *err)
 			continue;
 		}
 		int32_t off = (int32_t)(uint32_t)(a - text);
-		int rc = host_write(f.slot, &off, 4, err);
+		int rc = host_write(m, f.slot, &off, 4, err);
 		if (rc < 0)
 			return rc;
 		if (!f.addr)
@@ -802,7 +803,7 @@ static int host_itab_slots(goload_module *m, struct gl_hostitab h, bool write, g
 		if (!write || t == NOSYM || gl_link_sym(m, t)->host)
 			continue;
 		uint64_t v = gl_link_sym(m, t)->addr;
-		int rc = host_write(h.addr + (uint64_t)r.off, &v, 8, err);
+		int rc = host_write(m, h.addr + (uint64_t)r.off, &v, 8, err);
 		if (rc < 0)
 			return rc;
 		dbg(m, "host itab at 0x%llx: dropped method %s filled from its archive", (unsigned long long)h.addr,
@@ -1707,6 +1708,7 @@ void goload_module_free(goload_module *m)
 
 void *goload_module_moduledata(const goload_module *m) { return m->md; }
 size_t goload_module_mapped(const goload_module *m) { return m->mem.size; }
+size_t goload_module_host_fills(const goload_module *m) { return m->nhostfills; }
 size_t goload_module_nitabs(const goload_module *m) { return m->itabs.len; }
 void *goload_module_itab(const goload_module *m, size_t i) { return (void *)(uintptr_t)m->itabs.v[i]; }
 size_t goload_module_ninittasks(const goload_module *m) { return m->inittasks.len; }

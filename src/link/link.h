@@ -91,6 +91,7 @@ struct goload_module {
 	bool frozen;          /* resolution done: no more symbols may be added */
 	GL_VEC(struct gl_hostitab) hostitabs; /* loaded itabs that are the host's */
 	GL_VEC(struct gl_methodfill) methodfills;
+	size_t nhostfills; /* host itab slots and method-table entries written */
 	gl_buf arena;      /* chunks of names, freed at close */
 	GL_VEC(char *) strs;
 	gl_mem mem;

@@ -32,4 +32,10 @@ func main() {
 		fmt.Printf("%s: %s\n", name, f())
 	}
 	fmt.Printf("mapped %d bytes\n", m.MappedBytes())
+	// The host's method tables now point into the module: Close refuses,
+	// and the module keeps working.
+	fmt.Println("close:", m.Close())
+	if f, err := goload.Lookup[func() string](m, pkg+".Regexp"); err == nil {
+		fmt.Println("after close:", f())
+	}
 }
