@@ -8,9 +8,11 @@ import "C"
 
 import (
 	"fmt"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"unsafe"
 )
@@ -55,6 +57,8 @@ const (
 	// runtime/heapdump.go: typecache [typeCacheBuckets=256]{t [typeCacheAssoc=4]*_type}, Go 1.5-1.27
 	typecacheBytes = 256 * 4 * 8
 	maxReasons     = 20
+	// runtime.mspan is 160 bytes in Go 1.22-1.26 (runtime/mheap.go)
+	mspanProbeBytes = 160
 	// stack re-check with the world stopped: a goroutine caught inside
 	// the module is given this many chances to leave
 	unlinkAttempts = 20
@@ -233,7 +237,7 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 		extra_addr: cWords(extraAddr), extra_len: cWords(extraLen), nextra: C.size_t(len(extraAddr)),
 		skip: cWords(skip), nskip: 1,
 		header_min: C.uint64_t(info.malloc_header_min), header_max: C.uint64_t(info.malloc_header_max),
-		max_hits: maxReasons,
+		max_hits: maxReasons, large_min: C.uint64_t(info.malloc_header_max),
 	}
 	defer func() {
 		for _, p := range []*C.uint64_t{opts.ranges, opts.types, opts.extra_addr, opts.extra_len, opts.skip, opts.ignore} {
@@ -255,7 +259,71 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 	if n := int(C.goload_heapscan_total(s)); n > len(rs) {
 		rs = append(rs, fmt.Sprintf("and %d more", n-len(rs)))
 	}
+	if n := int(C.goload_heapscan_nlarge(s)); n > 0 {
+		off, spanOfHeap, err := largeTypeSlot()
+		if err != nil {
+			return nil, err
+		}
+		for i := 0; i < n && len(rs) < 2*maxReasons; i++ {
+			var h C.goload_holder
+			C.goload_heapscan_large(s, C.size_t(i), &h)
+			// The object may have been freed since the dump: spanOfHeap
+			// then answers nil or another span, never a fault.
+			sp := uintptr(spanOfHeap(uintptr(h.obj)))
+			if sp == 0 {
+				continue
+			}
+			if t := *word(sp + off); uint64(t) >= uint64(lay.types) && uint64(t) < uint64(lay.etypes) {
+				h.target = C.uint64_t(t)
+				rs = append(rs, m.describe(&h, extraOf)+" (the type of this large object, kept in its span)")
+			}
+		}
+	}
 	return rs, nil
+}
+
+// largeTypeSlot finds mspan.largeType (Go 1.22+: a large object's type,
+// which the heap dump does not show; offset 152 in 1.22-1.26) by probing:
+// in the span of a fresh large pointerful object exactly one word of the
+// mspan holds that object's type. Spans are found by runtime.spanOfHeap,
+// which answers nil for anything that is not a live span.
+func largeTypeSlot() (uintptr, func(uintptr) unsafe.Pointer, error) {
+	largeType.once.Do(func() {
+		f, err := runtimeFunc[func(uintptr) unsafe.Pointer]("runtime.spanOfHeap")
+		if err != nil {
+			largeType.err = err
+			return
+		}
+		// 64 KiB, one pointer word: a large object whose type needs no
+		// GC program (those get a synthesized type in the span)
+		x := new(struct {
+			p   *byte
+			pad [8192]uintptr
+		})
+		t := reflect.TypeOf(x).Elem()
+		typ := (*[2]uintptr)(unsafe.Pointer(&t))[1] // the *rtype is the *abi.Type
+		sp := uintptr(f(uintptr(unsafe.Pointer(x))))
+		var found []uintptr
+		for off := uintptr(0); sp != 0 && off < mspanProbeBytes; off += 8 {
+			if *word(sp + off) == typ {
+				found = append(found, off)
+			}
+		}
+		runtime.KeepAlive(x)
+		if len(found) != 1 {
+			largeType.err = errorf("Close: mspan.largeType not found by probing (%d candidate words)", len(found))
+			return
+		}
+		largeType.off, largeType.spanOfHeap = found[0], f
+	})
+	return largeType.off, largeType.spanOfHeap, largeType.err
+}
+
+var largeType struct {
+	once       sync.Once
+	off        uintptr
+	spanOfHeap func(uintptr) unsafe.Pointer
+	err        error
 }
 
 // describe says what holds a pointer into the module, and where.

@@ -34,6 +34,18 @@ func TestUnloadPatched(t *testing.T) {
 	})
 }
 
+// A host pointer into a large object whose type only the span records
+// (Go 1.22+): Close must see the type; the host then runs the GC.
+func TestUnloadLargeObject(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		out := unloadCheck(t, tc, "large", archiveBy(t, tc, unloadFix))
+		t.Log(out)
+		if tc.minor >= "22" && !strings.Contains(out, "refused:") {
+			t.Errorf("%s keeps large objects' types in their spans: Close must refuse", tc.version)
+		}
+	})
+}
+
 // v1 and v2 of one package (example.com/ver, example.com/ver/v2: separate
 // Go modules) side by side, closed in both orders.
 func TestUnloadVersionsSideBySide(t *testing.T) {

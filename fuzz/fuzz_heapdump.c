@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gl_hd_opts o = {
 		.ranges = ranges, .nranges = 1, .types = types, .ntypes = 1, .extra = &extra, .extra_addr = &extra_addr,
 		.nextra = 1, .skip = skip, .nskip = 1, .ignore = ignore, .nignore = 1, .header_min = 512,
-		.header_max = 32768, .max_hits = 8,
+		.header_max = 32768, .max_hits = 8, .large_min = 512,
 	};
 	gl_hd_result r;
 	goload_err err;

@@ -397,6 +397,7 @@ typedef struct goload_heapscan_opts {
 	size_t nignore;
 	uint64_t header_min, header_max; /* Go 1.22+ malloc header sizes, 0: none */
 	size_t max_hits;
+	uint64_t large_min;          /* list reached pointerful objects above this size, 0: none */
 } goload_heapscan_opts;
 
 enum goload_holder_kind {
@@ -427,6 +428,10 @@ size_t goload_heapscan_total(const goload_heapscan *s);  /* holders found */
 size_t goload_heapscan_nhits(const goload_heapscan *s);  /* holders kept (max_hits) */
 size_t goload_heapscan_nobjects(const goload_heapscan *s);
 void goload_heapscan_hit(const goload_heapscan *s, size_t i, goload_holder *out);
+/* Reached large objects (large_min): holders with target 0, whose type
+ * (mspan.largeType, not in the dump) the caller checks. */
+size_t goload_heapscan_nlarge(const goload_heapscan *s);
+void goload_heapscan_large(const goload_heapscan *s, size_t i, goload_holder *out);
 void goload_heapscan_free(goload_heapscan *s);
 
 /* GOLOAD-SECTION-UNLOAD-END */

@@ -268,6 +268,11 @@ static void drain(st *s)
 			if (kind != FIELD_PTR)
 				block_field(s, &b, off + 8);
 		}
+		if (any && s->o->large_min && o->size > s->o->large_min) {
+			gl_hd_hit l = {.kind = GL_HD_HEAP, .obj = o->addr, .size = o->size, .root = s->roots.v[b.ri]};
+			if (!GL_VEC_PUSH(&s->out->large, l))
+				s->oom = true;
+		}
 		uint64_t w0;
 		if (any && s->o->header_min && o->size > s->o->header_min && o->size <= s->o->header_max &&
 		    word_at(s, o->data, o->size, 0, &w0) && in_ranges(s->o, w0))
@@ -522,5 +527,6 @@ int gl_hd_scan(gl_span dump, const gl_hd_opts *o, gl_hd_result *out, goload_err 
 void gl_hd_result_free(gl_hd_result *r)
 {
 	GL_VEC_FREE(&r->hits);
+	GL_VEC_FREE(&r->large);
 	r->nhits = 0;
 }

@@ -61,10 +61,15 @@ typedef struct gl_hd_opts {
 	 * pointerful objects with header_min < size <= header_max; 0: none. */
 	uint64_t header_min, header_max;
 	size_t max_hits;
+	/* Go 1.22+ large objects keep their type in mspan.largeType, outside
+	 * the dump: every reached pointerful object above this size is listed
+	 * for the caller to check (0: none). */
+	uint64_t large_min;
 } gl_hd_opts;
 
 typedef struct gl_hd_result {
 	GL_VEC(gl_hd_hit) hits; /* at most max_hits, in discovery order */
+	GL_VEC(gl_hd_hit) large; /* reached large objects (obj, size, root; no target) */
 	size_t nhits;           /* all of them */
 	size_t nobjects, ngoroutines, nframes;
 } gl_hd_result;

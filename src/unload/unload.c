@@ -41,6 +41,10 @@ void goload_module_unload_info(const goload_module *m, goload_unload_info *out)
 
 const char *goload_module_name(const goload_module *m) { return m->name; }
 
+/* The innermost symbol wins; a size-0 marker (runtime.bss, the start of
+ * a section) only when nothing else covers the address. */
+static uint64_t span_rank(uint64_t size) { return size ? size : UINT64_MAX; }
+
 const char *goload_module_symbol_at(const goload_module *m, uint64_t addr, uint64_t *off)
 {
 	const gl_lsym *best = NULL;
@@ -48,7 +52,7 @@ const char *goload_module_symbol_at(const goload_module *m, uint64_t addr, uint6
 		const gl_lsym *s = &m->syms.v[i];
 		if (s->host || s->sect == SECT_NONE || !s->name[0] || addr < s->addr || addr - s->addr >= (s->size ? s->size : 1))
 			continue;
-		if (!best || s->size < best->size)
+		if (!best || span_rank(s->size) < span_rank(best->size))
 			best = s;
 	}
 	if (best && off)
@@ -65,7 +69,7 @@ const char *goload_host_symbol_at(const goload_host *h, uint64_t addr, uint64_t 
 		uint64_t a = s->value + h->bias;
 		if (!s->name || !s->name[0] || addr < a || addr - a >= (s->size ? s->size : 1))
 			continue;
-		if (!best || s->size < best->size)
+		if (!best || span_rank(s->size) < span_rank(best->size))
 			best = s;
 	}
 	if (best && off)
@@ -102,7 +106,7 @@ int goload_heapscan_run(const void *dump, size_t n, const goload_heapscan_opts *
 	gl_hd_opts ho = {
 		.ranges = o->ranges, .nranges = o->nranges, .types = o->types, .ntypes = o->ntypes, .extra = extra, .extra_addr = o->extra_addr,
 		.nextra = o->nextra, .skip = o->skip, .nskip = o->nskip, .ignore = o->ignore, .nignore = o->nignore, .header_min = o->header_min,
-		.header_max = o->header_max, .max_hits = o->max_hits,
+		.header_max = o->header_max, .max_hits = o->max_hits, .large_min = o->large_min,
 	};
 	int rc = gl_hd_scan(gl_span_make(dump, n), &ho, &s->r, err);
 	free(extra);
@@ -118,15 +122,18 @@ size_t goload_heapscan_total(const goload_heapscan *s) { return s->r.nhits; }
 size_t goload_heapscan_nhits(const goload_heapscan *s) { return s->r.hits.len; }
 size_t goload_heapscan_nobjects(const goload_heapscan *s) { return s->r.nobjects; }
 
-void goload_heapscan_hit(const goload_heapscan *s, size_t i, goload_holder *out)
+static void holder(const gl_hd_hit *h, goload_holder *out)
 {
-	const gl_hd_hit *h = &s->r.hits.v[i];
 	*out = (goload_holder){
 		.kind = h->kind, .target = h->target, .at = h->at, .obj = h->obj, .size = h->size,
 		.root_kind = h->root.kind, .root_at = h->root.at, .goid = h->root.goid,
 		.func = (const char *)h->root.func.p, .funclen = h->root.func.n, .extra = h->root.extra,
 	};
 }
+
+void goload_heapscan_hit(const goload_heapscan *s, size_t i, goload_holder *out) { holder(&s->r.hits.v[i], out); }
+size_t goload_heapscan_nlarge(const goload_heapscan *s) { return s->r.large.len; }
+void goload_heapscan_large(const goload_heapscan *s, size_t i, goload_holder *out) { holder(&s->r.large.v[i], out); }
 
 void goload_heapscan_free(goload_heapscan *s)
 {

@@ -30,6 +30,8 @@ func unload(args []string) error {
 		return unloadValue(args[1])
 	case "patch":
 		return unloadPatch(args[1])
+	case "large":
+		return unloadLarge(args[1])
 	case "cycle":
 		n, err := strconv.Atoi(args[1])
 		if err != nil || len(args) != 3 {
@@ -147,6 +149,47 @@ func unloadValue(archive string) error {
 	}
 	fmt.Println("closed after the value was dropped")
 	return closedChecks(m, modPkg+".New")
+}
+
+// keptInt points into a large object of a module-defined type.
+var keptInt *int
+
+func unloadLarge(archive string) error {
+	m, err := goload.Open(archive)
+	if err != nil {
+		return err
+	}
+	interior, err := goload.Lookup[func() *int](m, modPkg+".Interior")
+	if err != nil {
+		return err
+	}
+	keptInt = interior()
+	interior = nil
+	*keptInt = 5
+	err = m.Close()
+	if err != nil {
+		if err := refused(err, "type:"+modPkg+".Big", "host global main.keptInt"); err != nil {
+			return err
+		}
+	} else {
+		fmt.Println("closed: this Go version keeps no type for large objects")
+	}
+	// Whatever Close decided, the GC must still scan the object safely.
+	for i := 0; i < 3; i++ {
+		runtime.GC()
+	}
+	if *keptInt != 5 {
+		return fmt.Errorf("*keptInt = %d", *keptInt)
+	}
+	if err == nil {
+		return nil
+	}
+	keptInt = nil
+	if err := m.Close(); err != nil {
+		return fmt.Errorf("Close after dropping the pointer: %v", err)
+	}
+	fmt.Println("closed after the pointer was dropped")
+	return nil
 }
 
 //go:noinline

@@ -39,7 +39,7 @@ int main(void)
 	if (!f)
 		return CHECK_DONE();
 	gl_hd_opts o = {.ranges = ranges, .nranges = 1, .types = types, .ntypes = 1, .header_min = 512,
-			.header_max = 32768, .max_hits = 64};
+			.header_max = 32768, .max_hits = 64, .large_min = 16};
 	gl_hd_result r;
 	goload_err err;
 	CHECK_MSG(gl_hd_scan(f->data, &o, &r, &err) == 0, "%s", err.msg);
@@ -60,6 +60,9 @@ int main(void)
 	CHECK(find(&r, GL_HD_FINALIZER, 0) != NULL);
 	/* reached only through bss */
 	CHECK(find(&r, GL_HD_HEAP, 0xc000000100) != NULL);
+	/* objects above large_min with pointer words, reached: the 24-byte one
+	 * (first reached from goroutine 7's context) */
+	CHECK(r.large.len == 1 && r.large.v[0].obj == OBJ && r.large.v[0].size == 24);
 	/* the malloc-header object is garbage: nothing reaches it */
 	CHECK(find(&r, GL_HD_HEAP, OBJ + 0x1000) == NULL);
 	gl_hd_result_free(&r);

@@ -38,3 +38,19 @@ func New(n int) any { return T{n, "module"} }
 
 // Answer replaces the host's answer in the PatchHost check.
 func Answer() int { return 4242 }
+
+// Big is larger than the largest size class: Go 1.22+ keeps its type only
+// in its span (mspan.largeType), not in the object.
+type Big struct {
+	P   *int
+	Pad [5000]int
+}
+
+// Interior returns a pointer into a fresh Big, which holds nothing else
+// of the module: only its type ties it to the module.
+func Interior() *int {
+	b := new(Big)
+	n := 7
+	b.P = &n
+	return &b.Pad[10]
+}
