@@ -309,6 +309,7 @@ func unloadVersions(order, a1, a2 string) error {
 		m      *goload.Module
 		answer func() (string, int)
 		want   string
+		path   string
 	}
 	var vs [2]*ver
 	for i, spec := range [2][2]string{{a1, "example.com/ver"}, {a2, "example.com/ver/v2"}} {
@@ -320,7 +321,7 @@ func unloadVersions(order, a1, a2 string) error {
 		if err != nil {
 			return err
 		}
-		vs[i] = &ver{m, f, fmt.Sprintf("ver v%d", i+1)}
+		vs[i] = &ver{m, f, fmt.Sprintf("ver v%d", i+1), spec[1]}
 	}
 	calls := 0
 	check := func(v *ver) error {
@@ -342,6 +343,24 @@ func unloadVersions(order, a1, a2 string) error {
 		first, second = vs[1], vs[0]
 	}
 	first.answer = nil
+	// The second module's variable holds a value of the first's type:
+	// the first cannot be closed until it lets go.
+	get, err := goload.Lookup[func() any](first.m, first.path+".Get")
+	if err != nil {
+		return err
+	}
+	kept, err := goload.Lookup[*any](second.m, second.path+".Kept")
+	if err != nil {
+		return err
+	}
+	*kept = get()
+	get = nil
+	if err := refused(first.m.Close(), "variable "+second.path+".Kept", "type:"+first.path+".Info"); err != nil {
+		return err
+	}
+	fmt.Printf("%s holds %v\n", second.want, *kept)
+	*kept = nil
+	kept = nil
 	if err := first.m.Close(); err != nil {
 		return fmt.Errorf("closing %s: %v", first.want, err)
 	}

@@ -5,6 +5,9 @@ package ver
 // Info is a type of both versions, under two paths.
 type Info struct{ Major int }
 
+// Major is this version.
+const Major = 1
+
 func (i Info) Describe() string { return "ver v" + string(rune('0'+i.Major)) }
 
 var calls int
@@ -14,3 +17,9 @@ func Answer() (string, int) {
 	calls++
 	return Info{1}.Describe(), calls
 }
+
+// Kept holds whatever the host stores here (a value of the other version).
+var Kept any
+
+// Get returns an Info of this version in an interface.
+func Get() any { return Info{Major} }
