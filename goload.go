@@ -139,8 +139,9 @@ func buildSetting(key string) string {
 // method's receiver is its first parameter), a variable as a pointer
 // (T = *V). T must match the type recorded in the object: for functions
 // the parameter and result types the compiler's DWARF info lists, or,
-// for functions without DWARF (assembly), only the size of the argument
-// frame.
+// for functions without usable DWARF (assembly, compiler-generated method
+// wrappers such as (*T).M of a value method), only the size of the
+// argument frame.
 func Lookup[T any](m *Module, name string) (T, error) {
 	var zero T
 	if m.m == nil {

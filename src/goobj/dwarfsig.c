@@ -273,6 +273,13 @@ int gl_goobj_func_sig(const gl_goobj *o, uint32_t i, const gl_goobj_resolver *re
 	die v;
 	if (read_attrs(&d, &r, a, &v, err) < 0)
 		return -1;
+	/* Compiler-generated wrappers name their receiver ".this" and unnamed
+	 * parameters ".anon<n>" (cmd/compile/internal/noder newWrapperType),
+	 * and the DWARF leaves dotted names out: no signature for them. */
+	for (uint8_t k = 0; k < a->nattr; k++)
+		if (a->attr[k].at == GL_DW_AT_trampoline)
+			return gl_err(err, GOLOAD_E_NOTFOUND, "%s: %s is a compiler-generated wrapper: its DWARF may leave out parameters",
+				      gl_goobj_name(o), what);
 	/* A result kept in registers can be listed twice (once through the
 	 * abstract function, once from the register outputs): names are
 	 * unique among parameters ("_" ones are not listed). */

@@ -20,6 +20,7 @@ enum {
 	GL_DW_AT_type = 0x49,
 	GL_DW_AT_variable_parameter = 0x4b,
 	GL_DW_AT_abstract_origin = 0x31,
+	GL_DW_AT_trampoline = 0x56,
 	GL_DW_FORM_addr = 0x01,
 	GL_DW_FORM_block2 = 0x03,
 	GL_DW_FORM_block4 = 0x04,

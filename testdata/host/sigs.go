@@ -112,12 +112,13 @@ func sigs(archives []string) error {
 		// the loaded one, receiver first.
 		wrongSig[func(twin.Counter) int](m, "Counter.Get", twin.Counter.Get),
 		wrongSig[func(*twin.Counter, int) *twin.Counter](m, "(*Counter).Add", (*twin.Counter).Add),
-		wrongSig[func(*twin.Counter) int](m, "(*Counter).Get", (*twin.Counter).Get),
 	} {
 		if f != "" {
 			fails = append(fails, f)
 		}
 	}
+	// (*Counter).Get, the compiler's wrapper of Counter.Get, is checked by
+	// argument frame size only: wrappers' DWARF may leave parameters out.
 	if _, err := goload.Lookup[func([]string) []string](m, sigsPkg+".Sorted[go.shape.string]"); err == nil {
 		fails = append(fails, "the shape function Sorted[go.shape.string] was looked up")
 	}
