@@ -362,7 +362,7 @@ func (d *jsonDecoder) value() (any, error) {
 		}
 	case c == '[':
 		d.i++
-		var a []any
+		a := []any{}
 		for {
 			d.skipSpace()
 			if d.i < len(d.b) && d.b[d.i] == ']' {

@@ -2,9 +2,11 @@ package goload
 
 import (
 	"debug/elf"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -179,5 +181,33 @@ func TestOpenPackageErrors(t *testing.T) {
 			}
 		}
 		t.Log(strings.TrimSpace(out))
+	})
+}
+
+// The go list decoder agrees with encoding/json on every document both
+// accept, and never panics.
+func FuzzListJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"ImportPath":"a/b","Export":"/x/y-d","Standard":true,"Module":{"Path":"m","Version":"v1.0.0","Replace":{"Path":"../m"}}}`,
+		`{"CgoFiles":["a.go","b \u00e9\\\"c.go"],"DepOnly":false,"Error":{"Err":"no\nway"}} {"ImportPath":"c"}`,
+		`[1, -2.5e3, null, true, {"": []}]`,
+		`{"a":`,
+		`"unterminated`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var want any
+		d := jsonDecoder{b: b}
+		got, err := d.value()
+		if json.Unmarshal(b, &want) != nil || err != nil {
+			return
+		}
+		if d.skipSpace(); d.i != len(b) {
+			return // a stream of documents: encoding/json took only one too
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: decoded %#v, encoding/json %#v", b, got, want)
+		}
 	})
 }
