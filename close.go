@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"fmt"
+	"os"
 	"reflect"
 	"runtime"
 	"runtime/debug"
@@ -519,13 +520,18 @@ func (m *Module) rebaseTypemaps(lay *C.goload_module_layout, info *C.goload_unlo
 	}
 	patcher.mu.Lock()
 	defer patcher.mu.Unlock()
+	n := 0
 	patcher.w.stop()
 	for _, f := range fixes {
 		for k, v := range f.tm {
 			if inModule(lay, uintptr(v)) {
 				f.tm[k] = unsafe.Pointer(f.types + uintptr(k)) //nolint:govet // the module's own descriptor
+				n++
 			}
 		}
 	}
 	patcher.w.start()
+	if os.Getenv("GOLOAD_DEBUG") == "1" {
+		fmt.Fprintf(os.Stderr, "goload: unload: %d typemap entries of %d other modules pointed back at their own types\n", n, len(fixes))
+	}
 }

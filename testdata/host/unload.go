@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -323,6 +324,23 @@ func unloadVersions(order, a1, a2 string) error {
 		}
 		vs[i] = &ver{m, f, fmt.Sprintf("ver v%d", i+1), spec[1]}
 	}
+	// Values of the same unnamed type from both versions, through reflect
+	// (which resolves types through the typemaps), before and after Close.
+	arrays := func(v *ver) (string, error) {
+		f, err := goload.Lookup[func() any](v.m, v.path+".Array")
+		if err != nil {
+			return "", err
+		}
+		a := f()
+		return fmt.Sprintf("%v %v", a, reflect.TypeOf(a)), nil
+	}
+	for _, v := range vs {
+		a, err := arrays(v)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%s: %s\n", v.want, a)
+	}
 	calls := 0
 	check := func(v *ver) error {
 		s, n := v.answer()
@@ -368,6 +386,11 @@ func unloadVersions(order, a1, a2 string) error {
 	if err := check(second); err != nil {
 		return fmt.Errorf("after closing %s: %v", first.want, err)
 	}
+	a, err := arrays(second)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s: %s\n", second.want, a)
 	second.answer = nil
 	if err := second.m.Close(); err != nil {
 		return fmt.Errorf("closing %s: %v", second.want, err)

@@ -23,3 +23,8 @@ var Kept any
 
 // Get returns an Info of this version in an interface.
 func Get() any { return Info{Major} }
+
+// Array returns a value of an unnamed type the host does not have: each
+// version links its own descriptor, and the later module's typemap
+// (runtime typelinksinit) maps it to the earlier one's.
+func Array() any { return [7]int16{Major} }
