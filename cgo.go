@@ -30,14 +30,16 @@ func cError(e *C.goload_err) error {
 }
 
 var (
-	hostOnce sync.Once
-	hostPtr  *C.goload_host
-	hostErr  error
+	hostOnce  sync.Once
+	hostPtr   *C.goload_host
+	hostErr   error
+	readyOnce sync.Once
+	readyErr  error
 )
 
-// theHost opens the running executable once; it stays open for the life of
-// the process because loaded modules keep referring to its symbols.
-func theHost() (*C.goload_host, error) {
+// openHost opens the running executable once; it stays open for the life
+// of the process because loaded modules keep referring to its symbols.
+func openHost() (*C.goload_host, error) {
 	hostOnce.Do(func() {
 		var e C.goload_err
 		if C.goload_host_open(&hostPtr, &e) < 0 {
@@ -45,6 +47,17 @@ func theHost() (*C.goload_host, error) {
 		}
 	})
 	return hostPtr, hostErr
+}
+
+// theHost is the opened executable with every symbol the loader may ask
+// for: a stripped host's data symbols are recovered on first use.
+func theHost() (*C.goload_host, error) {
+	h, err := openHost()
+	if err != nil {
+		return nil, err
+	}
+	readyOnce.Do(func() { readyErr = recoverHost(h) })
+	return h, readyErr
 }
 
 // hostSym is the run-time address of a symbol of the running executable.

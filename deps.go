@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 )
@@ -66,4 +67,69 @@ func hostToolchain() string {
 		}
 	})
 	return toolPath
+}
+
+var batchCache = map[string]string{} // package list -> importcfg, under depMu
+
+//export goloadDepArchives
+func goloadDepArchives(pkgs *C.char) *C.char {
+	cfg := depArchives(strings.Fields(C.GoString(pkgs)))
+	if cfg == "" {
+		return nil
+	}
+	return C.CString(cfg)
+}
+
+// depArchives is an importcfg ("packagefile PATH=FILE" lines) for pkgs and
+// everything they import, built the way the host was built, from one
+// `go list -export -deps` run: a stripped host's code is matched against
+// these objects, so they must be what its linker saw. Packages that do not
+// build here are left out (-e). Cached per process.
+func depArchives(pkgs []string) string {
+	depMu.Lock()
+	defer depMu.Unlock()
+	key := strings.Join(pkgs, "\n")
+	if cfg, ok := batchCache[key]; ok {
+		return cfg
+	}
+	cfg := ""
+	if goCmd := hostToolchain(); goCmd != "" && len(pkgs) > 0 {
+		flags, env := hostBuildSettings()
+		args := append([]string{"list", "-e", "-export", "-deps",
+			"-f", "{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}"}, flags...)
+		cmd := exec.Command(goCmd, append(args, pkgs...)...)
+		cmd.Env = append(append(os.Environ(), "GOTOOLCHAIN=local"), env...)
+		// With -e a package that fails is reported and left out; the
+		// others are still listed.
+		out, _ := cmd.Output()
+		cfg = string(out)
+	}
+	batchCache[key] = cfg
+	return cfg
+}
+
+// hostBuildSettings turns the host's recorded build settings into go
+// command flags and environment: everything that changes the compiled code
+// (build mode, tags, compiler flags, race, PGO profile) and the GO*/CGO_*
+// variables (GOAMD64, GOEXPERIMENT, CGO_ENABLED...).
+func hostBuildSettings() (flags, env []string) {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return nil, nil
+	}
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "-buildmode", "-tags", "-gcflags", "-asmflags", "-ldflags", "-pgo":
+			flags = append(flags, s.Key+"="+s.Value)
+		case "-trimpath", "-race", "-msan", "-asan":
+			if s.Value == "true" {
+				flags = append(flags, s.Key)
+			}
+		default:
+			if s.Key != "" && strings.ToUpper(s.Key) == s.Key && !strings.HasPrefix(s.Key, "-") {
+				env = append(env, s.Key+"="+s.Value)
+			}
+		}
+	}
+	return flags, env
 }

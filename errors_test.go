@@ -66,15 +66,3 @@ func TestGOAMD64Mismatch(t *testing.T) {
 	msg := runHost(t, testHost(t, last, ""), nil, "mismatch", strings.TrimSpace(string(out)), "GOAMD64=v3", "GOAMD64=v1")
 	t.Log(msg)
 }
-
-// A host built with -s -w has no symbol table: a clear error for now.
-func TestStrippedHost(t *testing.T) {
-	var last toolchain
-	for _, tc := range toolchains(t) {
-		if tc.supported() {
-			last = tc
-		}
-	}
-	msg := runHost(t, testHost(t, last, "-s -w"), nil, "mismatch", archiveBy(t, last, "./testdata/fix/plain"), "no symbol table", "stripped")
-	t.Log(msg)
-}

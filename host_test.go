@@ -141,10 +141,11 @@ func treeHash(t *testing.T) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// testHost builds testdata/host with the toolchain (once per test run).
-func testHost(t *testing.T, tc toolchain, ldflags string) string {
+// testHost builds testdata/host with the toolchain (once per test run);
+// flags are further go build flags ("-buildmode=pie").
+func testHost(t *testing.T, tc toolchain, ldflags string, flags ...string) string {
 	t.Helper()
-	return buildHost(t, tc, "./testdata/host", ldflags)
+	return buildHost(t, tc, "./testdata/host", ldflags, flags...)
 }
 
 // buildHost builds a host program with the toolchain and extra go build
@@ -209,11 +210,17 @@ func runHost(t *testing.T, bin string, env []string, args ...string) string {
 // loadCheck loads fixture packages into a host and runs one of its checks.
 func loadCheck(t *testing.T, tc toolchain, ldflags string, env []string, check string, pkgs ...string) string {
 	t.Helper()
+	return loadCheckIn(t, tc, testHost(t, tc, ldflags), env, check, pkgs...)
+}
+
+// loadCheckIn is loadCheck in a host already built (bin).
+func loadCheckIn(t *testing.T, tc toolchain, bin string, env []string, check string, pkgs ...string) string {
+	t.Helper()
 	args := []string{check}
 	for _, p := range pkgs {
 		args = append(args, archiveBy(t, tc, p))
 	}
-	out := runHost(t, testHost(t, tc, ldflags), env, args...)
+	out := runHost(t, bin, env, args...)
 	if !strings.HasSuffix(out, "ok\n") {
 		t.Fatalf("%s printed %q", check, out)
 	}

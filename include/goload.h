@@ -196,6 +196,12 @@ typedef struct goload_link_opts {
 	const char *const *host_pkgs;
 	const char *const *host_archives;
 	size_t nhost_archives;
+	/* The archives of many packages at once, built like the host (its
+	 * toolchain, build mode, GOAMD64, tags, experiments), for recovering
+	 * a stripped host's data symbols: pkgs is one import path per line;
+	 * returns a malloc'd importcfg ("packagefile PATH=FILE" lines) naming
+	 * those packages and their dependencies, or NULL. May be NULL. */
+	char *(*dep_archives)(void *ctx, const char *pkgs);
 } goload_link_opts;
 
 /* Whether the host contains package `pkgpath` (compiled into `archive`):
@@ -203,6 +209,14 @@ typedef struct goload_link_opts {
  * variables is in the host. 1 yes, 0 no (the host's linker dropped all of
  * it, or never had it), or a negative goload_code. */
 int goload_host_has_package(const goload_host *h, const char *pkgpath, const char *archive, goload_err *err);
+
+/* A host built with -ldflags=-s has no symbol table: its functions are
+ * still known (pclntab) but its variables are not. This recovers their
+ * addresses by matching the host's code against the objects of its own
+ * packages (opts->dep_archives, called once with every package pclntab
+ * names). Done once per host (later calls repeat the first result);
+ * nothing to do for an unstripped host. goload_module_link calls it. */
+int goload_host_recover(goload_host *h, const goload_link_opts *opts, goload_err *err);
 
 /* Links `archives` (Go archives or objects compiled by the host's
  * toolchain) against the host: resolves every reference, lays out and

@@ -2,8 +2,10 @@
 
 #include "versions/versions.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The symbol's link-time record: the image's index first (.symtab, else
  * pclntab functions), then what recovery found in a stripped host. */
@@ -125,6 +127,80 @@ static void host_version(goload_host *h)
 	h->minor = gl_go_minor(h->goversion);
 	h->rt = gl_rttab_for(h->minor);
 	h->obj = gl_objtab_for(h->minor);
+}
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int host_recover(goload_host *h, const goload_link_opts *opts, goload_err *err)
+{
+	gl_buf pk = {0};
+	size_t npk = 0;
+	double t0 = now();
+	int rc = gl_recover_packages(h->img, &pk, &npk, err);
+	if (!rc && !gl_buf_u8(&pk, 0))
+		rc = gl_err(err, GOLOAD_E_NOMEM, "out of memory");
+	char *cfg = rc ? NULL : opts->dep_archives(opts->dep_ctx, (const char *)pk.p);
+	gl_buf_free(&pk);
+	if (rc)
+		return rc;
+	if (!cfg)
+		return gl_err(err, GOLOAD_E_NOTFOUND,
+			      "no archives of its %zu packages to match its code against (go list -export with the "
+			      "host's toolchain failed)",
+			      npk);
+	double t1 = now();
+	rc = gl_recover_new(&h->rec, err);
+	if (!rc)
+		rc = gl_recover_importcfg_text(h->rec, cfg, strlen(cfg), "the archives of the host's packages", err);
+	free(cfg);
+	if (!rc)
+		rc = gl_recover_run(h->rec, h->img, err);
+	if (rc)
+		return rc;
+	/* Measured from the code itself: externally linked stripped hosts
+	 * have no runtime.tlsg to compute it from. */
+	int32_t tg;
+	if (gl_recover_tls_g(h->rec, &tg, NULL) == 0) {
+		h->tls_g = tg;
+		h->tls_known = true;
+	}
+	host_version(h);
+	if (opts->debug) {
+		const gl_recover_stats *st = gl_recover_get_stats(h->rec);
+		fprintf(stderr,
+			"goload: stripped host: %zu data symbols recovered (%zu conflicts) from %zu of %zu functions "
+			"matched in %zu packages' archives; listing the archives %.3f s, matching %.3f s\n",
+			st->recovered, st->conflicts, st->matched, st->host_funcs, st->packages, t1 - t0, now() - t1);
+	}
+	return 0;
+}
+
+int goload_host_recover(goload_host *h, const goload_link_opts *opts, goload_err *err)
+{
+	if (!h->stripped)
+		return 0;
+	const char *what = gl_gobin_get_info(h->img)->what;
+	if (!h->recover_tried) {
+		if (!opts || !opts->dep_archives)
+			return gl_err(err, GOLOAD_E_UNSUPPORTED,
+				      "host %s is stripped (-s): recovering its data symbols needs the archives of its "
+				      "packages (goload_link_opts.dep_archives)",
+				      what);
+		h->recover_tried = true;
+		if (host_recover(h, opts, &h->recover_err) < 0) {
+			gl_err_prefix(&h->recover_err, "host %s is stripped (-s): recovering its data symbols", what);
+			gl_recover_close(h->rec);
+			h->rec = NULL;
+		}
+	}
+	if (h->rec)
+		return 0;
+	return gl_err(err, h->recover_err.code, "%s", h->recover_err.msg);
 }
 
 int goload_host_open(goload_host **out, goload_err *err)

@@ -1544,7 +1544,9 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 	if (opts)
 		m->opts = *opts;
 	funcbuild fb = {0};
-	int rc = index_hostpkgs(m, err);
+	int rc = goload_host_recover(h, opts, err);
+	if (rc == 0)
+		rc = index_hostpkgs(m, err);
 	if (rc == 0)
 		rc = open_archives(m, archives, narchives, err);
 	if (rc == 0)

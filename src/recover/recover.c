@@ -121,27 +121,35 @@ int gl_recover_add(gl_recover *r, const char *pkg, size_t pkglen, const char *fi
 	return 0;
 }
 
-int gl_recover_importcfg(gl_recover *r, const char *path, goload_err *err)
+int gl_recover_importcfg_text(gl_recover *r, const char *text, size_t len, const char *what, goload_err *err)
 {
-	gl_buf b = {0};
-	int rc = gl_read_all(path, &b, err);
 	static const char kw[] = "packagefile ";
 	size_t lineno = 0;
-	for (size_t pos = 0; !rc && pos < b.len; lineno++) {
-		const char *l = (const char *)b.p + pos;
-		const char *nl = memchr(l, '\n', b.len - pos);
-		size_t n = nl ? (size_t)(nl - l) : b.len - pos;
+	int rc = 0;
+	for (size_t pos = 0; !rc && pos < len; lineno++) {
+		const char *l = text + pos;
+		const char *nl = memchr(l, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - l) : len - pos;
 		pos += n + 1;
 		if (n < sizeof kw || memcmp(l, kw, sizeof kw - 1))
 			continue;
 		const char *k = l + sizeof kw - 1, *eq = memchr(k, '=', n - (sizeof kw - 1));
 		char *file = eq && eq > k ? strndup(eq + 1, (size_t)(l + n - eq - 1)) : NULL;
 		if (!file)
-			rc = gl_err(err, GOLOAD_E_FORMAT, "%s:%zu: expected \"packagefile PATH=FILE\"", path, lineno + 1);
+			rc = gl_err(err, GOLOAD_E_FORMAT, "%s:%zu: expected \"packagefile PATH=FILE\"", what, lineno + 1);
 		else
 			rc = gl_recover_add(r, k, (size_t)(eq - k), file, err);
 		free(file);
 	}
+	return rc;
+}
+
+int gl_recover_importcfg(gl_recover *r, const char *path, goload_err *err)
+{
+	gl_buf b = {0};
+	int rc = gl_read_all(path, &b, err);
+	if (!rc)
+		rc = gl_recover_importcfg_text(r, (const char *)b.p, b.len, path, err);
 	gl_buf_free(&b);
 	return rc;
 }

@@ -68,6 +68,8 @@ int gl_recover_add(gl_recover *r, const char *pkg, size_t pkglen, const char *fi
  *   go list -export -deps -f '{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}' MAIN
  * run with the host's toolchain (same version, GOAMD64, experiments). */
 int gl_recover_importcfg(gl_recover *r, const char *path, goload_err *err);
+/* The same from text in memory; `what` names it in errors. */
+int gl_recover_importcfg_text(gl_recover *r, const char *text, size_t len, const char *what, goload_err *err);
 /* Match the host against the archives and collect the votes. Once per gl_recover. */
 int gl_recover_run(gl_recover *r, const gl_gobin *host, goload_err *err);
 void gl_recover_close(gl_recover *r);

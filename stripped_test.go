@@ -1,0 +1,104 @@
+package goload
+
+import (
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Hosts built the other ways users build them load exactly like a plain
+// `go build`: stripped (functions from pclntab, data symbols recovered from
+// the host's packages' objects), position-independent (every address
+// from the file moved by the load bias), both, and stripped with the Go
+// linker (g at %fs:-8) instead of the external one cgo implies.
+var hostVariants = []struct {
+	name, ldflags string
+	flags         []string
+}{
+	{"stripped", "-s -w", nil},
+	{"pie", "", []string{"-buildmode=pie"}},
+	{"pie-stripped", "-s -w", []string{"-buildmode=pie"}},
+	{"internal-stripped", "-s -w -linkmode=internal", nil},
+}
+
+// variantEnv lets a stripped host's `go list -export` find the archives
+// its own build used: the test hosts are built with treeOverlay's extra
+// file in package goload, which the build info does not record.
+func variantEnv(t *testing.T) []string { return []string{"GOFLAGS=-overlay=" + treeOverlay(t)} }
+
+func TestLoadHostVariants(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		want, err := tc.cmd("run", "./testdata/initorder").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range hostVariants {
+			t.Run(v.name, func(t *testing.T) {
+				bin := testHost(t, tc, v.ldflags, v.flags...)
+				env := variantEnv(t)
+				loadCheckIn(t, tc, bin, env, "plain", "./testdata/fix/plain")
+				loadCheckIn(t, tc, bin, append(env, "GOGC=1"), "feat", "./testdata/fix/feat")
+				loadCheckIn(t, tc, bin, env, "std", "./testdata/fix/stdfix")
+				loadCheckIn(t, tc, bin, env, "reuse", "./testdata/fix/usestwin", "./testdata/fix/twin/feat")
+				out := loadCheckIn(t, tc, bin, env, "init", "./testdata/fix/inita", "./testdata/fix/initb")
+				if out != string(want)+"ok\n" {
+					t.Fatalf("loaded init order %q, go build's %q", out, want)
+				}
+			})
+		}
+	})
+}
+
+var recoveredLine = regexp.MustCompile(`goload: stripped host: .*`)
+
+// The price of a stripped host is paid by the first Open: one `go list
+// -export -deps` of the host's packages, then matching its code. Printed
+// next to the same Open in the unstripped host.
+func TestStrippedHostCost(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		plainArchive := archiveBy(t, tc, "./testdata/fix/plain")
+		timed := func(bin string) (time.Duration, string) {
+			cmd := exec.Command(bin, "plain", plainArchive)
+			cmd.Env = append(append(os.Environ(), variantEnv(t)...), "GOLOAD_DEBUG=1")
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			start := time.Now()
+			if out, err := cmd.Output(); err != nil || !strings.HasSuffix(string(out), "ok\n") {
+				t.Fatalf("%s plain: %v\n%s\n%s", bin, err, out, stderr.String())
+			}
+			return time.Since(start), recoveredLine.FindString(stderr.String())
+		}
+		plain := testHost(t, tc, "")
+		timed(plain) // warm the page cache and the build cache's entries
+		dPlain, _ := timed(plain)
+		stripped := testHost(t, tc, "-s -w")
+		dStripped, line := timed(stripped)
+		if line == "" {
+			t.Fatal("the stripped host did not report recovering its data symbols")
+		}
+		t.Logf("host process with one Open: unstripped %v, stripped %v\n%s", dPlain.Round(time.Millisecond),
+			dStripped.Round(time.Millisecond), line)
+	})
+}
+
+// A data symbol recovery cannot find is named with what needs it, and the
+// error says why: here the archive go list gives for the twin package is
+// compiled with other flags than the host's copy, so none of its code
+// matches and its variable Held (referenced by the host's main and by that
+// package alone) stays unknown.
+func TestStrippedHost(t *testing.T) {
+	var last toolchain
+	for _, tc := range toolchains(t) {
+		if tc.supported() {
+			last = tc
+		}
+	}
+	bin := testHost(t, last, "-s -w")
+	env := []string{"GOFLAGS=-overlay=" + treeOverlay(t) + " -gcflags=github.com/goload/goload/testdata/fix/twin/feat=-N"}
+	msg := runHost(t, bin, env, "mismatch", archiveBy(t, last, "./testdata/fix/usestwin"),
+		"twin/feat.Held (referenced by github.com/goload/goload/testdata/fix/usestwin.", "stripped")
+	t.Log(msg)
+}
