@@ -77,6 +77,11 @@ func thePatcher() error {
 			if C.goload_patcher_open(v, &patcher.p, &e) < 0 {
 				return cError(&e)
 			}
+			// One image of the executable for the loader and the patcher;
+			// without one the patcher opens its own.
+			if h, err := openHost(); err == nil && C.goload_patcher_share_host(patcher.p, h, &e) < 0 {
+				return cError(&e)
+			}
 			l := gLayout(patcher.p)
 			patcher.offs = gOffsets{uintptr(l.stack_lo), uintptr(l.stack_hi), uintptr(l.sched_sp), uintptr(l.sched_pc),
 				uintptr(l.syscallsp), uintptr(l.syscallpc), uintptr(l.atomicstatus), uintptr(l.goid),

@@ -1,6 +1,7 @@
 package goload
 
 import (
+	"debug/elf"
 	"os"
 	"os/exec"
 	"regexp"
@@ -39,7 +40,9 @@ func TestLoadHostVariants(t *testing.T) {
 			t.Run(v.name, func(t *testing.T) {
 				bin := testHost(t, tc, v.ldflags, v.flags...)
 				env := variantEnv(t)
+				loadCheckIn(t, tc, bin, env, "check")
 				loadCheckIn(t, tc, bin, env, "plain", "./testdata/fix/plain")
+				loadCheckIn(t, tc, bin, env, "asm", "./testdata/fix/asmfix")
 				loadCheckIn(t, tc, bin, append(env, "GOGC=1"), "feat", "./testdata/fix/feat")
 				loadCheckIn(t, tc, bin, env, "std", "./testdata/fix/stdfix")
 				loadCheckIn(t, tc, bin, env, "reuse", "./testdata/fix/usestwin", "./testdata/fix/twin/feat")
@@ -101,4 +104,66 @@ func TestStrippedHost(t *testing.T) {
 	msg := runHost(t, bin, env, "mismatch", archiveBy(t, last, "./testdata/fix/usestwin"),
 		"twin/feat.Held (referenced by github.com/goload/goload/testdata/fix/usestwin.", "stripped")
 	t.Log(msg)
+}
+
+var resolveLine = regexp.MustCompile(`(?m)^goload: resolve (\S+) -> host (0x[0-9a-f]+)$`)
+
+// Every host symbol the loaded code uses resolves in the stripped host to
+// the address the linker's own symbol table gives in its twin built with
+// -ldflags='-w -w' (the same length of build info, so the same layout,
+// with .symtab kept).
+func TestStrippedHostResolvesLikeSymtab(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		resolved := func(bin string) map[string]string {
+			got := map[string]string{}
+			for _, fix := range []string{"./testdata/fix/feat", "./testdata/fix/stdfix"} {
+				check := strings.TrimSuffix(strings.TrimPrefix(fix, "./testdata/fix/"), "fix")
+				cmd := exec.Command(bin, check, archiveBy(t, tc, fix))
+				cmd.Env = append(append(os.Environ(), variantEnv(t)...), "GOLOAD_DEBUG=1")
+				var stderr strings.Builder
+				cmd.Stderr = &stderr
+				if out, err := cmd.Output(); err != nil || !strings.HasSuffix(string(out), "ok\n") {
+					t.Fatalf("%s %s: %v\n%s\n%s", bin, check, err, out, stderr.String())
+				}
+				for _, m := range resolveLine.FindAllStringSubmatch(stderr.String(), -1) {
+					got[m[1]] = m[2]
+				}
+			}
+			return got
+		}
+		twin := testHost(t, tc, "-w -w")
+		want := resolved(twin)
+		got := resolved(testHost(t, tc, "-s -w"))
+		f, err := elf.Open(twin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		syms, err := f.Symbols()
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		isData := map[string]bool{}
+		for _, s := range syms {
+			isData[s.Name] = elf.ST_TYPE(s.Info) == elf.STT_OBJECT
+		}
+		data := 0
+		for name, a := range want {
+			if got[name] != a {
+				t.Errorf("%s: stripped host gives %q, the twin's .symtab %s", name, got[name], a)
+			}
+			if isData[name] {
+				data++
+			}
+		}
+		if len(want) < 50 || data < 10 {
+			t.Fatalf("only %d host symbols (%d variables) resolved in the unstripped twin", len(want), data)
+		}
+		for name := range got {
+			if _, ok := want[name]; !ok {
+				t.Errorf("%s resolved only in the stripped host", name)
+			}
+		}
+		t.Logf("%d host symbols resolved alike, %d of them variables", len(want), data)
+	})
 }

@@ -302,6 +302,10 @@ int goload_patcher_open(const char *goversion, goload_patcher **out, goload_err 
 /* Frees the bookkeeping; the code memory stays mapped, since goroutines may
  * still return through it. */
 void goload_patcher_close(goload_patcher *p);
+/* Reads the executable's symbols, functions and inline trees through the
+ * loader's host (goload_host_open) instead of opening it a second time.
+ * Before the patcher's first lookup; h must outlive p. */
+int goload_patcher_share_host(goload_patcher *p, const goload_host *h, goload_err *err);
 
 /* One patchable function: its planned entry jump, its stub and its
  * call-original trampoline. A site lives as long as its patcher; applying

@@ -44,17 +44,15 @@ const char *gl_host_missing_note(const goload_host *h)
 	if (!h->stripped)
 		return "";
 	return h->rec ? " (stripped with -s: its data symbols were recovered from its packages' objects, and these were not)"
-		      : " (stripped with -s: its data symbols were not recovered)";
+		      : " (stripped with -s: it has no symbol table and its data symbols were not recovered)";
 }
 
 int goload_host_sym(const goload_host *h, const char *name, uint64_t *addr, goload_err *err)
 {
 	uint64_t a = gl_host_addr(h, name);
 	if (!a)
-		return gl_err(err, GOLOAD_E_NOTFOUND, "host %s: no symbol %s%s", gl_gobin_get_info(h->img)->what, name,
-			      h->stripped ? " (the host is stripped: built with -ldflags=-s, it has no symbol table, "
-					    "so its data symbols must be recovered first)"
-					  : "");
+		return gl_err(err, GOLOAD_E_NOTFOUND, "host %s%s: no symbol %s", gl_gobin_get_info(h->img)->what,
+			      gl_host_missing_note(h), name);
 	*addr = a;
 	return 0;
 }

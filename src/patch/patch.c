@@ -5,6 +5,7 @@
  * patch_world.go.
  */
 #include "gobin/gobin.h"
+#include "link/host.h"
 #include "patch/inline.h"
 #include "patch/x86.h"
 #include "versions/rt_sched_tables.h"
@@ -41,6 +42,7 @@ struct goload_patcher {
 	GL_VEC(chunk) chunks;
 	GL_VEC(goload_patch_site *) sites;
 	gl_gobin *self; /* the executable's pclntab, opened on first use */
+	bool shared;    /* self is the loader host's image: not ours to close */
 };
 
 const char *goload_patch_reason_name(int r)
@@ -104,7 +106,8 @@ void goload_patcher_close(goload_patcher *p)
 	}
 	GL_VEC_FREE(&p->sites);
 	GL_VEC_FREE(&p->chunks);
-	gl_gobin_close(p->self);
+	if (!p->shared)
+		gl_gobin_close(p->self);
 	if (p->memfd >= 0)
 		close(p->memfd);
 	free(p);
@@ -268,6 +271,15 @@ static int self(goload_patcher *p, goload_err *err)
 {
 	if (!p->self && gl_gobin_open_self(&p->self, err) < 0)
 		return gl_err_prefix(err, "patch: the running executable");
+	return 0;
+}
+
+int goload_patcher_share_host(goload_patcher *p, const goload_host *h, goload_err *err)
+{
+	if (p->self)
+		return gl_err(err, GOLOAD_E_INVAL, "patch: the executable is already open");
+	p->self = h->img;
+	p->shared = true;
 	return 0;
 }
 
