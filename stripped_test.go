@@ -116,9 +116,14 @@ func TestStrippedHostResolvesLikeSymtab(t *testing.T) {
 	forEach(t, func(t *testing.T, tc toolchain) {
 		resolved := func(bin string) map[string]string {
 			got := map[string]string{}
-			for _, fix := range []string{"./testdata/fix/feat", "./testdata/fix/stdfix"} {
-				check := strings.TrimSuffix(strings.TrimPrefix(fix, "./testdata/fix/"), "fix")
-				cmd := exec.Command(bin, check, archiveBy(t, tc, fix))
+			for _, run := range [][]string{{"feat", "./testdata/fix/feat"}, {"std", "./testdata/fix/stdfix"},
+				{"reuse", "./testdata/fix/usestwin", "./testdata/fix/twin/feat"}} {
+				args := []string{run[0]}
+				for _, fix := range run[1:] {
+					args = append(args, archiveBy(t, tc, fix))
+				}
+				check := run[0]
+				cmd := exec.Command(bin, args...)
 				cmd.Env = append(append(os.Environ(), variantEnv(t)...), "GOLOAD_DEBUG=1")
 				var stderr strings.Builder
 				cmd.Stderr = &stderr
@@ -126,7 +131,12 @@ func TestStrippedHostResolvesLikeSymtab(t *testing.T) {
 					t.Fatalf("%s %s: %v\n%s\n%s", bin, check, err, out, stderr.String())
 				}
 				for _, m := range resolveLine.FindAllStringSubmatch(stderr.String(), -1) {
-					got[m[1]] = m[2]
+					// Looked up only to order the module's inits; a host
+					// package's init task counts as run, found or not
+					// (recovery does not name them: no code refers to them).
+					if !strings.HasSuffix(m[1], "..inittask") {
+						got[m[1]] = m[2]
+					}
 				}
 			}
 			return got
@@ -156,7 +166,7 @@ func TestStrippedHostResolvesLikeSymtab(t *testing.T) {
 				data++
 			}
 		}
-		if len(want) < 50 || data < 10 {
+		if len(want) < 50 || data < 4 {
 			t.Fatalf("only %d host symbols (%d variables) resolved in the unstripped twin", len(want), data)
 		}
 		for name := range got {
