@@ -1,5 +1,6 @@
 #include "link/host.h"
 
+#include "recover/recover.h"
 #include "versions/versions.h"
 
 #include <stdio.h>
@@ -18,13 +19,12 @@ static bool host_find(const goload_host *h, const char *name, uint64_t *va, uint
 		*size = s->size;
 		return true;
 	}
-	const gl_recover_sym *r = h->rec ? gl_recover_lookup(h->rec, name, n) : NULL;
-	if (r && !r->conflict) {
-		*va = r->addr;
-		*size = r->size;
-		return true;
-	}
-	return false;
+	uint64_t i;
+	if (!h->recovered || !gl_strmap_get(&h->recmap, name, n, &i))
+		return false;
+	*va = h->recsyms.v[i].addr;
+	*size = h->recsyms.v[i].size;
+	return true;
 }
 
 uint64_t gl_host_addr(const goload_host *h, const char *name)
@@ -43,7 +43,7 @@ const char *gl_host_missing_note(const goload_host *h)
 {
 	if (!h->stripped)
 		return "";
-	return h->rec ? " (stripped with -s: its data symbols were recovered from its packages' objects, and these were not)"
+	return h->recovered ? " (stripped with -s: its data symbols were recovered from its packages' objects, and these were not)"
 		      : " (stripped with -s: it has no symbol table and its data symbols were not recovered)";
 }
 
@@ -134,6 +134,27 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* Keeps what r found: the archives it matched against are mapped, and
+ * their pages would stay resident for the life of the process. */
+static int keep_recovered(goload_host *h, const gl_recover *r, goload_err *err)
+{
+	size_t n = gl_recover_nsyms(r);
+	for (size_t i = 0; i < n; i++) {
+		const gl_recover_sym *s = gl_recover_sym_at(r, i);
+		gl_host_rsym rs = {s->addr, s->size};
+		if (!s->conflict && (!gl_buf_append(&h->recnames, s->name, strlen(s->name) + 1) ||
+				     !GL_VEC_PUSH(&h->recsyms, rs)))
+			return gl_err(err, GOLOAD_E_NOMEM, "out of memory");
+	}
+	/* Keys point into recnames: index only once it stops moving. */
+	const char *name = (const char *)h->recnames.p;
+	for (size_t i = 0; i < h->recsyms.len; i++, name += strlen(name) + 1)
+		if (!gl_strmap_put(&h->recmap, name, strlen(name), i))
+			return gl_err(err, GOLOAD_E_NOMEM, "out of memory");
+	h->recovered = true;
+	return 0;
+}
+
 static int host_recover(goload_host *h, const goload_link_opts *opts, goload_err *err)
 {
 	gl_buf pk = {0};
@@ -152,30 +173,33 @@ static int host_recover(goload_host *h, const goload_link_opts *opts, goload_err
 			      "host's toolchain failed)",
 			      npk);
 	double t1 = now();
-	rc = gl_recover_new(&h->rec, err);
+	gl_recover *r = NULL;
+	rc = gl_recover_new(&r, err);
 	if (!rc)
-		rc = gl_recover_importcfg_text(h->rec, cfg, strlen(cfg), "the archives of the host's packages", err);
+		rc = gl_recover_importcfg_text(r, cfg, strlen(cfg), "the archives of the host's packages", err);
 	free(cfg);
 	if (!rc)
-		rc = gl_recover_run(h->rec, h->img, err);
-	if (rc)
-		return rc;
+		rc = gl_recover_run(r, h->img, err);
+	if (!rc)
+		rc = keep_recovered(h, r, err);
 	/* Measured from the code itself: externally linked stripped hosts
 	 * have no runtime.tlsg to compute it from. */
 	int32_t tg;
-	if (gl_recover_tls_g(h->rec, &tg, NULL) == 0) {
+	if (!rc && gl_recover_tls_g(r, &tg, NULL) == 0) {
 		h->tls_g = tg;
 		h->tls_known = true;
 	}
-	host_version(h);
-	if (opts->debug) {
-		const gl_recover_stats *st = gl_recover_get_stats(h->rec);
+	if (!rc && opts->debug) {
+		const gl_recover_stats *st = gl_recover_get_stats(r);
 		fprintf(stderr,
 			"goload: stripped host: %zu data symbols recovered (%zu conflicts) from %zu of %zu functions "
 			"matched in %zu packages' archives; listing the archives %.3f s, matching %.3f s\n",
 			st->recovered, st->conflicts, st->matched, st->host_funcs, st->packages, t1 - t0, now() - t1);
 	}
-	return 0;
+	gl_recover_close(r);
+	if (!rc)
+		host_version(h);
+	return rc;
 }
 
 int goload_host_recover(goload_host *h, const goload_link_opts *opts, goload_err *err)
@@ -190,13 +214,10 @@ int goload_host_recover(goload_host *h, const goload_link_opts *opts, goload_err
 				      "packages (goload_link_opts.dep_archives)",
 				      what);
 		h->recover_tried = true;
-		if (host_recover(h, opts, &h->recover_err) < 0) {
+		if (host_recover(h, opts, &h->recover_err) < 0)
 			gl_err_prefix(&h->recover_err, "host %s is stripped (-s): recovering its data symbols", what);
-			gl_recover_close(h->rec);
-			h->rec = NULL;
-		}
 	}
-	if (h->rec)
+	if (h->recovered)
 		return 0;
 	return gl_err(err, h->recover_err.code, "%s", h->recover_err.msg);
 }
@@ -237,7 +258,9 @@ void goload_host_close(goload_host *h)
 {
 	if (!h)
 		return;
-	gl_recover_close(h->rec);
+	gl_buf_free(&h->recnames);
+	GL_VEC_FREE(&h->recsyms);
+	gl_strmap_free(&h->recmap);
 	gl_strmap_free(&h->types);
 	for (size_t i = 0; i < h->typenames.len; i++)
 		free(h->typenames.v[i]);

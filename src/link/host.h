@@ -13,14 +13,22 @@
 #define GL_LINK_HOST_H
 
 #include "gobin/gobin.h"
-#include "recover/recover.h"
 #include "util/util.h"
+
+typedef struct gl_host_rsym {
+	uint64_t addr, size; /* link-time */
+} gl_host_rsym;
 
 struct goload_host {
 	gl_gobin *img;       /* /proc/self/exe */
 	uint64_t bias;       /* run-time address - link-time address */
 	bool stripped;       /* no .symtab: data symbols need recovering */
-	gl_recover *rec;     /* stripped hosts, after goload_host_recover */
+	/* What recovery found (its archives are closed again): names in
+	 * recnames, name -> index in recsyms. */
+	bool recovered;
+	gl_buf recnames;
+	GL_VEC(gl_host_rsym) recsyms;
+	gl_strmap recmap;
 	bool recover_tried;
 	goload_err recover_err; /* the first attempt's failure, repeated */
 	int32_t tls_g;       /* %fs offset of runtime.g (R_TLS_LE value) */
