@@ -34,6 +34,18 @@ func TestUnloadPatched(t *testing.T) {
 	})
 }
 
+// Close in a host built -s -w: the holders are named through the host
+// symbols recovery gives back, and the module still unloads once free.
+func TestUnloadStrippedHost(t *testing.T) {
+	tc := newestToolchain(t)
+	t.Run(tc.version, func(t *testing.T) {
+		bin := testHost(t, tc, "-s -w")
+		for _, check := range []string{"goroutine", "value"} {
+			t.Log(runHost(t, bin, nil, "unload", check, archiveBy(t, tc, unloadFix)))
+		}
+	})
+}
+
 // A host pointer into a large object whose type only the span records
 // (Go 1.22+): Close must see the type; the host then runs the GC.
 func TestUnloadLargeObject(t *testing.T) {
