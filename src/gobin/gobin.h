@@ -199,6 +199,7 @@ typedef struct gl_gobin_sym {
 	uint8_t source;      /* enum gl_sym_source of this entry */
 	uint8_t funcid;      /* for pclntab functions */
 	bool abi0;           /* an ABI0 symbol ("name.abi0" in .symtab, or an ABI wrapper) */
+	bool is_asm;         /* pclntab: an assembly body */
 } gl_gobin_sym;
 
 /* The symbol index: ELF .symtab/.dynsym when present plus every pclntab

@@ -38,7 +38,7 @@ struct gl_gobin {
 	bool syms_built;
 	GL_VEC(gl_gobin_sym) syms;
 	gl_strmap symmap;
-	char *names; /* storage for derived names */
+	GL_VEC(char *) names; /* storage for derived names ("name.abi0") */
 };
 
 /* Read the word at va (link-time) from file bytes. */

@@ -2,10 +2,10 @@
  * The symbol index: name -> address over ELF .symtab, .dynsym and pclntab.
  *
  * The linker names the ABI0 twin of a function that also has an
- * ABIInternal body "name.abi0" in .symtab; pclntab names both "name" and
- * marks the generated one as a wrapper. Either way "name" resolves to the
- * ABIInternal body, which is what Go code calling through a func value
- * expects.
+ * ABIInternal body "name.abi0" in .symtab; pclntab names both "name".
+ * Either way "name" resolves to the ABIInternal one, which is what Go code
+ * calling through a func value expects, and "name.abi0" to the other, as
+ * .symtab would (a stripped host's ABI0 references need it).
  */
 #include "gobin/gobin_int.h"
 
@@ -64,10 +64,42 @@ static bool elf_better(const gl_gobin_sym *n, const gl_gobin_sym *o)
 	return o->kind >= 'a' && n->kind >= 'A' && n->kind <= 'Z';
 }
 
-/* pclntab only replaces another pclntab entry, and only a wrapper with a body. */
-static bool pcln_better(const gl_gobin_sym *n, const gl_gobin_sym *o)
+/* A pclntab function whose name another pclntab function already has: an
+ * assembly body and the ABIInternal wrapper the linker made for its Go
+ * callers, or a Go body and the ABI0 wrapper made for its assembly
+ * callers. The assembly body, else the wrapper, is the ABI0 one: it is
+ * indexed as "name.abi0", the other keeps "name". An entry from .symtab is
+ * never replaced (it has its own "name.abi0"). */
+static bool pcln_twin(gl_gobin *g, const gl_gobin_sym *n, bool *ok)
 {
-	return o->source == GL_SYMSRC_PCLNTAB && o->abi0 && !n->abi0;
+	uint64_t idx;
+	size_t len = strlen(n->name);
+	*ok = true;
+	if (!gl_strmap_get(&g->symmap, n->name, len, &idx))
+		return false;
+	if (g->syms.v[idx].source != GL_SYMSRC_PCLNTAB)
+		return true;
+	char *name = malloc(len + sizeof ".abi0");
+	if (!name || !GL_VEC_PUSH(&g->names, name)) {
+		free(name);
+		*ok = false;
+		return true;
+	}
+	memcpy(name, n->name, len);
+	memcpy(name + len, ".abi0", sizeof ".abi0");
+	uint64_t twin;
+	if (gl_strmap_get(&g->symmap, name, len + 5, &twin))
+		return true; /* already paired: keep the first two */
+	gl_gobin_sym *o = &g->syms.v[idx];
+	bool n_abi0 = n->is_asm || (!o->is_asm && n->abi0);
+	gl_gobin_sym a = n_abi0 ? *n : *o;
+	if (!n_abi0)
+		*o = *n;
+	o->abi0 = false;
+	a.name = name;
+	a.abi0 = true;
+	*ok = add_sym(g, &a, NULL);
+	return true;
 }
 
 static int build(gl_gobin *g, goload_err *err)
@@ -84,7 +116,7 @@ static int build(gl_gobin *g, goload_err *err)
 			if (!es->name[0] || es->type == GL_STT_SECTION || es->type == GL_STT_FILE)
 				continue;
 			gl_gobin_sym s = {es->name, es->value, es->size, sym_kind(e, es), tabs[t].src, 0,
-					  ends_with(es->name, ".abi0")};
+					  ends_with(es->name, ".abi0"), false};
 			if (!add_sym(g, &s, elf_better))
 				return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
 		}
@@ -97,11 +129,13 @@ static int build(gl_gobin *g, goload_err *err)
 		uint64_t size;
 		if ((rc = gl_gobin_func_size(g, &f, &size, err)) != 0)
 			return rc;
-		/* Assembly bodies are ABI0; so are the wrappers the linker makes for them. */
-		bool wrapper = (f.funcid == g->rt->funcid_wrapper && g->rt->funcid_wrapper != 0) ||
-			       (g->rt->flag_asm && (f.flag & g->rt->flag_asm));
-		gl_gobin_sym s = {f.name, f.entry, size, 'T', GL_SYMSRC_PCLNTAB, f.funcid, wrapper};
-		if (!add_sym(g, &s, pcln_better))
+		bool is_asm = g->rt->flag_asm && (f.flag & g->rt->flag_asm);
+		bool wrapper = f.funcid == g->rt->funcid_wrapper && g->rt->funcid_wrapper != 0;
+		gl_gobin_sym s = {f.name, f.entry, size, 'T', GL_SYMSRC_PCLNTAB, f.funcid, is_asm || wrapper, is_asm};
+		bool ok;
+		if (!pcln_twin(g, &s, &ok))
+			ok = add_sym(g, &s, NULL);
+		if (!ok)
 			return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
 	}
 	g->syms_built = true;
@@ -124,6 +158,9 @@ void gl_gobin_free_syms(gl_gobin *g)
 {
 	GL_VEC_FREE(&g->syms);
 	gl_strmap_free(&g->symmap);
+	for (size_t i = 0; i < g->names.len; i++)
+		free(g->names.v[i]);
+	GL_VEC_FREE(&g->names);
 	g->syms_built = false;
 }
 
