@@ -94,14 +94,7 @@ func emit(sym string, recv types.Type, sig *types.Signature) bool {
 	for i := 0; i < sig.Results().Len(); i++ {
 		out = append(out, link(sig.Results().At(i).Type()))
 	}
-	s := "func(" + strings.Join(in, ", ") + ")"
-	switch len(out) {
-	case 0:
-	case 1:
-		s += " " + out[0]
-	default:
-		s += " (" + strings.Join(out, ", ") + ")"
-	}
+	s := funcString(in, out)
 	if strings.Contains(s, "\x00") {
 		return false
 	}
@@ -163,14 +156,7 @@ func link(t types.Type) string {
 		for i := 0; i < t.Results().Len(); i++ {
 			out = append(out, link(t.Results().At(i).Type()))
 		}
-		s := "func(" + strings.Join(in, ", ") + ")"
-		switch len(out) {
-		case 0:
-		case 1:
-			s += " " + out[0]
-		default:
-			s += " (" + strings.Join(out, ", ") + ")"
-		}
+		s := funcString(in, out)
 		return s
 	case *types.Interface:
 		if t.NumMethods() == 0 && t.NumEmbeddeds() == 0 {
@@ -182,4 +168,17 @@ func link(t types.Type) string {
 		}
 	}
 	return "\x00"
+}
+
+// funcString spells a signature as Go types print it: "func(int) (int, error)".
+func funcString(in, out []string) string {
+	s := "func(" + strings.Join(in, ", ") + ")"
+	switch len(out) {
+	case 0:
+	case 1:
+		s += " " + out[0]
+	default:
+		s += " (" + strings.Join(out, ", ") + ")"
+	}
+	return s
 }
