@@ -3,11 +3,13 @@
 #include "versions/rt_tables.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define NOSYM UINT32_MAX
 
@@ -723,10 +725,20 @@ static bool itab_slot_dropped(goload_module *m, uint64_t itab, int32_t off)
 }
 
 /* Writes n bytes into the host's read-only data (its file mapping is
- * private: the write stays in this process). */
+ * private: the write stays in this process). Through /proc/self/mem, which
+ * writes whatever the protection, so no page's protection changes (the
+ * system linker may put read-only data on a page that is also code); else
+ * by making the page writable for the write. */
 static int host_write(goload_module *m, uint64_t at, const void *p, size_t n, goload_err *err)
 {
 	m->nhostfills++;
+	int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t w = pwrite(fd, p, n, (off_t)at);
+		close(fd);
+		if (w == (ssize_t)n)
+			return 0;
+	}
 	uint64_t pg = gl_mem_pagesize(), lo = at / pg * pg, hi = (at + n + pg - 1) / pg * pg;
 	if (mprotect((void *)(uintptr_t)lo, hi - lo, PROT_READ | PROT_WRITE) < 0)
 		return gl_err(err, GOLOAD_E_IO, "host data at 0x%llx: mprotect: %s", (unsigned long long)at, strerror(errno));
