@@ -19,7 +19,7 @@ go build -o hello . )
 echo "== goload inspect info"; "$GOLOAD" inspect info "$work/hello"
 echo "== goload inspect funcs --filter '^main\\.'"; "$GOLOAD" inspect funcs --filter '^main\.' "$work/hello"
 
-echo "== load + patch: build a host and a package, load the package into the running host, call it, hot-patch a host function with it, revert"
+echo "== load + patch: build a host and a package, load the package into the running host, call it, hot-patch a host function with it, revert, unload"
 load=$work/load; mkdir -p "$load/host" "$load/greet"
 cp examples/load/host/*.go "$load/host/"; cp examples/load/greet/*.go "$load/greet/"
 cat > "$load/go.mod" <<MOD
