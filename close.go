@@ -231,10 +231,15 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 	if tc, err := hostSym("runtime.typecache"); err == nil {
 		ignore = append(ignore, uint64(tc), uint64(tc)+typecacheBytes)
 	}
+	ntypes := C.goload_module_type_addrs(m.m, nil, 0)
+	types := make([]uint64, ntypes)
+	if ntypes > 0 {
+		C.goload_module_type_addrs(m.m, (*C.uint64_t)(unsafe.Pointer(&types[0])), ntypes)
+	}
 	opts := C.goload_heapscan_opts{
 		ignore: cWords(ignore), nignore: C.size_t(len(ignore) / 2),
 		ranges: cWords([]uint64{uint64(lay.start), uint64(lay.end)}), nranges: 1,
-		types: cWords([]uint64{uint64(lay.types), uint64(lay.etypes)}), ntypes: 1,
+		types: cWords(types), ntypes: ntypes,
 		extra_addr: cWords(extraAddr), extra_len: cWords(extraLen), nextra: C.size_t(len(extraAddr)),
 		skip: cWords(skip), nskip: 1,
 		header_min: C.uint64_t(info.malloc_header_min), header_max: C.uint64_t(info.malloc_header_max),

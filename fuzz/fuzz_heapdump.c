@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(copy, data, size);
 	static const uint64_t ranges[] = {0x3000000, 0x3100000};
-	static const uint64_t types[] = {0x3080000, 0x3090000};
+	static const uint64_t types[] = {0x3080000};
 	static const uint64_t skip[] = {0xc000000100};
 	static const uint64_t ignore[] = {0x600000, 0x600010};
 	uint64_t extra_words[4] = {0xc000000000, 0x3000010, 0, 0x3080000};

@@ -380,6 +380,9 @@ const char *goload_module_name(const goload_module *m);
 /* The module's symbol containing addr ("type:example.com/p.T") and addr's
  * offset in it; NULL when none. */
 const char *goload_module_symbol_at(const goload_module *m, uint64_t addr, uint64_t *off);
+/* Start addresses of the module's own type descriptors (not those shared
+ * with the host), ascending, into out[0..cap); returns how many there are. */
+size_t goload_module_type_addrs(const goload_module *m, uint64_t *out, size_t cap);
 /* The host's .symtab symbol containing addr; NULL when none (stripped). */
 const char *goload_host_symbol_at(const goload_host *h, uint64_t addr, uint64_t *off);
 /* For a module the runtime no longer knows (unlinked, a full GC since):
@@ -404,7 +407,7 @@ void goload_module_unload_info(const goload_module *m, goload_unload_info *out);
 typedef struct goload_heapscan_opts {
 	const uint64_t *ranges;      /* [lo, hi) pairs */
 	size_t nranges;
-	const uint64_t *types;       /* [lo, hi) pairs: the ranges' types and itabs */
+	const uint64_t *types;       /* the ranges' type descriptors: start addresses, ascending */
 	size_t ntypes;
 	const uint64_t *extra_addr;  /* extra root blocks (another module's data) */
 	const uint64_t *extra_len;

@@ -61,6 +61,20 @@ static bool in_pairs(const uint64_t *p, size_t n, uint64_t v)
 
 static bool in_ranges(const gl_hd_opts *o, uint64_t v) { return in_pairs(o->ranges, o->nranges, v); }
 
+/* v is one of n sorted addresses. */
+static bool in_sorted(const uint64_t *p, size_t n, uint64_t v)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && p[lo] == v;
+}
+
 /* A byte string (length, bytes): its span in the dump. */
 static gl_span rd_str(gl_rd *r)
 {
@@ -207,18 +221,20 @@ typedef struct block {
  * (cmd/compile/internal/typebits: it points to a type descriptor or an
  * itab, never into the heap), so the word before each pointer word is
  * checked too: as a type, or as an itab of the runtime's table whose type
- * is one of the range's types. A non-interface word there only matters if
- * it happens to hold the address of one of those types (a code address
- * there, like a g's gopc before its ancestors pointer, is no interface). */
+ * is one of the range's types. Only a descriptor's exact start counts: a
+ * non-interface word there (a code address like a g's gopc before its
+ * ancestors pointer, or a counter like m.mLockProfile.waitTime, whose
+ * nanoseconds land in a non-PIE module's low addresses) only matters if
+ * it equals the address of one of those types. */
 static void iface_word(st *s, const block *b, uint64_t off)
 {
 	uint64_t t;
 	if (off < 8 || !word_at(s, b->data, b->len, off - 8, &t) || t == 0 ||
 	    (!b->holder && in_pairs(s->o->ignore, s->o->nignore, b->addr + off - 8)))
 		return;
-	bool is_type = in_pairs(s->o->types, s->o->ntypes, t);
+	bool is_type = in_sorted(s->o->types, s->o->ntypes, t);
 	const itab *it = is_type ? NULL : find_itab(s, t);
-	if (!is_type && !(it && in_pairs(s->o->types, s->o->ntypes, it->type)))
+	if (!is_type && !(it && in_sorted(s->o->types, s->o->ntypes, it->type)))
 		return;
 	uint32_t ri = b->ri;
 	if (!b->holder) {
@@ -228,7 +244,9 @@ static void iface_word(st *s, const block *b, uint64_t off)
 		if (s->oom)
 			return;
 	}
-	ref(s, ri, b->holder, b->addr + off - 8, it ? it->type : t);
+	/* an itab of the module's own is named as itself; one the runtime
+	 * built is named by the module's type it holds */
+	ref(s, ri, b->holder, b->addr + off - 8, it && !in_ranges(s->o, t) ? it->type : t);
 }
 
 static void block_field(st *s, void *ctx, uint64_t off)

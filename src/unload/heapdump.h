@@ -46,8 +46,9 @@ typedef struct gl_hd_hit {
 typedef struct gl_hd_opts {
 	const uint64_t *ranges; /* [lo0, hi0, lo1, hi1, ...): the range(s) nothing may point into */
 	size_t nranges;
-	/* Where the range's type descriptors and itabs are: an interface's
-	 * first word (see iface_word) is only checked against these. */
+	/* The range's type descriptors, their start addresses in ascending
+	 * order: an interface's first word (see iface_word) is only checked
+	 * against these, directly or as an itab's type. */
 	const uint64_t *types;
 	size_t ntypes;
 	const gl_span *extra;   /* more roots: word arrays read in place (another module's data) */

@@ -11,6 +11,7 @@
 #include "versions/rt_tables.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void goload_module_get_layout(const goload_module *m, goload_module_layout *out)
 {
@@ -58,6 +59,29 @@ const char *goload_module_symbol_at(const goload_module *m, uint64_t addr, uint6
 	if (best && off)
 		*off = addr - best->addr;
 	return best ? best->name : NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+size_t goload_module_type_addrs(const goload_module *m, uint64_t *out, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->syms.len; i++) {
+		const gl_lsym *s = &m->syms.v[i];
+		/* "type:.namedata.x", "type:.importpath.p." are not descriptors */
+		if (s->host || s->alias || s->sect != SECT_RODATA || strncmp(s->name, "type:", 5) != 0 || s->name[5] == '.')
+			continue;
+		if (n < cap)
+			out[n] = s->addr;
+		n++;
+	}
+	if (out && n <= cap)
+		qsort(out, n, sizeof *out, cmp_u64);
+	return n;
 }
 
 const char *goload_host_symbol_at(const goload_host *h, uint64_t addr, uint64_t *off)

@@ -33,7 +33,7 @@ static const gl_hd_hit *find(const gl_hd_result *r, int kind, uint64_t obj)
 
 int main(void)
 {
-	static const uint64_t ranges[] = {0x3000000, 0x3100000}, types[] = {0x3080000, 0x3090000};
+	static const uint64_t ranges[] = {0x3000000, 0x3100000}, types[] = {TYPE};
 	gl_file *f = seed("all_records");
 	CHECK(f != NULL);
 	if (!f)
@@ -72,6 +72,20 @@ int main(void)
 	o.nskip = 1;
 	CHECK(gl_hd_scan(f->data, &o, &r, &err) == 0);
 	CHECK(find(&r, GL_HD_HEAP, 0xc000000100) == NULL);
+	gl_hd_result_free(&r);
+
+	/* A word before a pointer word that is inside the range's read-only
+	 * data but at no descriptor's start is no interface's type word (a
+	 * counter whose value lands there): with TYPE+0x30 the only
+	 * descriptor, neither the data word nor the itab of TYPE is held. */
+	static const uint64_t other_type[] = {TYPE + 0x30};
+	o.skip = NULL;
+	o.nskip = 0;
+	o.types = other_type;
+	CHECK(gl_hd_scan(f->data, &o, &r, &err) == 0);
+	h = find(&r, GL_HD_DATA, 0);
+	CHECK(!h || h->at != 0x600008);
+	CHECK(find(&r, GL_HD_HEAP, OBJ + 0x40) == NULL);
 	gl_hd_result_free(&r);
 	gl_file_close(f);
 
