@@ -7,11 +7,13 @@ package goload
 import "C"
 
 import (
+	"encoding/binary"
 	"fmt"
 	"os"
 	"reflect"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -57,6 +59,8 @@ const (
 	sysMemfdCreate = 319 // linux/amd64
 	// runtime/heapdump.go: typecache [typeCacheBuckets=256]{t [typeCacheAssoc=4]*_type}, Go 1.5-1.27
 	typecacheBytes = 256 * 4 * 8
+	// runtime/iface.go: itabTableInit is {size, count, [itabInitSize=512]*itab}, Go 1.21-1.27
+	itabTableInitBytes = 16 + 512*8
 	maxReasons     = 20
 	// runtime.mspan is 160 bytes in Go 1.22-1.26 (runtime/mheap.go)
 	mspanProbeBytes = 160
@@ -97,10 +101,19 @@ func (m *Module) Close() error {
 
 	m.rebaseTypemaps(&lay, &info)
 	reasons := m.patchReasons(&lay)
-	if n := C.goload_module_host_fills(m.m); n > 0 {
-		reasons = append(reasons, fmt.Sprintf("%d host itab or method-table entries point at dropped methods it supplies", n))
+	fills := m.hostFills()
+	if len(fills) > 0 {
+		reasons = append(reasons, laterModules(m)...)
 	}
-	hr, err := m.heapReasons(&lay, &info)
+	filled := map[uintptr]bool{}
+	for _, f := range fills {
+		filled[f.at] = true
+	}
+	held, err := heldItabs(&lay, &info, filled)
+	if err != nil {
+		return err
+	}
+	hr, err := m.heapReasons(&lay, &info, held)
 	if err != nil {
 		return err
 	}
@@ -108,11 +121,14 @@ func (m *Module) Close() error {
 	if len(reasons) > 0 {
 		return &UnloadError{Module: name, Reasons: reasons}
 	}
-	if busy, err := m.unlink(r, &lay, &info); err != nil || busy != "" {
+	if busy, err := m.unlink(r, &lay, &info, fills); err != nil || busy != "" {
 		if err != nil {
 			return err
 		}
 		return &UnloadError{Module: name, Reasons: []string{busy}}
+	}
+	if len(fills) > 0 {
+		debugf("unload: %d host itab slots and method-table entries written back", len(fills))
 	}
 	// activeModules without this module; then a whole GC cycle, so that
 	// no mark phase still holds the old list and scans the module's data.
@@ -177,6 +193,93 @@ func (m *Module) patchReasons(lay *C.goload_module_layout) []string {
 	return rs
 }
 
+// hostFill is a word of the host's read-only data the link pointed into
+// the module: a dropped method's itab slot or method-table text offset.
+type hostFill struct {
+	at       uintptr
+	old, new [8]byte
+	n        int
+}
+
+func (m *Module) hostFills() []hostFill {
+	fs := make([]hostFill, C.goload_module_host_fills(m.m))
+	for i := range fs {
+		var f C.goload_host_fill
+		C.goload_module_host_fill(m.m, C.size_t(i), &f)
+		fs[i] = hostFill{at: uintptr(f.at), n: int(f.n)}
+		binary.LittleEndian.PutUint64(fs[i].old[:], uint64(f.old))
+		binary.LittleEndian.PutUint64(fs[i].new[:], uint64(f.new))
+	}
+	return fs
+}
+
+// laterModules: a module opened after m found the host's dropped methods
+// already filled by m and calls them through m's code, so it must be
+// closed first.
+func laterModules(m *Module) []string {
+	var rs []string
+	for i := len(modules) - 1; i >= 0 && modules[i] != m; i-- {
+		if o := modules[i]; o.m != nil {
+			rs = append(rs, fmt.Sprintf("module %s was opened after it, while host types' dropped methods pointed into it, and may call them (close it first)",
+				C.GoString(C.goload_module_name(o.m))))
+		}
+	}
+	return rs
+}
+
+// heldItabs lists the itabs of the runtime's table that are not the
+// module's but call into it, each with one such method: getitab built
+// them for host types whose dropped methods the module supplies. They are
+// taken out of the table with the module's own; a live interface holding
+// one keeps the module. The table only grows by replacement (the old one
+// is never freed), so it is read without a lock.
+func heldItabs(lay *C.goload_module_layout, info *C.goload_unload_info, filled map[uintptr]bool) ([]uint64, error) {
+	itabTable, err := hostSym("runtime.itabTable")
+	if err != nil {
+		return nil, err
+	}
+	t := *word(itabTable)
+	entries := unsafe.Slice((*uintptr)(unsafe.Pointer(t+16)), *word(t)) //nolint:govet // runtime table
+	var held []uint64
+	for _, e := range entries {
+		if e == 0 || inModule(lay, e) || inModule(lay, *word(e + uintptr(info.itab_inter))) || inModule(lay, *word(e + uintptr(info.itab_type))) {
+			continue
+		}
+		if f := itabCallsInto(lay, info, e, filled); f != 0 {
+			held = append(held, uint64(e), uint64(f))
+		}
+	}
+	pairs := make([][2]uint64, len(held)/2)
+	for i := range pairs {
+		pairs[i] = [2]uint64{held[2*i], held[2*i+1]}
+	}
+	sort.Slice(pairs, func(i, j int) bool { return pairs[i][0] < pairs[j][0] })
+	for i, p := range pairs {
+		held[2*i], held[2*i+1] = p[0], p[1]
+	}
+	return held, nil
+}
+
+// itabCallsInto answers the first method of itab e in the module, 0 when
+// none (fun[0] == 0: the runtime's record that the type does not
+// implement the interface). Slots in filled are not counted: Close writes
+// them back (the link filled them: the host's own itabs, and those built
+// before the load). No allocation: it runs with the world stopped (a nil
+// map is only read).
+func itabCallsInto(lay *C.goload_module_layout, info *C.goload_unload_info, e uintptr, filled map[uintptr]bool) uintptr {
+	fun := e + uintptr(info.itab_fun)
+	if *word(fun) == 0 {
+		return 0
+	}
+	n := *word(*word(e+uintptr(info.itab_inter)) + uintptr(info.iface_methods) + 8) // len(Methods)
+	for k := uintptr(0); k < n; k++ {
+		if f := *word(fun + 8*k); inModule(lay, f) && !filled[fun+8*k] {
+			return f
+		}
+	}
+	return 0
+}
+
 // cWords copies words to C memory (scan options must not hold Go pointers).
 func cWords(ws []uint64) *C.uint64_t {
 	if len(ws) == 0 {
@@ -190,7 +293,7 @@ func cWords(ws []uint64) *C.uint64_t {
 // heapReasons writes a heap dump (the runtime's own record of live objects
 // with their pointer words, goroutine frames with their live slots, host
 // globals, finalizers) and asks which holders reach into the module.
-func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_info) ([]string, error) {
+func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_info, held []uint64) ([]string, error) {
 	// Garbage and queued finalizers go first: a dead object is never
 	// reported, but a finalizer keeps its own roots until it has run.
 	runtime.GC()
@@ -231,6 +334,11 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 	if tc, err := hostSym("runtime.typecache"); err == nil {
 		ignore = append(ignore, uint64(tc), uint64(tc)+typecacheBytes)
 	}
+	// The runtime's first itab table: its entries are the registry unlink
+	// edits, not interfaces (the word before an entry is another entry).
+	if it, err := hostSym("runtime.itabTableInit"); err == nil {
+		ignore = append(ignore, uint64(it), uint64(it)+itabTableInitBytes)
+	}
 	ntypes := C.goload_module_type_addrs(m.m, nil, 0)
 	types := make([]uint64, ntypes)
 	if ntypes > 0 {
@@ -239,14 +347,14 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 	opts := C.goload_heapscan_opts{
 		ignore: cWords(ignore), nignore: C.size_t(len(ignore) / 2),
 		ranges: cWords([]uint64{uint64(lay.start), uint64(lay.end)}), nranges: 1,
-		types: cWords(types), ntypes: ntypes,
+		types: cWords(types), ntypes: ntypes, itabs: cWords(held), nitabs: C.size_t(len(held) / 2),
 		extra_addr: cWords(extraAddr), extra_len: cWords(extraLen), nextra: C.size_t(len(extraAddr)),
 		skip: cWords(skip), nskip: 1,
 		header_min: C.uint64_t(info.malloc_header_min), header_max: C.uint64_t(info.malloc_header_max),
 		max_hits: maxReasons, large_min: C.uint64_t(info.malloc_header_max),
 	}
 	defer func() {
-		for _, p := range []*C.uint64_t{opts.ranges, opts.types, opts.extra_addr, opts.extra_len, opts.skip, opts.ignore} {
+		for _, p := range []*C.uint64_t{opts.ranges, opts.types, opts.itabs, opts.extra_addr, opts.extra_len, opts.skip, opts.ignore} {
 			C.free(unsafe.Pointer(p))
 		}
 	}()
@@ -366,7 +474,7 @@ func (m *Module) describe(h *C.goload_holder, extraOf []*Module) string {
 // goroutine can enter it after the heap scan found no reference to it,
 // but one may still have been leaving it). It returns a reason when a
 // goroutine stays inside.
-func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_unload_info) (string, error) {
+func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_unload_info, fills []hostFill) (string, error) {
 	itabTable, err := hostSym("runtime.itabTable")
 	if err != nil {
 		return "", err
@@ -378,7 +486,7 @@ func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_
 	md := uintptr(C.goload_module_moduledata(m.m))
 	u := unlinker{
 		md: md, first: uintptr(r.firstmoduledata), last: uintptr(r.lastmoduledatap),
-		itabTable: itabTable, pinned: pinned, lay: lay, info: info,
+		itabTable: itabTable, pinned: pinned, lay: lay, info: info, fills: fills,
 	}
 	patcher.mu.Lock()
 	defer patcher.mu.Unlock()
@@ -397,6 +505,9 @@ func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_
 			done = u.run()
 		}
 		patcher.w.start()
+		if u.werr != 0 {
+			return "", fmt.Errorf("goload: unload: writing the host's read-only data at 0x%x back: %v", u.werrAt, u.werr)
+		}
 		if done {
 			return "", nil
 		}
@@ -420,6 +531,22 @@ type unlinker struct {
 	buf                                []uintptr
 	lay                                *C.goload_module_layout
 	info                               *C.goload_unload_info
+	fills                              []hostFill
+	werr                               syscall.Errno // writing fills back failed (at werrAt)
+	werrAt                             uintptr
+}
+
+// writeData writes b at addr through /proc/self/mem (the host's read-only
+// data: no page changes protection). A raw syscall: the world is stopped.
+func writeData(memfd int, addr uintptr, b []byte) syscall.Errno {
+	if memfd < 0 {
+		return syscall.EBADF
+	}
+	n, _, e := syscall.RawSyscall6(syscall.SYS_PWRITE64, uintptr(memfd), uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), addr, 0, 0)
+	if e == 0 && n != uintptr(len(b)) {
+		e = syscall.EIO
+	}
+	return e
 }
 
 func word(a uintptr) *uintptr { return (*uintptr)(unsafe.Pointer(a)) } //nolint:govet // runtime and C memory
@@ -427,6 +554,19 @@ func word(a uintptr) *uintptr { return (*uintptr)(unsafe.Pointer(a)) } //nolint:
 func (u *unlinker) run() bool {
 	if *word(*word(u.itabTable)) > uintptr(cap(u.buf)) {
 		return false
+	}
+	// The host's dropped methods point at -1 or runtime.unreachableMethod
+	// again, as its linker left them: no host code calls them (that is
+	// why they were dropped), and no itab built from now on calls into
+	// the module.
+	for i, f := range u.fills {
+		if e := writeData(patcher.memfd, f.at, f.old[:f.n]); e != 0 {
+			for _, g := range u.fills[:i] {
+				writeData(patcher.memfd, g.at, g.new[:g.n])
+			}
+			u.werr, u.werrAt = e, f.at
+			return false
+		}
 	}
 	// The module list: firstmoduledata.next -> ... -> lastmoduledatap.
 	next := uintptr(u.info.md_next)
@@ -460,7 +600,7 @@ func (u *unlinker) itabs() {
 			continue
 		}
 		entries[i] = 0
-		if !inModule(u.lay, e) && !inModule(u.lay, *word(e + inter)) && !inModule(u.lay, *word(e + typ)) {
+		if !inModule(u.lay, e) && !inModule(u.lay, *word(e + inter)) && !inModule(u.lay, *word(e + typ)) && itabCallsInto(u.lay, u.info, e, nil) == 0 {
 			kept = append(kept, e) // within the buffer's capacity: no allocation
 		}
 	}

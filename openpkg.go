@@ -116,7 +116,10 @@ func goList(ctx context.Context, goCmd, pattern, dir string) ([]listPackage, err
 	if buildSetting("-trimpath") == "true" {
 		args = append(args, "-trimpath")
 	}
-	args = append(args, pattern)
+	// runtime too: compiled code calls it without importing it
+	// (runtime.panicnildottype of a type assertion), and what the host's
+	// linker dropped of it comes from its archive like any host package's.
+	args = append(args, pattern, "runtime")
 	cmd := exec.CommandContext(ctx, goCmd, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local", "GOAMD64="+buildSetting("GOAMD64"),

@@ -231,8 +231,14 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 size_t goload_module_mapped(const goload_module *m);
 /* Host itab slots and method-table entries the link pointed at methods
  * the host's linker had dropped and the module supplies (from
- * host_archives): while any exists the module's code must stay. */
+ * host_archives): Close writes each one's old value back (little-endian
+ * in the low n bytes) before the module's code goes. */
+typedef struct goload_host_fill {
+	uint64_t at, old, new;
+	uint32_t n; /* 8: an itab slot; 4: a method table's text offset */
+} goload_host_fill;
 size_t goload_module_host_fills(const goload_module *m);
+void goload_module_host_fill(const goload_module *m, size_t i, goload_host_fill *out);
 /* Unmaps the module. Only for modules never registered with the runtime. */
 void goload_module_free(goload_module *m);
 
@@ -396,6 +402,7 @@ typedef struct goload_unload_info {
 	uint32_t malloc_header_min, malloc_header_max; /* see goload_heapscan_opts */
 	uint16_t md_next, md_typemap, md_types;        /* moduledata field offsets */
 	uint16_t itab_inter, itab_type, type_hash;     /* itab and abi.Type field offsets */
+	uint16_t itab_fun, iface_methods;              /* itab.fun; InterfaceType.Methods (a slice) */
 	bool typemap_by_offset;                        /* typemap is map[typeOff]*_type */
 } goload_unload_info;
 
@@ -409,6 +416,8 @@ typedef struct goload_heapscan_opts {
 	size_t nranges;
 	const uint64_t *types;       /* the ranges' type descriptors: start addresses, ascending */
 	size_t ntypes;
+	const uint64_t *itabs;       /* (itab, method) pairs, ascending: itabs elsewhere calling into the ranges */
+	size_t nitabs;
 	const uint64_t *extra_addr;  /* extra root blocks (another module's data) */
 	const uint64_t *extra_len;
 	size_t nextra;

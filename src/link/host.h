@@ -71,9 +71,24 @@ int gl_host_type_check(const goload_host *h, const struct gl_goobj *o, uint32_t 
 		       const struct gl_goobj_resolver *res, uint64_t ht, goload_err *err);
 
 /* Called with the linker name of a method whose code the host's linker
- * dropped ("p.(*T).M", "p.T.M") and the address of its method-table
- * entry (an int32 text offset, -1 now). */
-typedef int (*gl_host_method_fn)(void *ctx, const char *sym, uint64_t slot, goload_err *err);
+ * dropped ("p.(*T).M", "p.T.M"), the address of its method-table entry
+ * (an int32 text offset, -1 now), the type's descriptor, the method's
+ * name (host memory) and whether the entry is Ifn (what itabs call). */
+typedef struct gl_host_method {
+	const char *sym;
+	uint64_t slot, type;
+	const char *name;
+	size_t namelen;
+	bool ifn;
+} gl_host_method;
+typedef int (*gl_host_method_fn)(void *ctx, const gl_host_method *hm, goload_err *err);
 int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, goload_err *err);
+
+/* Calls fn with the address of every fun slot of the runtime's itab table
+ * (host itabs and those getitab built, for host and loaded interfaces)
+ * whose type is t and whose method `name` is runtime.unreachableMethod:
+ * itabs made before a dropped method was supplied. */
+int gl_host_itab_slots(goload_host *h, uint64_t t, const char *name, size_t n,
+		       int (*fn)(void *ctx, uint64_t slot, goload_err *err), void *ctx, goload_err *err);
 
 #endif

@@ -380,15 +380,61 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 					gl_buf_printf(&sym, ".%.*s.", (int)(named + n - dot - 1), dot + 1);
 				gl_buf_append(&sym, mn, mnl);
 				gl_buf_u8(&sym, 0);
+				gl_host_method hm = {.sym = (const char *)sym.p, .slot = slot, .type = t,
+						     .name = mn, .namelen = mnl, .ifn = f == 0};
 				if (sym.oom)
 					rc = gl_err(err, GOLOAD_E_NOMEM, "host: out of memory");
 				else
-					rc = fn(ctx, (const char *)sym.p, slot, err);
+					rc = fn(ctx, &hm, err);
 			}
 		}
 	}
 	gl_buf_free(&sym);
 	return rc;
+}
+
+int gl_host_itab_slots(goload_host *h, uint64_t t, const char *name, size_t n,
+		       int (*fn)(void *ctx, uint64_t slot, goload_err *err), void *ctx, goload_err *err)
+{
+	const struct gl_rttab *rt = h->rt;
+	uint64_t tab = gl_host_addr(h, "runtime.itabTable"), md = gl_host_addr(h, "runtime.firstmoduledata");
+	uint64_t unreachable = gl_host_addr(h, "runtime.unreachableMethod");
+	if (!tab || !md || !unreachable || rt->md_off[GL_MD_ETYPES] == GL_RT_ABSENT)
+		return 0;
+	tab = word(tab); /* *itabTableType: {size, count, entries} */
+	uint64_t size = word(tab);
+	for (uint64_t i = 0; i < size; i++) {
+		uint64_t e = word(tab + 16 + 8 * i);
+		if (!e || word(e + rt->itab_off_type) != t || word(e + rt->itab_off_fun) == 0)
+			continue;
+		uint64_t inter = word(e + rt->itab_off_inter);
+		/* the interface's names are offsets from its module's types */
+		uint64_t types = 0, etypes = 0;
+		for (uint64_t p = md; p; p = word(p + rt->md_off[GL_MD_NEXT])) {
+			uint64_t lo = word(p + rt->md_off[GL_MD_TYPES]), hi = word(p + rt->md_off[GL_MD_ETYPES]);
+			if (inter >= lo && inter < hi) {
+				types = lo;
+				etypes = hi;
+				break;
+			}
+		}
+		if (!types)
+			continue;
+		uint64_t ms = word(inter + rt->iface_off_methods), nm = word(inter + rt->iface_off_methods + 8);
+		for (uint64_t k = 0; k < nm; k++) {
+			const char *s;
+			size_t sl;
+			uint64_t slot = e + rt->itab_off_fun + 8 * k;
+			if (word(slot) != unreachable ||
+			    !name_at_range(rt, types, etypes, (int32_t)u32(ms + k * rt->imethod_size + rt->imethod_off_name), &s, &sl) ||
+			    sl != n || memcmp(s, name, n) != 0)
+				continue;
+			int rc = fn(ctx, slot, err);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------ layout checks */

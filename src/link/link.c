@@ -729,9 +729,13 @@ static bool itab_slot_dropped(goload_module *m, uint64_t itab, int32_t off)
  * writes whatever the protection, so no page's protection changes (the
  * system linker may put read-only data on a page that is also code); else
  * by making the page writable for the write. */
-static int host_write(goload_module *m, uint64_t at, const void *p, size_t n, goload_err *err)
+static int host_write(goload_module *m, uint64_t at, const void *p, size_t n, bool into_module, goload_err *err)
 {
-	m->nhostfills++;
+	struct gl_hostfill f = {.at = at, .n = (uint32_t)n};
+	memcpy(&f.old, (const void *)(uintptr_t)at, n);
+	memcpy(&f.new, p, n);
+	if (into_module && !GL_VEC_PUSH(&m->hostfills, f))
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 	int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
 		ssize_t w = pwrite(fd, p, n, (off_t)at);
@@ -751,11 +755,13 @@ static int host_write(goload_module *m, uint64_t at, const void *p, size_t n, go
 /* A method of a host type that the host's linker dropped: its code comes
  * from the host's own text when it is there (called directly, never
  * through an interface), else from the type's package archive. */
-static int want_method(void *ctx, const char *name, uint64_t slot, goload_err *err)
+static int want_method(void *ctx, const gl_host_method *hm, goload_err *err)
 {
 	goload_module *m = ctx;
+	const char *name = hm->sym;
 	size_t n = strlen(name);
-	struct gl_methodfill f = {.slot = slot, .sym = NOSYM};
+	struct gl_methodfill f = {.slot = hm->slot, .sym = NOSYM, .type = hm->ifn ? hm->type : 0,
+				  .name = hm->name, .namelen = hm->namelen};
 	int abis[2] = {1, -1};
 	gl_goobj_symname nm = {.name = name, .namelen = (uint32_t)n, .abi = 1};
 	if (!find_named(m, name, n, 1, &f.sym) && !(f.addr = host_lookup(m->host, name, n, 1)))
@@ -765,6 +771,20 @@ static int want_method(void *ctx, const char *name, uint64_t slot, goload_err *e
 	if ((f.sym == NOSYM && !f.addr) || GL_VEC_PUSH(&m->methodfills, f))
 		return 0;
 	return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+}
+
+struct itabfill {
+	goload_module *m;
+	uint64_t code;
+	bool into_module;
+};
+
+static int fill_itab_slot(void *ctx, uint64_t slot, goload_err *err)
+{
+	struct itabfill *c = ctx;
+	dbg(c->m, "itab slot at 0x%llx: dropped method at 0x%llx filled", (unsigned long long)slot,
+	    (unsigned long long)c->code);
+	return host_write(c->m, slot, &c->code, 8, c->into_module, err);
 }
 
 /* Points the host's method tables at the code of their dropped methods:
@@ -787,12 +807,21 @@ static int patch_host_methods(goload_module *m, goload_err *err)
 			continue;
 		}
 		int32_t off = (int32_t)(uint32_t)(a - text);
-		int rc = host_write(m, f.slot, &off, 4, err);
+		int rc = host_write(m, f.slot, &off, 4, !f.addr, err);
 		if (rc < 0)
 			return rc;
 		if (!f.addr)
 			dbg(m, "host method table entry at 0x%llx: dropped method %s filled from its archive",
 			    (unsigned long long)f.slot, gl_link_sym(m, f.sym)->name);
+	}
+	/* Itabs of those types made before (the host's own, getitab's) call
+	 * runtime.unreachableMethod for the method: they get its code too. */
+	for (size_t i = 0; i < m->methodfills.len; i++) {
+		struct gl_methodfill f = m->methodfills.v[i];
+		struct itabfill c = {m, f.addr ? f.addr : gl_link_sym(m, f.sym)->addr, !f.addr};
+		int rc = f.type ? gl_host_itab_slots(m->host, f.type, f.name, f.namelen, fill_itab_slot, &c, err) : 0;
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -815,7 +844,7 @@ static int host_itab_slots(goload_module *m, struct gl_hostitab h, bool write, g
 		if (!write || t == NOSYM || gl_link_sym(m, t)->host)
 			continue;
 		uint64_t v = gl_link_sym(m, t)->addr;
-		int rc = host_write(m, h.addr + (uint64_t)r.off, &v, 8, err);
+		int rc = host_write(m, h.addr + (uint64_t)r.off, &v, 8, true, err);
 		if (rc < 0)
 			return rc;
 		dbg(m, "host itab at 0x%llx: dropped method %s filled from its archive", (unsigned long long)h.addr,
@@ -1708,6 +1737,7 @@ void goload_module_free(goload_module *m)
 	gl_strmap_free(&m->hostdefs[1]);
 	GL_VEC_FREE(&m->hostitabs);
 	GL_VEC_FREE(&m->methodfills);
+	GL_VEC_FREE(&m->hostfills);
 	free(m->hostpkgs);
 	gl_buf_free(&m->arena);
 	gl_rt_pcln_free(&m->pcln);
@@ -1722,7 +1752,13 @@ void goload_module_free(goload_module *m)
 
 void *goload_module_moduledata(const goload_module *m) { return m->md; }
 size_t goload_module_mapped(const goload_module *m) { return m->mem.size; }
-size_t goload_module_host_fills(const goload_module *m) { return m->nhostfills; }
+size_t goload_module_host_fills(const goload_module *m) { return m->hostfills.len; }
+
+void goload_module_host_fill(const goload_module *m, size_t i, goload_host_fill *out)
+{
+	const struct gl_hostfill *f = &m->hostfills.v[i];
+	*out = (goload_host_fill){.at = f->at, .old = f->old, .new = f->new, .n = f->n};
+}
 size_t goload_module_nitabs(const goload_module *m) { return m->itabs.len; }
 void *goload_module_itab(const goload_module *m, size_t i) { return (void *)(uintptr_t)m->itabs.v[i]; }
 size_t goload_module_ninittasks(const goload_module *m) { return m->inittasks.len; }

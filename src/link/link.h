@@ -63,6 +63,16 @@ struct gl_hostitab {
 struct gl_methodfill {
 	uint64_t slot, addr;
 	uint32_t sym;
+	uint64_t type;    /* an Ifn entry's type: its itabs are filled too; 0 for Tfn */
+	const char *name; /* the method's name (host memory) */
+	size_t namelen;
+};
+
+/* A word of the host's read-only data the link wrote (an itab slot, 8
+ * bytes, or a method-table text offset, 4): Close writes `old` back. */
+struct gl_hostfill {
+	uint64_t at, old, new;
+	uint32_t n;
 };
 
 /* A host package whose archive is consulted for dropped symbols. */
@@ -91,7 +101,9 @@ struct goload_module {
 	bool frozen;          /* resolution done: no more symbols may be added */
 	GL_VEC(struct gl_hostitab) hostitabs; /* loaded itabs that are the host's */
 	GL_VEC(struct gl_methodfill) methodfills;
-	size_t nhostfills; /* host itab slots and method-table entries written */
+	/* host itab slots and method-table entries written to point into
+	 * the module (those pointing at the host's own text are not kept) */
+	GL_VEC(struct gl_hostfill) hostfills;
 	gl_buf arena;      /* chunks of names, freed at close */
 	GL_VEC(char *) strs;
 	gl_mem mem;

@@ -75,6 +75,20 @@ static bool in_sorted(const uint64_t *p, size_t n, uint64_t v)
 	return lo < n && p[lo] == v;
 }
 
+/* The method in the ranges of an itab of opts.itabs; 0 when t is none. */
+static uint64_t held_itab(const gl_hd_opts *o, uint64_t t)
+{
+	size_t lo = 0, hi = o->nitabs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->itabs[2 * mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < o->nitabs && o->itabs[2 * lo] == t ? o->itabs[2 * lo + 1] : 0;
+}
+
 /* A byte string (length, bytes): its span in the dump. */
 static gl_span rd_str(gl_rd *r)
 {
@@ -234,7 +248,8 @@ static void iface_word(st *s, const block *b, uint64_t off)
 		return;
 	bool is_type = in_sorted(s->o->types, s->o->ntypes, t);
 	const itab *it = is_type ? NULL : find_itab(s, t);
-	if (!is_type && !(it && in_sorted(s->o->types, s->o->ntypes, it->type)))
+	uint64_t method = 0;
+	if (!is_type && !(it && in_sorted(s->o->types, s->o->ntypes, it->type)) && !(method = held_itab(s->o, t)))
 		return;
 	uint32_t ri = b->ri;
 	if (!b->holder) {
@@ -246,7 +261,7 @@ static void iface_word(st *s, const block *b, uint64_t off)
 	}
 	/* an itab of the module's own is named as itself; one the runtime
 	 * built is named by the module's type it holds */
-	ref(s, ri, b->holder, b->addr + off - 8, it && !in_ranges(s->o, t) ? it->type : t);
+	ref(s, ri, b->holder, b->addr + off - 8, method ? method : it && !in_ranges(s->o, t) ? it->type : t);
 }
 
 static void block_field(st *s, void *ctx, uint64_t off)

@@ -51,6 +51,11 @@ typedef struct gl_hd_opts {
 	 * against these, directly or as an itab's type. */
 	const uint64_t *types;
 	size_t ntypes;
+	/* (itab, target) pairs, ascending by itab: itabs outside the ranges
+	 * whose methods are in them (built by the runtime for a host type
+	 * whose dropped methods a module supplies), with one such method. */
+	const uint64_t *itabs;
+	size_t nitabs;
 	const gl_span *extra;   /* more roots: word arrays read in place (another module's data) */
 	const uint64_t *extra_addr; /* address of each extra root's first byte */
 	size_t nextra;

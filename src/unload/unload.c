@@ -34,7 +34,7 @@ void goload_module_unload_info(const goload_module *m, goload_unload_info *out)
 		.malloc_header_min = rt->malloc_header_min, .malloc_header_max = rt->malloc_header_max,
 		.md_next = rt->md_off[GL_MD_NEXT], .md_typemap = rt->md_off[GL_MD_TYPEMAP],
 		.md_types = rt->md_off[GL_MD_TYPES], .itab_inter = rt->itab_off_inter, .itab_type = rt->itab_off_type,
-		.type_hash = rt->type_off_hash,
+		.type_hash = rt->type_off_hash, .itab_fun = rt->itab_off_fun, .iface_methods = rt->iface_off_methods,
 		/* 1.27 keys it by *_type, with typelinks folded into types (typedesclen) */
 		.typemap_by_offset = rt->md_off[GL_MD_TYPEDESCLEN] == GL_RT_ABSENT,
 	};
@@ -128,7 +128,7 @@ int goload_heapscan_run(const void *dump, size_t n, const goload_heapscan_opts *
 	for (size_t i = 0; i < o->nextra; i++)
 		extra[i] = gl_span_make((const void *)(uintptr_t)o->extra_addr[i], o->extra_len[i]);
 	gl_hd_opts ho = {
-		.ranges = o->ranges, .nranges = o->nranges, .types = o->types, .ntypes = o->ntypes, .extra = extra, .extra_addr = o->extra_addr,
+		.ranges = o->ranges, .nranges = o->nranges, .types = o->types, .ntypes = o->ntypes, .itabs = o->itabs, .nitabs = o->nitabs, .extra = extra, .extra_addr = o->extra_addr,
 		.nextra = o->nextra, .skip = o->skip, .nskip = o->nskip, .ignore = o->ignore, .nignore = o->nignore, .header_min = o->header_min,
 		.header_max = o->header_max, .max_hits = o->max_hits, .large_min = o->large_min,
 	};

@@ -87,6 +87,17 @@ int main(void)
 	CHECK(!h || h->at != 0x600008);
 	CHECK(find(&r, GL_HD_HEAP, OBJ + 0x40) == NULL);
 	gl_hd_result_free(&r);
+
+	/* The same word as an itab elsewhere that calls into the range (one
+	 * the runtime built for a host type whose dropped method a module
+	 * supplies): held, and named by that method. */
+	static const uint64_t held[] = {TYPE, MOD + 0x20};
+	o.itabs = held;
+	o.nitabs = 1;
+	CHECK(gl_hd_scan(f->data, &o, &r, &err) == 0);
+	h = find(&r, GL_HD_DATA, 0);
+	CHECK(h && h->at == 0x600008 && h->target == MOD + 0x20);
+	gl_hd_result_free(&r);
 	gl_file_close(f);
 
 	f = seed("truncated");

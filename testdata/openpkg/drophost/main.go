@@ -1,5 +1,7 @@
-// A host that links hostpkg but never calls hostpkg.Scaled; it loads
-// dropfix, which does.
+// A host that links hostpkg but never calls hostpkg.Scaled nor
+// hostpkg.Meter.Scale; it loads dropfix, which calls both, then closes it
+// (the host's dropped entries are written back), checks that the host
+// still works and loads it again.
 package main
 
 import (
@@ -12,25 +14,71 @@ import (
 
 const pkg = "github.com/goload/goload/testdata/openpkg/dropfix"
 
+// keptS holds an interface whose itab the runtime built for loaded code.
+var keptS hostpkg.Scaler2
+
+// assert2 is the host's own assertion to Scaler2 (never before the load:
+// an itab built then would cache runtime.unreachableMethod).
+var assert2 = func(x any) bool { _, ok := x.(hostpkg.Scaler2); return ok }
+
 func main() {
 	hostpkg.Counter = 20
 	hostpkg.Bump()
+	hostpkg.Kept = hostpkg.Meter(3)
+	fmt.Println("unit", hostpkg.Kept.Unit())
+	for round := 1; round <= 2; round++ {
+		if err := load(round); err != nil {
+			fmt.Println("FAIL:", err)
+			return
+		}
+		// The module is gone: the host's own code still runs, and its
+		// assertion gets an itab without the module's method.
+		fmt.Printf("after close: unit %s, Meter(4) is a Scaler2: %v, kept %v\n", hostpkg.Kept.Unit(), assert2(hostpkg.Meter(4)), hostpkg.Kept)
+	}
+}
+
+func load(round int) error {
 	m, err := goload.OpenPackage(context.Background(), pkg, nil)
 	if err != nil {
-		fmt.Println("FAIL:", err)
-		return
+		return err
 	}
 	twice, err := goload.Lookup[func() int](m, pkg+".Twice")
 	if err != nil {
-		fmt.Println("FAIL:", err)
-		return
+		return err
 	}
 	add, err := goload.Lookup[func()](m, pkg+".Add100")
 	if err != nil {
-		fmt.Println("FAIL:", err)
-		return
+		return err
 	}
-	fmt.Printf("counter %d twice %d\n", hostpkg.Counter, twice())
-	add()
-	fmt.Printf("counter %d twice %d\n", hostpkg.Counter, twice())
+	viaHost, err := goload.Lookup[func() int](m, pkg+".ViaHostItab")
+	if err != nil {
+		return err
+	}
+	viaRuntime, err := goload.Lookup[func(any) int](m, pkg+".ViaRuntimeItab")
+	if err != nil {
+		return err
+	}
+	as2, err := goload.Lookup[func(any) hostpkg.Scaler2](m, pkg+".AsScaler2")
+	if err != nil {
+		return err
+	}
+	if round == 1 {
+		fmt.Printf("counter %d twice %d\n", hostpkg.Counter, twice())
+		add()
+		fmt.Printf("counter %d twice %d\n", hostpkg.Counter, twice())
+	}
+	fmt.Printf("round %d: via host itab %d, via runtime itab %d\n", round, viaHost(), viaRuntime(hostpkg.Meter(4)))
+	keptS = as2(hostpkg.Meter(2)) // not called here: the host would keep Scale
+	twice, add, viaHost, viaRuntime, as2 = nil, nil, nil, nil, nil
+	// Round 1: keptS's itab was built for the loaded code and calls it:
+	// Close refuses. Round 2: the host's own assertion (after round 1)
+	// built that itab, and the load filled its slot: Close writes the
+	// slot back, and nothing calls into the module any more.
+	err = m.Close()
+	fmt.Printf("round %d: close with keptS set: %v\n", round, err)
+	if err != nil {
+		keptS = nil
+		fmt.Printf("round %d: close: %v\n", round, m.Close())
+	}
+	return nil
 }

@@ -32,8 +32,9 @@ func main() {
 		fmt.Printf("%s: %s\n", name, f())
 	}
 	fmt.Printf("mapped %d bytes\n", m.MappedBytes())
-	// The host's method tables now point into the module: Close refuses,
-	// and the module keeps working.
+	// The host's caches (internal/godebug's settings, reflect's layouts,
+	// sync's pools) now hold the module's strings and types: Close
+	// refuses, naming them, and the module keeps working.
 	fmt.Println("close:", m.Close())
 	if f, err := goload.Lookup[func() string](m, pkg+".Regexp"); err == nil {
 		fmt.Println("after close:", f())

@@ -13,3 +13,25 @@ func Bump() int {
 
 //go:noinline
 func Scaled(k int) int { return Counter * k }
+
+// Meter goes into the host's Scaler itab, but the host never calls Scale:
+// its linker drops Meter.Scale (the itab slot is runtime.unreachableMethod,
+// the method table's entries -1) and a loaded package calling it supplies
+// it from this package's archive until it is closed.
+type Meter int
+
+//go:noinline
+func (m Meter) Scale(k int) int { return int(m) * k }
+
+func (m Meter) Unit() string { return "m" }
+
+type Scaler interface {
+	Scale(int) int
+	Unit() string
+}
+
+// Scaler2 has no static itab with Meter: the runtime builds one when
+// loaded code asserts a Meter to it.
+type Scaler2 interface{ Scale(int) int }
+
+var Kept Scaler
