@@ -69,7 +69,7 @@ type listPackage struct {
 	ImportPath, Export string
 	Standard, DepOnly  bool
 	Module             *listModule
-	CgoFiles           []string
+	CgoFiles, Deps     []string
 	Error              string
 }
 
@@ -109,7 +109,7 @@ func goList(ctx context.Context, goCmd, pattern, dir string) ([]listPackage, err
 			debugf("the host lacks %s: building with -tags %s (its pure-Go variant, no cgo)", p.pkg, p.tag)
 		}
 	}
-	args := []string{"list", "-e", "-export", "-deps", "-json=ImportPath,Export,Standard,DepOnly,Module,CgoFiles,Error"}
+	args := []string{"list", "-e", "-export", "-deps", "-json=ImportPath,Export,Standard,DepOnly,Module,CgoFiles,Deps,Error"}
 	if len(tags) > 0 {
 		args = append(args, "-tags="+strings.Join(tags, ","))
 	}
@@ -170,10 +170,33 @@ func planLoad(h *C.goload_host, pattern string, pkgs []listPackage) (*loadPlan, 
 		}
 	}
 	depMu.Unlock()
+	// What the pattern needs: its packages and their dependencies. The
+	// rest was listed for runtime alone (goList): its archive, and those
+	// of its dependencies the host has, only answer dropped symbols.
+	needed := map[string]bool{}
+	for _, p := range pkgs {
+		if !p.DepOnly && p.ImportPath != "runtime" {
+			needed[p.ImportPath] = true
+			for _, d := range p.Deps {
+				needed[d] = true
+			}
+		}
+	}
 	plan := &loadPlan{}
 	for _, p := range pkgs {
 		if p.Error != "" {
 			return nil, errorf("package %s: %s", p.ImportPath, p.Error)
+		}
+		if !needed[p.ImportPath] && p.Export != "" {
+			if has, err := hostHasPackage(h, p.ImportPath, p.Export); err != nil || has {
+				if err != nil {
+					return nil, err
+				}
+				debugf("package %s: reused from host (for its dropped symbols only)", p.ImportPath)
+				plan.hostPkgs = append(plan.hostPkgs, p.ImportPath)
+				plan.hostArchives = append(plan.hostArchives, p.Export)
+			}
+			continue
 		}
 		if p.Export == "" {
 			debugf("package %s: nothing to load (no compiled code)", p.ImportPath)
@@ -295,13 +318,20 @@ func toListPackage(v any) listPackage {
 	if e, ok := o["Error"].(map[string]any); ok {
 		p.Error, _ = e["Err"].(string)
 	}
-	if cf, ok := o["CgoFiles"].([]any); ok {
-		for _, f := range cf {
-			s, _ := f.(string)
-			p.CgoFiles = append(p.CgoFiles, s)
+	p.CgoFiles = toStrings(o["CgoFiles"])
+	p.Deps = toStrings(o["Deps"])
+	return p
+}
+
+func toStrings(v any) []string {
+	var ss []string
+	if a, ok := v.([]any); ok {
+		for _, e := range a {
+			s, _ := e.(string)
+			ss = append(ss, s)
 		}
 	}
-	return p
+	return ss
 }
 
 func toListModule(v any) *listModule {
