@@ -35,6 +35,33 @@ func main() {
 		// assertion gets an itab without the module's method.
 		fmt.Printf("after close: unit %s, Meter(4) is a Scaler2: %v, kept %v\n", hostpkg.Kept.Unit(), assert2(hostpkg.Meter(4)), hostpkg.Kept)
 	}
+	if err := later(); err != nil {
+		fmt.Println("FAIL:", err)
+	}
+}
+
+// later opens droplater while dropfix's module supplies Meter.Scale: the
+// first module may only close after the second.
+func later() error {
+	a, err := goload.OpenPackage(context.Background(), pkg, nil)
+	if err != nil {
+		return err
+	}
+	const pkgB = "github.com/goload/goload/testdata/openpkg/droplater"
+	b, err := goload.OpenPackage(context.Background(), pkgB, nil)
+	if err != nil {
+		return err
+	}
+	viaB, err := goload.Lookup[func() int](b, pkgB+".ViaHostItab")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("round 3: the later module via host itab %d\n", viaB())
+	viaB = nil
+	fmt.Printf("round 3: close the first: %v\n", a.Close())
+	fmt.Printf("round 3: close the later: %v\n", b.Close())
+	fmt.Printf("round 3: close the first: %v\n", a.Close())
+	return nil
 }
 
 func load(round int) error {

@@ -1,0 +1,9 @@
+// Package droplater calls hostpkg.Meter.Scale, which drophost's linker
+// dropped, from a module opened while dropfix's is: the host's entries for
+// the method are already filled (with dropfix's module's copy), so this
+// module calls into that one, which must not close first.
+package droplater
+
+import "github.com/goload/goload/testdata/openpkg/hostpkg"
+
+func ViaHostItab() int { return hostpkg.Kept.Scale(6) }
