@@ -483,6 +483,16 @@ func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_
 	if err != nil {
 		return "", err
 	}
+	var mheap uintptr
+	var spanOfHeap func(uintptr) unsafe.Pointer
+	if info.cleanup_kind != 0 {
+		if mheap, err = hostSym("runtime.mheap_"); err != nil {
+			return "", err
+		}
+		if _, spanOfHeap, err = largeTypeSlot(); err != nil {
+			return "", err
+		}
+	}
 	md := uintptr(C.goload_module_moduledata(m.m))
 	u := unlinker{
 		md: md, first: uintptr(r.firstmoduledata), last: uintptr(r.lastmoduledatap),
@@ -500,11 +510,19 @@ func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_
 		patcher.w.forEachG(patcher.visit)
 		scanState.pcsOnly = false
 		busy, isBusy := scanState.busy, scanState.hit
-		done := false
+		cleanup, hasCleanup := cleanupHit{}, false
 		if !isBusy {
+			cleanup, hasCleanup = findCleanup(lay, info, mheap, spanOfHeap)
+		}
+		done := false
+		if !isBusy && !hasCleanup {
 			done = u.run()
 		}
 		patcher.w.start()
+		if hasCleanup {
+			return fmt.Sprintf("a cleanup (runtime.AddCleanup) on the object at 0x%x would run %s once the object dies",
+				cleanup.obj, m.symbolize(uint64(cleanup.target))), nil
+		}
 		if u.werr != 0 {
 			return "", fmt.Errorf("goload: unload: writing the host's read-only data at 0x%x back: %v", u.werrAt, u.werr)
 		}

@@ -34,6 +34,19 @@ func TestUnloadPatched(t *testing.T) {
 	})
 }
 
+// A cleanup (runtime.AddCleanup, Go 1.24+) running a loaded function on an
+// object the host keeps: Close refuses (the heap dump does not list cleanups: Close
+// walks the spans' specials), and closes once the cleanup has run.
+func TestUnloadCleanup(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		out := unloadCheck(t, tc, "cleanup", archiveBy(t, tc, "./testdata/unload/cleanup"))
+		t.Log(out)
+		if tc.minor >= "24" && !strings.Contains(out, "refused:") {
+			t.Errorf("%s has runtime.AddCleanup: Close must refuse while the object lives", tc.version)
+		}
+	})
+}
+
 // Close in a host built -s -w: the holders are named through the host
 // symbols recovery gives back, and the module still unloads once free.
 func TestUnloadStrippedHost(t *testing.T) {

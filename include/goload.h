@@ -403,6 +403,10 @@ typedef struct goload_unload_info {
 	uint16_t md_next, md_typemap, md_types;        /* moduledata field offsets */
 	uint16_t itab_inter, itab_type, type_hash;     /* itab and abi.Type field offsets */
 	uint16_t itab_fun, iface_methods;              /* itab.fun; InterfaceType.Methods (a slice) */
+	/* the heap's specials (see struct gl_rtheap); cleanup_kind 0: none */
+	uint32_t mheap_allspans;
+	uint16_t span_startaddr, span_npages, page_size, span_specials, special_offset, special_kind, special_size;
+	uint8_t cleanup_kind, cleanup_words;
 	bool typemap_by_offset;                        /* typemap is map[typeOff]*_type */
 } goload_unload_info;
 

@@ -35,6 +35,11 @@ void goload_module_unload_info(const goload_module *m, goload_unload_info *out)
 		.md_next = rt->md_off[GL_MD_NEXT], .md_typemap = rt->md_off[GL_MD_TYPEMAP],
 		.md_types = rt->md_off[GL_MD_TYPES], .itab_inter = rt->itab_off_inter, .itab_type = rt->itab_off_type,
 		.type_hash = rt->type_off_hash, .itab_fun = rt->itab_off_fun, .iface_methods = rt->iface_off_methods,
+		.mheap_allspans = rt->heap.mheap_off_allspans, .span_startaddr = rt->heap.mspan_off_startaddr,
+		.span_npages = rt->heap.mspan_off_npages, .page_size = rt->heap.page_size,
+		.span_specials = rt->heap.mspan_off_specials, .special_offset = rt->heap.special_off_offset,
+		.special_kind = rt->heap.special_off_kind, .special_size = rt->heap.special_size,
+		.cleanup_kind = rt->heap.cleanup_kind, .cleanup_words = rt->heap.cleanup_words,
 		/* 1.27 keys it by *_type, with typelinks folded into types (typedesclen) */
 		.typemap_by_offset = rt->md_off[GL_MD_TYPEDESCLEN] == GL_RT_ABSENT,
 	};

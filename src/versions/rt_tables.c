@@ -291,6 +291,16 @@ static const struct gl_rttab rt_120 = {
 	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 };
 
+/* struct gl_rtheap, in its field order (go_asm.h of runtime: mheap_allspans,
+ * mspan_startAddr (npages follows it; pages of const__PageSize), mspan_specials, special_offset, special_kind,
+ * special__size, const__KindSpecialCleanup, (specialCleanup__size -
+ * special__size - 8) / 8). */
+#define HEAP(allspans, startaddr, specials, off, kind, size, ckind, cwords)                              \
+	.heap = {.mheap_off_allspans = allspans, .mspan_off_startaddr = startaddr, .mspan_off_npages = startaddr + 8, \
+		 .page_size = 8192, .mspan_off_specials = specials,                                          \
+		 .special_off_offset = off, .special_off_kind = kind, .special_size = size, .cleanup_kind = ckind,  \
+		 .cleanup_words = cwords}
+
 static const struct gl_rttab rt_121 = {
 	.name = "1.21", .minor_lo = 21, .minor_hi = 21,
 	.pcln_magic = 0xfffffff1,
@@ -317,6 +327,7 @@ static const struct gl_rttab rt_121 = {
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_18) - 1,
 	FLAGS_117,
 	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
+	HEAP(65864, 24, 136, 8, 10, 16, 0, 0),
 };
 
 static const struct gl_rttab rt_122 = {
@@ -346,6 +357,7 @@ static const struct gl_rttab rt_122 = {
 	FLAGS_117,
 	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
+	HEAP(65864, 24, 128, 8, 10, 16, 0, 0),
 };
 
 static const struct gl_rttab rt_123 = {
@@ -375,6 +387,7 @@ static const struct gl_rttab rt_123 = {
 	FLAGS_117,
 	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
+	HEAP(65864, 24, 128, 8, 10, 16, 0, 0),
 };
 
 static const struct gl_rttab rt_124 = {
@@ -404,6 +417,7 @@ static const struct gl_rttab rt_124 = {
 	FLAGS_117,
 	TYPE_LAYOUT(64, 0x1f, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
+	HEAP(65864, 24, 128, 8, 16, 24, 6, 1),
 };
 
 static const struct gl_rttab rt_125 = {
@@ -433,6 +447,7 @@ static const struct gl_rttab rt_125 = {
 	FLAGS_117,
 	TYPE_LAYOUT(64, 0x1f, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
+	HEAP(65864, 24, 128, 8, 16, 24, 7, 1),
 };
 
 static const struct gl_rttab rt_126 = {
@@ -462,6 +477,7 @@ static const struct gl_rttab rt_126 = {
 	FLAGS_117,
 	TYPE_LAYOUT(64, 0xff, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
+	HEAP(65864, 24, 128, 8, 16, 24, 7, 3),
 };
 
 static const struct gl_rttab rt_127 = {
@@ -491,6 +507,7 @@ static const struct gl_rttab rt_127 = {
 	FLAGS_117,
 	TYPE_LAYOUT(88, 0xff, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
+	HEAP(65864, 24, 128, 8, 16, 24, 7, 3),
 };
 
 const struct gl_rttab *const gl_rttabs[] = {

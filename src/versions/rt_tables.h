@@ -198,6 +198,18 @@ struct gl_rttab {
 	 * runtime/mbitmap.go, 1.22+): pointerful, elemsize in (min, max]
 	 * (minSizeForMallocHeader, maxSmallSize); 0 when the version has none. */
 	uint32_t malloc_header_min, malloc_header_max;
+
+	/* Where the heap keeps its specials (runtime/mheap.go): every span
+	 * (mheap_.allspans), each span's list (mspan.specials, next first),
+	 * and the cleanups runtime.AddCleanup registers (1.24+): their
+	 * words after the special header are fn (1.24-1.25) or cleanupFn
+	 * {call, fn, arg} (1.26+). cleanup_kind 0: the version has none. */
+	struct gl_rtheap {
+		uint32_t mheap_off_allspans;
+		uint16_t mspan_off_startaddr, mspan_off_npages, page_size, mspan_off_specials;
+		uint16_t special_off_offset, special_off_kind, special_size;
+		uint8_t cleanup_kind, cleanup_words;
+	} heap;
 };
 
 /* Every known table, oldest first, and how many. */

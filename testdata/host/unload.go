@@ -18,6 +18,7 @@ import (
 const (
 	modPkg   = "github.com/goload/goload/testdata/unload/mod"
 	cyclePkg = "github.com/goload/goload/testdata/unload/cycle"
+	cleanPkg = "github.com/goload/goload/testdata/unload/cleanup"
 )
 
 // unload CASE ARGS...: the checks of close_test.go.
@@ -34,6 +35,8 @@ func unload(args []string) error {
 		return unloadPatch(args[1])
 	case "large":
 		return unloadLarge(args[1])
+	case "cleanup":
+		return unloadCleanup(args[1])
 	case "cycle":
 		n, err := strconv.Atoi(args[1])
 		if err != nil || len(args) != 3 {
@@ -205,6 +208,53 @@ func unloadLarge(archive string) error {
 		return fmt.Errorf("Close after dropping the pointer: %v", err)
 	}
 	fmt.Println("closed after the pointer was dropped")
+	return nil
+}
+
+// keptBuf carries the module's cleanup.
+var keptBuf *[64]byte
+
+func unloadCleanup(archive string) error {
+	m, err := goload.Open(archive)
+	if err != nil {
+		return err
+	}
+	onCleanup, err := goload.Lookup[func(int32)](m, cleanPkg+".OnCleanup")
+	if err != nil {
+		return err
+	}
+	keptBuf = new([64]byte)
+	supported := addCleanup(keptBuf, onCleanup)
+	onCleanup = nil
+	if !supported {
+		if err := m.Close(); err != nil {
+			return err
+		}
+		fmt.Println("closed: no runtime.AddCleanup before Go 1.24")
+		return nil
+	}
+	if err := refused(m.Close(), "a cleanup (runtime.AddCleanup) on the object at", "would run "+cleanPkg+".OnCleanup"); err != nil {
+		return err
+	}
+	// The object dies: the runtime runs the cleanup (the module's code,
+	// still loaded), and nothing is left to call into the module.
+	ran, err := goload.Lookup[func() int32](m, cleanPkg+".Ran")
+	if err != nil {
+		return err
+	}
+	keptBuf = nil
+	for i := 0; i < 200 && ran() == 0; i++ {
+		runtime.GC()
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := ran(); n != 1 {
+		return fmt.Errorf("the cleanup ran %d times, want 1", n)
+	}
+	ran = nil
+	if err := m.Close(); err != nil {
+		return fmt.Errorf("Close after the cleanup ran: %v", err)
+	}
+	fmt.Println("closed after the cleanup ran")
 	return nil
 }
 

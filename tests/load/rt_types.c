@@ -1,21 +1,53 @@
 /* Prints the abi type layout of the runtime table for Go 1.<argv[1]> as
  * go_asm.h spells it ("#define ArrayType_Elem 48" -> "ArrayType_Elem 48";
  * "!NAME" for a constant the version must not have), for rt_types.sh to
- * compare with the go_asm.h each toolchain writes for internal/abi. */
+ * compare with the go_asm.h each toolchain writes for internal/abi; with
+ * --runtime, the heap's specials layout (nothing when the table has none),
+ * for the go_asm.h of runtime. */
 #include "versions/rt_tables.h"
 #include "versions/versions.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#define P(name, v) printf("%s %u\n", name, (unsigned)(v))
+
+static void heap_facts(const struct gl_rttab *t)
+{
+	const struct gl_rtheap *h = &t->heap;
+	if (!h->mheap_off_allspans)
+		return;
+	P("mheap_allspans", h->mheap_off_allspans);
+	P("mspan_startAddr", h->mspan_off_startaddr);
+	P("mspan_npages", h->mspan_off_npages);
+	P("const__PageSize", h->page_size);
+	P("mspan_specials", h->mspan_off_specials);
+	P("special_next", 0);
+	P("special_offset", h->special_off_offset);
+	P("special_kind", h->special_off_kind);
+	P("special__size", h->special_size);
+	if (!h->cleanup_kind) {
+		puts("!const__KindSpecialCleanup");
+		return;
+	}
+	P("const__KindSpecialCleanup", h->cleanup_kind);
+	P("specialCleanup__size", h->special_size + 8u * h->cleanup_words + 8u); /* + id */
+}
 
 int main(int argc, char **argv)
 {
-	const struct gl_rttab *t = argc == 2 ? gl_rttab_for(atoi(argv[1])) : NULL;
+	bool heap = argc == 3 && strcmp(argv[1], "--runtime") == 0;
+	const struct gl_rttab *t = argc == 2 || heap ? gl_rttab_for(atoi(argv[argc - 1])) : NULL;
 	if (!t) {
-		fprintf(stderr, "usage: rt_types MINOR (a minor with a runtime table)\n");
+		fprintf(stderr, "usage: rt_types [--runtime] MINOR (a minor with a runtime table)\n");
 		return 2;
 	}
-#define P(name, v) printf("%s %u\n", name, (unsigned)(v))
+	if (heap) {
+		heap_facts(t);
+		return 0;
+	}
 	P("Type__size", t->type_size);
 	P("Type_PtrBytes", t->type_off_ptrdata);
 	P("Type_Hash", t->type_off_hash);

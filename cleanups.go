@@ -1,0 +1,92 @@
+package goload
+
+// #include "goload.h"
+import "C"
+
+import "unsafe"
+
+// cleanupHit is a cleanup registered with runtime.AddCleanup (Go 1.24+)
+// that would call into a module once its object dies: obj is that object,
+// target the module address the cleanup holds.
+type cleanupHit struct{ obj, target uintptr }
+
+// findCleanup walks every span's specials for a cleanup whose function
+// (1.24-1.25: fn; 1.26+: the call adapter, fn and arg) is in the module or
+// points into it. The heap dump lists finalizers but not cleanups. It runs
+// with the world stopped: a list changes only under its span's lock,
+// which running goroutines take. No allocation. spanOfHeap tells a heap
+// pointer from any other word.
+func findCleanup(lay *C.goload_module_layout, info *C.goload_unload_info, mheap uintptr,
+	spanOfHeap func(uintptr) unsafe.Pointer) (cleanupHit, bool) {
+	if info.cleanup_kind == 0 || mheap == 0 {
+		return cleanupHit{}, false
+	}
+	all := mheap + uintptr(info.mheap_allspans)
+	if *word(all) == 0 {
+		return cleanupHit{}, false
+	}
+	spans := unsafe.Slice((*uintptr)(unsafe.Pointer(*word(all))), *word(all + 8)) //nolint:govet // runtime memory
+	words := uintptr(info.cleanup_words)
+	for _, s := range spans {
+		if s == 0 {
+			continue
+		}
+		for sp := *word(s + uintptr(info.span_specials)); sp != 0; sp = *word(sp) { // special.next is first
+			if *(*uint8)(unsafe.Pointer(sp + uintptr(info.special_kind))) != uint8(info.cleanup_kind) { //nolint:govet
+				continue
+			}
+			for k := uintptr(0); k < words; k++ {
+				w := *word(sp + uintptr(info.special_size) + 8*k)
+				target := w
+				// call and fn are *funcval: the code, then what a closure
+				// captured (1.24-1.25 wrap the cleanup in one:
+				// func() { cleanup(arg) })
+				if w != 0 && !inModule(lay, w) && k < 2 {
+					target = funcvalInto(lay, info, w, spanOfHeap)
+				}
+				if target != 0 && inModule(lay, target) {
+					// special.offset is a uintptr from 1.24 on, as cleanups are
+					obj := *word(s + uintptr(info.span_startaddr)) + *word(sp + uintptr(info.special_offset))
+					return cleanupHit{obj, target}, true
+				}
+			}
+		}
+	}
+	return cleanupHit{}, false
+}
+
+// funcvalInto answers the address in the module that the funcval fv runs
+// or holds: its code, or, through what a closure captured, a word or a
+// funcval's code in the module (a cleanup's wrapper func() { cleanup(arg) }
+// captures the cleanup by value in 1.24, by reference in 1.25); 0 when
+// none. Only heap objects are followed (spanOfHeap), three levels deep,
+// four words each, never past their span.
+func funcvalInto(lay *C.goload_module_layout, info *C.goload_unload_info, fv uintptr, spanOfHeap func(uintptr) unsafe.Pointer) uintptr {
+	if inModule(lay, *word(fv)) {
+		return *word(fv)
+	}
+	return heldInto(lay, info, fv, spanOfHeap, 3)
+}
+
+func heldInto(lay *C.goload_module_layout, info *C.goload_unload_info, p uintptr, spanOfHeap func(uintptr) unsafe.Pointer, depth int) uintptr {
+	s := uintptr(0)
+	if depth > 0 {
+		s = uintptr(spanOfHeap(p))
+	}
+	if s == 0 {
+		return 0
+	}
+	end := *word(s + uintptr(info.span_startaddr)) + *word(s + uintptr(info.span_npages))*uintptr(info.page_size)
+	for i := uintptr(0); i < 4 && p+8*i+8 <= end; i++ {
+		c := *word(p + 8*i)
+		if inModule(lay, c) {
+			return c
+		}
+		if c != 0 && c != p {
+			if t := heldInto(lay, info, c, spanOfHeap, depth-1); t != 0 {
+				return t
+			}
+		}
+	}
+	return 0
+}
