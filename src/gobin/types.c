@@ -131,34 +131,9 @@ int gl_gobin_type_method(const gl_gobin *g, const gl_gobin_type *t, size_t i, gl
 /* Bytes of the descriptor at t (abi.Type.DescriptorSize, Go 1.27). */
 static int descriptor_size(const gl_gobin *g, const gl_gobin_type *t, uint64_t *size, goload_err *err)
 {
-	const struct gl_rttab *rt = g->rt;
-	uint64_t n = rt->type_size + rt->kind_extra[t->kind], add = 0;
-	uint16_t in = 0, out = 0;
-	uint64_t len = 0;
-	switch (t->kind) {
-	case GL_KIND_FUNC: {
-		gl_span s = gl_gobin_va_span(g, t->va + rt->type_size, 4);
-		if (!s.p)
-			return gl_err(err, GOLOAD_E_FORMAT, "%s: func type at 0x%llx is truncated", g->what,
-				      (unsigned long long)t->va);
-		gl_u16_at(s, 0, &in);
-		gl_u16_at(s, 2, &out);
-		add = ((uint64_t)in + (out & 0x7fff)) * 8;
-		break;
-	}
-	case GL_KIND_INTERFACE:
-	case GL_KIND_STRUCT:
-		/* PkgPath Name, then a slice {ptr, len, cap}: len at +16 of the tail. */
-		if (!gl_gobin_u64(g, t->va + rt->type_size + 16, &len) || len > g->img.n)
-			return gl_err(err, GOLOAD_E_FORMAT, "%s: %s type at 0x%llx has a bad member count", g->what,
-				      gl_kind_name(t->kind), (unsigned long long)t->va);
-		add = len * (t->kind == GL_KIND_INTERFACE ? rt->imethod_size : 24u);
-		break;
-	default: break;
-	}
-	if (t->tflag & rt->tflag_uncommon)
-		n += rt->uncommon_size;
-	*size = n + add + (uint64_t)t->mcount * rt->method_size;
+	if (!gl_rt_descriptor_size(g->rt, gl_elf_va_span(g->elf, t->va), size))
+		return gl_err(err, GOLOAD_E_FORMAT, "%s: %s type at 0x%llx is truncated or has a bad member count",
+			      g->what, gl_kind_name(t->kind), (unsigned long long)t->va);
 	return 0;
 }
 

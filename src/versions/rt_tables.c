@@ -604,3 +604,47 @@ const char *gl_rttab_funcid_name(const struct gl_rttab *t, unsigned id)
 		return NULL;
 	return t->funcid_names[id];
 }
+
+/* Go 1.27 lays the typelinked descriptors back to back (at pointer
+ * alignment) instead of listing them, so walking them needs each one's
+ * length. The member counts are bounded by d's length: no member array
+ * can be longer than the bytes that hold it. */
+bool gl_rt_descriptor_size(const struct gl_rttab *rt, gl_span d, uint64_t *size)
+{
+	uint8_t kind = 0, tflag = 0;
+	if (d.n < rt->type_size)
+		return false;
+	kind = d.p[rt->type_off_kind] & rt->kind_mask;
+	tflag = d.p[rt->type_off_tflag];
+	if (kind == GL_KIND_INVALID || kind >= GL_KIND__COUNT)
+		return false;
+	uint64_t n = rt->type_size + rt->kind_extra[kind], add = 0;
+	uint16_t in = 0, out = 0;
+	uint64_t len = 0;
+	switch (kind) {
+	case GL_KIND_FUNC:
+		if (!gl_u16_at(d, rt->func_off_incount, &in) || !gl_u16_at(d, rt->func_off_outcount, &out))
+			return false;
+		add = ((uint64_t)in + (out & (uint16_t)~rt->func_variadic)) * 8;
+		break;
+	case GL_KIND_INTERFACE:
+		if (!gl_u64_at(d, rt->iface_off_methods + 8u, &len) || len > d.n)
+			return false;
+		add = len * rt->imethod_size;
+		break;
+	case GL_KIND_STRUCT:
+		if (!gl_u64_at(d, rt->struct_off_fields + 8u, &len) || len > d.n)
+			return false;
+		add = len * rt->field_size;
+		break;
+	default: break;
+	}
+	uint16_t mcount = 0;
+	if (tflag & rt->tflag_uncommon) {
+		if (!gl_u16_at(d, n + rt->uncommon_off_mcount, &mcount))
+			return false;
+		n += rt->uncommon_size;
+	}
+	*size = n + add + (uint64_t)mcount * rt->method_size;
+	return true;
+}

@@ -222,6 +222,10 @@ enum gl_md_kind gl_md_field_kind(enum gl_md_field f);
 const char *gl_md_field_name(enum gl_md_field f);
 /* Name of a kind ("struct"), "invalid" when out of range. */
 const char *gl_kind_name(unsigned kind);
+/* abi.Type.DescriptorSize of the descriptor starting d (d runs to the end of
+ * what is readable); false when d is too short or not a descriptor. */
+struct gl_span;
+bool gl_rt_descriptor_size(const struct gl_rttab *rt, struct gl_span d, uint64_t *size);
 /* FuncID name for a table ("wrapper", "goexit"); "normal" for 0, NULL if unknown. */
 const char *gl_rttab_funcid_name(const struct gl_rttab *t, unsigned id);
 
