@@ -265,6 +265,10 @@ void goload_host_close(goload_host *h)
 	for (size_t i = 0; i < h->typenames.len; i++)
 		free(h->typenames.v[i]);
 	GL_VEC_FREE(&h->typenames);
+	gl_strmap_free(&h->itabs);
+	for (size_t i = 0; i < h->itabnames.len; i++)
+		free(h->itabnames.v[i]);
+	GL_VEC_FREE(&h->itabnames);
 	gl_gobin_close(h->img);
 	free(h);
 }

@@ -39,6 +39,10 @@ struct goload_host {
 	const struct gl_objtab *obj;
 	gl_strmap types;       /* linker name ("type:[]string") -> descriptor, see hosttypes.c */
 	GL_VEC(char *) typenames;
+	/* Go 1.27+ hosts' itabs have no symbols: "go:itab.T,I" -> itab,
+	 * found in the itab region (names are kept in itabnames) */
+	gl_strmap itabs;
+	GL_VEC(char *) itabnames;
 	bool types_indexed;
 };
 
@@ -59,6 +63,9 @@ const char *gl_host_missing_note(const goload_host *h);
 int gl_host_types_index(goload_host *h, goload_err *err);
 /* Run-time address of the host's descriptor for a linker type name, 0 if none. */
 uint64_t gl_host_type(const goload_host *h, const char *name, size_t n);
+/* Run-time address of the host's itab "go:itab.T,I" that the type index
+ * found (Go 1.27+, where itabs have no symbols); 0 if none. */
+uint64_t gl_host_itab(const goload_host *h, const char *name, size_t n);
 /* Type identity by name is only safe for one layout: compares the type
  * descriptor def idx of an object (compiled against some version of the
  * type's package) with the host's descriptor ht: kind, size, pointer bytes,

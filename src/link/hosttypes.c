@@ -3,7 +3,8 @@
  * Go executable's symbol table has no per-type symbols (they sit under the
  * "type:*" carrier), so the index is built from the live runtime tables:
  * every descriptor reachable from the typelinks and itablinks of
- * runtime.firstmoduledata, walking element, key, field and parameter types.
+ * runtime.firstmoduledata (from Go 1.27: its typelinked descriptor and itab
+ * regions), walking element, key, field and parameter types.
  *
  * Names follow the linker's spelling: named types with their full package
  * path, composites built from their parts. Struct and interface literals
@@ -282,29 +283,121 @@ static void host_types_range(const goload_host *h, uint64_t *types, uint64_t *et
 	*etypes = md ? word(md + h->rt->md_off[GL_MD_ETYPES]) : 0;
 }
 
+/* Roots up to Go 1.26: the typelinks (int32 offsets from types) and the
+ * itablinks (*itab). */
+static bool walk_links(walker *w, uint64_t md)
+{
+	const struct gl_rttab *rt = w->rt;
+	uint64_t tl = word(md + rt->md_off[GL_MD_TYPELINKS]), ntl = word(md + rt->md_off[GL_MD_TYPELINKS] + 8);
+	bool ok = true;
+	for (uint64_t i = 0; ok && i < ntl; i++)
+		ok = walk(w, w->types + (uint64_t)(int64_t)(int32_t)u32(tl + 4 * i));
+	uint64_t il = word(md + rt->md_off[GL_MD_ITABLINKS]), nil = word(md + rt->md_off[GL_MD_ITABLINKS] + 8);
+	for (uint64_t i = 0; ok && i < nil; i++) {
+		uint64_t it = word(il + 8 * i);
+		ok = walk(w, word(it + rt->itab_off_inter)) && walk(w, word(it + rt->itab_off_type));
+	}
+	return ok;
+}
+
+/* Names an itab of the region "go:itab.T,I" as the linker would have. */
+static bool record_itab(walker *w, uint64_t itab)
+{
+	w->nb.len = 0;
+	gl_buf_str(&w->nb, "go:itab.");
+	if (!spell(w, word(itab + w->rt->itab_off_type), 0))
+		return true;
+	gl_buf_str(&w->nb, ",");
+	if (!spell(w, word(itab + w->rt->itab_off_inter), 0) || w->nb.oom)
+		return true;
+	char *k = malloc(w->nb.len + 1);
+	if (!k)
+		return false;
+	memcpy(k, w->nb.p, w->nb.len);
+	k[w->nb.len] = 0;
+	bool existed;
+	if (!GL_VEC_PUSH(&w->h->itabnames, k)) {
+		free(k);
+		return false;
+	}
+	return gl_strmap_add(&w->h->itabs, k, w->nb.len, itab, &existed);
+}
+
+/* Roots from Go 1.27: the typelinked descriptors laid out back to back in
+ * [types+8, types+typedesclen) (runtime.moduleTypelinks) and the itabs in
+ * [types+itaboffset, +itabsize) (runtime.addModuleItabs), each walked by
+ * its own size and never past etypes. */
+static int walk_regions(walker *w, uint64_t md, bool *ok, goload_err *err)
+{
+	const struct gl_rttab *rt = w->rt;
+	uint64_t span = w->etypes - w->types;
+	uint64_t tdl = word(md + rt->md_off[GL_MD_TYPEDESCLEN]);
+	uint64_t ioff = word(md + rt->md_off[GL_MD_ITABOFFSET]), isz = word(md + rt->md_off[GL_MD_ITABSIZE]);
+	if (w->etypes < w->types || tdl > span || ioff > span || isz > span - ioff)
+		return gl_err(err, GOLOAD_E_FORMAT,
+			      "host: firstmoduledata: typedesclen 0x%llx, itaboffset 0x%llx, itabsize 0x%llx do not fit "
+			      "types [0x%llx, 0x%llx)",
+			      (unsigned long long)tdl, (unsigned long long)ioff, (unsigned long long)isz,
+			      (unsigned long long)w->types, (unsigned long long)w->etypes);
+	uint64_t end = w->types + tdl;
+	size_t i = 0;
+	for (uint64_t td = w->types + 8; *ok && td < end; i++) {
+		td = (td + 7) & ~7ull;
+		if (td >= end)
+			break;
+		uint64_t size;
+		if (!gl_rt_descriptor_size(rt, gl_span_make(at(td), (size_t)(w->etypes - td)), &size) ||
+		    size > w->etypes - td)
+			return gl_err(err, GOLOAD_E_FORMAT, "host: typelinked descriptor %zu at 0x%llx (types+0x%llx) is not a "
+				      "type descriptor of known size", i, (unsigned long long)td,
+				      (unsigned long long)(td - w->types));
+		*ok = walk(w, td);
+		td += size;
+	}
+	end = w->types + ioff + isz;
+	i = 0;
+	for (uint64_t p = w->types + ioff; *ok && p < end; i++) {
+		uint64_t inter = p + rt->itab_off_fun + 8u <= end ? word(p + rt->itab_off_inter) : 0;
+		if (!in_types(w, inter) || inter + rt->iface_off_methods + 16u > w->etypes)
+			return gl_err(err, GOLOAD_E_FORMAT, "host: itab %zu at 0x%llx (types+0x%llx): interface 0x%llx is "
+				      "outside types", i, (unsigned long long)p, (unsigned long long)(p - w->types),
+				      (unsigned long long)inter);
+		uint64_t nfun = word(inter + rt->iface_off_methods + 8);
+		/* abi.ITab.Size: fun[0] == 0 marks a negative entry with one slot. */
+		uint64_t nslot = word(p + rt->itab_off_fun) && nfun ? nfun : 1;
+		if (nslot > (end - p) / 8)
+			return gl_err(err, GOLOAD_E_FORMAT, "host: itab %zu at 0x%llx: %llu methods run past the itabs",
+				      i, (unsigned long long)p, (unsigned long long)nfun);
+		*ok = walk(w, inter) && walk(w, word(p + rt->itab_off_type)) && record_itab(w, p);
+		p += rt->itab_off_fun + 8u * nslot;
+	}
+	return 0;
+}
+
 int gl_host_types_index(goload_host *h, goload_err *err)
 {
 	if (h->types_indexed)
 		return 0;
 	const struct gl_rttab *rt = h->rt;
 	uint64_t md = gl_host_addr(h, "runtime.firstmoduledata");
-	if (!rt || !md || rt->md_off[GL_MD_TYPELINKS] == GL_RT_ABSENT)
-		return gl_err(err, GOLOAD_E_UNSUPPORTED, "host: cannot index its types (no firstmoduledata or typelinks)");
+	bool links = rt && rt->md_off[GL_MD_TYPELINKS] != GL_RT_ABSENT && rt->md_off[GL_MD_ITABLINKS] != GL_RT_ABSENT;
+	bool regions = rt && rt->md_off[GL_MD_TYPEDESCLEN] != GL_RT_ABSENT &&
+		       rt->md_off[GL_MD_ITABOFFSET] != GL_RT_ABSENT && rt->md_off[GL_MD_ITABSIZE] != GL_RT_ABSENT;
+	if (!md || !(links || regions))
+		return gl_err(err, GOLOAD_E_UNSUPPORTED,
+			      "host: cannot index its types (no firstmoduledata, typelinks or typedesclen)");
 	walker w = {.h = h, .rt = rt};
 	host_types_range(h, &w.types, &w.etypes);
-	uint64_t tl = word(md + rt->md_off[GL_MD_TYPELINKS]), ntl = word(md + rt->md_off[GL_MD_TYPELINKS] + 8);
 	bool ok = true;
-	for (uint64_t i = 0; ok && i < ntl; i++)
-		ok = walk(&w, w.types + (uint64_t)(int64_t)(int32_t)u32(tl + 4 * i));
-	if (rt->md_off[GL_MD_ITABLINKS] != GL_RT_ABSENT) {
-		uint64_t il = word(md + rt->md_off[GL_MD_ITABLINKS]), nil = word(md + rt->md_off[GL_MD_ITABLINKS] + 8);
-		for (uint64_t i = 0; ok && i < nil; i++) {
-			uint64_t it = word(il + 8 * i);
-			ok = walk(&w, word(it + rt->itab_off_inter)) && walk(&w, word(it + rt->itab_off_type));
-		}
-	}
+	int rc = 0;
+	if (links)
+		ok = walk_links(&w, md);
+	else
+		rc = walk_regions(&w, md, &ok, err);
 	free(w.seen);
 	gl_buf_free(&w.nb);
+	if (rc < 0)
+		return rc;
 	if (!ok)
 		return gl_err(err, GOLOAD_E_NOMEM, "host: out of memory indexing types");
 	h->types_indexed = true;
@@ -315,6 +408,12 @@ uint64_t gl_host_type(const goload_host *h, const char *name, size_t n)
 {
 	uint64_t v;
 	return gl_strmap_get(&h->types, name, n, &v) ? v : 0;
+}
+
+uint64_t gl_host_itab(const goload_host *h, const char *name, size_t n)
+{
+	uint64_t v;
+	return gl_strmap_get(&h->itabs, name, n, &v) ? v : 0;
 }
 
 /* Methods of the host's named types whose code its linker dropped: their

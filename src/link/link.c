@@ -66,6 +66,8 @@ static bool find_named(const goload_module *m, const char *name, size_t n, uint1
 	return true;
 }
 
+typedef GL_VEC(uint32_t) u32vec;
+
 /* Placed and defined by an object (not a host symbol, aux table or
  * trampoline). */
 static bool from_obj(const gl_lsym *s) { return !s->host && s->sect != SECT_NONE && s->obj != NOSYM; }
@@ -350,12 +352,18 @@ static int define_one(goload_module *m, uint32_t oi, uint32_t i, goload_err *err
 	/* An itab the host already has is the host's: interface values made
 	 * here must compare equal to the host's (type assertions compare
 	 * itab addresses). Itabs are content-addressed since Go 1.2x. */
-	if ((s.flags & GL_SF_ITAB) && gl_host_addr(m->host, ls.name)) {
+	uint64_t hitab = 0;
+	if (s.flags & GL_SF_ITAB) {
+		hitab = gl_host_addr(m->host, ls.name);
+		if (!hitab)
+			hitab = gl_host_itab(m->host, s.name, s.namelen);
+	}
+	if (hitab) {
 		ls.host = true;
 		ls.resolved = true;
 		ls.sect = SECT_NONE;
 		ls.obj = NOSYM;
-		ls.addr = gl_host_addr(m->host, ls.name);
+		ls.addr = hitab;
 		struct gl_hostitab hi = {oi, i, ls.addr};
 		if (!GL_VEC_PUSH(&m->hostitabs, hi))
 			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
@@ -648,6 +656,8 @@ static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_
 		a = host_lookup(m->host, nm.name, nm.namelen, abis[1]);
 	if (!a && nm.namelen > 5 && !memcmp(nm.name, "type:", 5))
 		a = gl_host_type(m->host, nm.name, nm.namelen);
+	if (!a && nm.namelen > 8 && !memcmp(nm.name, "go:itab.", 8))
+		a = gl_host_itab(m->host, nm.name, nm.namelen);
 	if (!a) {
 		id = hostpkg_find(m, &nm, abis, err);
 		if (id != NOSYM)
@@ -913,6 +923,15 @@ again:
 			}
 			if (t != NOSYM || r.weak || optional_type_ref(m, s, r.off))
 				continue;
+			if (r.type == GL_R_METHODOFF) {
+				/* A method nothing defines: the host's linker found it
+				 * unreachable (Go 1.27 archives carry instantiations such
+				 * as *atomic.Pointer[sync.poolChainElt] whose methods the
+				 * host dropped). Like that linker, the method table gets
+				 * -1 (runtime.unreachableMethod). */
+				dbg(m, "%s: method %.*s is nowhere: unreachable", s->name, (int)nm.namelen, nm.name);
+				continue;
+			}
 			bool existed;
 			gl_strmap_add(&seen, nm.name, nm.namelen, 0, &existed);
 			if (!existed) {
@@ -993,6 +1012,62 @@ static int alias_host_types(goload_module *m, goload_err *err)
 	return 0;
 }
 
+/* The type's String() (its Str name, without the ExtraStar prefix), read
+ * from its object: the order of the typelinked descriptors is needed
+ * before layout. */
+static gl_span type_string(goload_module *m, const gl_lsym *s)
+{
+	const struct gl_rttab *rt = m->host->rt;
+	const gl_goobj *o = m->objs.v[s->obj].o;
+	gl_span d = gl_goobj_data(o, s->idx);
+	gl_goobj_reloc r;
+	if (d.n < rt->type_size || !gl_goobj_reloc_at_off(o, s->idx, rt->type_off_str, &r) || r.add < 0)
+		return gl_span_make(NULL, 0);
+	gl_span nd = gl_goobj_ref_data(o, r.sym);
+	if ((uint64_t)r.add >= nd.n)
+		return gl_span_make(NULL, 0);
+	gl_rd rd = gl_rd_make(nd, (uint64_t)r.add + 1); /* after the flags byte */
+	uint64_t n = gl_rd_uvarint(&rd);
+	const uint8_t *p = gl_rd_bytes(&rd, n);
+	if (!p)
+		return gl_span_make(NULL, 0);
+	gl_span sp = gl_span_make(p, n);
+	if ((d.p[rt->type_off_tflag] & rt->tflag_extrastar) && sp.n) {
+		sp.p++;
+		sp.n--;
+	}
+	return sp;
+}
+
+static goload_module *sort_m;
+static int by_typestr(const void *a, const void *b)
+{
+	gl_span x = type_string(sort_m, gl_link_sym(sort_m, *(const uint32_t *)a));
+	gl_span y = type_string(sort_m, gl_link_sym(sort_m, *(const uint32_t *)b));
+	size_t n = x.n < y.n ? x.n : y.n;
+	int c = n ? memcmp(x.p, y.p, n) : 0;
+	return c ? c : (x.n > y.n) - (x.n < y.n);
+}
+
+static bool typelinked(const gl_lsym *s)
+{
+	return from_obj(s) && (s->flags & GL_SF_TYPELINK) && s->sect == SECT_RODATA;
+}
+
+/* The module's typelinked descriptors (their indices), sorted by type
+ * string as reflect binary-searches them; false when out of memory. */
+static bool sorted_typelinks(goload_module *m, u32vec *tl)
+{
+	for (uint32_t si = 0; si < m->syms.len; si++)
+		if (typelinked(gl_link_sym(m, si)) && !GL_VEC_PUSH(tl, si))
+			return false;
+	sort_m = m;
+	if (tl->len)
+		qsort(tl->v, tl->len, sizeof *tl->v, by_typestr);
+	sort_m = NULL;
+	return true;
+}
+
 static uint32_t default_align(const gl_lsym *s)
 {
 	if (s->align)
@@ -1008,12 +1083,33 @@ static uint32_t default_align(const gl_lsym *s)
 	return a;
 }
 
-static void layout(goload_module *m)
+/* Where a Go 1.27+ runtime looks for typelinks (moduledata.typedesclen),
+ * the typelinked descriptors open the read-only data: an 8-byte header,
+ * then each at pointer alignment (runtime.moduleTypelinks walks them by
+ * DescriptorSize), in type-string order. */
+static bool layout(goload_module *m)
 {
 	memset(m->sect_size, 0, sizeof m->sect_size);
+	m->typedesclen = 0;
+	bool lead = m->host->rt->md_off[GL_MD_TYPEDESCLEN] != GL_RT_ABSENT;
+	if (lead) {
+		u32vec tl = {0};
+		if (!sorted_typelinks(m, &tl)) {
+			GL_VEC_FREE(&tl);
+			return false;
+		}
+		m->sect_size[SECT_RODATA] = 8;
+		for (size_t i = 0; i < tl.len; i++) {
+			gl_lsym *s = gl_link_sym(m, tl.v[i]);
+			s->off = (m->sect_size[SECT_RODATA] + 7) & ~7ull;
+			m->sect_size[SECT_RODATA] = s->off + s->size;
+		}
+		m->typedesclen = m->sect_size[SECT_RODATA];
+		GL_VEC_FREE(&tl);
+	}
 	for (uint32_t si = 0; si < m->syms.len; si++) {
 		gl_lsym *s = gl_link_sym(m, si);
-		if (s->host || s->sect == SECT_NONE)
+		if (s->host || s->sect == SECT_NONE || (lead && typelinked(s)))
 			continue;
 		uint64_t a = default_align(s);
 		uint64_t off = (m->sect_size[s->sect] + a - 1) / a * a;
@@ -1024,6 +1120,7 @@ static void layout(goload_module *m)
 		 * linker's: a zero-size type or function must not alias the next. */
 		m->sect_size[s->sect] = off + (s->size ? s->size : 1);
 	}
+	return true;
 }
 
 /* Addresses for a mapping at `base`: text | rodata pcln | data... with each
@@ -1420,58 +1517,49 @@ static int gc_masks(goload_module *m, goload_err *err)
 	return 0;
 }
 
-/* The type's String(): Str resolved in this module's types, without the
- * ExtraStar prefix. */
-static gl_span type_string(goload_module *m, const gl_lsym *s)
+/* The runtime walks the typelinked descriptors by their DescriptorSize,
+ * not by their symbols' sizes: both must agree or it would read a
+ * descriptor at a wrong address. */
+static int check_typedesc(goload_module *m, const u32vec *tl, goload_err *err)
 {
 	const struct gl_rttab *rt = m->host->rt;
-	const uint8_t *d = mem_at(m, s->addr);
-	int32_t str;
-	memcpy(&str, d + rt->type_off_str, 4);
-	uint64_t at = m->sect_addr[SECT_RODATA] + (uint64_t)str;
-	if (str < 0 || at >= m->sect_addr[SECT_RODATA] + m->sect_size[SECT_RODATA])
-		return gl_span_make(NULL, 0);
-	gl_span rest = gl_span_make(mem_at(m, at), m->sect_addr[SECT_RODATA] + m->sect_size[SECT_RODATA] - at);
-	gl_rd r = gl_rd_make(rest, 1);
-	uint64_t n = gl_rd_uvarint(&r);
-	const uint8_t *p = gl_rd_bytes(&r, n);
-	if (!p)
-		return gl_span_make(NULL, 0);
-	gl_span sp = gl_span_make(p, n);
-	if ((d[rt->type_off_tflag] & rt->tflag_extrastar) && sp.n) {
-		sp.p++;
-		sp.n--;
+	uint64_t types = m->sect_addr[SECT_RODATA], etypes = types + m->sect_size[SECT_RODATA];
+	uint64_t td = types + 8, end = types + m->typedesclen;
+	size_t i = 0;
+	for (; td < end; i++) {
+		td = (td + 7) & ~7ull;
+		if (td >= end)
+			break;
+		uint64_t size;
+		const gl_lsym *s = i < tl->len ? gl_link_sym(m, tl->v[i]) : NULL;
+		if (!s || s->addr != td || !gl_rt_descriptor_size(rt, gl_span_make(mem_at(m, td), etypes - td), &size) ||
+		    size != s->size)
+			return gl_err(err, GOLOAD_E_INTERNAL, "link: typelinked descriptor %zu at types+0x%llx (%s): its "
+				      "DescriptorSize does not match its symbol", i, (unsigned long long)(td - types),
+				      s ? s->name : "none");
+		td += size;
 	}
-	return sp;
-}
-
-static goload_module *sort_m;
-static int by_typestr(const void *a, const void *b)
-{
-	gl_span x = type_string(sort_m, gl_link_sym(sort_m, *(const uint32_t *)a));
-	gl_span y = type_string(sort_m, gl_link_sym(sort_m, *(const uint32_t *)b));
-	size_t n = x.n < y.n ? x.n : y.n;
-	int c = n ? memcmp(x.p, y.p, n) : 0;
-	return c ? c : (x.n > y.n) - (x.n < y.n);
+	if (i != tl->len)
+		return gl_err(err, GOLOAD_E_INTERNAL, "link: the runtime would find %zu of %zu typelinked descriptors", i,
+			      tl->len);
+	return 0;
 }
 
 static int collect_tables(goload_module *m, goload_err *err)
 {
-	GL_VEC(uint32_t) tl = {0};
+	int rc;
+	u32vec tl = {0};
 	for (uint32_t si = 0; si < m->syms.len; si++) {
 		gl_lsym *s = gl_link_sym(m, si);
-		if (!from_obj(s))
-			continue;
-		if ((s->flags & GL_SF_TYPELINK) && s->sect == SECT_RODATA && !GL_VEC_PUSH(&tl, si))
-			goto oom;
-		if ((s->flags & GL_SF_ITAB) && !GL_VEC_PUSH(&m->itabs, s->addr))
+		if (from_obj(s) && (s->flags & GL_SF_ITAB) && !GL_VEC_PUSH(&m->itabs, s->addr))
 			goto oom;
 	}
-	/* reflect binary-searches typelinks by type string. */
-	sort_m = m;
-	if (tl.len)
-		qsort(tl.v, tl.len, sizeof *tl.v, by_typestr);
-	sort_m = NULL;
+	if (!sorted_typelinks(m, &tl))
+		goto oom;
+	if (m->typedesclen && (rc = check_typedesc(m, &tl, err)) < 0) {
+		GL_VEC_FREE(&tl);
+		return rc;
+	}
 	for (size_t i = 0; i < tl.len; i++)
 		if (!GL_VEC_PUSH(&m->typelinks, (int32_t)(gl_link_sym(m, tl.v[i])->addr - m->sect_addr[SECT_RODATA])))
 			goto oom;
@@ -1601,7 +1689,10 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 	if (rc < 0)
 		goto fail;
 	m->frozen = true;
-	layout(m);
+	if (!layout(m)) {
+		rc = gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		goto fail;
+	}
 	/* The pclntab's size does not depend on where it goes: build it once
 	 * at a provisional address to size the mapping, then for real. */
 	place(m, 1ull << 32, 0);
@@ -1673,7 +1764,7 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		.epclntab = m->pcln_addr + m->pcln_size,
 		.gcdatamask = m->gcdata, .gcbssmask = m->gcbss,
 		.typelinks = m->typelinks.v, .ntypelinks = m->typelinks.len,
-		.itablinks = m->itabs.v, .nitablinks = m->itabs.len,
+		.itablinks = m->itabs.v, .nitablinks = m->itabs.len, .typedesclen = m->typedesclen,
 		.inittasks = m->inittasks.v, .ninittasks = m->inittasks.len,
 		.modulename = m->name,
 	};

@@ -115,6 +115,7 @@ struct goload_module {
 	GL_VEC(uint64_t) itabs;
 	GL_VEC(uint64_t) inittasks;
 	GL_VEC(int32_t) typelinks;
+	uint64_t typedesclen; /* Go 1.27+: the typelinked descriptors' end, from rodata's start */
 	size_t nrel[64];   /* relocations applied, by enum gl_rtype (capped) */
 };
 

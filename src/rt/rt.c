@@ -341,6 +341,11 @@ int gl_rt_moduledata_build(const struct gl_rttab *rt, const gl_rt_pcln *pcln, co
 	md_word(rt, md, GL_MD_EPCLNTAB, sec->epclntab);
 	md_slice(rt, md, GL_MD_TYPELINKS, (uintptr_t)sec->typelinks, sec->ntypelinks);
 	md_slice(rt, md, GL_MD_ITABLINKS, (uintptr_t)sec->itablinks, sec->nitablinks);
+	/* runtime.moduleTypelinks walks from types+8; addModuleItabs runs only
+	 * at startup, so an empty itab region at etypes hides nothing. */
+	md_word(rt, md, GL_MD_TYPEDESCLEN, sec->typedesclen < 8 ? 8 : sec->typedesclen);
+	md_word(rt, md, GL_MD_ITABOFFSET, sec->etypes - sec->types);
+	md_word(rt, md, GL_MD_ITABSIZE, 0);
 	md_slice(rt, md, GL_MD_INITTASKS, (uintptr_t)sec->inittasks, sec->ninittasks);
 	size_t nlen = strlen(sec->modulename);
 	md_word(rt, md, GL_MD_PLUGINPATH, (uintptr_t)sec->modulename);

@@ -92,6 +92,11 @@ typedef struct gl_rt_sections {
 	size_t ntypelinks;
 	const uint64_t *itablinks; /* itab addresses */
 	size_t nitablinks;
+	/* Go 1.27+, where the descriptors replace the typelinks: [types,
+	 * types+typedesclen) is an 8-byte header then the typelinked
+	 * descriptors; below 8 means none. Itabs are not listed there: the
+	 * loader adds itablinks to the runtime itself. */
+	uint64_t typedesclen;
 	const uint64_t *inittasks; /* in run order */
 	size_t ninittasks;
 	const char *modulename;    /* also used as pluginpath; must be unique and non-empty */
