@@ -101,6 +101,9 @@ func (m *Module) Close() error {
 
 	m.rebaseTypemaps(&lay, &info)
 	reasons := m.patchReasons(&lay)
+	if why := m.dropTypelinksCache(r, &info); why != "" {
+		reasons = append(reasons, why)
+	}
 	fills := m.hostFills()
 	if len(fills) > 0 {
 		reasons = append(reasons, laterModules(m)...)
@@ -656,11 +659,11 @@ func (u *unlinker) typemaps() {
 // only under loadMu (held) and read without locks: the writes are made
 // with the world stopped.
 func (m *Module) rebaseTypemaps(lay *C.goload_module_layout, info *C.goload_unload_info) {
-	if !info.typemap_by_offset {
-		return // 1.27's map[*_type]*_type: the heap scan refuses instead
-	}
+	// map[typeOff]*_type until 1.26, map[*_type]*_type from 1.27: each
+	// has the layout and hasher of one of these types.
 	type fix struct {
-		tm    map[int32]unsafe.Pointer
+		byOff map[int32]unsafe.Pointer
+		byPtr map[unsafe.Pointer]unsafe.Pointer
 		types uintptr
 	}
 	var fixes []fix
@@ -669,13 +672,21 @@ func (m *Module) rebaseTypemaps(lay *C.goload_module_layout, info *C.goload_unlo
 			continue
 		}
 		omd := uintptr(C.goload_module_moduledata(o.m))
-		// map[typeOff]*_type has the layout and hasher of this type
-		tm := *(*map[int32]unsafe.Pointer)(unsafe.Pointer(omd + uintptr(info.md_typemap))) //nolint:govet // C memory
-		for _, v := range tm {
-			if inModule(lay, uintptr(v)) {
-				fixes = append(fixes, fix{tm, *word(omd + uintptr(info.md_types))})
-				break
+		slot := unsafe.Pointer(omd + uintptr(info.md_typemap)) //nolint:govet // C memory
+		f, held := fix{types: *word(omd + uintptr(info.md_types))}, false
+		if info.typemap_by_offset {
+			f.byOff = *(*map[int32]unsafe.Pointer)(slot)
+			for _, v := range f.byOff {
+				held = held || inModule(lay, uintptr(v))
 			}
+		} else {
+			f.byPtr = *(*map[unsafe.Pointer]unsafe.Pointer)(slot)
+			for _, v := range f.byPtr {
+				held = held || inModule(lay, uintptr(v))
+			}
+		}
+		if held {
+			fixes = append(fixes, f)
 		}
 	}
 	if len(fixes) == 0 || thePatcher() != nil {
@@ -686,9 +697,15 @@ func (m *Module) rebaseTypemaps(lay *C.goload_module_layout, info *C.goload_unlo
 	n := 0
 	patcher.w.stop()
 	for _, f := range fixes {
-		for k, v := range f.tm {
+		for k, v := range f.byOff {
 			if inModule(lay, uintptr(v)) {
-				f.tm[k] = unsafe.Pointer(f.types + uintptr(k)) //nolint:govet // the module's own descriptor
+				f.byOff[k] = unsafe.Pointer(f.types + uintptr(k)) //nolint:govet // the module's own descriptor
+				n++
+			}
+		}
+		for k, v := range f.byPtr {
+			if inModule(lay, uintptr(v)) {
+				f.byPtr[k] = k // the module's own descriptor
 				n++
 			}
 		}
