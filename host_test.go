@@ -72,7 +72,7 @@ func toolchains(t *testing.T) []toolchain {
 
 // supported reports whether goload loads into hosts of this Go version;
 // the others must fail with a clear error (TestUnsupportedVersion).
-func (tc toolchain) supported() bool { return tc.minor >= "21" && tc.minor <= "26" }
+func (tc toolchain) supported() bool { return tc.minor >= "21" && tc.minor <= "27" }
 
 // forEach runs f as a subtest per supported toolchain.
 func forEach(t *testing.T, f func(t *testing.T, tc toolchain)) {
