@@ -51,6 +51,10 @@ func Reflect() string {
 	}
 	v := reflect.ValueOf(&Item{Name: "r", N: 7}).MethodByName("Label").Call(nil)
 	parts = append(parts, v[0].String())
+	// reflect finds a composite type the package has among its module's
+	// typelinks instead of making another.
+	parts = append(parts, fmt.Sprint("SliceOf is []Item: ", reflect.SliceOf(t.Elem()) == reflect.TypeOf([]Item{}),
+		", MapOf is map[string]Item: ", reflect.MapOf(reflect.TypeOf(""), t.Elem()) == reflect.TypeOf(map[string]Item{})))
 	sort.Strings(parts[3:])
 	return strings.Join(parts, "|")
 }
