@@ -23,7 +23,9 @@ done
 for w in cgo_*.c; do
   [ -e "$w" ] || continue
   f="src/$(sed -n 's/^#include "src\/\(.*\)"$/\1/p' "$w")"
-  echo "$want" | grep -qx "$f" || rm -f "$w"
+  # A here-string, not a pipe: with pipefail, grep -q quitting early made
+  # echo die of SIGPIPE now and then, and a live wrapper was removed.
+  grep -qxF -- "$f" <<<"$want" || rm -f "$w"
 done
 digest=$(find src include -name '*.[ch]' | LC_ALL=C sort | while IFS= read -r f; do
   printf '%s  %s\n' "$(sha256sum < "$f" | cut -d' ' -f1)" "$f"
