@@ -7,6 +7,7 @@ package goload
 import "C"
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -61,7 +63,7 @@ const (
 	typecacheBytes = 256 * 4 * 8
 	// runtime/iface.go: itabTableInit is {size, count, [itabInitSize=512]*itab}, Go 1.21-1.27
 	itabTableInitBytes = 16 + 512*8
-	maxReasons     = 20
+	maxReasons         = 20
 	// runtime.mspan is 160 bytes in Go 1.22-1.26 (runtime/mheap.go)
 	mspanProbeBytes = 160
 	// stack re-check with the world stopped: a goroutine caught inside
@@ -274,10 +276,31 @@ func itabCallsInto(lay *C.goload_module_layout, info *C.goload_unload_info, e ui
 	if *word(fun) == 0 {
 		return 0
 	}
-	n := *word(*word(e+uintptr(info.itab_inter)) + uintptr(info.iface_methods) + 8) // len(Methods)
+	n := *word(*word(e + uintptr(info.itab_inter)) + uintptr(info.iface_methods) + 8) // len(Methods)
 	for k := uintptr(0); k < n; k++ {
 		if f := *word(fun + 8*k); inModule(lay, f) && !filled[fun+8*k] {
 			return f
+		}
+	}
+	return 0
+}
+
+// ownPrefix starts the names of this package's functions: the frames of
+// Close's own goroutine under that name are no roots for the heap scan.
+// Their outargs may keep a stale word of an earlier call (on Go 1.21 a
+// type descriptor of the module, from the type checks), and nothing of
+// ours keeps a module pointer past Close.
+var ownPrefix = reflect.TypeOf(Module{}).PkgPath() + "."
+
+// currentGoid is the calling goroutine's id, as the heap dump writes it
+// (from the first line of its own traceback, "goroutine N [running]:").
+func currentGoid() uint64 {
+	var buf [64]byte
+	b := buf[:runtime.Stack(buf[:], false)]
+	b = bytes.TrimPrefix(b, []byte("goroutine "))
+	if i := bytes.IndexByte(b, ' '); i > 0 {
+		if n, err := strconv.ParseUint(string(b[:i]), 10, 64); err == nil {
+			return n
 		}
 	}
 	return 0
@@ -355,7 +378,9 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 		skip: cWords(skip), nskip: 1,
 		header_min: C.uint64_t(info.malloc_header_min), header_max: C.uint64_t(info.malloc_header_max),
 		max_hits: maxReasons, large_min: C.uint64_t(info.malloc_header_max),
+		own_goid: C.uint64_t(currentGoid()), own_prefix: C.CString(ownPrefix),
 	}
+	defer C.free(unsafe.Pointer(opts.own_prefix))
 	defer func() {
 		for _, p := range []*C.uint64_t{opts.ranges, opts.types, opts.itabs, opts.extra_addr, opts.extra_len, opts.skip, opts.ignore} {
 			C.free(unsafe.Pointer(p))

@@ -432,6 +432,8 @@ typedef struct goload_heapscan_opts {
 	uint64_t header_min, header_max; /* Go 1.22+ malloc header sizes, 0: none */
 	size_t max_hits;
 	uint64_t large_min;          /* list reached pointerful objects above this size, 0: none */
+	uint64_t own_goid;           /* frames of this goroutine whose function name */
+	const char *own_prefix;      /* starts with own_prefix are no roots (0/NULL: none) */
 } goload_heapscan_opts;
 
 enum goload_holder_kind {

@@ -334,6 +334,15 @@ static void root_word(st *s, gl_hd_root r, uint64_t v)
 	drain(s);
 }
 
+/* A frame of the scanning goroutine's own code (see gl_hd_opts). */
+static bool own_frame(const gl_hd_opts *o, uint64_t goid, gl_span fname)
+{
+	if (!o->own_goid || !o->own_prefix || goid != o->own_goid)
+		return false;
+	size_t n = strlen(o->own_prefix);
+	return fname.n >= n && memcmp(fname.p, o->own_prefix, n) == 0;
+}
+
 /* A block of root words with a field list (data, bss, a frame). */
 static bool root_block(st *s, gl_rd *r, gl_hd_root proto, uint64_t addr, uint64_t len, size_t data, bool follow)
 {
@@ -425,7 +434,7 @@ static int walk(st *s, bool follow, goload_err *err)
 			gl_hd_root fr = {.kind = GL_HD_FRAME, .goid = goid, .func = fname, .at = pc};
 			if (follow && (in_ranges(s->o, pc) || in_ranges(s->o, entry)))
 				hit(s, (gl_hd_hit){.kind = GL_HD_FRAME, .target = pc, .at = pc, .root = fr});
-			if (!root_block(s, r, fr, sp, body.n, (size_t)(body.p - d.p), follow))
+			if (!root_block(s, r, fr, sp, body.n, (size_t)(body.p - d.p), follow && !own_frame(s->o, goid, fname)))
 				return bad(&c, err, "bad stack frame fields");
 			break;
 		}

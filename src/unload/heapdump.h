@@ -71,6 +71,14 @@ typedef struct gl_hd_opts {
 	 * the dump: every reached pointerful object above this size is listed
 	 * for the caller to check (0: none). */
 	uint64_t large_min;
+	/* The scanning goroutine's own frames: frames of goroutine own_goid
+	 * whose function name starts with own_prefix (the caller's package)
+	 * are no roots. Their outargs may keep a stale word from an earlier
+	 * call (Go 1.21's Close frame held a type of the module that way),
+	 * and the caller's own code keeps nothing past its return. A frame
+	 * running in the ranges is still reported. 0 / NULL: none. */
+	uint64_t own_goid;
+	const char *own_prefix;
 } gl_hd_opts;
 
 typedef struct gl_hd_result {

@@ -136,6 +136,7 @@ int goload_heapscan_run(const void *dump, size_t n, const goload_heapscan_opts *
 		.ranges = o->ranges, .nranges = o->nranges, .types = o->types, .ntypes = o->ntypes, .itabs = o->itabs, .nitabs = o->nitabs, .extra = extra, .extra_addr = o->extra_addr,
 		.nextra = o->nextra, .skip = o->skip, .nskip = o->nskip, .ignore = o->ignore, .nignore = o->nignore, .header_min = o->header_min,
 		.header_max = o->header_max, .max_hits = o->max_hits, .large_min = o->large_min,
+		.own_goid = o->own_goid, .own_prefix = o->own_prefix,
 	};
 	int rc = gl_hd_scan(gl_span_make(dump, n), &ho, &s->r, err);
 	free(extra);

@@ -98,6 +98,27 @@ int main(void)
 	h = find(&r, GL_HD_DATA, 0);
 	CHECK(h && h->at == 0x600008 && h->target == MOD + 0x20);
 	gl_hd_result_free(&r);
+
+	/* The scanning goroutine's own frames are no roots (a stale outargs
+	 * word of the caller's code): goroutine 7's frame of example.com/p.F
+	 * still runs in the range, but its slot holding MOD is not read. */
+	o.itabs = NULL;
+	o.nitabs = 0;
+	o.own_goid = 7;
+	o.own_prefix = "example.com/p.";
+	CHECK(gl_hd_scan(f->data, &o, &r, &err) == 0);
+	h = find(&r, GL_HD_FRAME, 0);
+	CHECK(h && h->at == MOD + 4);
+	for (size_t i = 0; i < r.hits.len; i++)
+		CHECK(r.hits.v[i].kind != GL_HD_FRAME || r.hits.v[i].at == MOD + 4);
+	gl_hd_result_free(&r);
+	o.own_goid = 8; /* another goroutine's frames stay roots */
+	CHECK(gl_hd_scan(f->data, &o, &r, &err) == 0);
+	size_t nframe = 0;
+	for (size_t i = 0; i < r.hits.len; i++)
+		nframe += r.hits.v[i].kind == GL_HD_FRAME;
+	CHECK(nframe == 2);
+	gl_hd_result_free(&r);
 	gl_file_close(f);
 
 	f = seed("truncated");
