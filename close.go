@@ -234,9 +234,9 @@ func laterModules(m *Module) []string {
 
 // heldItabs lists the itabs of the runtime's table that are not the
 // module's but call into it, each with one such method: getitab built
-// them for host types whose dropped methods the module supplies. They are
-// taken out of the table with the module's own; a live interface holding
-// one keeps the module. The table only grows by replacement (the old one
+// them for host types whose dropped methods the module supplies. Unlink
+// points those methods back at runtime.unreachableMethod; a live
+// interface holding one keeps the module. The table only grows by replacement (the old one
 // is never freed), so it is read without a lock.
 func heldItabs(lay *C.goload_module_layout, info *C.goload_unload_info, filled map[uintptr]bool) ([]uint64, error) {
 	itabTable, err := hostSym("runtime.itabTable")
@@ -522,9 +522,22 @@ func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_
 		}
 	}
 	md := uintptr(C.goload_module_moduledata(m.m))
+	unreachable, err := hostSym("runtime.unreachableMethod")
+	if err != nil {
+		return "", err
+	}
+	var others []rng
+	for _, o := range modules {
+		if o != m && o.m != nil {
+			var ol C.goload_module_layout
+			C.goload_module_get_layout(o.m, &ol)
+			others = append(others, rng{uintptr(ol.start) - 1, uintptr(ol.end)})
+		}
+	}
 	u := unlinker{
 		md: md, first: uintptr(r.firstmoduledata), last: uintptr(r.lastmoduledatap),
 		itabTable: itabTable, pinned: pinned, lay: lay, info: info, fills: fills,
+		unreachable: unreachable, others: others,
 	}
 	patcher.mu.Lock()
 	defer patcher.mu.Unlock()
@@ -578,6 +591,8 @@ type unlinker struct {
 	lay                                *C.goload_module_layout
 	info                               *C.goload_unload_info
 	fills                              []hostFill
+	unreachable                        uintptr       // runtime.unreachableMethod
+	others                             []rng         // the other modules' mappings
 	werr                               syscall.Errno // writing fills back failed (at werrAt)
 	werrAt                             uintptr
 }
@@ -635,6 +650,14 @@ func (u *unlinker) run() bool {
 // reinserts the rest with the runtime's hash and quadratic probe
 // (runtime/iface.go: itabHashFunc, itabTableType.add): an open-addressed
 // table cannot just lose entries. The table is {size, count, entries}.
+//
+// An itab getitab built for a host type and a host interface while the
+// module supplied the type's dropped methods stays, its slots pointing
+// at runtime.unreachableMethod again: what getitab builds from the
+// method table written back. Host type-switch and type-assertion caches
+// (Go 1.22+, never cleared) may hold it; a module loaded later fills its
+// slots again (gl_host_itab_slots), so a cached itab never calls into a
+// closed module. The heap scan refused while a live interface held one.
 func (u *unlinker) itabs() {
 	t := *word(u.itabTable)
 	size := *word(t)
@@ -646,9 +669,16 @@ func (u *unlinker) itabs() {
 			continue
 		}
 		entries[i] = 0
-		if !inModule(u.lay, e) && !inModule(u.lay, *word(e + inter)) && !inModule(u.lay, *word(e + typ)) && itabCallsInto(u.lay, u.info, e, nil) == 0 {
-			kept = append(kept, e) // within the buffer's capacity: no allocation
+		if inModule(u.lay, e) || inModule(u.lay, *word(e + inter)) || inModule(u.lay, *word(e + typ)) {
+			continue
 		}
+		if itabCallsInto(u.lay, u.info, e, nil) != 0 {
+			if inRanges(e, u.others) {
+				continue // another module's own itab (never seen: it would depend on this module)
+			}
+			u.unfillItab(e)
+		}
+		kept = append(kept, e) // within the buffer's capacity: no allocation
 	}
 	mask := size - 1
 	for _, e := range kept {
@@ -659,6 +689,18 @@ func (u *unlinker) itabs() {
 		entries[h] = e
 	}
 	*word(t + 8) = uintptr(len(kept))
+}
+
+// unfillItab points the slots of itab e that call into the module at
+// runtime.unreachableMethod (e is persistentalloc'd runtime memory).
+func (u *unlinker) unfillItab(e uintptr) {
+	fun := e + uintptr(u.info.itab_fun)
+	n := *word(*word(e + uintptr(u.info.itab_inter)) + uintptr(u.info.iface_methods) + 8)
+	for k := uintptr(0); k < n; k++ {
+		if inModule(u.lay, *word(fun + 8*k)) {
+			*word(fun + 8*k) = u.unreachable
+		}
+	}
 }
 
 // typemaps drops the module's typemap from runtime.pinnedTypemaps.

@@ -173,7 +173,10 @@ func TestOpenPackageDroppedSymbol(t *testing.T) {
 		// with the runtime-built itab, then writes the host's entries back:
 		// the host still runs, and the package loads and works again. A
 		// module opened while the first supplies the method calls into it:
-		// the first closes only after it.
+		// the first closes only after it. Round 4: the host's own type
+		// assertion builds an itab with the module's Scale and caches it
+		// (Go 1.22+); after Close, round 5 loads the package again and
+		// calls Scale through the cached itab: the new module's.
 		after := "after close: unit m, Meter(4) is a Scaler2: true, kept 3\n"
 		rest := "round 1: via host itab 15, via runtime itab 28\n" +
 			"round 1: close with keptS set: goload: module goload.module.1000000 is still in use: host global main.keptS points to github.com/goload/goload/testdata/openpkg/hostpkg.(*Meter).Scale\n" +
@@ -183,7 +186,11 @@ func TestOpenPackageDroppedSymbol(t *testing.T) {
 			"round 3: the later module via host itab 18\n" +
 			"round 3: close the first: goload: module goload.module.1000000 is still in use: module goload.module.1000000 was opened after it, while host types' dropped methods pointed into it, and may call them (close it first)\n" +
 			"round 3: close the later: <nil>\n" +
-			"round 3: close the first: <nil>\n"
+			"round 3: close the first: <nil>\n" +
+			"round 4: via the host's cached assertion 40\n" +
+			"round 4: close: <nil>\n" +
+			"round 5: via the host's cached assertion 50\n" +
+			"round 5: close: <nil>\n"
 		if got := out[len(m[0]):]; regexp.MustCompile(`goload\.module\.[0-9a-f]+`).ReplaceAllString(got, "goload.module.1000000") != rest {
 			t.Fatalf("drophost printed\n%s\nwant\n%s\nlog (tail):\n%s", got, rest, tail(log, 3000))
 		}

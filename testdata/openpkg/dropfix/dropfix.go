@@ -16,3 +16,6 @@ func ViaHostItab() int { return hostpkg.Kept.Scale(5) }
 func ViaRuntimeItab(v any) int { return AsScaler2(v).Scale(7) }
 
 func AsScaler2(v any) hostpkg.Scaler2 { return v.(hostpkg.Scaler2) }
+
+// CallScale3 calls Scale through an itab the host's own assertion built.
+func CallScale3(s hostpkg.Scaler3, k int) int { return s.Scale(k) }

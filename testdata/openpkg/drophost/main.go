@@ -38,6 +38,42 @@ func main() {
 	if err := later(); err != nil {
 		fmt.Println("FAIL:", err)
 	}
+	for round := 4; round <= 5; round++ {
+		if err := cached(round); err != nil {
+			fmt.Println("FAIL:", err)
+		}
+	}
+}
+
+// as3 is the host's assertion to Scaler3; its cache (Go 1.22+) keeps the
+// itab getitab built on its first call, which round 4 makes while the
+// module supplies Meter.Scale.
+//
+//go:noinline
+func as3(x any) hostpkg.Scaler3 { s, _ := x.(hostpkg.Scaler3); return s }
+
+// cached: round 4 builds the (Meter, Scaler3) itab with the module's Scale
+// and closes the module; round 5 loads the package again and calls Scale
+// through the itab the host's cache still returns (the closed module's
+// Scale is gone: the itab must have the new one).
+func cached(round int) error {
+	m, err := goload.OpenPackage(context.Background(), pkg, nil)
+	if err != nil {
+		return err
+	}
+	call, err := goload.Lookup[func(hostpkg.Scaler3, int) int](m, pkg+".CallScale3")
+	if err != nil {
+		return err
+	}
+	// The runtime fills an assertion's cache on about one call in 1,024
+	// (runtime.typeAssert): 100,000 calls fill it.
+	for i := 0; i < 100000; i++ {
+		as3(hostpkg.Meter(i))
+	}
+	fmt.Printf("round %d: via the host's cached assertion %d\n", round, call(as3(hostpkg.Meter(round)), 10))
+	call = nil
+	fmt.Printf("round %d: close: %v\n", round, m.Close())
+	return nil
 }
 
 // later opens droplater while dropfix's module supplies Meter.Scale: the

@@ -34,4 +34,9 @@ type Scaler interface {
 // loaded code asserts a Meter to it.
 type Scaler2 interface{ Scale(int) int }
 
+// Scaler3 is Scaler2 again (another interface type, another itab): the
+// host asserts a Meter to it only while a module supplies Scale, so its
+// type-assertion cache keeps an itab built with the module's method.
+type Scaler3 interface{ Scale(int) int }
+
 var Kept Scaler
