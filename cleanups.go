@@ -3,7 +3,70 @@ package goload
 // #include "goload.h"
 import "C"
 
-import "unsafe"
+import (
+	"fmt"
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+// Cleanups the runtime has queued (their objects died) but not run yet
+// are no specials any more, and the heap dump does not list the cleanup
+// queue (Go 1.25+; 1.24 queues them as finalizers, which the dump lists).
+// Go 1.26+ counts them in runtime/metrics: Close waits up to
+// cleanupQueueWait for the queue to drain, and refuses if it does not.
+const (
+	metricCleanupsQueued   = "/gc/cleanups/queued:cleanups"
+	metricCleanupsExecuted = "/gc/cleanups/executed:cleanups"
+	cleanupQueueWait       = 2 * time.Second
+)
+
+var cleanupMetrics = sync.OnceValue(func() bool {
+	n := 0
+	for _, d := range metrics.All() {
+		if d.Name == metricCleanupsQueued || d.Name == metricCleanupsExecuted {
+			n++
+		}
+	}
+	return n == 2
+})
+
+// pendingCleanups is how many queued cleanups have not run (0 when the
+// runtime does not say).
+func pendingCleanups() uint64 {
+	if !cleanupMetrics() {
+		return 0
+	}
+	s := []metrics.Sample{{Name: metricCleanupsExecuted}, {Name: metricCleanupsQueued}}
+	metrics.Read(s) // executed first: the runtime reads its counters in that order too
+	if s[0].Value.Kind() != metrics.KindUint64 || s[1].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	if q, e := s[1].Value.Uint64(), s[0].Value.Uint64(); q > e {
+		return q - e
+	}
+	return 0
+}
+
+// cleanupQueueReason waits for the runtime's queued cleanups to run (one
+// of them may call into the module) and says why Close cannot go on if
+// they do not within cleanupQueueWait.
+func cleanupQueueReason() string {
+	deadline := time.Now().Add(cleanupQueueWait)
+	for {
+		n := pendingCleanups()
+		if n == 0 {
+			return ""
+		}
+		if time.Now().After(deadline) {
+			return fmt.Sprintf("%d cleanups (runtime.AddCleanup) are queued and have not run after %v; one may call into the module (a cleanup blocks the queue?)", n, cleanupQueueWait)
+		}
+		runtime.Gosched()
+		time.Sleep(time.Millisecond)
+	}
+}
 
 // cleanupHit is a cleanup registered with runtime.AddCleanup (Go 1.24+)
 // that would call into a module once its object dies: obj is that object,

@@ -323,6 +323,10 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 	// Garbage and queued finalizers go first: a dead object is never
 	// reported, but a finalizer keeps its own roots until it has run.
 	runtime.GC()
+	var rs []string
+	if why := cleanupQueueReason(); why != "" {
+		rs = append(rs, why)
+	}
 	nm := []byte("goload-heapdump\x00")
 	fd, _, e := syscall.Syscall(sysMemfdCreate, uintptr(unsafe.Pointer(&nm[0])), 1 /* MFD_CLOEXEC */, 0)
 	if e != 0 {
@@ -392,14 +396,14 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 		return nil, cError(&ce)
 	}
 	defer C.goload_heapscan_free(s)
-	var rs []string
-	for i := 0; i < int(C.goload_heapscan_nhits(s)); i++ {
+	kept := int(C.goload_heapscan_nhits(s))
+	for i := 0; i < kept; i++ {
 		var h C.goload_holder
 		C.goload_heapscan_hit(s, C.size_t(i), &h)
 		rs = append(rs, m.describe(&h, extraOf))
 	}
-	if n := int(C.goload_heapscan_total(s)); n > len(rs) {
-		rs = append(rs, fmt.Sprintf("and %d more", n-len(rs)))
+	if n := int(C.goload_heapscan_total(s)); n > kept {
+		rs = append(rs, fmt.Sprintf("and %d more", n-kept))
 	}
 	if n := int(C.goload_heapscan_nlarge(s)); n > 0 {
 		off, spanOfHeap, err := largeTypeSlot()
