@@ -6,62 +6,59 @@ import "C"
 import (
 	"fmt"
 	"runtime"
-	"runtime/metrics"
-	"sync"
+	"sync/atomic"
 	"time"
 	"unsafe"
 )
 
 // Cleanups the runtime has queued (their objects died) but not run yet
 // are no specials any more, and the heap dump does not list the cleanup
-// queue (Go 1.25+; 1.24 queues them as finalizers, which the dump lists).
-// Go 1.26+ counts them in runtime/metrics: Close waits up to
+// queue of Go 1.25+ (1.24 queues them as finalizers, which the dump
+// lists). Close reads the queue's counters (runtime/mcleanup.go
+// readQueueStats: gcCleanups.queued plus each p's cleanupsQueued, less
+// gcCleanups.executed; offsets per version in rt_tables), waits up to
 // cleanupQueueWait for the queue to drain, and refuses if it does not.
-const (
-	metricCleanupsQueued   = "/gc/cleanups/queued:cleanups"
-	metricCleanupsExecuted = "/gc/cleanups/executed:cleanups"
-	cleanupQueueWait       = 2 * time.Second
-)
+const cleanupQueueWait = 2 * time.Second
 
-var cleanupMetrics = sync.OnceValue(func() bool {
-	n := 0
-	for _, d := range metrics.All() {
-		if d.Name == metricCleanupsQueued || d.Name == metricCleanupsExecuted {
-			n++
+// pendingCleanups is how many queued cleanups have not run: an estimate,
+// read without the runtime's locks, as the runtime's own statistics are.
+func pendingCleanups(info *C.goload_unload_info) (uint64, error) {
+	if info.cleanupq_queued == 0 {
+		return 0, nil
+	}
+	q, err := hostSym("runtime.gcCleanups")
+	if err != nil {
+		return 0, err
+	}
+	allp, err := hostSym("runtime.allp")
+	if err != nil {
+		return 0, err
+	}
+	executed := atomic.LoadUint64((*uint64)(unsafe.Pointer(q + uintptr(info.cleanupq_executed)))) //nolint:govet // a runtime variable
+	queued := *(*uint64)(unsafe.Pointer(q + uintptr(info.cleanupq_queued)))                       //nolint:govet
+	for _, p := range unsafe.Slice((*uintptr)(unsafe.Pointer(*word(allp))), *word(allp + 8)) {    //nolint:govet // runtime.allp: []*p
+		if p != 0 {
+			queued += *(*uint64)(unsafe.Pointer(p + uintptr(info.p_cleanups_queued))) //nolint:govet
 		}
 	}
-	return n == 2
-})
-
-// pendingCleanups is how many queued cleanups have not run (0 when the
-// runtime does not say).
-func pendingCleanups() uint64 {
-	if !cleanupMetrics() {
-		return 0
+	if queued > executed {
+		return queued - executed, nil
 	}
-	s := []metrics.Sample{{Name: metricCleanupsExecuted}, {Name: metricCleanupsQueued}}
-	metrics.Read(s) // executed first: the runtime reads its counters in that order too
-	if s[0].Value.Kind() != metrics.KindUint64 || s[1].Value.Kind() != metrics.KindUint64 {
-		return 0
-	}
-	if q, e := s[1].Value.Uint64(), s[0].Value.Uint64(); q > e {
-		return q - e
-	}
-	return 0
+	return 0, nil
 }
 
 // cleanupQueueReason waits for the runtime's queued cleanups to run (one
 // of them may call into the module) and says why Close cannot go on if
 // they do not within cleanupQueueWait.
-func cleanupQueueReason() string {
+func cleanupQueueReason(info *C.goload_unload_info) (string, error) {
 	deadline := time.Now().Add(cleanupQueueWait)
 	for {
-		n := pendingCleanups()
-		if n == 0 {
-			return ""
+		n, err := pendingCleanups(info)
+		if err != nil || n == 0 {
+			return "", err
 		}
 		if time.Now().After(deadline) {
-			return fmt.Sprintf("%d cleanups (runtime.AddCleanup) are queued and have not run after %v; one may call into the module (a cleanup blocks the queue?)", n, cleanupQueueWait)
+			return fmt.Sprintf("%d cleanups (runtime.AddCleanup) are queued and have not run after %v; one may call into the module (a cleanup blocks the queue?)", n, cleanupQueueWait), nil
 		}
 		runtime.Gosched()
 		time.Sleep(time.Millisecond)

@@ -324,7 +324,9 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 	// reported, but a finalizer keeps its own roots until it has run.
 	runtime.GC()
 	var rs []string
-	if why := cleanupQueueReason(); why != "" {
+	if why, err := cleanupQueueReason(info); err != nil {
+		return nil, err
+	} else if why != "" {
 		rs = append(rs, why)
 	}
 	nm := []byte("goload-heapdump\x00")

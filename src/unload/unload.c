@@ -40,6 +40,8 @@ void goload_module_unload_info(const goload_module *m, goload_unload_info *out)
 		.span_specials = rt->heap.mspan_off_specials, .special_offset = rt->heap.special_off_offset,
 		.special_kind = rt->heap.special_off_kind, .special_size = rt->heap.special_size,
 		.cleanup_kind = rt->heap.cleanup_kind, .cleanup_words = rt->heap.cleanup_words,
+		.cleanupq_queued = rt->heap.cleanupq_off_queued, .cleanupq_executed = rt->heap.cleanupq_off_executed,
+		.p_cleanups_queued = rt->heap.p_off_cleanups_queued,
 		/* 1.27 keys it by *_type, with typelinks folded into types (typedesclen) */
 		.typemap_by_offset = rt->md_off[GL_MD_TYPEDESCLEN] == GL_RT_ABSENT,
 	};

@@ -294,12 +294,14 @@ static const struct gl_rttab rt_120 = {
 /* struct gl_rtheap, in its field order (go_asm.h of runtime: mheap_allspans,
  * mspan_startAddr (npages follows it; pages of const__PageSize), mspan_specials, special_offset, special_kind,
  * special__size, const__KindSpecialCleanup, (specialCleanup__size -
- * special__size - 8) / 8). */
-#define HEAP(allspans, startaddr, specials, off, kind, size, ckind, cwords)                              \
+ * special__size - 8) / 8); then the cleanup queue, 0 0 0 before 1.25
+ * (cleanupQueue_queued, cleanupQueue_executed, p_cleanupsQueued). */
+#define HEAP(allspans, startaddr, specials, off, kind, size, ckind, cwords, cqqueued, cqexecuted, pqueued)   \
 	.heap = {.mheap_off_allspans = allspans, .mspan_off_startaddr = startaddr, .mspan_off_npages = startaddr + 8, \
 		 .page_size = 8192, .mspan_off_specials = specials,                                          \
 		 .special_off_offset = off, .special_off_kind = kind, .special_size = size, .cleanup_kind = ckind,  \
-		 .cleanup_words = cwords}
+		 .cleanup_words = cwords, .cleanupq_off_queued = cqqueued, .cleanupq_off_executed = cqexecuted,      \
+		 .p_off_cleanups_queued = pqueued}
 
 static const struct gl_rttab rt_121 = {
 	.name = "1.21", .minor_lo = 21, .minor_hi = 21,
@@ -327,7 +329,7 @@ static const struct gl_rttab rt_121 = {
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_18) - 1,
 	FLAGS_117,
 	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
-	HEAP(65864, 24, 136, 8, 10, 16, 0, 0),
+	HEAP(65864, 24, 136, 8, 10, 16, 0, 0, 0, 0, 0),
 };
 
 static const struct gl_rttab rt_122 = {
@@ -357,7 +359,7 @@ static const struct gl_rttab rt_122 = {
 	FLAGS_117,
 	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
-	HEAP(65864, 24, 128, 8, 10, 16, 0, 0),
+	HEAP(65864, 24, 128, 8, 10, 16, 0, 0, 0, 0, 0),
 };
 
 static const struct gl_rttab rt_123 = {
@@ -387,7 +389,7 @@ static const struct gl_rttab rt_123 = {
 	FLAGS_117,
 	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
-	HEAP(65864, 24, 128, 8, 10, 16, 0, 0),
+	HEAP(65864, 24, 128, 8, 10, 16, 0, 0, 0, 0, 0),
 };
 
 static const struct gl_rttab rt_124 = {
@@ -417,7 +419,7 @@ static const struct gl_rttab rt_124 = {
 	FLAGS_117,
 	TYPE_LAYOUT(64, 0x1f, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
-	HEAP(65864, 24, 128, 8, 16, 24, 6, 1),
+	HEAP(65864, 24, 128, 8, 16, 24, 6, 1, 0, 0, 0),
 };
 
 static const struct gl_rttab rt_125 = {
@@ -447,7 +449,7 @@ static const struct gl_rttab rt_125 = {
 	FLAGS_117,
 	TYPE_LAYOUT(64, 0x1f, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
-	HEAP(65864, 24, 128, 8, 16, 24, 7, 1),
+	HEAP(65864, 24, 128, 8, 16, 24, 7, 1, 232, 240, 9464),
 };
 
 static const struct gl_rttab rt_126 = {
@@ -477,7 +479,7 @@ static const struct gl_rttab rt_126 = {
 	FLAGS_117,
 	TYPE_LAYOUT(64, 0xff, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
-	HEAP(65864, 24, 128, 8, 16, 24, 7, 3),
+	HEAP(65864, 24, 128, 8, 16, 24, 7, 3, 232, 240, 13744),
 };
 
 static const struct gl_rttab rt_127 = {
@@ -507,7 +509,7 @@ static const struct gl_rttab rt_127 = {
 	FLAGS_117,
 	TYPE_LAYOUT(88, 0xff, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
-	HEAP(65864, 24, 128, 8, 16, 24, 7, 3),
+	HEAP(65864, 24, 128, 8, 16, 24, 7, 3, 232, 240, 13744),
 };
 
 const struct gl_rttab *const gl_rttabs[] = {

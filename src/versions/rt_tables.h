@@ -203,12 +203,17 @@ struct gl_rttab {
 	 * (mheap_.allspans), each span's list (mspan.specials, next first),
 	 * and the cleanups runtime.AddCleanup registers (1.24+): their
 	 * words after the special header are fn (1.24-1.25) or cleanupFn
-	 * {call, fn, arg} (1.26+). cleanup_kind 0: the version has none. */
+	 * {call, fn, arg} (1.26+). cleanup_kind 0: the version has none.
+	 * Cleanups whose objects died wait in runtime.gcCleanups (1.25+;
+	 * 1.24 queues them with the finalizers): cleanupQueue.queued plus
+	 * each p's cleanupsQueued, less cleanupQueue.executed, have not run
+	 * (runtime/mcleanup.go readQueueStats). 0: no such queue. */
 	struct gl_rtheap {
 		uint32_t mheap_off_allspans;
 		uint16_t mspan_off_startaddr, mspan_off_npages, page_size, mspan_off_specials;
 		uint16_t special_off_offset, special_off_kind, special_size;
 		uint8_t cleanup_kind, cleanup_words;
+		uint16_t cleanupq_off_queued, cleanupq_off_executed, p_off_cleanups_queued;
 	} heap;
 };
 

@@ -34,6 +34,13 @@ static void heap_facts(const struct gl_rttab *t)
 	}
 	P("const__KindSpecialCleanup", h->cleanup_kind);
 	P("specialCleanup__size", h->special_size + 8u * h->cleanup_words + 8u); /* + id */
+	if (!h->cleanupq_off_queued) {
+		puts("!cleanupQueue_queued");
+		return;
+	}
+	P("cleanupQueue_queued", h->cleanupq_off_queued);
+	P("cleanupQueue_executed", h->cleanupq_off_executed);
+	P("p_cleanupsQueued", h->p_off_cleanups_queued);
 }
 
 int main(int argc, char **argv)
