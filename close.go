@@ -236,8 +236,8 @@ func laterModules(m *Module) []string {
 // module's but call into it, each with one such method: getitab built
 // them for host types whose dropped methods the module supplies. Unlink
 // points those methods back at runtime.unreachableMethod; a live
-// interface holding one keeps the module. The table only grows by replacement (the old one
-// is never freed), so it is read without a lock.
+// interface holding one keeps the module. The table only grows by
+// replacement (the old one is never freed), so it is read without a lock.
 func heldItabs(lay *C.goload_module_layout, info *C.goload_unload_info, filled map[uintptr]bool) ([]uint64, error) {
 	itabTable, err := hostSym("runtime.itabTable")
 	if err != nil {
@@ -276,8 +276,7 @@ func itabCallsInto(lay *C.goload_module_layout, info *C.goload_unload_info, e ui
 	if *word(fun) == 0 {
 		return 0
 	}
-	n := *word(*word(e + uintptr(info.itab_inter)) + uintptr(info.iface_methods) + 8) // len(Methods)
-	for k := uintptr(0); k < n; k++ {
+	for k, n := uintptr(0), itabLen(info, e); k < n; k++ {
 		if f := *word(fun + 8*k); inModule(lay, f) && !filled[fun+8*k] {
 			return f
 		}
@@ -304,6 +303,11 @@ func currentGoid() uint64 {
 		}
 	}
 	return 0
+}
+
+// itabLen is how many method slots itab e has: len(inter.Methods).
+func itabLen(info *C.goload_unload_info, e uintptr) uintptr {
+	return *word(*word(e + uintptr(info.itab_inter)) + uintptr(info.iface_methods) + 8)
 }
 
 // cWords copies words to C memory (scan options must not hold Go pointers).
@@ -701,8 +705,7 @@ func (u *unlinker) itabs() {
 // runtime.unreachableMethod (e is persistentalloc'd runtime memory).
 func (u *unlinker) unfillItab(e uintptr) {
 	fun := e + uintptr(u.info.itab_fun)
-	n := *word(*word(e + uintptr(u.info.itab_inter)) + uintptr(u.info.iface_methods) + 8)
-	for k := uintptr(0); k < n; k++ {
+	for k, n := uintptr(0), itabLen(u.info, e); k < n; k++ {
 		if inModule(u.lay, *word(fun + 8*k)) {
 			*word(fun + 8*k) = u.unreachable
 		}

@@ -216,12 +216,18 @@ func unloadLarge(archive string) error {
 // keptBuf carries the module's cleanup.
 var keptBuf *[64]byte
 
-func unloadCleanup(archive string) error {
+// openCleanup loads the cleanup fixture and looks up its callback.
+func openCleanup(archive string) (*goload.Module, func(int32), error) {
 	m, err := goload.Open(archive)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	onCleanup, err := goload.Lookup[func(int32)](m, cleanPkg+".OnCleanup")
+	return m, onCleanup, err
+}
+
+func unloadCleanup(archive string) error {
+	m, onCleanup, err := openCleanup(archive)
 	if err != nil {
 		return err
 	}
@@ -471,11 +477,7 @@ func unloadVersions(order, a1, a2 string) error {
 // special any more: Close must still not unload the module before it ran.
 func unloadCleanupQueued(archive string) error {
 	runtime.GOMAXPROCS(1) // one cleanup goroutine (runtime.maxCleanupGs)
-	m, err := goload.Open(archive)
-	if err != nil {
-		return err
-	}
-	onCleanup, err := goload.Lookup[func(int32)](m, cleanPkg+".OnCleanup")
+	m, onCleanup, err := openCleanup(archive)
 	if err != nil {
 		return err
 	}
