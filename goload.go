@@ -82,9 +82,17 @@ func open(archives, hostPkgs, hostArchives []string) (*Module, error) {
 	r.modulesinit()
 	r.typelinksinit()
 	r.verify(md)
+	// The itabs are read from C before itabLock is taken: a cgo call is a
+	// system call to the scheduler, and one made holding a runtime lock
+	// dies with "stopm holding locks" when its P was taken meanwhile (a
+	// stop-the-world or sysmon's retake; seen under load on 1.23).
+	itabs := make([]unsafe.Pointer, C.goload_module_nitabs(cm))
+	for i := range itabs {
+		itabs[i] = C.goload_module_itab(cm, C.size_t(i))
+	}
 	r.lock(r.itabLock)
-	for i := 0; i < int(C.goload_module_nitabs(cm)); i++ {
-		r.itabAdd(C.goload_module_itab(cm, C.size_t(i)))
+	for _, it := range itabs {
+		r.itabAdd(it)
 	}
 	r.unlock(r.itabLock)
 	for i := 0; i < int(C.goload_module_ninittasks(cm)); i++ {

@@ -45,6 +45,12 @@ func unload(args []string) error {
 			return fmt.Errorf("unload cycle N ARCHIVE")
 		}
 		return unloadCycle(n, args[2])
+	case "opengc":
+		n, err := strconv.Atoi(args[1])
+		if err != nil || len(args) != 3 {
+			return fmt.Errorf("unload opengc N ARCHIVE")
+		}
+		return openUnderGC(n, args[2])
 	case "ver":
 		if len(args) != 4 {
 			return fmt.Errorf("unload ver ORDER V1 V2")
@@ -302,22 +308,29 @@ func unloadPatch(archive string) error {
 }
 
 // procFigures: lines of /proc/self/maps and VmRSS in KiB.
-func procFigures() (int, int) {
+// procFigures reads the lines of /proc/self/maps, VmRSS (KiB) and the
+// number of OS threads (each thread the runtime adds maps its stack and a
+// guard page: two lines that are not goload's).
+func procFigures() (lines, rssKiB, threads int) {
 	maps, _ := os.ReadFile("/proc/self/maps")
-	lines := strings.Count(string(maps), "\n")
+	lines, rssKiB, threads = strings.Count(string(maps), "\n"), -1, -1
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
-		return lines, -1
+		return
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if fs := strings.Fields(sc.Text()); len(fs) >= 2 && fs[0] == "VmRSS:" {
-			kb, _ := strconv.Atoi(fs[1])
-			return lines, kb
+		if fs := strings.Fields(sc.Text()); len(fs) >= 2 {
+			switch fs[0] {
+			case "VmRSS:":
+				rssKiB, _ = strconv.Atoi(fs[1])
+			case "Threads:":
+				threads, _ = strconv.Atoi(fs[1])
+			}
 		}
 	}
-	return lines, -1
+	return
 }
 
 // oneCycle loads, runs and closes the cycle package.
@@ -353,7 +366,7 @@ func unloadCycle(n int, archive string) error {
 		}
 	}
 	runtime.GC()
-	maps0, rss0 := procFigures()
+	maps0, rss0, threads0 := procFigures()
 	maxMaps, maxRSS := maps0, rss0
 	var closeTime time.Duration
 	for i := 0; i < n; i++ {
@@ -363,15 +376,16 @@ func unloadCycle(n int, archive string) error {
 		}
 		closeTime += d
 		if i%50 == 49 {
-			mp, rs := procFigures()
+			mp, rs, _ := procFigures()
 			maxMaps, maxRSS = max(maxMaps, mp), max(maxRSS, rs)
 		}
 	}
 	runtime.GC()
-	maps1, rss1 := procFigures()
+	maps1, rss1, threads1 := procFigures()
 	fmt.Printf("cycles: %d (after %d warm-up)\n", n, warm)
 	fmt.Printf("maps lines: start %d end %d max %d\n", maps0, maps1, maxMaps)
 	fmt.Printf("VmRSS KiB: start %d end %d max %d\n", rss0, rss1, maxRSS)
+	fmt.Printf("threads: start %d end %d\n", threads0, threads1)
 	fmt.Printf("close ms: %.3f\n", float64(closeTime.Microseconds())/1000/float64(max(n, 1)))
 	return nil
 }
@@ -541,4 +555,53 @@ func gcUntil(cond func() bool) bool {
 		time.Sleep(5 * time.Millisecond)
 	}
 	return cond()
+}
+
+// openUnderGC opens (and runs) the cycle package n times while two
+// goroutines force collections without pause: every stop-the-world may
+// take the P of a goroutine that is in a cgo call, and Open must not be
+// in one while it holds a runtime lock (Go 1.23 died with "stopm holding
+// locks" when it read the itabs from C under itabLock). The modules are
+// closed at the end.
+func openUnderGC(n int, archive string) error {
+	stop := make(chan struct{})
+	done := make(chan int)
+	for k := 0; k < 2; k++ {
+		go func() {
+			gcs := 0
+			for {
+				select {
+				case <-stop:
+					done <- gcs
+					return
+				default:
+					runtime.GC()
+					gcs++
+				}
+			}
+		}()
+	}
+	var ms []*goload.Module
+	var err error
+	for i := 0; i < n && err == nil; i++ {
+		var m *goload.Module
+		if m, err = goload.Open(archive); err != nil {
+			break
+		}
+		ms = append(ms, m)
+		var run func(int) int
+		if run, err = goload.Lookup[func(int) int](m, cyclePkg+".Run"); err == nil {
+			run(2)
+		}
+	}
+	close(stop)
+	gcs := <-done + <-done
+	for i := len(ms) - 1; i >= 0 && err == nil; i-- {
+		err = ms[i].Close()
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%d opens under %d forced GCs, all closed\n", len(ms), gcs)
+	return nil
 }
