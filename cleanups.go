@@ -119,8 +119,8 @@ func findCleanup(lay *C.goload_module_layout, info *C.goload_unload_info, mheap 
 // or holds: its code, or, through what a closure captured, a word or a
 // funcval's code in the module (a cleanup's wrapper func() { cleanup(arg) }
 // captures the cleanup by value in 1.24, by reference in 1.25); 0 when
-// none. Only heap objects are followed (spanOfHeap), three levels deep,
-// four words each, never past their span.
+// none. Only allocated heap objects are followed (heapObject), three
+// levels deep, at most four words each, never past the object's end.
 func funcvalInto(lay *C.goload_module_layout, info *C.goload_unload_info, fv uintptr, spanOfHeap func(uintptr) unsafe.Pointer) uintptr {
 	if inModule(lay, *word(fv)) {
 		return *word(fv)
@@ -129,16 +129,16 @@ func funcvalInto(lay *C.goload_module_layout, info *C.goload_unload_info, fv uin
 }
 
 func heldInto(lay *C.goload_module_layout, info *C.goload_unload_info, p uintptr, spanOfHeap func(uintptr) unsafe.Pointer, depth int) uintptr {
-	s := uintptr(0)
-	if depth > 0 {
-		s = uintptr(spanOfHeap(p))
-	}
-	if s == 0 {
+	if depth <= 0 {
 		return 0
 	}
-	end := *word(s + uintptr(info.span_startaddr)) + *word(s + uintptr(info.span_npages))*uintptr(info.page_size)
-	for i := uintptr(0); i < 4 && p+8*i+8 <= end; i++ {
-		c := *word(p + 8*i)
+	base, size := heapObject(info, p, spanOfHeap)
+	// Only the object's own words: the next slot of the size class may be
+	// a free one still holding a dead closure of the module (a goroutine's
+	// gowrap closure is 16 bytes, as small closures are), which refused
+	// Close on 1.26 when many goroutines had run.
+	for a := p; a < base+size && a < p+32; a += 8 {
+		c := *word(a)
 		if inModule(lay, c) {
 			return c
 		}
@@ -149,4 +149,31 @@ func heldInto(lay *C.goload_module_layout, info *C.goload_unload_info, p uintptr
 		}
 	}
 	return 0
+}
+
+// heapObject answers the allocated heap object that holds p: its base and
+// size, or 0, 0 when p is not in an in-use span (runtime.spanOfHeap) or
+// its slot is free (mspan.isFree: below freeindex, or its allocBits bit).
+func heapObject(info *C.goload_unload_info, p uintptr, spanOfHeap func(uintptr) unsafe.Pointer) (uintptr, uintptr) {
+	s := uintptr(spanOfHeap(p))
+	if s == 0 {
+		return 0, 0
+	}
+	start, elem := *word(s + uintptr(info.span_startaddr)), *word(s + uintptr(info.span_elemsize))
+	limit := start + *word(s + uintptr(info.span_npages))*uintptr(info.page_size)
+	if elem == 0 || p < start {
+		return 0, 0
+	}
+	idx := (p - start) / elem
+	base := start + idx*elem
+	if base+elem > limit {
+		return 0, 0
+	}
+	if idx >= uintptr(*(*uint16)(unsafe.Pointer(s + uintptr(info.span_freeindex)))) { //nolint:govet // runtime memory
+		bits := *word(s + uintptr(info.span_allocbits))
+		if bits == 0 || *(*uint8)(unsafe.Pointer(bits + idx/8))&(1<<(idx%8)) == 0 { //nolint:govet
+			return 0, 0
+		}
+	}
+	return base, elem
 }

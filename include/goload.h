@@ -408,6 +408,7 @@ typedef struct goload_unload_info {
 	uint16_t span_startaddr, span_npages, page_size, span_specials, special_offset, special_kind, special_size;
 	uint8_t cleanup_kind, cleanup_words;
 	uint16_t cleanupq_queued, cleanupq_executed, p_cleanups_queued; /* runtime.gcCleanups; 0: none */
+	uint16_t span_elemsize, span_freeindex, span_allocbits; /* mspan.isFree */
 	bool typemap_by_offset;                        /* typemap is map[typeOff]*_type */
 } goload_unload_info;
 

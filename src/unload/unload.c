@@ -41,7 +41,8 @@ void goload_module_unload_info(const goload_module *m, goload_unload_info *out)
 		.special_kind = rt->heap.special_off_kind, .special_size = rt->heap.special_size,
 		.cleanup_kind = rt->heap.cleanup_kind, .cleanup_words = rt->heap.cleanup_words,
 		.cleanupq_queued = rt->heap.cleanupq_off_queued, .cleanupq_executed = rt->heap.cleanupq_off_executed,
-		.p_cleanups_queued = rt->heap.p_off_cleanups_queued,
+		.p_cleanups_queued = rt->heap.p_off_cleanups_queued, .span_elemsize = rt->heap.mspan_off_elemsize,
+		.span_freeindex = rt->heap.mspan_off_freeindex, .span_allocbits = rt->heap.mspan_off_allocbits,
 		/* 1.27 keys it by *_type, with typelinks folded into types (typedesclen) */
 		.typemap_by_offset = rt->md_off[GL_MD_TYPEDESCLEN] == GL_RT_ABSENT,
 	};

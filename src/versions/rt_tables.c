@@ -295,13 +295,17 @@ static const struct gl_rttab rt_120 = {
  * mspan_startAddr (npages follows it; pages of const__PageSize), mspan_specials, special_offset, special_kind,
  * special__size, const__KindSpecialCleanup, (specialCleanup__size -
  * special__size - 8) / 8); then the cleanup queue, 0 0 0 before 1.25
- * (cleanupQueue_queued, cleanupQueue_executed, p_cleanupsQueued). */
-#define HEAP(allspans, startaddr, specials, off, kind, size, ckind, cwords, cqqueued, cqexecuted, pqueued)   \
+ * (cleanupQueue_queued, cleanupQueue_executed, p_cleanupsQueued); then what
+ * tells an allocated object from a free slot (mspan_elemsize,
+ * mspan_freeindex, mspan_allocBits: mspan.isFree). */
+#define HEAP(allspans, startaddr, specials, off, kind, size, ckind, cwords, cqqueued, cqexecuted, pqueued,     \
+	     elemsize, freeindex, allocbits)                                                                     \
 	.heap = {.mheap_off_allspans = allspans, .mspan_off_startaddr = startaddr, .mspan_off_npages = startaddr + 8, \
 		 .page_size = 8192, .mspan_off_specials = specials,                                          \
 		 .special_off_offset = off, .special_off_kind = kind, .special_size = size, .cleanup_kind = ckind,  \
 		 .cleanup_words = cwords, .cleanupq_off_queued = cqqueued, .cleanupq_off_executed = cqexecuted,      \
-		 .p_off_cleanups_queued = pqueued}
+		 .p_off_cleanups_queued = pqueued, .mspan_off_elemsize = elemsize, .mspan_off_freeindex = freeindex, \
+		 .mspan_off_allocbits = allocbits}
 
 static const struct gl_rttab rt_121 = {
 	.name = "1.21", .minor_lo = 21, .minor_hi = 21,
@@ -329,7 +333,7 @@ static const struct gl_rttab rt_121 = {
 	.funcid_wrapper = GL_ARRAY_LEN(funcids_18) - 1,
 	FLAGS_117,
 	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
-	HEAP(65864, 24, 136, 8, 10, 16, 0, 0, 0, 0, 0),
+	HEAP(65864, 24, 136, 8, 10, 16, 0, 0, 0, 0, 0, 112, 48, 72),
 };
 
 static const struct gl_rttab rt_122 = {
@@ -359,7 +363,7 @@ static const struct gl_rttab rt_122 = {
 	FLAGS_117,
 	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
-	HEAP(65864, 24, 128, 8, 10, 16, 0, 0, 0, 0, 0),
+	HEAP(65864, 24, 128, 8, 10, 16, 0, 0, 0, 0, 0, 104, 48, 64),
 };
 
 static const struct gl_rttab rt_123 = {
@@ -389,7 +393,7 @@ static const struct gl_rttab rt_123 = {
 	FLAGS_117,
 	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
-	HEAP(65864, 24, 128, 8, 10, 16, 0, 0, 0, 0, 0),
+	HEAP(65864, 24, 128, 8, 10, 16, 0, 0, 0, 0, 0, 104, 48, 64),
 };
 
 static const struct gl_rttab rt_124 = {
@@ -419,7 +423,7 @@ static const struct gl_rttab rt_124 = {
 	FLAGS_117,
 	TYPE_LAYOUT(64, 0x1f, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
-	HEAP(65864, 24, 128, 8, 16, 24, 6, 1, 0, 0, 0),
+	HEAP(65864, 24, 128, 8, 16, 24, 6, 1, 0, 0, 0, 104, 48, 64),
 };
 
 static const struct gl_rttab rt_125 = {
@@ -449,7 +453,7 @@ static const struct gl_rttab rt_125 = {
 	FLAGS_117,
 	TYPE_LAYOUT(64, 0x1f, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
-	HEAP(65864, 24, 128, 8, 16, 24, 7, 1, 232, 240, 9464),
+	HEAP(65864, 24, 128, 8, 16, 24, 7, 1, 232, 240, 9464, 104, 48, 64),
 };
 
 static const struct gl_rttab rt_126 = {
@@ -479,7 +483,7 @@ static const struct gl_rttab rt_126 = {
 	FLAGS_117,
 	TYPE_LAYOUT(64, 0xff, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
-	HEAP(65864, 24, 128, 8, 16, 24, 7, 3, 232, 240, 13744),
+	HEAP(65864, 24, 128, 8, 16, 24, 7, 3, 232, 240, 13744, 104, 48, 64),
 };
 
 static const struct gl_rttab rt_127 = {
@@ -509,7 +513,7 @@ static const struct gl_rttab rt_127 = {
 	FLAGS_117,
 	TYPE_LAYOUT(88, 0xff, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
-	HEAP(65864, 24, 128, 8, 16, 24, 7, 3, 232, 240, 13744),
+	HEAP(65864, 24, 128, 8, 16, 24, 7, 3, 232, 240, 13744, 104, 48, 64),
 };
 
 const struct gl_rttab *const gl_rttabs[] = {

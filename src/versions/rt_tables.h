@@ -214,6 +214,7 @@ struct gl_rttab {
 		uint16_t special_off_offset, special_off_kind, special_size;
 		uint8_t cleanup_kind, cleanup_words;
 		uint16_t cleanupq_off_queued, cleanupq_off_executed, p_off_cleanups_queued;
+		uint16_t mspan_off_elemsize, mspan_off_freeindex, mspan_off_allocbits;
 	} heap;
 };
 

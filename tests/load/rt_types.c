@@ -28,6 +28,9 @@ static void heap_facts(const struct gl_rttab *t)
 	P("special_offset", h->special_off_offset);
 	P("special_kind", h->special_off_kind);
 	P("special__size", h->special_size);
+	P("mspan_elemsize", h->mspan_off_elemsize);
+	P("mspan_freeindex", h->mspan_off_freeindex);
+	P("mspan_allocBits", h->mspan_off_allocbits);
 	if (!h->cleanup_kind) {
 		puts("!const__KindSpecialCleanup");
 		return;
