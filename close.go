@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 	"unsafe"
 )
 
@@ -69,6 +70,11 @@ const (
 	// stack re-check with the world stopped: a goroutine caught inside
 	// the module is given this many chances to leave
 	unlinkAttempts = 20
+	// heap scans when goroutine stacks alone hold the module: a goroutine
+	// that is leaving it (say, between a deferred wg.Done and its return)
+	// or whose frame keeps a dead word is given this many more scans,
+	// after 1, 2, 4... ms
+	stackScans = 6
 )
 
 // Close unloads the module. It refuses (*UnloadError) while anything may
@@ -118,9 +124,17 @@ func (m *Module) Close() error {
 	if err != nil {
 		return err
 	}
-	hr, err := m.heapReasons(&lay, &info, held)
-	if err != nil {
-		return err
+	var hr []string
+	for scan := 1; ; scan++ {
+		var onStacks bool
+		if hr, onStacks, err = m.heapReasons(&lay, &info, held); err != nil {
+			return err
+		}
+		if len(hr) == 0 || !onStacks || scan == stackScans {
+			break
+		}
+		debugf("unload: scan %d: only goroutine stacks hold the module (%s); scanning again", scan, hr[0])
+		time.Sleep(time.Millisecond << (scan - 1))
 	}
 	reasons = append(reasons, hr...)
 	if len(reasons) > 0 {
@@ -323,30 +337,33 @@ func cWords(ws []uint64) *C.uint64_t {
 // heapReasons writes a heap dump (the runtime's own record of live objects
 // with their pointer words, goroutine frames with their live slots, host
 // globals, finalizers) and asks which holders reach into the module.
-func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_info, held []uint64) ([]string, error) {
+// onStacks says that every holder is a goroutine's (a frame running in
+// the module, a frame's slot, its context, defer or panic, or a heap
+// object reached only from those): what may change by itself.
+func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_info, held []uint64) (rs []string, onStacks bool, err error) {
 	// Garbage and queued finalizers go first: a dead object is never
 	// reported, but a finalizer keeps its own roots until it has run.
 	runtime.GC()
-	var rs []string
+	onStacks = true
 	if why, err := cleanupQueueReason(info); err != nil {
-		return nil, err
+		return nil, false, err
 	} else if why != "" {
-		rs = append(rs, why)
+		rs, onStacks = append(rs, why), false
 	}
 	nm := []byte("goload-heapdump\x00")
 	fd, _, e := syscall.Syscall(sysMemfdCreate, uintptr(unsafe.Pointer(&nm[0])), 1 /* MFD_CLOEXEC */, 0)
 	if e != 0 {
-		return nil, errorf("Close: memfd_create: %v", e)
+		return nil, false, errorf("Close: memfd_create: %v", e)
 	}
 	defer syscall.Close(int(fd))
 	debug.WriteHeapDump(fd)
 	size, err := syscall.Seek(int(fd), 0, 2)
 	if err != nil || size <= 0 {
-		return nil, errorf("Close: heap dump of %d bytes: %v", size, err)
+		return nil, false, errorf("Close: heap dump of %d bytes: %v", size, err)
 	}
 	dump, err := syscall.Mmap(int(fd), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
-		return nil, errorf("Close: mapping the heap dump: %v", err)
+		return nil, false, errorf("Close: mapping the heap dump: %v", err)
 	}
 	defer syscall.Munmap(dump) //nolint:errcheck
 
@@ -399,7 +416,7 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 	var s *C.goload_heapscan
 	var ce C.goload_err
 	if C.goload_heapscan_run(unsafe.Pointer(&dump[0]), C.size_t(len(dump)), &opts, &s, &ce) < 0 {
-		return nil, cError(&ce)
+		return nil, false, cError(&ce)
 	}
 	defer C.goload_heapscan_free(s)
 	kept := int(C.goload_heapscan_nhits(s))
@@ -407,14 +424,15 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 		var h C.goload_holder
 		C.goload_heapscan_hit(s, C.size_t(i), &h)
 		rs = append(rs, m.describe(&h, extraOf))
+		onStacks = onStacks && onStack(&h)
 	}
 	if n := int(C.goload_heapscan_total(s)); n > kept {
-		rs = append(rs, fmt.Sprintf("and %d more", n-kept))
+		rs, onStacks = append(rs, fmt.Sprintf("and %d more", n-kept)), false
 	}
 	if n := int(C.goload_heapscan_nlarge(s)); n > 0 {
 		off, spanOfHeap, err := largeTypeSlot()
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		for i := 0; i < n && len(rs) < 2*maxReasons; i++ {
 			var h C.goload_holder
@@ -428,10 +446,16 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 			if t := *word(sp + off); uint64(t) >= uint64(lay.types) && uint64(t) < uint64(lay.etypes) {
 				h.target = C.uint64_t(t)
 				rs = append(rs, m.describe(&h, extraOf)+" (the type of this large object, kept in its span)")
+				onStacks = onStacks && onStack(&h)
 			}
 		}
 	}
-	return rs, nil
+	return rs, onStacks && len(rs) > 0, nil
+}
+
+// onStack: the holder is a goroutine's (see heapReasons).
+func onStack(h *C.goload_holder) bool {
+	return h.root_kind == C.GOLOAD_HOLDER_FRAME || h.root_kind == C.GOLOAD_HOLDER_GOROUTINE
 }
 
 // largeTypeSlot finds mspan.largeType (Go 1.22+: a large object's type,
