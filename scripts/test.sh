@@ -14,7 +14,7 @@ bash scripts/setup.sh || { echo "tests: 0 passed, 1 failed (setup)"; exit 1; }
 
 passed=0; failed=0; failures=()
 tpass=0; tfail=0   # individual tests (ctest cases, go test functions, fuzz harnesses)
-LOGDIR=$ROOT/build/test-logs; mkdir -p "$LOGDIR"
+LOGDIR=$ROOT/build/test-logs; mkdir -p "$LOGDIR"; rm -f "$LOGDIR/go-failures.log"
 step() { # step NAME COMMAND...
   local name=$1; shift
   echo "=== $name"
@@ -67,13 +67,32 @@ fuzz_all() {
   return $rc
 }
 step "fuzz (libFuzzer, ${GOLOAD_FUZZ_SECONDS:-20}s per harness)" fuzz_all
+# go_failures LOG: the output of each failed top-level test, from its
+# "=== RUN" to its "--- FAIL" and its subtests' results (the first and last
+# 60 lines of a longer one), or the log's tail when the package failed with
+# no failed test (a build error, a crash).
+go_failures() {
+  local names; names=$(sed -nE 's/^--- FAIL: ([^ ]+) .*/\1/p' "$1")
+  if [ -z "$names" ]; then tail -60 "$1"; return; fi
+  local n
+  for n in $names; do
+    echo "----- output of $n"
+    awk -v n="$n" '
+      done && !/^[ \t]/ { exit }
+      $0 == "=== RUN   " n { on = 1 }
+      on { print }
+      on && index($0, "--- FAIL: " n " ") == 1 { done = 1 }' "$1" > "$LOGDIR/go-failed-test.log"
+    if [ "$(wc -l < "$LOGDIR/go-failed-test.log")" -le 120 ]; then cat "$LOGDIR/go-failed-test.log"
+    else head -60 "$LOGDIR/go-failed-test.log"; echo "[...]"; tail -60 "$LOGDIR/go-failed-test.log"; fi
+  done
+}
 go_tests() {
   # Hosts are rebuilt per Go version on a cold build cache: allow more than
   # go test's default 10 minutes.
   go test -count=1 -timeout 40m -v ./... > "$LOGDIR/go-test.log" 2>&1
   local rc=$?
   grep -E '^(--- FAIL|FAIL|ok|panic:)' "$LOGDIR/go-test.log"
-  [ $rc -eq 0 ] || tail -60 "$LOGDIR/go-test.log"
+  [ $rc -eq 0 ] || go_failures "$LOGDIR/go-test.log" > "$LOGDIR/go-failures.log"
   tpass=$((tpass + $(grep -c '^--- PASS' "$LOGDIR/go-test.log")))
   tfail=$((tfail + $(grep -c '^--- FAIL' "$LOGDIR/go-test.log")))
   return $rc
@@ -83,6 +102,8 @@ if [ -f go.mod ]; then
 fi
 
 echo
+# Failed Go tests' output last, where a reader of the tail sees it.
+[ -s "$LOGDIR/go-failures.log" ] && cat "$LOGDIR/go-failures.log" && echo
 if [ $failed -ne 0 ]; then printf 'failed steps:\n'; printf '  %s\n' "${failures[@]}"; fi
 echo "steps: $passed ok, $failed failed"
 # A failed step with no failed test (a build error, say) still fails the run.
