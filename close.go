@@ -381,6 +381,9 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 	}
 	md := uintptr(C.goload_module_moduledata(m.m))
 	skip := []uint64{uint64(*(*uintptr)(unsafe.Pointer(md + uintptr(info.md_typemap))))} //nolint:govet // C memory
+	if tm := hostTypemapObject(); tm != 0 {
+		skip = append(skip, tm)
+	}
 	// The dumper's own type cache (runtime/heapdump.go typecache) holds
 	// the types of the itabs it just wrote.
 	var ignore []uint64
@@ -571,7 +574,7 @@ func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_
 	u := unlinker{
 		md: md, first: uintptr(r.firstmoduledata), last: uintptr(r.lastmoduledatap),
 		itabTable: itabTable, pinned: pinned, lay: lay, info: info, fills: fills,
-		unreachable: unreachable, others: others,
+		unreachable: unreachable, others: others, typeFills: typeFills(m.m),
 	}
 	patcher.mu.Lock()
 	defer patcher.mu.Unlock()
@@ -629,6 +632,7 @@ type unlinker struct {
 	others                             []rng         // the other modules' mappings
 	werr                               syscall.Errno // writing fills back failed (at werrAt)
 	werrAt                             uintptr
+	typeFills                          []C.goload_type_fill // keys of the host's typemap to delete
 }
 
 // writeData writes b at addr through /proc/self/mem (the host's read-only
@@ -663,6 +667,7 @@ func (u *unlinker) run() bool {
 			return false
 		}
 	}
+	dropHostTypes(u.typeFills)
 	// The module list: firstmoduledata.next -> ... -> lastmoduledatap.
 	next := uintptr(u.info.md_next)
 	for p := u.first; p != 0; p = *word(p + next) {

@@ -73,6 +73,11 @@ func open(archives, hostPkgs, hostArchives []string) (*Module, error) {
 	if C.goload_module_link(h, argv, C.size_t(len(archives)), &copts, &cm, &e) < 0 {
 		return nil, cError(&e)
 	}
+	if err := fillHostTypes(r, cm); err != nil {
+		// The host's method tables may point into the module already:
+		// it stays mapped.
+		return nil, err
+	}
 	if C.goload_module_publish(cm, &e) < 0 {
 		C.goload_module_free(cm)
 		return nil, cError(&e)

@@ -239,6 +239,21 @@ typedef struct goload_host_fill {
 } goload_host_fill;
 size_t goload_module_host_fills(const goload_module *m);
 void goload_module_host_fill(const goload_module *m, size_t i, goload_host_fill *out);
+/* Methods of host types whose func type (Mtyp) the host's linker dropped
+ * along with the method, supplied by this module: the host's resolveTypeOff
+ * finds such a type only through runtime.firstmoduledata.typemap, keyed by
+ * `key` (an offset past the host's etypes: the module type's own distance
+ * from the host's types; before Go 1.27 the key is the offset, from 1.27
+ * types+key). The binding adds (key, type) to that map, then calls
+ * goload_module_write_type_fills, which writes each key into its Mtyp
+ * entry (recorded as a host fill). */
+typedef struct goload_type_fill {
+	uint64_t slot, type;
+	int32_t key;
+} goload_type_fill;
+size_t goload_module_type_fills(const goload_module *m);
+void goload_module_type_fill(const goload_module *m, size_t i, goload_type_fill *out);
+int goload_module_write_type_fills(goload_module *m, goload_err *err);
 /* Unmaps the module. Only for modules never registered with the runtime. */
 void goload_module_free(goload_module *m);
 
@@ -410,6 +425,7 @@ typedef struct goload_unload_info {
 	uint16_t cleanupq_queued, cleanupq_executed, p_cleanups_queued; /* runtime.gcCleanups; 0: none */
 	uint16_t span_elemsize, span_freeindex, span_allocbits; /* mspan.isFree */
 	bool typemap_by_offset;                        /* typemap is map[typeOff]*_type */
+	uint16_t md_typelinks;                         /* typelinks []int32, when typemap_by_offset */
 } goload_unload_info;
 
 void goload_module_unload_info(const goload_module *m, goload_unload_info *out);

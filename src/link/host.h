@@ -80,13 +80,20 @@ int gl_host_type_check(const goload_host *h, const struct gl_goobj *o, uint32_t 
 /* Called with the linker name of a method whose code the host's linker
  * dropped ("p.(*T).M", "p.T.M"), the address of its method-table entry
  * (an int32 text offset, -1 now), the type's descriptor, the method's
- * name (host memory) and whether the entry is Ifn (what itabs call). */
+ * name (host memory) and whether the entry is Ifn (what itabs call).
+ * The first call for a method whose Mtyp (its func type's typeOff) is -1
+ * too, its type unreachable in the host, also gives that entry's address
+ * in mtyp (0 otherwise) and the type's linker name in tname: without it
+ * itab init and reflect find no such method. slot is 0 when only the
+ * Mtyp is -1 (the host calls the method directly: its code is kept). */
 typedef struct gl_host_method {
 	const char *sym;
 	uint64_t slot, type;
 	const char *name;
 	size_t namelen;
 	bool ifn;
+	uint64_t mtyp;
+	const char *tname;
 } gl_host_method;
 typedef int (*gl_host_method_fn)(void *ctx, const gl_host_method *hm, goload_err *err);
 int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, goload_err *err);

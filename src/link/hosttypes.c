@@ -463,13 +463,22 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 			uint64_t me = methods + (uint64_t)k * rt->method_size;
 			const char *mn;
 			size_t mnl;
-			if ((int32_t)u32(me + rt->method_off_ifn) != -1 && (int32_t)u32(me + rt->method_off_tfn) != -1)
-				continue;
-			if (!name_at(&w, (int32_t)u32(me + rt->method_off_name), &mn, &mnl))
+			uint64_t mtyp = me + rt->method_off_mtyp;
+			if ((int32_t)u32(mtyp) != -1)
+				mtyp = 0;
+			/* Code the host calls directly keeps its text offsets while
+			 * the method's func type may be dropped: one call with
+			 * slot 0 for the type alone. */
+			bool code = (int32_t)u32(me + rt->method_off_ifn) != -1 && (int32_t)u32(me + rt->method_off_tfn) != -1;
+			if ((code && !mtyp) || !name_at(&w, (int32_t)u32(me + rt->method_off_name), &mn, &mnl))
 				continue;
 			for (int f = 0; f < 2 && rc == 0; f++) { /* Ifn, Tfn */
 				uint64_t slot = me + (f ? rt->method_off_tfn : rt->method_off_ifn);
-				if ((int32_t)u32(slot) != -1)
+				if (code && f == 1)
+					break;
+				if (code)
+					slot = 0;
+				else if ((int32_t)u32(slot) != -1)
 					continue;
 				sym.len = 0;
 				gl_buf_append(&sym, named, (size_t)(dot - named));
@@ -480,7 +489,9 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 				gl_buf_append(&sym, mn, mnl);
 				gl_buf_u8(&sym, 0);
 				gl_host_method hm = {.sym = (const char *)sym.p, .slot = slot, .type = t,
-						     .name = mn, .namelen = mnl, .ifn = f == 0};
+						     .name = mn, .namelen = mnl, .ifn = f == 0,
+						     .mtyp = mtyp, .tname = h->typenames.v[i]};
+				mtyp = 0;
 				if (sym.oom)
 					rc = gl_err(err, GOLOAD_E_NOMEM, "host: out of memory");
 				else

@@ -762,9 +762,38 @@ static int host_write(goload_module *m, uint64_t at, const void *p, size_t n, bo
 	return 0;
 }
 
+/* The func type of a host method whose Mtyp the host's linker left -1:
+ * the symbol the Mtyp relocation of the type's descriptor names in the
+ * type's package archive (read, not pulled), resolved to the host's
+ * descriptor when the host has it, else pulled into the module. NOSYM with
+ * *none set when no archive of the type's package is among the host's
+ * (the module does not depend on it); NOSYM alone when that archive lacks
+ * the descriptor or its relocation. */
+static uint32_t method_type_sym(goload_module *m, const gl_host_method *hm, bool *none, goload_err *err)
+{
+	size_t n = strlen(hm->sym), pl = name_pkglen(hm->sym, n);
+	uint64_t k, v;
+	*none = !pl || !gl_strmap_get(&m->byhostpkg, hm->sym, pl, &k);
+	if (*none || open_hostpkg(m, k, err) < 0 || !gl_strmap_get(&m->hostdefs[0], hm->tname, strlen(hm->tname), &v))
+		return NOSYM;
+	uint32_t oi = (uint32_t)(v >> 32), first, nr = gl_goobj_relocs(m->objs.v[oi].o, (uint32_t)v, &first);
+	for (uint32_t j = 0; j < nr; j++) {
+		gl_goobj_reloc r = gl_goobj_reloc_at(m->objs.v[oi].o, first + j);
+		if (r.type != GL_R_METHODOFF || (uint64_t)r.off != hm->mtyp - hm->type)
+			continue;
+		gl_goobj_symname nm = {0};
+		return resolve(m, oi, r.sym, &nm, err);
+	}
+	return NOSYM;
+}
+
 /* A method of a host type that the host's linker dropped: its code comes
  * from the host's own text when it is there (called directly, never
- * through an interface), else from the type's package archive. */
+ * through an interface), else from the type's package archive. Its func
+ * type too, when the linker dropped that as well (Mtyp -1): itab init,
+ * type switches and reflect (Method, Implements) match a method by name
+ * and type. A method of a package outside the module's dependencies has
+ * no archive here: it stays dropped (see README, OpenPackage). */
 static int want_method(void *ctx, const gl_host_method *hm, goload_err *err)
 {
 	goload_module *m = ctx;
@@ -774,11 +803,33 @@ static int want_method(void *ctx, const gl_host_method *hm, goload_err *err)
 				  .name = hm->name, .namelen = hm->namelen};
 	int abis[2] = {1, -1};
 	gl_goobj_symname nm = {.name = name, .namelen = (uint32_t)n, .abi = 1};
-	if (!find_named(m, name, n, 1, &f.sym) && !(f.addr = host_lookup(m->host, name, n, 1)))
+	if (!hm->slot)
+		f.addr = 1; /* the host's code, its text offsets kept: nothing to fill */
+	else if (!find_named(m, name, n, 1, &f.sym) && !(f.addr = host_lookup(m->host, name, n, 1)))
 		f.sym = hostpkg_find(m, &nm, abis, err);
 	if (err && err->code)
 		return -err->code;
-	if ((f.sym == NOSYM && !f.addr) || GL_VEC_PUSH(&m->methodfills, f))
+	if (f.sym == NOSYM && !f.addr) {
+		dbg(m, "host method %s: in no archive of the module's dependencies: left dropped", name);
+		return 0;
+	}
+	if (hm->mtyp) {
+		bool none;
+		struct gl_typefill tf = {.slot = hm->mtyp, .sym = method_type_sym(m, hm, &none, err)};
+		if (err && err->code)
+			return -err->code;
+		if (tf.sym == NOSYM && !none)
+			return gl_err(err, GOLOAD_E_NOTFOUND,
+				      "host method %s: the host's linker dropped its func type, and the archive of its package has "
+				      "no %s with that method: type assertions to interfaces with it would fail",
+				      name, hm->tname);
+		tf.method = keep(m, name, n);
+		if (!tf.method || (tf.sym != NOSYM && !GL_VEC_PUSH(&m->typefills, tf)))
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		if (tf.sym == NOSYM)
+			dbg(m, "host method %s: its func type is in no archive of the module's dependencies: left dropped", name);
+	}
+	if (!hm->slot || GL_VEC_PUSH(&m->methodfills, f))
 		return 0;
 	return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 }
@@ -805,7 +856,7 @@ static int patch_host_methods(goload_module *m, goload_err *err)
 {
 	const struct gl_rttab *rt = m->host->rt;
 	uint64_t md = gl_host_addr(m->host, "runtime.firstmoduledata"), text;
-	if (!md || !m->methodfills.len)
+	if (!md || (!m->methodfills.len && !m->typefills.len))
 		return 0;
 	memcpy(&text, (const void *)(uintptr_t)(md + rt->md_off[GL_MD_TEXT]), 8);
 	for (size_t i = 0; i < m->methodfills.len; i++) {
@@ -823,6 +874,36 @@ static int patch_host_methods(goload_module *m, goload_err *err)
 		if (!f.addr)
 			dbg(m, "host method table entry at 0x%llx: dropped method %s filled from its archive",
 			    (unsigned long long)f.slot, gl_link_sym(m, f.sym)->name);
+	}
+	/* Method types: an offset from the host's types when it has the
+	 * func type (unreachable for the method's sake only: it stays valid
+	 * after Close, so it is not recorded); else the module's descriptor,
+	 * reached through the host's typemap under a key past etypes (written
+	 * by goload_module_write_type_fills once the binding added the key). */
+	uint64_t types, etypes;
+	memcpy(&types, (const void *)(uintptr_t)(md + rt->md_off[GL_MD_TYPES]), 8);
+	memcpy(&etypes, (const void *)(uintptr_t)(md + rt->md_off[GL_MD_ETYPES]), 8);
+	for (size_t i = 0; i < m->typefills.len; i++) {
+		struct gl_typefill *f = &m->typefills.v[i];
+		const gl_lsym *t = gl_link_sym(m, f->sym);
+		uint64_t a = t->host ? t->addr : t->alias;
+		if (a >= types && a < etypes) {
+			int32_t off = (int32_t)(a - types);
+			int rc = host_write(m, f->slot, &off, 4, false, err);
+			if (rc < 0)
+				return rc;
+			dbg(m, "host method %s: its type %s is the host's", f->method, t->name);
+			continue;
+		}
+		a = t->host ? 0 : t->addr;
+		if (!a || a <= etypes || a - types > INT32_MAX)
+			return gl_err(err, GOLOAD_E_UNSUPPORTED,
+				      "host method %s: its func type %s (at 0x%llx) is out of a type offset's reach from the host's "
+				      "types at 0x%llx",
+				      f->method, t->name, (unsigned long long)a, (unsigned long long)types);
+		f->type = a;
+		f->key = (int32_t)(a - types);
+		dbg(m, "host method %s: its type %s is the module's (typemap key 0x%x)", f->method, t->name, (unsigned)f->key);
 	}
 	/* Itabs of those types made before (the host's own, getitab's) call
 	 * runtime.unreachableMethod for the method: they get its code too. */
@@ -1828,6 +1909,7 @@ void goload_module_free(goload_module *m)
 	gl_strmap_free(&m->hostdefs[1]);
 	GL_VEC_FREE(&m->hostitabs);
 	GL_VEC_FREE(&m->methodfills);
+	GL_VEC_FREE(&m->typefills);
 	GL_VEC_FREE(&m->hostfills);
 	free(m->hostpkgs);
 	gl_buf_free(&m->arena);
@@ -1850,6 +1932,36 @@ void goload_module_host_fill(const goload_module *m, size_t i, goload_host_fill 
 	const struct gl_hostfill *f = &m->hostfills.v[i];
 	*out = (goload_host_fill){.at = f->at, .old = f->old, .new = f->new, .n = f->n};
 }
+size_t goload_module_type_fills(const goload_module *m)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->typefills.len; i++)
+		n += m->typefills.v[i].type != 0;
+	return n;
+}
+
+void goload_module_type_fill(const goload_module *m, size_t i, goload_type_fill *out)
+{
+	*out = (goload_type_fill){0};
+	for (size_t k = 0; k < m->typefills.len; k++)
+		if (m->typefills.v[k].type && i-- == 0) {
+			*out = (goload_type_fill){.slot = m->typefills.v[k].slot, .type = m->typefills.v[k].type,
+						  .key = m->typefills.v[k].key};
+			return;
+		}
+}
+
+int goload_module_write_type_fills(goload_module *m, goload_err *err)
+{
+	for (size_t i = 0; i < m->typefills.len; i++) {
+		const struct gl_typefill *f = &m->typefills.v[i];
+		int rc = f->type ? host_write(m, f->slot, &f->key, 4, true, err) : 0;
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 size_t goload_module_nitabs(const goload_module *m) { return m->itabs.len; }
 void *goload_module_itab(const goload_module *m, size_t i) { return (void *)(uintptr_t)m->itabs.v[i]; }
 size_t goload_module_ninittasks(const goload_module *m) { return m->inittasks.len; }

@@ -68,6 +68,16 @@ struct gl_methodfill {
 	size_t namelen;
 };
 
+/* A host method-table Mtyp entry (int32 typeOff, -1 in the host) to
+ * fill with the method's func type: sym, the host's or the module's. */
+struct gl_typefill {
+	uint64_t slot;
+	uint32_t sym;
+	const char *method; /* "os.(*File).Chmod", for the log and errors */
+	uint64_t type;      /* the module's descriptor, when the host has none */
+	int32_t key;        /* its typemap key (see goload_type_fill) */
+};
+
 /* A word of the host's read-only data the link wrote (an itab slot, 8
  * bytes, or a method-table text offset, 4): Close writes `old` back. */
 struct gl_hostfill {
@@ -101,6 +111,7 @@ struct goload_module {
 	bool frozen;          /* resolution done: no more symbols may be added */
 	GL_VEC(struct gl_hostitab) hostitabs; /* loaded itabs that are the host's */
 	GL_VEC(struct gl_methodfill) methodfills;
+	GL_VEC(struct gl_typefill) typefills;
 	/* host itab slots and method-table entries written to point into
 	 * the module (those pointing at the host's own text are not kept) */
 	GL_VEC(struct gl_hostfill) hostfills;

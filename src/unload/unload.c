@@ -45,6 +45,7 @@ void goload_module_unload_info(const goload_module *m, goload_unload_info *out)
 		.span_freeindex = rt->heap.mspan_off_freeindex, .span_allocbits = rt->heap.mspan_off_allocbits,
 		/* 1.27 keys it by *_type, with typelinks folded into types (typedesclen) */
 		.typemap_by_offset = rt->md_off[GL_MD_TYPEDESCLEN] == GL_RT_ABSENT,
+		.md_typelinks = rt->md_off[GL_MD_TYPELINKS],
 	};
 }
 
