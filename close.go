@@ -405,7 +405,7 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 		ranges: cWords([]uint64{uint64(lay.start), uint64(lay.end)}), nranges: 1,
 		types: cWords(types), ntypes: ntypes, itabs: cWords(held), nitabs: C.size_t(len(held) / 2),
 		extra_addr: cWords(extraAddr), extra_len: cWords(extraLen), nextra: C.size_t(len(extraAddr)),
-		skip: cWords(skip), nskip: 1,
+		skip: cWords(skip), nskip: C.size_t(len(skip)),
 		header_min: C.uint64_t(info.malloc_header_min), header_max: C.uint64_t(info.malloc_header_max),
 		max_hits: maxReasons, large_min: C.uint64_t(info.malloc_header_max),
 		own_goid: C.uint64_t(currentGoid()), own_prefix: C.CString(ownPrefix),

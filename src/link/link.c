@@ -810,7 +810,7 @@ static int want_method(void *ctx, const gl_host_method *hm, goload_err *err)
 	if (err && err->code)
 		return -err->code;
 	if (f.sym == NOSYM && !f.addr) {
-		dbg(m, "host method %s: in no archive of the module's dependencies: left dropped", name);
+		dbg(m, "host method %s: in no archive of the module's dependencies: stays dropped", name);
 		return 0;
 	}
 	if (hm->mtyp) {
@@ -827,7 +827,7 @@ static int want_method(void *ctx, const gl_host_method *hm, goload_err *err)
 		if (!tf.method || (tf.sym != NOSYM && !GL_VEC_PUSH(&m->typefills, tf)))
 			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 		if (tf.sym == NOSYM)
-			dbg(m, "host method %s: its func type is in no archive of the module's dependencies: left dropped", name);
+			dbg(m, "host method %s: its func type is in no archive of the module's dependencies: stays dropped", name);
 	}
 	if (!hm->slot || GL_VEC_PUSH(&m->methodfills, f))
 		return 0;
