@@ -876,8 +876,8 @@ static int patch_host_methods(goload_module *m, goload_err *err)
 			    (unsigned long long)f.slot, gl_link_sym(m, f.sym)->name);
 	}
 	/* Method types: an offset from the host's types when it has the
-	 * func type (unreachable for the method's sake only: it stays valid
-	 * after Close, so it is not recorded); else the module's descriptor,
+	 * func type (recorded all the same: Close leaves the method as the
+	 * host's linker did, unmatched by itab init); else the module's descriptor,
 	 * reached through the host's typemap under a key past etypes (written
 	 * by goload_module_write_type_fills once the binding added the key). */
 	uint64_t types, etypes;
@@ -889,7 +889,7 @@ static int patch_host_methods(goload_module *m, goload_err *err)
 		uint64_t a = t->host ? t->addr : t->alias;
 		if (a >= types && a < etypes) {
 			int32_t off = (int32_t)(a - types);
-			int rc = host_write(m, f->slot, &off, 4, false, err);
+			int rc = host_write(m, f->slot, &off, 4, true, err);
 			if (rc < 0)
 				return rc;
 			dbg(m, "host method %s: its type %s is the host's", f->method, t->name);
