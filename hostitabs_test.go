@@ -15,23 +15,57 @@ import (
 // fs.ReadDirFile) must answer as the same code run natively.
 func TestHostTypeAssertions(t *testing.T) {
 	forEach(t, func(t *testing.T, tc toolchain) {
-		want, err := tc.cmd("run", "./testdata/hostitabs/twin").Output()
-		if err != nil {
-			t.Fatalf("go run twin: %v", err)
-		}
-		bin := buildHost(t, tc, "./testdata/hostitabs/host", "")
-		got, log := runDebug(t, bin, "")
-		if got != string(want) {
-			t.Fatalf("loaded probe printed\n%s\ngo run twin printed\n%s\nlog (tail):\n%s", diffLines(got, string(want)), want, tail(log, 3000))
-		}
+		want := hostitabsTwin(t, tc)
+		_, log := hostitabsRun(t, tc, "./testdata/hostitabs/host", want)
 		if !strings.Contains(log, "method types of host types supplied by the module through the host's typemap") {
 			t.Errorf("no func type of a host method was supplied: the test no longer exercises dropped method types")
 		}
-		if !strings.Contains(string(want), "stdout fd via assertion: 1") || !strings.Contains(string(want), `GET /: 200 text/html`) {
-			t.Errorf("the native run does not show the assertions the test is about:\n%s", want)
-		}
-		t.Logf("%s: %d lines equal", tc.version, strings.Count(got, "\n"))
 	})
+}
+
+// The same probe in a host that has net/http but not its file server:
+// dirList and the descriptors it asserts with come from net/http's
+// archive, and their type offsets name types the host has. They name
+// copies in the module now (typelinksinit maps them to the host's); they
+// were function trampolines' text offsets, and on Go 1.27 the host died in
+// itabInit with "runtime: type offset out of range".
+func TestHostTypeOffsets(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		want := hostitabsTwin(t, tc)
+		_, log := hostitabsRun(t, tc, "./testdata/hostitabs/nethost", want)
+		if !strings.Contains(log, "package net/http: reused from host") {
+			t.Fatalf("net/http is not the host's: the test needs it reused\n%s", tail(log, 2000))
+		}
+		if !strings.Contains(log, "dropped symbol net/http.dirList taken from archive") {
+			t.Errorf("net/http.dirList was not taken from the archive: the test no longer exercises it")
+		}
+		t.Logf("%s: %d type copies for offsets", tc.version, strings.Count(log, "a copy for type offsets"))
+	})
+}
+
+// hostitabsTwin is what the probe prints natively.
+func hostitabsTwin(t *testing.T, tc toolchain) string {
+	t.Helper()
+	want, err := tc.cmd("run", "./testdata/hostitabs/twin").Output()
+	if err != nil {
+		t.Fatalf("go run twin: %v", err)
+	}
+	if !strings.Contains(string(want), "stdout fd via assertion: 1") || !strings.Contains(string(want), `GET /: 200 text/html`) {
+		t.Fatalf("the native run does not show the assertions the test is about:\n%s", want)
+	}
+	return string(want)
+}
+
+// hostitabsRun runs the host (which loads the probe) and compares.
+func hostitabsRun(t *testing.T, tc toolchain, host, want string) (got, log string) {
+	t.Helper()
+	bin := buildHost(t, tc, host, "")
+	got, log = runDebug(t, bin, "")
+	if got != want {
+		t.Fatalf("%s: loaded probe printed\n%s\ngo run twin printed\n%s\nlog (tail):\n%s", host, diffLines(got, want), want, tail(log, 3000))
+	}
+	t.Logf("%s %s: %d lines equal", tc.version, host, strings.Count(got, "\n"))
+	return got, log
 }
 
 // diffLines shows the lines of got that differ from want's, with want's.

@@ -944,6 +944,48 @@ static int host_itab_slots(goload_module *m, struct gl_hostitab h, bool write, g
 	return 0;
 }
 
+/* A module copy of host type t (link symbol), for the type offsets
+ * (typeOff, Mtyp, Imethod.Typ) of the module's descriptors: an offset is
+ * resolved from the descriptor's own module (runtime.resolveTypeOff), so
+ * it cannot name the host's descriptor. Before, such offsets got a
+ * function trampoline's text offset and itab init died with "type offset
+ * out of range" (net/http's dirList, pulled from its archive into a host
+ * that has net/http, asserting *os.File to fs.ReadDirFile on Go 1.27).
+ * The copy is defined from the referencing object (or any host package
+ * object defining the name), never under its name: references by
+ * address keep the host's descriptor. typelinksinit maps a typelinked
+ * copy to the host's. */
+static uint32_t host_type_copy(goload_module *m, uint32_t oi, gl_goobj_ref r, uint32_t t, goload_err *err)
+{
+	const gl_goobj *o = m->objs.v[oi].o;
+	uint32_t i;
+	uint64_t v;
+	const char *name = gl_link_sym(m, t)->name;
+	if (!gl_goobj_ref_local(o, r, &i) || i >= gl_goobj_ndefs(o)) {
+		if (!gl_strmap_get(&m->hostdefs[0], name, strlen(name), &v))
+			return NOSYM;
+		oi = (uint32_t)(v >> 32);
+		i = (uint32_t)v;
+		o = m->objs.v[oi].o;
+	}
+	gl_goobj_sym gs = gl_goobj_sym_at(o, i);
+	gl_lsym ls = {.obj = oi, .idx = i, .kind = gs.kind, .flags = gs.flags, .size = gs.size, .align = gs.align,
+		      .name = keep(m, gs.name, gs.namelen)};
+	ls.sect = sect_of_kind(gs.kind);
+	if (!ls.name || (gs.namelen != strlen(name) || memcmp(gs.name, name, gs.namelen))) {
+		if (!ls.name)
+			gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		return NOSYM;
+	}
+	uint32_t id = new_sym(m, ls);
+	if (id == NOSYM)
+		gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	else
+		dbg(m, "%s: a copy for type offsets (the host's is at 0x%llx)", name,
+		    (unsigned long long)gl_link_sym(m, t)->addr);
+	return id;
+}
+
 /* Resolves every relocation target, aux funcdata and global Gotype of the
  * placed symbols; lists each missing symbol once with a referencer. */
 static int resolve_all(goload_module *m, goload_err *err)
@@ -988,6 +1030,20 @@ again:
 				break;
 			}
 			bool offset = r.type == GL_R_ADDROFF || r.type == GL_R_METHODOFF;
+			if (t != NOSYM && offset && gl_link_sym(m, t)->host && !gl_link_sym(m, t)->tramp &&
+			    !strncmp(gl_link_sym(m, t)->name, "type:", 5)) {
+				/* A type offset is from this module's types: it names a
+				 * copy here, which typelinksinit maps to the host's. */
+				uint32_t c = host_type_copy(m, s->obj, r.sym, t, err);
+				s = gl_link_sym(m, si);
+				if (c == NOSYM) {
+					rc = err && err->code ? -err->code : gl_err(err, GOLOAD_E_UNSUPPORTED,
+						"%s+%d: type offset to the host's %s, which no archive defines: it cannot be laid out in this module",
+						s->name, r.off, gl_link_sym(m, t)->name);
+					break;
+				}
+				gl_link_sym(m, t)->tramp = c;
+			}
 			if (t != NOSYM && offset && gl_link_sym(m, t)->host && !is_wrapinfo(s) && !gl_link_sym(m, t)->tramp) {
 				gl_link_sym(m, t)->tramp = 1; /* requested; the symbol is made below */
 				if (!GL_VEC_PUSH(&tramps, t)) {
