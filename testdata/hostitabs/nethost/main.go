@@ -7,30 +7,17 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"os"
 
-	"github.com/goload/goload"
+	"github.com/goload/goload/testdata/hostitabs/loadprobe"
 )
-
-const pkg = "github.com/goload/goload/testdata/hostitabs/probe"
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "serve" {
 		fmt.Println(http.ListenAndServe("127.0.0.1:0", http.NotFoundHandler()))
 		return
 	}
-	m, err := goload.OpenPackage(context.Background(), pkg, nil)
-	if err != nil {
-		fmt.Println("FAIL:", err)
-		return
-	}
-	run, err := goload.Lookup[func() string](m, pkg+".Run")
-	if err != nil {
-		fmt.Println("FAIL:", err)
-		return
-	}
-	fmt.Print(run())
+	loadprobe.Main()
 }
