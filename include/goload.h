@@ -293,15 +293,6 @@ const goload_module *goload_module_use(const goload_module *m, size_t i, const c
  * module maps nothing and is never registered with the runtime; lookups
  * go to its providers. */
 bool goload_module_is_stub(const goload_module *m);
-/* The descriptor the module's code uses for a type by linker name
- * ("example.com/p.T", without "type:"): its own, the host's or a
- * provider's; 0 when the module names no such type. *own says the
- * descriptor is the module's own copy (not the host's or a provider's). */
-uint64_t goload_module_type_addr(const goload_module *m, const char *name, bool *own);
-/* Compares the module's own descriptor of type `name` with the live
- * descriptor `desc` of the host (layout: kind, size, pointers, fields,
- * methods); GOLOAD_E_MISMATCH names the type and the first difference. */
-int goload_module_type_check(const goload_module *m, const char *name, uint64_t desc, goload_err *err);
 
 /* GOLOAD-SECTION-LOAD-END */
 

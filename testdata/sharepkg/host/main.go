@@ -6,6 +6,10 @@
 //	host archives ORDER SHARED USEA USEB   goload.Open of the archives
 //	host reopen OVERLAY            Close refused, OpenPackage again (the
 //	                               same build, then another one)
+//	host layout same|differs LAY   goload.Open of an archive of package
+//	                               lay: one whose T is the host's (the
+//	                               module keeps its own T of that layout),
+//	                               or another layout (refused)
 //
 // ORDER "ab" closes usea's module first, "ba" useb's first.
 package main
@@ -19,6 +23,7 @@ import (
 	"sync"
 
 	"github.com/goload/goload"
+	"github.com/goload/goload/testdata/sharepkg/lay"
 	"github.com/goload/goload/testdata/sharepkg/script"
 )
 
@@ -65,6 +70,8 @@ func run(args []string) error {
 		}
 	case "reopen":
 		return reopen(args[1])
+	case "layout":
+		return layout(args[1], args[2:])
 	default:
 		return fmt.Errorf("unknown check %q", args[0])
 	}
@@ -198,4 +205,27 @@ func reopen(overlay string) error {
 	}
 	fmt.Println("first: closed")
 	return nil
+}
+
+// layout: the host knows lay.T (this function's Lookup type) but none of
+// lay's code; the module loads lay.
+func layout(want string, archives []string) error {
+	m, err := goload.Open(archives...)
+	if want == "differs" {
+		if err == nil || !strings.Contains(err.Error(), "mismatch") || !strings.Contains(err.Error(), dir+"lay.T") {
+			return fmt.Errorf("Open of lay with another layout of T: %v; want a mismatch naming lay.T", err)
+		}
+		fmt.Println("refused:", err)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	mk, err := goload.Lookup[func(int) lay.T](m, dir+"lay.Make")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("same layout: %+v\n", mk(7))
+	mk = nil
+	return m.Close()
 }
