@@ -142,8 +142,19 @@ func TestShareLayoutMismatch(t *testing.T) {
 	ov := overlayFile(t, "testdata/sharepkg/lay/lay.go", swapped)
 	forEach(t, func(t *testing.T, tc toolchain) {
 		bin := buildHost(t, tc, shareHost, "")
-		if got := runHost(t, bin, nil, "layout", "same", archiveBy(t, tc, "./testdata/sharepkg/lay")); got != "same layout: {A:7 B:lay}\n" {
-			t.Fatalf("the same layout: %q", got)
+		nm, err := tc.cmd("tool", "nm", bin).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Go 1.21's linker keeps lay.T's methods (the host's Lookup
+		// type): the package is then the host's, and a reused package's
+		// types were checked before. Elsewhere the module loads lay.
+		want := "same layout: {A:7 B:lay}\n"
+		if strings.Contains(string(nm), "testdata/sharepkg/lay.T.Sum") {
+			want = "same layout: the host has lay's code\n"
+		}
+		if got := runHost(t, bin, nil, "layout", "same", archiveBy(t, tc, "./testdata/sharepkg/lay")); got != want {
+			t.Fatalf("the same layout: %q, want %q", got, want)
 		}
 		out, err := tc.cmd("list", "-export", "-overlay="+ov, "-f", "{{.Export}}", "./testdata/sharepkg/lay").Output()
 		if err != nil {

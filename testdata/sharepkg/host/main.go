@@ -218,6 +218,10 @@ func layout(want string, archives []string) error {
 		fmt.Println("refused:", err)
 		return nil
 	}
+	if err != nil && strings.Contains(err.Error(), "nothing to load") {
+		fmt.Println("same layout: the host has lay's code")
+		return nil
+	}
 	if err != nil {
 		return err
 	}
