@@ -92,8 +92,12 @@ func overlayFile(t *testing.T, rel, src string) string {
 // module's (the counter goes on), another build (shared.Next counts by 2:
 // GOFLAGS=-overlay) is a copy of its own. Both answer, none crashes the
 // host, and the first closes once the others are closed and its goroutine
-// is gone. Go 1.26 hosts died here before with "runtime: type offset out
-// of range" in typelinksinit.
+// is gone. Before, the same build was loaded a second time, and the
+// second copy of hostiface.Sizer (a descriptor the host dropped, taken
+// from its archive) had its methods' type offsets pointing at jumps in the
+// text (their types are the host's): typelinksinit compared the copies
+// and the host died with "fatal error: runtime: type offset out of range"
+// (typesEqual <- resolveTypeOff), every run on Go 1.26.
 func TestShareReopenAfterRefusedClose(t *testing.T) {
 	src, err := os.ReadFile("testdata/sharepkg/shared/shared.go")
 	if err != nil {
@@ -115,6 +119,7 @@ func TestShareReopenAfterRefusedClose(t *testing.T) {
 		exp := "first: next 1 methods: " + methods + "\n" +
 			"first: close refused (a goroutine runs in shared)\n" +
 			"again (same build): next 2 first: next 3\n" +
+			"first: sizers 40\n" +
 			"other build: next 2 4 make Tok(6, o) first: next 4 methods: " + methods + "\n" +
 			"close again: <nil> close other: <nil>\n" +
 			"first: closed\n"

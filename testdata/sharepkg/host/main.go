@@ -4,7 +4,7 @@
 //
 //	host pkg ORDER                 OpenPackage usea, then useb
 //	host archives ORDER SHARED USEA USEB   goload.Open of the archives
-//	host reopen OVERLAY            Close refused, OpenPackage again (the
+//	host reopen OVERLAY            reuse: Close refused, OpenPackage again (the
 //	                               same build, then another one)
 //	host layout same|differs LAY   goload.Open of an archive of package
 //	                               lay: one whose T is the host's (the
@@ -23,6 +23,7 @@ import (
 	"sync"
 
 	"github.com/goload/goload"
+	"github.com/goload/goload/testdata/sharepkg/hostiface"
 	"github.com/goload/goload/testdata/sharepkg/lay"
 	"github.com/goload/goload/testdata/sharepkg/script"
 )
@@ -31,6 +32,7 @@ const (
 	dir  = "github.com/goload/goload/testdata/sharepkg/"
 	pkgA = dir + "usea"
 	pkgB = dir + "useb"
+	pkgR = dir + "reuse"
 )
 
 func main() {
@@ -46,8 +48,18 @@ func main() {
 // code needs it.
 var keep int
 
+var (
+	sizeFn  func() uint16
+	labelFn func() [3]byte
+)
+
 func run(args []string) error {
 	reflect.ValueOf(&keep).Elem().Set(reflect.ValueOf(len(args)))
+	// The types of hostiface.Sizer's methods, in the host's typelinks.
+	sizeFn, labelFn = func() uint16 { return hostiface.Get() }, func() [3]byte { return [3]byte{} }
+	if len(args) > 99 {
+		fmt.Printf("%T %T\n", sizeFn, labelFn)
+	}
 	if len(args) > 99 {
 		reflect.TypeOf(&sync.Map{}).MethodByName("Range")
 	}
@@ -140,22 +152,22 @@ func closeInOrder(order string, a, b *goload.Module) error {
 	return nil
 }
 
-// reopen: usea's module runs a goroutine in shared, so Close is refused;
-// OpenPackage of usea again reuses that module (the same build: one
+// reopen: reuse's module runs a goroutine in shared, so Close is refused;
+// OpenPackage of reuse again reuses that module (the same build: one
 // counter), and a second build (GOFLAGS=-overlay=OVERLAY: another
 // shared.Next) loads as a copy of its own next to it.
 func reopen(overlay string) error {
-	a, err := goload.OpenPackage(context.Background(), pkgA, nil)
+	a, err := goload.OpenPackage(context.Background(), pkgR, nil)
 	if err != nil {
 		return err
 	}
-	next := lookup[func() int](a, pkgA, "Next", &err)
-	block := lookup[func()](a, pkgA, "Block", &err)
-	release := lookup[func()](a, pkgA, "Release", &err)
+	next := lookup[func() int](a, pkgR, "Next", &err)
+	block := lookup[func()](a, pkgR, "Block", &err)
+	release := lookup[func()](a, pkgR, "Release", &err)
 	if err != nil {
 		return err
 	}
-	methods := lookup[func() string](a, pkgA, "MapMethods", &err)
+	methods := lookup[func() string](a, pkgR, "MapMethods", &err)
 	if err != nil {
 		return err
 	}
@@ -165,24 +177,29 @@ func reopen(overlay string) error {
 		return fmt.Errorf("Close with a goroutine in the module: %v", err)
 	}
 	fmt.Println("first: close refused (a goroutine runs in shared)")
-	again, err := goload.OpenPackage(context.Background(), pkgA, nil)
+	again, err := goload.OpenPackage(context.Background(), pkgR, nil)
 	if err != nil {
 		return err
 	}
-	next2 := lookup[func() int](again, pkgA, "Next", &err)
+	next2 := lookup[func() int](again, pkgR, "Next", &err)
 	if err != nil {
 		return err
 	}
 	fmt.Println("again (same build): next", next2(), "first: next", next())
+	count := lookup[func(...any) int](a, pkgR, "CountSizers", &err)
+	if err != nil {
+		return err
+	}
+	fmt.Println("first: sizers", count(1, "x"))
 	os.Setenv("GOFLAGS", "-overlay="+overlay)
-	other, err := goload.OpenPackage(context.Background(), pkgA, nil)
+	other, err := goload.OpenPackage(context.Background(), pkgR, nil)
 	os.Unsetenv("GOFLAGS")
 	if err != nil {
 		return err
 	}
-	next3 := lookup[func() int](other, pkgA, "Next", &err)
-	methods3 := lookup[func() string](other, pkgA, "MapMethods", &err)
-	mk := lookup[func(string) any](other, pkgA, "Make", &err)
+	next3 := lookup[func() int](other, pkgR, "Next", &err)
+	methods3 := lookup[func() string](other, pkgR, "MapMethods", &err)
+	mk := lookup[func(string) any](other, pkgR, "Make", &err)
 	if err != nil {
 		return err
 	}
