@@ -270,27 +270,31 @@ static int module_archive(goload_module *m, const char *path, gl_goobj_archive *
 	return 0;
 }
 
-/* One build of a package: a hash of its archive's Go objects (FNV-1a). */
-static uint64_t archive_hash(const gl_goobj_archive *ar)
+/* One build of a package: archives whose Go objects are byte for byte
+ * the same (the cache entry go list names, or a copy of it). */
+static bool same_build(const gl_goobj_archive *a, const gl_goobj_archive *b)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < gl_goobj_archive_nmembers(ar); i++) {
-		const gl_goobj_member *mb = gl_goobj_archive_member(ar, i);
-		if (mb->kind != GL_GOOBJ_M_GO)
-			continue;
-		for (size_t k = 0; k < mb->data.n; k++)
-			h = (h ^ mb->data.p[k]) * 0x100000001b3ull;
+	size_t na = gl_goobj_archive_nmembers(a), nb = gl_goobj_archive_nmembers(b), i = 0, k = 0;
+	for (;; i++, k++) {
+		while (i < na && gl_goobj_archive_member(a, i)->kind != GL_GOOBJ_M_GO)
+			i++;
+		while (k < nb && gl_goobj_archive_member(b, k)->kind != GL_GOOBJ_M_GO)
+			k++;
+		if (i == na || k == nb)
+			return i == na && k == nb;
+		gl_span x = gl_goobj_archive_member(a, i)->data, y = gl_goobj_archive_member(b, k)->data;
+		if (x.n != y.n || (x.p != y.p && memcmp(x.p, y.p, x.n)))
+			return false;
 	}
-	return h;
 }
 
 /* The earlier module that loaded this build of pkg, if any. */
-static const goload_module *provider_of(const goload_module *m, const char *pkg, uint64_t hash)
+static const goload_module *provider_of(const goload_module *m, const char *pkg, const gl_goobj_archive *ar)
 {
 	for (size_t i = 0; i < m->opts.nproviders; i++) {
 		const goload_module *p = m->opts.providers[i];
 		for (size_t k = 0; p && k < p->loaded.len; k++)
-			if (p->loaded.v[k].hash == hash && !strcmp(p->loaded.v[k].pkg, pkg))
+			if (!strcmp(p->loaded.v[k].pkg, pkg) && same_build(p->loaded.v[k].ar, ar))
 				return p;
 	}
 	return NULL;
@@ -306,13 +310,12 @@ static int share_archive(goload_module *m, size_t first, const gl_goobj_archive 
 	for (size_t k = first; k < m->objs.len && !pkg; k++)
 		if ((pkg = object_pkgpath(m, m->objs.v[k].o)))
 			named = k;
-	uint64_t hash = archive_hash(ar);
-	const goload_module *prov = provider_of(m, pkg ? pkg : "", hash);
+	const goload_module *prov = provider_of(m, pkg ? pkg : "", ar);
 	if (!prov) {
 		/* "": a package that names nothing of its own (constants only):
 		 * its objects define nothing another module could reuse, and a
 		 * second copy of them costs nothing */
-		struct gl_loadedpkg lp = {pkg ? pkg : "", hash};
+		struct gl_loadedpkg lp = {pkg ? pkg : "", ar};
 		return GL_VEC_PUSH(&m->loaded, lp) ? 0 : gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 	}
 	bool existed;

@@ -77,11 +77,11 @@ struct gl_hostfill {
 	uint32_t n;
 };
 
-/* A package this module loaded: its path and the hash of its archive's
- * Go objects (one build of the package). */
+/* A package this module loaded: its path and its archive (kept open
+ * with the module): its Go objects are the build. */
 struct gl_loadedpkg {
 	const char *pkg;
-	uint64_t hash;
+	const gl_goobj_archive *ar;
 };
 
 /* An earlier module whose copy of a package this one reuses. */
