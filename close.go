@@ -39,10 +39,58 @@ func (e *UnloadError) Error() string {
 // module's data is a root for whether another module can be closed.
 var modules []*Module
 
-func opened(cm *C.goload_module) *Module {
-	m := &Module{m: cm}
+func opened(cm *C.goload_module, stub bool) *Module {
+	m := &Module{m: cm, stub: stub}
+	for i := 0; i < int(C.goload_module_nuses(cm)); i++ {
+		p := C.goload_module_use(cm, C.size_t(i), nil)
+		for _, o := range modules {
+			if o.m == p {
+				m.uses = append(m.uses, o)
+			}
+		}
+	}
 	modules = append(modules, m)
 	return m
+}
+
+// users: the open modules that reuse a package of m (one copy per
+// process), which must be closed first.
+func (m *Module) users() []string {
+	var rs []string
+	for _, o := range modules {
+		if o == m || o.m == nil {
+			continue
+		}
+		for i, u := range o.uses {
+			if u != m {
+				continue
+			}
+			var pkg *C.char
+			C.goload_module_use(o.m, C.size_t(i), &pkg)
+			pkgs := strings.Split(C.GoString(pkg), ", ")
+			what := "package " + pkgs[0]
+			if n := len(pkgs); n > 1 {
+				// dependencies first: the last ones are closest to what it loaded
+				what = "packages " + strings.Join(pkgs[max(0, n-4):], ", ")
+				if n > 4 {
+					what += fmt.Sprintf(" (and %d more)", n-4)
+				}
+			}
+			rs = append(rs, fmt.Sprintf("module %s uses its copy of %s (one copy of a package per process): close it first",
+				C.GoString(C.goload_module_name(o.m)), what))
+		}
+	}
+	return rs
+}
+
+// forget takes a closed module off the list of open modules.
+func (m *Module) forget() {
+	for i, o := range modules {
+		if o == m {
+			modules = append(modules[:i], modules[i+1:]...)
+			break
+		}
+	}
 }
 
 func errClosed(what string) error { return errorf("%s: the module is closed", what) }
@@ -93,6 +141,19 @@ func (m *Module) Close() error {
 	defer loadMu.Unlock()
 	if m.m == nil {
 		return errClosed("Close")
+	}
+	// Before anything else changes (rebaseTypemaps points other modules'
+	// types away from this one's).
+	if rs := m.users(); len(rs) > 0 {
+		return &UnloadError{Module: C.GoString(C.goload_module_name(m.m)), Reasons: rs}
+	}
+	if m.stub {
+		// Nothing mapped or registered: its lookups went to its providers,
+		// whose code the heap scan of their own Close sees.
+		C.goload_module_free(m.m)
+		m.m = nil
+		m.forget()
+		return nil
 	}
 	r, err := runtimeCalls()
 	if err != nil {
@@ -155,12 +216,7 @@ func (m *Module) Close() error {
 	runtime.GC()
 	C.goload_module_retire(m.m)
 	m.m = nil
-	for i, o := range modules {
-		if o == m {
-			modules = append(modules[:i], modules[i+1:]...)
-			break
-		}
-	}
+	m.forget()
 	return nil
 }
 
@@ -370,7 +426,7 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 	var extraAddr, extraLen []uint64
 	var extraOf []*Module
 	for _, o := range modules {
-		if o == m || o.m == nil {
+		if o == m || o.m == nil || o.stub {
 			continue
 		}
 		var ol C.goload_module_layout
@@ -565,7 +621,7 @@ func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_
 	}
 	var others []rng
 	for _, o := range modules {
-		if o != m && o.m != nil {
+		if o != m && o.m != nil && !o.stub {
 			var ol C.goload_module_layout
 			C.goload_module_get_layout(o.m, &ol)
 			others = append(others, rng{uintptr(ol.start) - 1, uintptr(ol.end)})
@@ -773,7 +829,7 @@ func (m *Module) rebaseTypemaps(lay *C.goload_module_layout, info *C.goload_unlo
 	}
 	var fixes []fix
 	for _, o := range modules {
-		if o == m || o.m == nil {
+		if o == m || o.m == nil || o.stub {
 			continue
 		}
 		omd := uintptr(C.goload_module_moduledata(o.m))

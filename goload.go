@@ -23,6 +23,12 @@ import (
 // Module is a set of Go packages loaded into the running program.
 type Module struct {
 	m *C.goload_module
+	// stub: every package was the host's or an earlier module's; nothing
+	// is mapped or registered, lookups go to those modules (uses).
+	stub bool
+	// uses are the earlier modules whose packages this one reuses (one
+	// copy of a package build per process): they stay while it is open.
+	uses []*Module
 }
 
 // loadMu serializes module registration: the runtime's modulesinit is not
@@ -68,10 +74,27 @@ func open(archives, hostPkgs, hostArchives []string) (*Module, error) {
 
 	loadMu.Lock()
 	defer loadMu.Unlock()
+	// The open modules, oldest first: a package build one of them loaded
+	// is reused, not loaded again.
+	var provs []*C.goload_module
+	for _, o := range modules {
+		if o.m != nil && !o.stub {
+			provs = append(provs, o.m)
+		}
+	}
+	if len(provs) > 0 {
+		pp := (**C.goload_module)(C.malloc(C.size_t(len(provs)) * C.size_t(unsafe.Sizeof((*C.goload_module)(nil)))))
+		defer C.free(unsafe.Pointer(pp))
+		copy(unsafe.Slice(pp, len(provs)), provs)
+		copts.providers, copts.nproviders = (**C.goload_module)(unsafe.Pointer(pp)), C.size_t(len(provs))
+	}
 	var cm *C.goload_module
 	var e C.goload_err
 	if C.goload_module_link(h, argv, C.size_t(len(archives)), &copts, &cm, &e) < 0 {
 		return nil, cError(&e)
+	}
+	if C.goload_module_is_stub(cm) {
+		return opened(cm, true), nil
 	}
 	if err := fillHostTypes(r, cm); err != nil {
 		// The host's method tables may point into the module already:
@@ -103,7 +126,7 @@ func open(archives, hostPkgs, hostArchives []string) (*Module, error) {
 	for i := 0; i < int(C.goload_module_ninittasks(cm)); i++ {
 		r.doInit1(C.goload_module_inittask(cm, C.size_t(i)))
 	}
-	return opened(cm), nil
+	return opened(cm, false), nil
 }
 
 // cArray is a C array of C copies of ss (NULL when empty) and its freer.

@@ -202,6 +202,16 @@ typedef struct goload_link_opts {
 	 * returns a malloc'd importcfg ("packagefile PATH=FILE" lines) naming
 	 * those packages and their dependencies, or NULL. May be NULL. */
 	char *(*dep_archives)(void *ctx, const char *pkgs);
+	/* Modules already loaded and still open, oldest first. A package
+	 * whose archive is byte for byte one that a provider loaded (the
+	 * same build) is not loaded again: one copy per process, as in a
+	 * normal build. References to it resolve to the provider's
+	 * functions, variables, types and itabs, and so do this module's
+	 * own copies of composite types and itabs made only of such
+	 * packages' (and the host's) types. The module then depends on the
+	 * provider (goload_module_nuses). May be NULL. */
+	const goload_module *const *providers;
+	size_t nproviders;
 } goload_link_opts;
 
 /* Whether the host contains package `pkgpath` (compiled into `archive`):
@@ -284,8 +294,20 @@ typedef struct goload_symbol {
 	size_t nresults;
 } goload_symbol;
 
-/* A symbol defined by the module, by its full name ("example.com/p.F"). */
+/* A symbol defined by the module, by its full name ("example.com/p.F"),
+ * or by a provider whose package the module reuses. */
 int goload_module_lookup(const goload_module *m, const char *name, goload_symbol *out, goload_err *err);
+
+/* The providers (goload_link_opts.providers) whose packages the module
+ * reuses: i < goload_module_nuses(m); *pkg lists those packages ("p1, p2",
+ * dependencies first). A
+ * provider must stay loaded while the module is. */
+size_t goload_module_nuses(const goload_module *m);
+const goload_module *goload_module_use(const goload_module *m, size_t i, const char **pkg);
+/* Nothing was loaded: every package is the host's or a provider's. The
+ * module maps nothing and is never registered with the runtime; lookups
+ * go to its providers. */
+bool goload_module_is_stub(const goload_module *m);
 
 /* GOLOAD-SECTION-LOAD-END */
 

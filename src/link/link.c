@@ -131,6 +131,15 @@ static char *object_pkgpath(goload_module *m, const gl_goobj *o)
 		if (k)
 			return keep(m, s.name, k);
 	}
+	/* A package of types only: the named types it defines. */
+	for (uint32_t i = 0; i < n; i++) {
+		gl_goobj_sym s = gl_goobj_sym_at(o, i);
+		size_t k;
+		if ((s.flags & (GL_SF_GOTYPE | GL_SF_DUPOK)) == GL_SF_GOTYPE && s.namelen > 5 && !memcmp(s.name, "type:", 5) &&
+		    ((unsigned char)s.name[5] >= 0x80 || s.name[5] == '_' || ((s.name[5] | 0x20) >= 'a' && (s.name[5] | 0x20) <= 'z')) &&
+		    (k = name_pkglen(s.name + 5, s.namelen - 5)))
+			return keep(m, s.name + 5, k);
+	}
 	return NULL;
 }
 
@@ -261,6 +270,96 @@ static int module_archive(goload_module *m, const char *path, gl_goobj_archive *
 	return 0;
 }
 
+/* One build of a package: archives whose Go objects are byte for byte
+ * the same (the cache entry go list names, or a copy of it). */
+static bool same_build(const gl_goobj_archive *a, const gl_goobj_archive *b)
+{
+	size_t na = gl_goobj_archive_nmembers(a), nb = gl_goobj_archive_nmembers(b), i = 0, k = 0;
+	for (;; i++, k++) {
+		while (i < na && gl_goobj_archive_member(a, i)->kind != GL_GOOBJ_M_GO)
+			i++;
+		while (k < nb && gl_goobj_archive_member(b, k)->kind != GL_GOOBJ_M_GO)
+			k++;
+		if (i == na || k == nb)
+			return i == na && k == nb;
+		gl_span x = gl_goobj_archive_member(a, i)->data, y = gl_goobj_archive_member(b, k)->data;
+		if (x.n != y.n || (x.p != y.p && memcmp(x.p, y.p, x.n)))
+			return false;
+	}
+}
+
+/* The earlier module that loaded this build of pkg, if any. */
+static const goload_module *provider_of(const goload_module *m, const char *pkg, const gl_goobj_archive *ar)
+{
+	for (size_t i = 0; i < m->opts.nproviders; i++) {
+		const goload_module *p = m->opts.providers[i];
+		for (size_t k = 0; p && k < p->loaded.len; k++)
+			if (!strcmp(p->loaded.v[k].pkg, pkg) && same_build(p->loaded.v[k].ar, ar))
+				return p;
+	}
+	return NULL;
+}
+
+/* Objects [first, objs.len) are one archive's. A build of their package an
+ * earlier module loaded is that module's: its object stays for names only
+ * (like a host package's). Otherwise the package is this module's. */
+static int share_archive(goload_module *m, size_t first, const gl_goobj_archive *ar, const char *path, goload_err *err)
+{
+	char *pkg = NULL;
+	size_t named = first;
+	for (size_t k = first; k < m->objs.len && !pkg; k++)
+		if ((pkg = object_pkgpath(m, m->objs.v[k].o)))
+			named = k;
+	const goload_module *prov = provider_of(m, pkg ? pkg : "", ar);
+	if (!prov) {
+		/* "": a package that names nothing of its own (constants only):
+		 * its objects define nothing another module could reuse, and a
+		 * second copy of them costs nothing */
+		struct gl_loadedpkg lp = {pkg ? pkg : "", ar};
+		return GL_VEC_PUSH(&m->loaded, lp) ? 0 : gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	}
+	bool existed;
+	if (!pkg) {
+		for (size_t k = first; k < m->objs.len; k++)
+			if (!GL_VEC_PUSH(&m->deps, m->objs.v[k].o))
+				gl_goobj_close(m->objs.v[k].o);
+		m->objs.len = first;
+		return 0;
+	}
+	size_t u = 0;
+	while (u < m->uses.len && m->uses.v[u].prov != prov)
+		u++;
+	struct gl_use use = {prov, pkg};
+	if (u < m->uses.len) {
+		/* "p1, p2, ...": every package reused from it */
+		const char *old = m->uses.v[u].pkg;
+		size_t ol = strlen(old), pl = strlen(pkg);
+		char *l = keep(m, old, ol + 2 + pl);
+		if (!l)
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		memcpy(l + ol, ", ", 2);
+		memcpy(l + ol + 2, pkg, pl);
+		l[ol + 2 + pl] = 0;
+		m->uses.v[u].pkg = l;
+	}
+	if ((u == m->uses.len && !GL_VEC_PUSH(&m->uses, use)) || !gl_strmap_add(&m->provided, pkg, strlen(pkg), u, &existed) ||
+	    !GL_VEC_PUSH(&m->deps, m->objs.v[named].o) || !gl_strmap_add(&m->bydep, pkg, strlen(pkg), m->deps.len, &existed))
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	/* The others (assembly) stay open with it: the first object opened
+	 * fixes the experiment set every later one is checked against. */
+	size_t end = m->objs.len;
+	m->objs.len = first;
+	for (size_t k = first; k < end; k++)
+		if (k != named && !GL_VEC_PUSH(&m->deps, m->objs.v[k].o)) {
+			for (; k < end; k++)
+				if (k != named)
+					gl_goobj_close(m->objs.v[k].o);
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		}
+	dbg(m, "package %s (%s): reused from module %s (the same build)", pkg, path, prov->name);
+	return 0;
+}
+
 static int open_archives(goload_module *m, const char *const *paths, size_t n, goload_err *err)
 {
 	const gl_goobj *first = NULL;
@@ -269,6 +368,7 @@ static int open_archives(goload_module *m, const char *const *paths, size_t n, g
 		int rc = module_archive(m, paths[a], &ar, err);
 		if (rc < 0)
 			return rc;
+		size_t first_obj = m->objs.len;
 		for (size_t i = 0; i < gl_goobj_archive_nmembers(ar); i++) {
 			const gl_goobj_member *mb = gl_goobj_archive_member(ar, i);
 			if (mb->kind == GL_GOOBJ_M_NATIVE)
@@ -306,6 +406,12 @@ static int open_archives(goload_module *m, const char *const *paths, size_t n, g
 				dbg(m, "package %s (%s): reused from the host", pkg, what);
 			}
 		}
+		if (m->objs.len > first_obj && (rc = share_archive(m, first_obj, ar, paths[a], err)) < 0)
+			return rc;
+	}
+	if (m->objs.len == 0 && m->uses.len) {
+		m->stub = true;
+		return 0;
 	}
 	if (m->objs.len == 0)
 		return gl_err(err, GOLOAD_E_INVAL, "link: nothing to load in the %zu archive(s) given (%zu object(s) of packages the host already has)",
@@ -321,6 +427,8 @@ static uint32_t new_sym(goload_module *m, gl_lsym s)
 }
 
 static void unplace_aux(goload_module *m, uint32_t oi);
+static uint64_t provider_addr(const goload_module *m, const char *name, size_t n, const int *abis, uint32_t *size,
+			      uint32_t *use);
 
 /* Every symbol of object oi starts unresolved. */
 static int init_syms(goload_module *m, uint32_t oi, goload_err *err)
@@ -353,10 +461,17 @@ static int define_one(goload_module *m, uint32_t oi, uint32_t i, goload_err *err
 	 * here must compare equal to the host's (type assertions compare
 	 * itab addresses). Itabs are content-addressed since Go 1.2x. */
 	uint64_t hitab = 0;
+	uint32_t use = 0, psize;
+	bool pitab = false;
 	if (s.flags & GL_SF_ITAB) {
 		hitab = gl_host_addr(m->host, ls.name);
 		if (!hitab)
 			hitab = gl_host_itab(m->host, s.name, s.namelen);
+		/* An itab of an earlier module's types is its itab (type
+		 * assertions compare itab addresses). */
+		int abis[2] = {s.abi, -1};
+		if (!hitab && m->uses.len && (hitab = provider_addr(m, s.name, s.namelen, abis, &psize, &use)))
+			pitab = true;
 	}
 	if (hitab) {
 		ls.host = true;
@@ -364,8 +479,9 @@ static int define_one(goload_module *m, uint32_t oi, uint32_t i, goload_err *err
 		ls.sect = SECT_NONE;
 		ls.obj = NOSYM;
 		ls.addr = hitab;
+		ls.prov = pitab ? use + 1 : 0;
 		struct gl_hostitab hi = {oi, i, ls.addr};
-		if (!GL_VEC_PUSH(&m->hostitabs, hi))
+		if (!pitab && !GL_VEC_PUSH(&m->hostitabs, hi))
 			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 	}
 	size_t hl = 0;
@@ -388,6 +504,12 @@ static int define_one(goload_module *m, uint32_t oi, uint32_t i, goload_err *err
 		if (id == NOSYM || !gl_strmap_put(&m->byhash, (const char *)hash, hl, id))
 			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 		lo->sym[i] = id;
+		/* Itabs are content-addressed: by name too, for later modules
+		 * that reuse this one's packages (provider_addr). */
+		size_t kl;
+		char *key = (s.flags & GL_SF_ITAB) && s.namelen ? name_key(m, s.name, s.namelen, s.abi, &kl) : NULL;
+		if (key && !gl_strmap_add(&m->byname, key, kl, id, &existed))
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 		return 0;
 	}
 	if (!s.namelen || s.abi == GL_GOOBJ_ABI_STATIC) {
@@ -604,6 +726,96 @@ static uint32_t hostpkg_find(goload_module *m, const gl_goobj_symname *nm, const
 	return id;
 }
 
+/* ---------------------------------------- packages of earlier modules */
+
+static bool loads_pkg(const goload_module *m, const char *pkg, size_t n)
+{
+	for (size_t k = 0; k < m->loaded.len; k++)
+		if (strlen(m->loaded.v[k].pkg) == n && !memcmp(m->loaded.v[k].pkg, pkg, n))
+			return true;
+	return false;
+}
+
+static bool ident_byte(unsigned char c)
+{
+	return c >= 0x80 || c == '_' || c == '.' || c == '/' || c == '-' || c == '~' || c == '%' || (c >= '0' && c <= '9') ||
+	       ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Whether a type or itab name ("type:[]example.com/s.Tok",
+ * "go:itab.*example.com/s.Tok,fmt.Stringer") is made only of types that
+ * are the same descriptors here and in the earlier modules: at least one
+ * named type of a package reused from an earlier module, the others of
+ * such packages or the host's. Then this module's copy is that module's
+ * type (the same name is the same type). A package this module loads
+ * itself, or a named type of neither kind, makes it false. */
+static bool shared_types_only(const goload_module *m, const char *name, size_t n)
+{
+	if (!m->uses.len)
+		return false;
+	size_t k = n > 5 && !memcmp(name, "type:", 5) ? 5 : n > 8 && !memcmp(name, "go:itab.", 8) ? 8 : n;
+	if (k == n)
+		return false;
+	bool any = false;
+	while (k < n) {
+		if (!ident_byte((unsigned char)name[k])) {
+			k++;
+			continue;
+		}
+		size_t t0 = k;
+		while (k < n && ident_byte((unsigned char)name[k]))
+			k++;
+		/* path.Ident: the package is what precedes the last dot after
+		 * the last slash */
+		size_t slash = t0, dot = 0;
+		for (size_t j = t0; j < k; j++)
+			if (name[j] == '/')
+				slash = j;
+		for (size_t j = slash; j < k; j++)
+			if (name[j] == '.')
+				dot = j;
+		if (!dot)
+			continue; /* a predeclared type, a field name */
+		uint64_t u;
+		if (gl_strmap_get(&m->provided, name + t0, dot - t0, &u)) {
+			any = true;
+			continue;
+		}
+		char buf[512];
+		int bl = snprintf(buf, sizeof buf, "type:%.*s", (int)(k - t0), name + t0);
+		if (bl <= 0 || (size_t)bl >= sizeof buf || loads_pkg(m, name + t0, dot - t0) || !gl_host_type(m->host, buf, (size_t)bl))
+			return false;
+	}
+	return any;
+}
+
+/* A symbol of an earlier module whose package (or, for a type or itab,
+ * whose types) this module reuses: its address there, 0 if none; *use
+ * is the index in uses. */
+static uint64_t provider_addr(const goload_module *m, const char *name, size_t n, const int *abis, uint32_t *size,
+			      uint32_t *use)
+{
+	uint64_t u;
+	size_t pl = name_pkglen(name, n);
+	if (pl ? !gl_strmap_get(&m->provided, name, pl, &u) : !shared_types_only(m, name, n))
+		return 0;
+	for (size_t i = 0; i < m->uses.len; i++) {
+		const goload_module *p = m->uses.v[i].prov;
+		uint32_t id;
+		for (int k = 0; k < 2 && abis[k] >= 0; k++) {
+			if (!find_named(p, name, n, (uint16_t)abis[k], &id))
+				continue;
+			const gl_lsym *s = &p->syms.v[id];
+			if (!s->host && (s->sect == SECT_NONE || s->obj == NOSYM))
+				continue;
+			*use = (uint32_t)i;
+			*size = s->size;
+			return s->alias ? s->alias : s->addr;
+		}
+	}
+	return 0;
+}
+
 /* The link symbol a reference of object oi names, creating a host symbol on
  * first use. NOSYM with *missing set when nothing defines it. */
 static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname *missing, goload_err *err)
@@ -658,6 +870,10 @@ static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_
 		a = gl_host_type(m->host, nm.name, nm.namelen);
 	if (!a && nm.namelen > 8 && !memcmp(nm.name, "go:itab.", 8))
 		a = gl_host_itab(m->host, nm.name, nm.namelen);
+	uint32_t use = 0, psize = 0;
+	bool prov = false;
+	if (!a && m->uses.len && (a = provider_addr(m, nm.name, nm.namelen, abis, &psize, &use)))
+		prov = true;
 	if (!a) {
 		id = hostpkg_find(m, &nm, abis, err);
 		if (id != NOSYM)
@@ -667,7 +883,8 @@ static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_
 	}
 	gl_lsym hs = {.obj = NOSYM, .host = true, .resolved = true, .addr = a};
 	hs.name = keep(m, nm.name, nm.namelen);
-	hs.size = hs.name ? (uint32_t)gl_host_size(m->host, hs.name) : 0;
+	hs.size = hs.name && !prov ? (uint32_t)gl_host_size(m->host, hs.name) : psize;
+	hs.prov = prov ? use + 1 : 0;
 	size_t kl = 0;
 	char *key = name_key(m, nm.name, nm.namelen, (uint16_t)abis[0], &kl);
 	id = new_sym(m, hs);
@@ -677,7 +894,7 @@ static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_
 		return NOSYM;
 	}
 	if (m->opts.debug)
-		dbg(m, "resolve %s -> host 0x%llx", hs.name, (unsigned long long)a);
+		dbg(m, "resolve %s -> %s 0x%llx", hs.name, prov ? m->uses.v[use].prov->name : "host", (unsigned long long)a);
 found:
 	if (cache)
 		m->objs.v[oi].sym[local] = id;
@@ -944,46 +1161,56 @@ static int host_itab_slots(goload_module *m, struct gl_hostitab h, bool write, g
 	return 0;
 }
 
-/* A module copy of host type t (link symbol), for the type offsets
- * (typeOff, Mtyp, Imethod.Typ) of the module's descriptors: an offset is
- * resolved from the descriptor's own module (runtime.resolveTypeOff), so
- * it cannot name the host's descriptor. Before, such offsets got a
- * function trampoline's text offset and itab init died with "type offset
- * out of range" (net/http's dirList, pulled from its archive into a host
- * that has net/http, asserting *os.File to fs.ReadDirFile on Go 1.27).
- * The copy is defined from the referencing object (or any host package
- * object defining the name), never under its name: references by
- * address keep the host's descriptor. typelinksinit maps a typelinked
- * copy to the host's. */
-static uint32_t host_type_copy(goload_module *m, uint32_t oi, gl_goobj_ref r, uint32_t t, goload_err *err)
+/* A type offset (a method's type, an interface method's, ptrToThis) is
+ * relative to the module's own types (runtime.resolveTypeOff resolves it
+ * from the descriptor's own module): one naming a type of the host or of
+ * an earlier module cannot be written as such, and a jump in the text (what
+ * functions get) would be read as a type. The module gets its own copy of
+ * the descriptor, from the object that defines it next to the reference
+ * (else from a host package's object that defines the name), as the Go
+ * linker would lay it out; the copy is typelinked, so the runtime's
+ * typelinksinit maps it to the host's (or the earlier module's) equal
+ * descriptor, and every address reference still goes there (alias).
+ * Before, the offset named a 5-byte jump in the text: the runtime read
+ * code as a type descriptor and died with "type offset out of range" in
+ * typesEqual once a second copy of such a type was loaded (Go 1.26), and
+ * in itabInit when net/http's dirList, pulled from its archive into a host
+ * that has net/http, asserted *os.File to fs.ReadDirFile (Go 1.27). */
+static int type_copy(goload_module *m, uint32_t si, gl_goobj_ref ref, uint32_t t, goload_err *err)
 {
+	const gl_lsym *s = gl_link_sym(m, si);
+	uint32_t oi = s->obj;
 	const gl_goobj *o = m->objs.v[oi].o;
-	uint32_t i;
+	uint32_t local;
 	uint64_t v;
-	const char *name = gl_link_sym(m, t)->name;
-	if (!gl_goobj_ref_local(o, r, &i) || i >= gl_goobj_ndefs(o)) {
-		if (!gl_strmap_get(&m->hostdefs[0], name, strlen(name), &v))
-			return NOSYM;
+	const char *tn = gl_link_sym(m, t)->name;
+	const char *whose = gl_link_sym(m, t)->prov ? m->uses.v[gl_link_sym(m, t)->prov - 1].prov->name : "the host";
+	if (!gl_goobj_ref_local(o, ref, &local) || local >= gl_goobj_ndefs(o)) {
+		if (!gl_strmap_get(&m->hostdefs[0], tn, strlen(tn), &v))
+			return gl_err(err, GOLOAD_E_UNSUPPORTED,
+				      "%s: type offset to %s, which is %s's and which no loaded object defines: a type offset "
+				      "must name a descriptor of this module", s->name, tn, whose);
 		oi = (uint32_t)(v >> 32);
-		i = (uint32_t)v;
+		local = (uint32_t)v;
 		o = m->objs.v[oi].o;
 	}
-	gl_goobj_sym gs = gl_goobj_sym_at(o, i);
-	gl_lsym ls = {.obj = oi, .idx = i, .kind = gs.kind, .flags = gs.flags, .size = gs.size, .align = gs.align,
-		      .name = keep(m, gs.name, gs.namelen)};
-	ls.sect = sect_of_kind(gs.kind);
-	if (!ls.name || (gs.namelen != strlen(name) || memcmp(gs.name, name, gs.namelen))) {
-		if (!ls.name)
-			gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
-		return NOSYM;
-	}
-	uint32_t id = new_sym(m, ls);
+	gl_goobj_sym ds = gl_goobj_sym_at(o, local);
+	if (ds.namelen != strlen(tn) || memcmp(ds.name, tn, ds.namelen))
+		return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s: type offset to %s: its defining object names it %.*s",
+			      s->name, tn, (int)ds.namelen, ds.name);
+	if (!(ds.flags & GL_SF_TYPELINK) || sect_of_kind(ds.kind) != SECT_RODATA)
+		return gl_err(err, GOLOAD_E_UNSUPPORTED,
+			      "%s: type offset to %s, which is %s's: a copy in this module would be another type "
+			      "(the runtime maps only typelinked types to their twins)", s->name, tn, whose);
+	gl_lsym c = {.name = tn, .obj = oi, .idx = local, .kind = ds.kind, .flags = ds.flags, .size = ds.size,
+		     .align = ds.align, .sect = SECT_RODATA, .alias = gl_link_sym(m, t)->addr};
+	uint32_t id = new_sym(m, c);
 	if (id == NOSYM)
-		gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
-	else
-		dbg(m, "%s: a copy for type offsets (the host's is at 0x%llx)", name,
-		    (unsigned long long)gl_link_sym(m, t)->addr);
-	return id;
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	gl_link_sym(m, t)->tramp = id;
+	dbg(m, "%s: type offset to %s's %s: the module's copy (typelinked, mapped to it by the runtime)",
+	    gl_link_sym(m, si)->name, whose, tn);
+	return 0;
 }
 
 /* Resolves every relocation target, aux funcdata and global Gotype of the
@@ -1032,17 +1259,10 @@ again:
 			bool offset = r.type == GL_R_ADDROFF || r.type == GL_R_METHODOFF;
 			if (t != NOSYM && offset && gl_link_sym(m, t)->host && !gl_link_sym(m, t)->tramp &&
 			    !strncmp(gl_link_sym(m, t)->name, "type:", 5)) {
-				/* A type offset is from this module's types: it names a
-				 * copy here, which typelinksinit maps to the host's. */
-				uint32_t c = host_type_copy(m, s->obj, r.sym, t, err);
-				s = gl_link_sym(m, si);
-				if (c == NOSYM) {
-					rc = err && err->code ? -err->code : gl_err(err, GOLOAD_E_UNSUPPORTED,
-						"%s+%d: type offset to the host's %s, which no archive defines: it cannot be laid out in this module",
-						s->name, r.off, gl_link_sym(m, t)->name);
+				if ((rc = type_copy(m, si, r.sym, t, err)) < 0)
 					break;
-				}
-				gl_link_sym(m, t)->tramp = c;
+				s = gl_link_sym(m, si);
+				continue;
 			}
 			if (t != NOSYM && offset && gl_link_sym(m, t)->host && !is_wrapinfo(s) && !gl_link_sym(m, t)->tramp) {
 				gl_link_sym(m, t)->tramp = 1; /* requested; the symbol is made below */
@@ -1121,8 +1341,15 @@ static int alias_host_types(goload_module *m, goload_err *err)
 		if (s->host || s->sect != SECT_RODATA || !(s->flags & GL_SF_DUPOK) || strncmp(s->name, "type:", 5))
 			continue;
 		uint64_t ht = gl_host_type(m->host, s->name, strlen(s->name));
-		if (!ht)
+		if (!ht) {
+			/* A composite of an earlier module's types is its type. */
+			int abis[2] = {0, 1};
+			uint32_t use, psize;
+			size_t nl = strlen(s->name);
+			if (m->uses.len && (s->alias = provider_addr(m, s->name, nl, abis, &psize, &use)))
+				dbg(m, "type %s -> module %s 0x%llx", s->name, m->uses.v[use].prov->name, (unsigned long long)s->alias);
 			continue;
+		}
 		int rc = gl_host_type_check(m->host, m->objs.v[s->obj].o, s->idx, &res, ht, err);
 		if (rc < 0)
 			return rc;
@@ -1132,6 +1359,24 @@ static int alias_host_types(goload_module *m, goload_err *err)
 		dbg(m, "type %s -> host 0x%llx", s->name, (unsigned long long)s->alias);
 	}
 	dbg(m, "%zu loaded types are the host's", n);
+	/* A named type this module defines (its package is not the host's:
+	 * the host's linker kept none of its code or variables) while the
+	 * host has a descriptor of that name: a normal build has one package
+	 * of a path, so one layout per name. Another layout is refused; the
+	 * same one stays this module's descriptor. */
+	for (uint32_t si = 0; si < m->syms.len; si++) {
+		gl_lsym *s = gl_link_sym(m, si);
+		if (!from_obj(s) || s->sect != SECT_RODATA || (s->flags & GL_SF_DUPOK) || !(s->flags & GL_SF_GOTYPE) ||
+		    strncmp(s->name, "type:", 5) || s->name[5] == '.')
+			continue;
+		uint64_t ht = gl_host_type(m->host, s->name, strlen(s->name));
+		int rc = ht ? gl_host_type_check(m->host, m->objs.v[s->obj].o, s->idx, &res, ht, err) : 0;
+		if (rc < 0)
+			return gl_err_prefix(err, "two layouts under one name: the host has this type from another build "
+					     "of its package, and a normal build has one");
+		if (ht)
+			dbg(m, "type %s: the host has one of this name and layout; the module keeps its own", s->name);
+	}
 	/* Packages reused from the host: the loaded code was compiled against
 	 * the archive given for them, whose types must be the host's. */
 	for (size_t d = 0; d < nreused; d++) {
@@ -1815,6 +2060,20 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		rc = index_hostpkgs(m, err);
 	if (rc == 0)
 		rc = open_archives(m, archives, narchives, err);
+	if (rc == 0 && m->stub) {
+		/* Every package is the host's or an earlier module's. */
+		char nm[600];
+		static unsigned long nstub;
+		snprintf(nm, sizeof nm, "%s.reused.%lu", m->uses.v[0].prov->name, ++nstub);
+		m->name = m->opts.name ? keep(m, m->opts.name, strlen(m->opts.name)) : keep(m, nm, strlen(nm));
+		if (!m->name) {
+			rc = gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+			goto fail;
+		}
+		dbg(m, "module %s: nothing to load, every package is the host's or an earlier module's", m->name);
+		*out = m;
+		return 0;
+	}
 	if (rc == 0)
 		rc = gl_host_types_index(h, err);
 	if (rc == 0)
@@ -1976,8 +2235,22 @@ void goload_module_free(goload_module *m)
 	GL_VEC_FREE(&m->itabs);
 	GL_VEC_FREE(&m->inittasks);
 	GL_VEC_FREE(&m->typelinks);
+	GL_VEC_FREE(&m->loaded);
+	GL_VEC_FREE(&m->uses);
+	gl_strmap_free(&m->provided);
 	free(m);
 }
+
+size_t goload_module_nuses(const goload_module *m) { return m->uses.len; }
+
+const goload_module *goload_module_use(const goload_module *m, size_t i, const char **pkg)
+{
+	if (pkg)
+		*pkg = m->uses.v[i].pkg;
+	return m->uses.v[i].prov;
+}
+
+bool goload_module_is_stub(const goload_module *m) { return m->stub; }
 
 void *goload_module_moduledata(const goload_module *m) { return m->md; }
 size_t goload_module_mapped(const goload_module *m) { return m->mem.size; }
@@ -2025,6 +2298,8 @@ void *goload_module_inittask(const goload_module *m, size_t i) { return (void *)
 
 int goload_module_publish(goload_module *m, goload_err *err)
 {
+	if (m->stub)
+		return gl_err(err, GOLOAD_E_INVAL, "module %s loads nothing: it is not registered", m->name);
 	uint64_t lastp = gl_host_addr(m->host, "runtime.lastmoduledatap");
 	const struct gl_rttab *rt = m->host->rt;
 	if (!lastp || rt->md_off[GL_MD_NEXT] == GL_RT_ABSENT)
@@ -2090,9 +2365,17 @@ int goload_module_lookup(const goload_module *m, const char *name, goload_symbol
 {
 	uint32_t id = NOSYM;
 	size_t n = strlen(name);
-	if (!find_named(m, name, n, 1, &id) && !find_named(m, name, n, 0, &id))
+	bool found = find_named(m, name, n, 1, &id) || find_named(m, name, n, 0, &id);
+	const gl_lsym *s = found ? &m->syms.v[id] : NULL;
+	if (!s || s->host || s->sect == SECT_NONE) {
+		/* A package reused from an earlier module is that module's. */
+		uint64_t u;
+		size_t pl = name_pkglen(name, n);
+		if (pl && gl_strmap_get(&m->provided, name, pl, &u))
+			return goload_module_lookup(m->uses.v[u].prov, name, out, err);
+	}
+	if (!s)
 		return gl_err(err, GOLOAD_E_NOTFOUND, "module %s: no symbol %s", m->name, name);
-	const gl_lsym *s = &m->syms.v[id];
 	if (s->host || s->sect == SECT_NONE)
 		return gl_err(err, GOLOAD_E_NOTFOUND, "module %s: %s is not defined by the module", m->name, name);
 	out->addr = s->addr;

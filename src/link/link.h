@@ -40,6 +40,8 @@ typedef struct gl_lsym {
 	uint32_t tramp;   /* host functions: the module's jump to it (module-relative
 			   * text offsets cannot reach the host), 0 if none */
 	uint32_t target;  /* trampolines: the host function */
+	uint32_t prov;    /* host symbols: 1 + index in uses when it is an earlier
+			   * module's (a package reused from it), else 0 */
 } gl_lsym;
 
 typedef struct gl_lobj {
@@ -85,6 +87,19 @@ struct gl_hostfill {
 	uint32_t n;
 };
 
+/* A package this module loaded: its path and its archive (kept open
+ * with the module): its Go objects are the build. */
+struct gl_loadedpkg {
+	const char *pkg;
+	const gl_goobj_archive *ar;
+};
+
+/* An earlier module whose copy of a package this one reuses. */
+struct gl_use {
+	const goload_module *prov;
+	const char *pkg; /* the first package reused from it */
+};
+
 /* A host package whose archive is consulted for dropped symbols. */
 typedef struct gl_hostpkg {
 	uint32_t first, n; /* its objects in objs, once opened */
@@ -109,6 +124,11 @@ struct goload_module {
 				* package's object -> obj << 32 | local index */
 	gl_hostpkg *hostpkgs; /* opts.nhost_archives of them */
 	bool frozen;          /* resolution done: no more symbols may be added */
+	bool stub;            /* nothing loaded: every package is the host's or an
+			       * earlier module's (lookups go to those modules) */
+	GL_VEC(struct gl_loadedpkg) loaded;
+	GL_VEC(struct gl_use) uses;
+	gl_strmap provided;   /* package path -> index in uses */
 	GL_VEC(struct gl_hostitab) hostitabs; /* loaded itabs that are the host's */
 	GL_VEC(struct gl_methodfill) methodfills;
 	GL_VEC(struct gl_typefill) typefills;

@@ -581,27 +581,34 @@ func openUnderGC(n int, archive string) error {
 			}
 		}()
 	}
-	var ms []*goload.Module
+	// Each module is closed before the next Open: an open module's
+	// package build would be reused (one copy per process), and every
+	// Open must register a module of its own.
 	var err error
+	opens := 0
 	for i := 0; i < n && err == nil; i++ {
 		var m *goload.Module
 		if m, err = goload.Open(archive); err != nil {
 			break
 		}
-		ms = append(ms, m)
+		opens++
 		var run func(int) int
 		if run, err = goload.Lookup[func(int) int](m, cyclePkg+".Run"); err == nil {
 			run(2)
 		}
+		run = nil
+		for tries := 0; err == nil; tries++ {
+			if err = m.Close(); err == nil || tries == 100 {
+				break
+			}
+			err = nil
+		}
 	}
 	close(stop)
 	gcs := <-done + <-done
-	for i := len(ms) - 1; i >= 0 && err == nil; i-- {
-		err = ms[i].Close()
-	}
 	if err != nil {
 		return err
 	}
-	fmt.Printf("%d opens under %d forced GCs, all closed\n", len(ms), gcs)
+	fmt.Printf("%d opens under %d forced GCs, all closed\n", opens, gcs)
 	return nil
 }
