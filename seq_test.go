@@ -126,6 +126,7 @@ func TestSeq(t *testing.T) {
 // ---- the generator
 
 type seqGen struct {
+	m       *seqModel // what the steps so far did: steps are picked among the handles that exist
 	r       *rand.Rand
 	lines   []string
 	mods    []string // module handles, open or closed
@@ -135,33 +136,65 @@ type seqGen struct {
 
 // genSeq is sequence i of seed: the same steps for the same pair.
 func genSeq(seed int64, i, n int) []string {
-	g := &seqGen{r: rand.New(rand.NewSource(seed*1000003 + int64(i)))}
+	g := &seqGen{m: newSeqModel(), r: rand.New(rand.NewSource(seed*1000003 + int64(i)))}
 	for len(g.lines) < n {
 		g.step()
 	}
 	return g.lines
 }
 
+// mod picks a module handle, mostly an open one.
 func (g *seqGen) mod() string {
-	return g.mods[len(g.mods)-1-int(float64(len(g.mods))*g.r.Float64()*g.r.Float64())]
+	var open []string
+	for _, h := range g.mods {
+		if g.m.mods[h].open {
+			open = append(open, h)
+		}
+	}
+	if len(open) > 0 && g.r.Intn(5) > 0 {
+		return open[g.r.Intn(len(open))]
+	}
+	return g.mods[g.r.Intn(len(g.mods))]
 }
 
 func (g *seqGen) fn() string { return "F" + strconv.Itoa(g.r.Intn(4)) }
 
+// patch picks a patch handle: mostly one that exists, now and then one of
+// a closed module's, a dropped one or one never made.
 func (g *seqGen) patch() string {
-	if len(g.patches) == 0 || g.r.Intn(12) == 0 {
-		return "p" + strconv.Itoa(g.r.Intn(len(g.lines)+1)) // often never made
+	var live, closed []string
+	for _, h := range g.patches {
+		if p := g.m.tab[h]; p != nil {
+			live = append(live, h)
+			if p.mod != "" && !g.m.mods[p.mod].open {
+				closed = append(closed, h)
+			}
+		}
 	}
-	return g.patches[len(g.patches)-1-int(float64(len(g.patches))*g.r.Float64()*g.r.Float64())]
+	switch k := g.r.Intn(20); {
+	case k < 6 && len(closed) > 0:
+		return closed[g.r.Intn(len(closed))]
+	case k == 3 && len(g.patches) > 0:
+		return g.patches[g.r.Intn(len(g.patches))]
+	case k == 7 || len(live) == 0 && (k < 10 || len(g.patches) == 0):
+		return "p" + strconv.Itoa(g.r.Intn(len(g.lines)+1))
+	case len(live) == 0:
+		return g.patches[g.r.Intn(len(g.patches))]
+	}
+	return live[len(live)-1-int(float64(len(live))*g.r.Float64()*g.r.Float64())]
 }
 
 func (g *seqGen) target() string { return strconv.Itoa(g.r.Intn(4)) }
 
-func (g *seqGen) add(format string, args ...any) { g.lines = append(g.lines, fmt.Sprintf(format, args...)) }
+func (g *seqGen) add(format string, args ...any) {
+	l := fmt.Sprintf(format, args...)
+	g.lines = append(g.lines, l)
+	g.m.predict(l)
+}
 
 func (g *seqGen) replacement(t string) string {
 	switch k := g.r.Intn(20); {
-	case k < 8 && len(g.mods) > 0:
+	case k < 7 && len(g.mods) > 0:
 		return g.mod() + "." + g.fn()
 	case k == 8:
 		return "str"
@@ -362,7 +395,9 @@ func (m *seqModel) modID(h string, f int) int {
 	return 2000 + f
 }
 
-func (m *seqModel) sym(h string, f int) string { return seqPkg + m.mods[h].ver + ".F" + strconv.Itoa(f) }
+func (m *seqModel) sym(h string, f int) string {
+	return seqPkg + m.mods[h].ver + ".F" + strconv.Itoa(f)
+}
 
 // code is the code id h<t> runs: a patched target runs its replacement,
 // which runs on when it is itself patched.
@@ -726,7 +761,7 @@ func (r *seqRunner) run(seqs [][]string) *seqFailure {
 		go io.Copy(io.Discard, out)
 		cmd.Wait()
 		step, _, _ := strings.Cut(lines[i], " @")
-		return &seqFailure{where[i].seq, where[i].step, fmt.Sprintf("%q: %s\n    stderr (tail): %s", step, msg, tail(stderr.String(), 1500))}
+		return &seqFailure{where[i].seq, where[i].step, fmt.Sprintf("%q: %s\n    stderr: %s", step, msg, headTail(stderr.String(), 1200))}
 	}
 	for i := range lines {
 		select {
@@ -804,3 +839,12 @@ func (r *seqRunner) shrink(steps []string, f *seqFailure) shrunk {
 }
 
 var regexpCalls = regexp.MustCompile(`calls by the caller goroutines: (\d+)`)
+
+// headTail keeps the first and the last n bytes of s: a crash's reason and
+// the failing goroutine come first in a Go traceback.
+func headTail(s string, n int) string {
+	if len(s) <= 2*n {
+		return s
+	}
+	return s[:n] + "\n...\n" + s[len(s)-n:]
+}
