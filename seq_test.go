@@ -33,6 +33,7 @@ import (
 //	GOLOAD_SEQ_VERSIONS=a,b Go minors (default: the oldest and newest supported installed)
 //	GOLOAD_SEQ_ONLY=i       run only sequence i of the seed
 //	GOLOAD_SEQ_WATCHDOG=D   time one step may take (default 60s)
+//	GOLOAD_SEQ_PARALLEL=N   child hosts at once (default 1)
 
 const seqPkg = "github.com/goload/goload/testdata/seq/"
 
@@ -96,40 +97,76 @@ func TestSeq(t *testing.T) {
 					seqs, index = append(seqs, genSeq(seed, i, steps)), append(index, i)
 				}
 			}
-			// Batches of 100 sequences per child host. After a failure
-			// (shrunk and reported) the rest of its batch runs in a new
-			// child; the test stops after maxSeqFailures.
+			// Batches of 100 sequences per child host, GOLOAD_SEQ_PARALLEL
+			// of them at once (default 1). After a failure (shrunk and
+			// reported) the rest of its batch runs in a new child; the
+			// test stops after maxSeqFailures.
 			const batch, maxSeqFailures = 100, 3
-			nsteps, failures := 0, 0
-			for b := 0; b < len(seqs); {
-				part := seqs[b:min(b+batch, len(seqs))]
-				f := r.run(part)
-				done := len(part)
-				if f != nil {
-					done = f.seq + 1
-					failures++
-					i := index[b+f.seq]
-					t.Errorf("%s: seed %d sequence %d failed at step %d: %s", tc.version, seed, i, f.step, f.msg)
-					shrunk := r.shrink(seqs[b+f.seq], f)
-					var sb strings.Builder
-					for k, l := range shrunk.lines {
-						fmt.Fprintf(&sb, "  %2d  %s\n", k, l)
+			var mu sync.Mutex
+			nsteps, nseqs, failures, next := 0, 0, 0, 0
+			var wg sync.WaitGroup
+			for w := 0; w < seqEnvInt("GOLOAD_SEQ_PARALLEL", 1); w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for {
+						mu.Lock()
+						b := next
+						next += batch
+						stop := failures >= maxSeqFailures
+						mu.Unlock()
+						if b >= len(seqs) || stop {
+							return
+						}
+						r.runBatch(t, seqs, index, b, min(b+batch, len(seqs)), func(ran, steps int, failed bool) {
+							mu.Lock()
+							defer mu.Unlock()
+							if failed {
+								failures++
+							}
+							before := nseqs / 1000
+							nseqs, nsteps = nseqs+ran, nsteps+steps
+							if len(seqs) >= 5000 && nseqs/1000 > before {
+								t.Logf("%s: %d sequences, %d steps, %d failed, %v", tc.version, nseqs, nsteps, failures, time.Since(t0).Round(time.Second))
+							}
+						}, seed, tc)
 					}
-					t.Errorf("%s: shortest failing sequence (%d steps, from %d), fails at step %d: %s\n%s"+
-						"rerun: GOLOAD_SEQ_SEED=%d GOLOAD_SEQ_ONLY=%d GOLOAD_SEQ_VERSIONS=%s go test -run TestSeq -v .",
-						tc.version, len(shrunk.lines), len(seqs[b+f.seq]), shrunk.f.step, shrunk.f.msg, sb.String(), seed, i, tc.minor)
-					if failures == maxSeqFailures {
-						t.FailNow()
-					}
-				}
-				for _, s := range part[:done] {
-					nsteps += len(s)
-				}
-				b += done
+				}()
 			}
-			t.Logf("%s: seed %d: %d sequences, %d steps, %d failed, in %v; %s", tc.version, seed, len(seqs), nsteps, failures,
+			wg.Wait()
+			t.Logf("%s: seed %d: %d sequences, %d steps, %d failed, in %v; %s", tc.version, seed, nseqs, nsteps, failures,
 				time.Since(t0).Round(time.Millisecond), r.stats())
 		})
+	}
+}
+
+// runBatch runs seqs[lo:hi] (numbered by index) in child hosts: after a
+// failure, reported with its shrunk sequence, the rest of the batch runs
+// in a new child. done reports the sequences and steps run.
+func (r *seqRunner) runBatch(t *testing.T, seqs [][]string, index []int, lo, hi int, done func(ran, steps int, failed bool), seed int64, tc toolchain) {
+	for b := lo; b < hi; {
+		part := seqs[b:hi]
+		f := r.run(part)
+		ran := len(part)
+		if f != nil {
+			ran = f.seq + 1
+			i := index[b+f.seq]
+			t.Errorf("%s: seed %d sequence %d failed at step %d: %s", tc.version, seed, i, f.step, f.msg)
+			shrunk := r.shrink(seqs[b+f.seq], f)
+			var sb strings.Builder
+			for k, l := range shrunk.lines {
+				fmt.Fprintf(&sb, "  %2d  %s\n", k, l)
+			}
+			t.Errorf("%s: shortest failing sequence (%d steps, from %d), fails at step %d: %s\n%s"+
+				"rerun: GOLOAD_SEQ_SEED=%d GOLOAD_SEQ_ONLY=%d GOLOAD_SEQ_VERSIONS=%s go test -run TestSeq -v .",
+				tc.version, len(shrunk.lines), len(seqs[b+f.seq]), shrunk.f.step, shrunk.f.msg, sb.String(), seed, i, tc.minor)
+		}
+		steps := 0
+		for _, s := range part[:ran] {
+			steps += len(s)
+		}
+		done(ran, steps, f != nil)
+		b += ran
 	}
 }
 
