@@ -396,6 +396,7 @@ func setPatches(ps []*FuncPatch, on bool) error {
 			*(*uintptr)(unsafe.Pointer(uintptr(p.info.slot))) = p.fv //nolint:govet
 		}
 	}
+	entries := chainEntries(todo)
 	var busy busyG
 	var failed *FuncPatch
 	var errno error
@@ -404,8 +405,9 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		st.Attempts++
 		t0 := time.Now()
 		patcher.w.stop()
-		scanState.rs, scanState.hit = patcher.ranges, false
+		scanState.rs, scanState.hit, scanState.entries = patcher.ranges, false, entries
 		patcher.w.forEachG(patcher.visit)
+		scanState.entries = nil
 		busy = scanState.busy
 		isBusy := scanState.hit
 		if !isBusy {
@@ -418,6 +420,12 @@ func setPatches(ps []*FuncPatch, on bool) error {
 			break
 		}
 		runtime.Gosched()
+		if st.Attempts >= 8 {
+			// The goroutine in the way is runnable but has not run since
+			// (its thread waits for a CPU on a loaded machine): give it
+			// time, up to about 0.2 s over all the attempts.
+			time.Sleep(time.Duration(st.Attempts) * 10 * time.Microsecond)
+		}
 	}
 	patcher.last = st
 	if failed != nil {

@@ -143,3 +143,23 @@ func inlinedCallers(name string, cn *C.char) (int, string, error) {
 	}{int(ncallers), list}
 	return int(ncallers), list, nil
 }
+
+// chainEntries are the entries of todo that another applied patch's stub
+// jumps to (B in A→B→C). A call of A in flight may be parked exactly at
+// B's entry, past A's jump: an entry is a safe place to resume for B's own
+// callers, but this call, resumed after a Revert of A→B and B→C, would run
+// B's own code, which is neither what A did nor what it does now. The
+// stop retries while a goroutine is parked there (it moves on at once).
+// Runs before the world stops: it may allocate.
+func chainEntries(todo []*FuncPatch) []uintptr {
+	var es []uintptr
+	for _, p := range todo {
+		for _, q := range patcher.applied {
+			if q != p && q.replacementPC() == p.entry {
+				es = append(es, p.entry)
+				break
+			}
+		}
+	}
+	return es
+}
