@@ -17,19 +17,21 @@ import (
 // panics on a nil *FuncPatch.
 
 func seqRegression(t *testing.T, steps ...string) {
-	tc := newestToolchain(t)
-	r := newSeqRunner(t, tc)
-	r.watchdog = 30 * time.Second
 	// every target answers with its own code afterwards, and once more
 	// after the reset
 	steps = append(steps, "target 0 5", "target 1 5", "target 2 5", "target 3 5")
-	if f := r.run([][]string{steps}); f != nil {
-		t.Fatalf("%s: step %d: %s", tc.version, f.step, f.msg)
-	}
-	if len(steps) > 40 {
-		steps = append(steps[:40:40], "...")
-	}
-	t.Logf("%s: %s", tc.version, strings.Join(steps, "; "))
+	forEach(t, func(t *testing.T, tc toolchain) {
+		r := newSeqRunner(t, tc)
+		r.watchdog = 30 * time.Second
+		if f := r.run([][]string{steps}); f != nil {
+			t.Fatalf("%s: step %d: %s", tc.version, f.step, f.msg)
+		}
+		shown := steps
+		if len(shown) > 40 {
+			shown = append(shown[:40:40], "...")
+		}
+		t.Logf("%s: %s", tc.version, strings.Join(shown, "; "))
+	})
 }
 
 // NewPatch(twice, twice) returned nil, and Apply wrote an entry jump to
