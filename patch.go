@@ -30,6 +30,10 @@ type FuncPatch struct {
 	fv    uintptr      // its funcval, the word the stub jumps through
 	orig  any
 	on    bool
+	// mod is the module whose code the replacement is (nil: the host's);
+	// modName its name, kept for the refusal once it is closed.
+	mod     *Module
+	modName string
 }
 
 // PatchError is a refusal: Reason is machine-readable ("inlined",
@@ -208,6 +212,10 @@ func newPatch(name string, pc, fv uintptr, rargs int32, rname string, typ reflec
 			"%s is a dictionary wrapper that only func values go through; direct calls run the shape body %s, shared by every instantiation of that shape: patch it with PatchSymbol(%q, func(dict unsafe.Pointer, <parameters>) ...)",
 			name, shape, shape)
 	}
+	if err := selfPatch(name, pc, fv); err != nil {
+		return nil, err
+	}
+	mod, modName := moduleOfFunc(fv)
 	if a := frameArgs(pc); a != rargs {
 		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE,
 			"%s takes %d bytes of arguments and results, %s %d", name, a, rname, rargs)
@@ -227,17 +235,14 @@ func newPatch(name string, pc, fv uintptr, rargs int32, rname string, typ reflec
 	var site *C.goload_patch_site
 	var reason C.int
 	var e C.goload_err
-	var callers *C.char
-	var ncallers C.size_t
-	if C.goload_patch_inlined_callers(patcher.p, cn, &callers, &ncallers, &e) < 0 {
-		return nil, cError(&e)
+	ncallers, list, err := inlinedCallers(name, cn)
+	if err != nil {
+		return nil, err
 	}
 	if ncallers > 0 {
-		list := C.GoString(callers)
-		C.free(unsafe.Pointer(callers))
 		return nil, refusal(C.GOLOAD_PATCH_R_INLINED,
 			"%s has inlined copies in %d functions the entry jump would not reach: %s; build with //go:noinline on it (or -gcflags=-l), or patch those callers too",
-			name, int(ncallers), list)
+			name, ncallers, list)
 	}
 	if C.goload_patch_site_open(patcher.p, C.uint64_t(pc), C.uint64_t(size), cn, C.uint64_t(patcher.w.morestack),
 		&site, &reason, &e) < 0 {
@@ -248,7 +253,7 @@ func newPatch(name string, pc, fv uintptr, rargs int32, rname string, typ reflec
 	}
 	return &FuncPatch{
 		name: name, entry: pc, site: site, info: *C.goload_patch_site_get_info(site),
-		typ: typ, repl: keep, fv: fv,
+		typ: typ, repl: keep, fv: fv, mod: mod, modName: modName,
 	}, nil
 }
 
@@ -350,11 +355,18 @@ func setPatches(ps []*FuncPatch, on bool) error {
 	if err := thePatcher(); err != nil {
 		return err
 	}
+	// loadMu first (Close's order): a module cannot close between the
+	// check that a replacement's module is open and the write.
+	loadMu.Lock()
+	defer loadMu.Unlock()
 	patcher.mu.Lock()
 	defer patcher.mu.Unlock()
 	var todo []*FuncPatch
 	seen := map[uintptr]bool{}
-	for _, p := range ps {
+	for i, p := range ps {
+		if p == nil {
+			return errorf("patch: argument %d is a nil *FuncPatch", i+1)
+		}
 		if seen[p.entry] {
 			return errorf("patch: %s appears twice", p.name)
 		}
@@ -371,6 +383,11 @@ func setPatches(ps []*FuncPatch, on bool) error {
 	if len(todo) == 0 {
 		return nil
 	}
+	if on {
+		if err := checkApply(todo); err != nil {
+			return err
+		}
+	}
 	patcher.ranges = patcher.ranges[:0]
 	for _, p := range todo {
 		patcher.ranges = append(patcher.ranges, rng{p.entry, p.entry + uintptr(p.info.cover)})
@@ -379,6 +396,7 @@ func setPatches(ps []*FuncPatch, on bool) error {
 			*(*uintptr)(unsafe.Pointer(uintptr(p.info.slot))) = p.fv //nolint:govet
 		}
 	}
+	entries := chainEntries(todo)
 	var busy busyG
 	var failed *FuncPatch
 	var errno error
@@ -387,8 +405,9 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		st.Attempts++
 		t0 := time.Now()
 		patcher.w.stop()
-		scanState.rs, scanState.hit = patcher.ranges, false
+		scanState.rs, scanState.hit, scanState.entries = patcher.ranges, false, entries
 		patcher.w.forEachG(patcher.visit)
+		scanState.entries = nil
 		busy = scanState.busy
 		isBusy := scanState.hit
 		if !isBusy {
@@ -401,6 +420,12 @@ func setPatches(ps []*FuncPatch, on bool) error {
 			break
 		}
 		runtime.Gosched()
+		if st.Attempts >= 8 {
+			// The goroutine in the way is runnable but has not run since
+			// (its thread waits for a CPU on a loaded machine): give it
+			// time, up to about 0.2 s over all the attempts.
+			time.Sleep(time.Duration(st.Attempts) * 10 * time.Microsecond)
+		}
 	}
 	patcher.last = st
 	if failed != nil {

@@ -44,6 +44,15 @@ func inRanges(pc uintptr, rs []rng) bool {
 	return false
 }
 
+func isEntry(pc uintptr, es []uintptr) bool {
+	for _, e := range es {
+		if pc == e {
+			return true
+		}
+	}
+	return false
+}
+
 // The stopped-world scan: scanVisit is the callback runtime.forEachG
 // calls for each goroutine; it is made once (a closure would allocate) and
 // reports through scanState.
@@ -52,6 +61,10 @@ var scanState struct {
 	rs   []rng
 	busy busyG
 	hit  bool
+	// entries are function entries where no goroutine may be parked
+	// either (a saved PC, or the PC an async preemption pushed on the
+	// stack): see chainEntries.
+	entries []uintptr
 	// pcsOnly skips the stack words: Close checks a whole module, where
 	// the uninitialized slots of a reused stack do hold stale addresses,
 	// and it has read every goroutine's live frames precisely before.
@@ -88,7 +101,7 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 		return busyG{}, false
 	}
 	for _, off := range [2]uintptr{o.schedPC, o.syscallPC} {
-		if pc := peek(g + off); inRanges(pc, rs) {
+		if pc := peek(g + off); inRanges(pc, rs) || isEntry(pc, scanState.entries) {
 			b.pc, b.at = pc, g+off
 			return b, true
 		}
@@ -110,7 +123,7 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 		sp = lo // no saved SP inside the stack: take all of it
 	}
 	for a := sp &^ 7; a < hi; a += 8 {
-		if v := peek(a); inRanges(v, rs) {
+		if v := peek(a); inRanges(v, rs) || isEntry(v, scanState.entries) {
 			b.pc, b.at = v, a
 			return b, true
 		}

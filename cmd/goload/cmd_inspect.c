@@ -4,6 +4,7 @@
 #include "gobin/gobin.h"
 #include "util/json.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <regex.h>
 #include <stdlib.h>
@@ -267,9 +268,13 @@ static int do_line(gl_gobin *g, const opts *o)
 	int status = 0;
 	for (int a = 0; a < o->nargs; a++) {
 		char *end;
-		uint64_t pc = strtoull(o->args[a], &end, 0);
-		if (*end || end == o->args[a]) {
-			fprintf(stderr, "goload inspect line: \"%s\" is not a PC (use 0x... or decimal)\n", o->args[a]);
+		/* strtoull takes "-1" (and leading blanks or '+') and wraps;
+		 * it saturates on overflow: a PC is digits only, within 64 bits. */
+		const char *arg = o->args[a];
+		errno = 0;
+		uint64_t pc = (arg[0] >= '0' && arg[0] <= '9') ? strtoull(arg, &end, 0) : 0;
+		if (arg[0] < '0' || arg[0] > '9' || *end || end == arg || errno == ERANGE) {
+			fprintf(stderr, "goload inspect line: \"%s\" is not a PC (use 0x... or decimal, at most 64 bits)\n", arg);
 			status = 2;
 			continue;
 		}
@@ -529,8 +534,14 @@ int cmd_inspect(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			o.json = true;
-		else if (!strcmp(argv[i], "--filter") && i + 1 < argc)
+		else if (!strcmp(argv[i], "--filter")) {
+			if (i + 1 == argc) {
+				fprintf(stderr, "goload inspect: option \"--filter\" needs an argument\n");
+				free(pos);
+				return 2;
+			}
 			o.filter = argv[++i];
+		}
 		else if (!strncmp(argv[i], "--filter=", 9))
 			o.filter = argv[i] + 9;
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {

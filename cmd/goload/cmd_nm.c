@@ -48,8 +48,10 @@ int cmd_nm(int argc, char **argv)
 			o.print_type = !val || !strcmp(val + 1, "true");
 		} else if (flen == 4 && !strncmp(f, "sort", 4)) {
 			const char *v = val ? val + 1 : (i + 1 < argc ? argv[++i] : NULL);
-			if (!v)
+			if (!v) {
+				fprintf(stderr, "nm: flag needs an argument: -sort\n");
 				return usage(stderr, 2);
+			}
 			if (!strcmp(v, "address"))
 				o.sort = GOLOAD_NM_SORT_ADDRESS;
 			else if (!strcmp(v, "name"))

@@ -35,8 +35,10 @@ int cmd_objdump(int argc, char **argv)
 		if (!strcmp(f, "h") || !strcmp(f, "help"))
 			return usage(stdout, 0);
 		if (!strcmp(f, "importcfg")) {
-			if (++i >= argc)
+			if (++i >= argc) {
+				fprintf(stderr, "goload objdump: flag %s needs an argument\n", argv[i - 1]);
 				return usage(stderr, 2);
+			}
 			importcfg = argv[i];
 			continue;
 		}

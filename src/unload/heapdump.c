@@ -352,10 +352,16 @@ static bool root_block(st *s, gl_rd *r, gl_hd_root proto, uint64_t addr, uint64_
 	return ok;
 }
 
-/* Pass 1 (follow=false) collects objects and validates every record;
- * pass 2 (follow=true) walks the roots. */
-static int walk(st *s, bool follow, goload_err *err)
+/* Pass 0 collects objects and validates every record; pass 1 walks the
+ * roots that are no goroutine's (data, bss, other roots, finalizers), pass
+ * 2 the goroutines' (frames, contexts, defers, panics). An object reached
+ * from both is named by the first: a module value a global keeps is that
+ * global's, even when a stale word of a conservatively scanned frame
+ * (runtime.asyncPreempt's saved registers) points at it too, and Close
+ * refuses at once instead of waiting for stacks to change. */
+static int walk(st *s, int pass, goload_err *err)
 {
+	const bool follow = pass != 0, roots = pass == 1, gs = pass == 2;
 	gl_span d = s->d;
 	if (!gl_span_has(d, 0, sizeof header - 1) || memcmp(d.p, header, sizeof header - 1) != 0)
 		return gl_err(err, GOLOAD_E_FORMAT, "heapdump: offset 0: no \"go1.7 heap dump\" header");
@@ -390,7 +396,7 @@ static int walk(st *s, bool follow, goload_err *err)
 			uint64_t to = gl_rd_uvarint(r);
 			if (!gl_rd_ok(r))
 				return bad(&c, err, "truncated root");
-			if (follow)
+			if (roots)
 				root_word(s, (gl_hd_root){.kind = GL_HD_DATA, .at = 0}, to);
 			break;
 		}
@@ -412,8 +418,8 @@ static int walk(st *s, bool follow, goload_err *err)
 				return bad(&c, err, "truncated goroutine");
 			goid = v[2];
 			fname = gl_span_make(NULL, 0);
-			s->out->ngoroutines += follow;
-			if (follow) {
+			s->out->ngoroutines += gs;
+			if (gs) {
 				gl_hd_root g = {.kind = GL_HD_GOROUTINE, .goid = goid};
 				root_word(s, g, v[8]);  /* sched.ctxt */
 				root_word(s, g, v[10]); /* _defer */
@@ -430,11 +436,11 @@ static int walk(st *s, bool follow, goload_err *err)
 			fname = rd_str(r);
 			if (!gl_rd_ok(r))
 				return bad(&c, err, "truncated stack frame");
-			s->out->nframes += follow;
+			s->out->nframes += gs;
 			gl_hd_root fr = {.kind = GL_HD_FRAME, .goid = goid, .func = fname, .at = pc};
-			if (follow && (in_ranges(s->o, pc) || in_ranges(s->o, entry)))
+			if (gs && (in_ranges(s->o, pc) || in_ranges(s->o, entry)))
 				hit(s, (gl_hd_hit){.kind = GL_HD_FRAME, .target = pc, .at = pc, .root = fr});
-			if (!root_block(s, r, fr, sp, body.n, (size_t)(body.p - d.p), follow && !own_frame(s->o, goid, fname)))
+			if (!root_block(s, r, fr, sp, body.n, (size_t)(body.p - d.p), gs && !own_frame(s->o, goid, fname)))
 				return bad(&c, err, "bad stack frame fields");
 			break;
 		}
@@ -451,7 +457,7 @@ static int walk(st *s, bool follow, goload_err *err)
 				v[i] = gl_rd_uvarint(r);
 			if (!gl_rd_ok(r))
 				return bad(&c, err, "truncated finalizer");
-			if (follow) {
+			if (roots) {
 				gl_hd_root f = {.kind = GL_HD_FINALIZER, .at = v[0]};
 				for (int i = 0; i < 5; i++)
 					root_word(s, f, v[i]);
@@ -478,7 +484,7 @@ static int walk(st *s, bool follow, goload_err *err)
 			gl_span body = rd_str(r);
 			if (!gl_rd_ok(r))
 				return bad(&c, err, "truncated data or bss");
-			if (!root_block(s, r, (gl_hd_root){.kind = GL_HD_DATA}, addr, body.n, (size_t)(body.p - d.p), follow))
+			if (!root_block(s, r, (gl_hd_root){.kind = GL_HD_DATA}, addr, body.n, (size_t)(body.p - d.p), roots))
 				return bad(&c, err, "bad data or bss fields");
 			break;
 		}
@@ -488,7 +494,7 @@ static int walk(st *s, bool follow, goload_err *err)
 				v[i] = gl_rd_uvarint(r);
 			if (!gl_rd_ok(r))
 				return bad(&c, err, "truncated defer");
-			if (follow) {
+			if (gs) {
 				gl_hd_root g = {.kind = GL_HD_GOROUTINE, .goid = goid, .func = fname};
 				root_word(s, g, v[0]);
 				root_word(s, g, v[4]); /* fn */
@@ -502,7 +508,7 @@ static int walk(st *s, bool follow, goload_err *err)
 				v[i] = gl_rd_uvarint(r);
 			if (!gl_rd_ok(r))
 				return bad(&c, err, "truncated panic");
-			if (follow) {
+			if (gs) {
 				gl_hd_root g = {.kind = GL_HD_GOROUTINE, .goid = goid};
 				root_word(s, g, v[2]); /* arg's type */
 				root_word(s, g, v[3]); /* arg's data */
@@ -537,7 +543,7 @@ int gl_hd_scan(gl_span dump, const gl_hd_opts *o, gl_hd_result *out, goload_err 
 {
 	memset(out, 0, sizeof *out);
 	st s = {.d = dump, .o = o, .out = out};
-	int rc = walk(&s, false, err);
+	int rc = walk(&s, 0, err);
 	if (rc == 0) {
 		if (s.objs.len > 1)
 			qsort(s.objs.v, s.objs.len, sizeof *s.objs.v, by_addr);
@@ -553,7 +559,9 @@ int gl_hd_scan(gl_span dump, const gl_hd_opts *o, gl_hd_result *out, goload_err 
 				root_word(&s, x, v);
 			}
 		}
-		rc = walk(&s, true, err);
+		rc = walk(&s, 1, err);
+		if (rc == 0)
+			rc = walk(&s, 2, err);
 	}
 	if (rc == 0 && s.oom)
 		rc = gl_err(err, GOLOAD_E_NOMEM, "heapdump: out of memory");

@@ -468,7 +468,10 @@ void gl_strmap_free(gl_strmap *m)
 int gl_file_open(const char *path, gl_file **out, goload_err *err)
 {
 	*out = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+	 * writer, forever; it is refused below like every non-regular file
+	 * (mmap needs one). It changes nothing for a regular file. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return gl_err(err, GOLOAD_E_IO, "%s: open: %s", path, strerror(errno));
 	struct stat st;
@@ -479,7 +482,8 @@ int gl_file_open(const char *path, gl_file **out, goload_err *err)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return gl_err(err, GOLOAD_E_IO, "%s: not a regular file", path);
+		const char *kind = S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISDIR(st.st_mode) ? "a directory" : S_ISCHR(st.st_mode) ? "a character device" : S_ISBLK(st.st_mode) ? "a block device" : S_ISSOCK(st.st_mode) ? "a socket" : "not a regular file";
+		return gl_err(err, GOLOAD_E_IO, "%s: not a regular file (%s)", path, kind);
 	}
 	gl_file *f = calloc(1, sizeof *f);
 	if (f)

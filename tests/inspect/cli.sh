@@ -35,5 +35,24 @@ json_ok() { # json_ok ARGS...: the command succeeds and its output parses
 }
 for sub in info funcs types itabs symbols; do json_ok $sub --json "$mini"; done
 json_ok line --json "$mini" 0x400125 0x400100
+# Inputs that once hung or were misread (issue #21): a FIFO is refused at
+# once, naming the path, by every command that reads a file (it used to be
+# opened for reading, which waits for a writer forever); a negative or
+# 64-bit-overflowing PC is no PC; an option without its argument says so.
+tmpd=$(mktemp -d); trap 'rm -rf "$tmpd"' EXIT
+mkfifo "$tmpd/fifo"
+expect "fifo inspect" 1 "fifo: not a regular file \(a FIFO\)" timeout 10 "$G" inspect info "$tmpd/fifo"
+expect "fifo inspect funcs" 1 "fifo: not a regular file" timeout 10 "$G" inspect funcs "$tmpd/fifo"
+expect "fifo nm" 1 "fifo: not a regular file" timeout 10 "$G" nm "$tmpd/fifo"
+expect "fifo objdump" 1 "fifo: not a regular file" timeout 10 "$G" objdump "$tmpd/fifo"
+expect "directory" 1 "not a regular file \(a directory\)" timeout 10 "$G" inspect info "$tmpd"
+expect "negative pc" 2 "\"-1\" is not a PC" "$G" inspect line "$mini" -1
+expect "plus pc" 2 "not a PC" "$G" inspect line "$mini" +5
+expect "overflowing pc" 2 "not a PC" "$G" inspect line "$mini" 0x1ffffffffffffffff
+expect "overflowing decimal pc" 2 "not a PC" "$G" inspect line "$mini" 18446744073709551616
+expect "max pc" 1 "outside Go text" "$G" inspect line "$mini" 0xffffffffffffffff
+expect "filter without argument" 2 "\"--filter\" needs an argument" "$G" inspect funcs "$mini" --filter
+expect "nm sort without argument" 2 "needs an argument" "$G" nm -sort
+expect "objdump importcfg without argument" 2 "needs an argument" "$G" objdump --importcfg
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
