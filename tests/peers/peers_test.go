@@ -286,3 +286,26 @@ func printMatrix(tcs []toolchain, names []string) {
 		fmt.Println()
 	}
 }
+
+// The twins are generated from the cases (gentwins): they must be up to
+// date, or a twin would assert something else than its case.
+func TestTwinsUpToDate(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command("go", "run", "-tags", "goload_native", "./gentwins", "-o", dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("gentwins: %v\n%s", err, out)
+	}
+	for _, name := range drive.Names() {
+		want, err := os.ReadFile(filepath.Join(dir, name, "main.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join("twin", name, "main.go"))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("twin/%s/main.go is not what gentwins writes (%v): run go run -tags goload_native ./gentwins", name, err)
+		}
+	}
+	if ents, err := os.ReadDir("twin"); err != nil || len(ents) != len(drive.Names()) {
+		t.Errorf("twin/ has %d entries (%v), there are %d cases", len(ents), err, len(drive.Names()))
+	}
+}

@@ -91,7 +91,7 @@ func init() {
 	register(&Case{Name: "eh_json_marshal", Origin: "TestJson", Run: jsonMarshal,
 		Syms: map[string][]string{eh + "test_json_marshal": {"TestJSONMarshal"}}})
 	register(&Case{Name: "eh_type_mismatch", Origin: "TestTypeMismatch", Run: typeMismatch,
-		Syms: map[string][]string{eh + "test_type_mismatch": {"New"}}})
+		Syms: map[string][]string{eh + "test_type_mismatch": {"New", "NewAny"}}})
 	register(&Case{Name: "eh_stateful_server", Origin: "TestStatefulHttpServer (commented out upstream)", Run: statefulServer,
 		Syms: map[string][]string{eh + "test_stateful_server": {"MakeServer"}}})
 }
@@ -607,8 +607,13 @@ func typeMismatch() {
 	m := Open(eh + "test_type_mismatch")
 	bakedIn := &typedef.Thing{}
 	dynamic := Get[func() *typedef.Thing](m, "New")()
-	P("same type: %v, C[0] = %d", reflect.TypeOf(bakedIn) == reflect.TypeOf(dynamic), dynamic.C[len(dynamic.C)-1])
-	dynamic = nil
+	P("C[last] = %d", dynamic.C[len(dynamic.C)-1])
+	// The peer compares reflect.TypeOf of both: the type the loaded code
+	// boxes must be the host's (type identity is pointer identity).
+	boxed := Get[func() interface{}](m, "NewAny")()
+	_, ok := boxed.(*typedef.Thing)
+	P("same type: %v, assertion to the host's *typedef.Thing: %v", reflect.TypeOf(bakedIn) == reflect.TypeOf(boxed), ok)
+	dynamic, boxed = nil, nil
 	m.Close()
 	if !Loaded {
 		return

@@ -7,6 +7,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"go/format"
 	"os"
@@ -18,7 +19,9 @@ import (
 )
 
 func main() {
-	if err := os.RemoveAll("twin"); err != nil {
+	out := flag.String("o", "twin", "output directory")
+	flag.Parse()
+	if err := os.RemoveAll(*out); err != nil {
 		panic(err)
 	}
 	for name, c := range drive.Cases() {
@@ -50,7 +53,7 @@ func main() {
 		if err != nil {
 			panic(fmt.Sprintf("%s: %v\n%s", name, err, b.Bytes()))
 		}
-		dir := filepath.Join("twin", name)
+		dir := filepath.Join(*out, name)
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			panic(err)
 		}

@@ -14,7 +14,8 @@ import (
 
 func main() {
 	drive.Natives["github.com/goload/goload/tests/peers/cases/ehsteve/test_type_mismatch"] = map[string]any{
-		"New": p0.New,
+		"New":    p0.New,
+		"NewAny": p0.NewAny,
 	}
 	os.Exit(drive.Run("eh_type_mismatch"))
 }

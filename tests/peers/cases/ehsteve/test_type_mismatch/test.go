@@ -10,3 +10,9 @@ func New() *typedef.Thing {
 	t.C[len(t.C)-1] = 99
 	return t
 }
+
+// NewAny is New boxed by this package's code (added): the host's type
+// assertion sees the type descriptor the loaded code uses.
+func NewAny() interface{} {
+	return New()
+}
