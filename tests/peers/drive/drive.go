@@ -148,10 +148,10 @@ func firstLine(s string) string {
 	return s
 }
 
-// WaitGoroutines waits (bounded: 100 x 20 ms) for the number of
+// WaitGoroutines waits (bounded: 500 x 20 ms) for the number of
 // goroutines to be at most n, and says whether it got there.
 func WaitGoroutines(n int) bool {
-	for i := 0; i < 100; i++ {
+	for i := 0; i < 500; i++ {
 		if runtime.NumGoroutine() <= n {
 			return true
 		}

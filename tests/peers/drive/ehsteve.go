@@ -571,20 +571,23 @@ func pprofIssue75() {
 	// code runs; here the same, with a bounded request loop.
 	var stop atomic.Bool
 	var bad atomic.Int32
-	done := make(chan int)
+	done, first := make(chan int), make(chan bool)
 	go func() {
 		r := httptest.NewRequest("GET", "/debug/pprof/heap?debug=1", nil)
 		n := 0
-		for !stop.Load() && n < 100000 {
+		for n == 0 || (!stop.Load() && n < 100000) {
 			rec := httptest.NewRecorder()
 			http.DefaultServeMux.ServeHTTP(rec, r)
 			if rec.Code != 200 {
 				bad.Add(1)
 			}
-			n++
+			if n++; n == 1 {
+				close(first)
+			}
 		}
 		done <- n
 	}()
+	<-first // the calls below run while the profile is being served
 	f := Get[func() int](m, "TestPprofIssue75")
 	var v int
 	for i := 0; i < 1000; i++ {
