@@ -29,7 +29,9 @@ func (b *Blah) Method1(input common.SomeStruct) (common.SomeStruct, error) {
 	d := net.Dialer{
 		Deadline: time.Now().Add(-10 * time.Second),
 	}
-	_, err := d.DialContext(context.Background(), "tcp", "localhost:9999")
+	// Adapted: 127.0.0.1, not localhost: with the deadline passed, the
+	// lookup of localhost raced the deadline (a select of two ready cases).
+	_, err := d.DialContext(context.Background(), "tcp", "127.0.0.1:9999")
 	if err != nil {
 		// Force access to a heap string ("i/o timeout") accessed via a PCREL ADD relocation on amd64
 		fmt.Println(err.Error())
