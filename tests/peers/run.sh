@@ -16,6 +16,11 @@ rc=$?
 grep -E '^peers[:|]' "$log"
 if [ $rc -ne 0 ]; then
   echo "run.sh: go test failed (exit $rc); the failing cases' details:"
-  grep -E -A40 -- '--- FAIL: TestPeers/[^ ]+/' "$log" | tail -400
+  # Each failed case's log: go test -v prints it under "=== RUN" of the
+  # case; the "--- FAIL" lines come at the end.
+  awk 'NR == FNR { if (match($0, /--- FAIL: TestPeers\/[^\/]+\/[^ ]+/)) failed[substr($0, RSTART + 10, RLENGTH - 10)] = 1; next }
+       /^=== RUN   / { name = $3; show = (name in failed) }
+       /^(peers[:|]|--- |PASS|FAIL)/ { show = 0 }
+       show' "$log" "$log" | tail -1500
 fi
 exit $rc
