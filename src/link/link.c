@@ -733,7 +733,7 @@ static int dropped_var_init(goload_module *m, uint32_t oi, uint32_t i, goload_er
 	gl_lsym *v = gl_link_sym(m, lo->sym[i]);
 	if (v->host || !is_data_sect(v->sect) || !v->name[0])
 		return 0;
-	uint32_t vid = lo->sym[i], mapinit = NOSYM;
+	uint32_t vid = lo->sym[i], mapinit = NOSYM; /* local index */
 	uint32_t nd = gl_goobj_ndefs(lo->o), first, n = gl_goobj_relocs(lo->o, i, &first);
 	for (uint32_t j = 0; j < n; j++) {
 		gl_goobj_reloc r = gl_goobj_reloc_at(lo->o, first + j);
@@ -753,7 +753,8 @@ static int dropped_var_init(goload_module *m, uint32_t oi, uint32_t i, goload_er
 		uint64_t k;
 		if (lo->pkgpath && gl_strmap_get(&m->byhostpkg, lo->pkgpath, strlen(lo->pkgpath), &k))
 			vi.pkg = k;
-		if ((vi.fn = mapinit = pull(m, oi, t, err)) == NOSYM)
+		mapinit = t;
+		if ((vi.fn = pull(m, oi, t, err)) == NOSYM)
 			return err && err->code ? -1 : gl_err(err, GOLOAD_E_INTERNAL, "link: %s: no symbol", v->name);
 		if (!GL_VEC_PUSH(&m->varinits, vi))
 			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
@@ -764,7 +765,7 @@ static int dropped_var_init(goload_module *m, uint32_t oi, uint32_t i, goload_er
 	if (!lo->initby && init_refs(m, oi, err) < 0)
 		return -1;
 	uint32_t by = lo->initby[i];
-	if (by && lo->sym[by - 1] != mapinit) {
+	if (by && by - 1 != mapinit) {
 		gl_goobj_sym f = gl_goobj_sym_at(lo->o, by - 1);
 		return gl_err(err, GOLOAD_E_UNSUPPORTED,
 			      "%s: a variable the host's linker dropped, taken from archive %s, is set by the package's init code "
