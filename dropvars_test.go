@@ -141,3 +141,22 @@ func TestDropVarsRefused(t *testing.T) {
 		}
 	})
 }
+
+// The Go linker applies -ldflags -X only to variables it keeps: a host
+// that never reads xvar.Version has it dropped and unset, so the archive's
+// "source" is not what a normal build of the loaded code would read. The
+// load fails naming the variable and the flag; xvar.Kept, which the host
+// reads, is the host's and set.
+func TestDropVarsLinkerX(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		const xvar = dropvars + "xvar"
+		bin := buildHost(t, tc, "./testdata/dropvars/xhost", "-X '"+xvar+".Version=from X' -X="+xvar+".Kept=fromX")
+		out, _ := runDebug(t, bin, "")
+		for _, want := range []string{"kept fromX\nerror: goload:", xvar + ".Version: a variable the host's linker dropped",
+			"is set by the host's -ldflags -X " + xvar + ".Version, which its linker applies only to variables it keeps"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("xhost printed\n%s\nwithout %q", out, want)
+			}
+		}
+	})
+}

@@ -202,6 +202,11 @@ typedef struct goload_link_opts {
 	 * returns a malloc'd importcfg ("packagefile PATH=FILE" lines) naming
 	 * those packages and their dependencies, or NULL. May be NULL. */
 	char *(*dep_archives)(void *ctx, const char *pkgs);
+	/* The variables the host's -ldflags set with -X ("import/path.name"):
+	 * its linker sets only those it keeps, so one it dropped cannot be
+	 * taken from an archive (refused, naming it). May be NULL. */
+	const char *const *xvars;
+	size_t nxvars;
 } goload_link_opts;
 
 /* Whether the host contains package `pkgpath` (compiled into `archive`):

@@ -764,6 +764,20 @@ static int dropped_var_init(goload_module *m, uint32_t oi, uint32_t i, goload_er
 	lo = &m->objs.v[oi];
 	if (!lo->initby && init_refs(m, oi, err) < 0)
 		return -1;
+	for (size_t x = 0; x < m->opts.nxvars; x++) {
+		const char *xv = m->opts.xvars[x], *dot = strrchr(xv, '.');
+		char *path = dot ? strndup(xv, (size_t)(dot - xv)) : NULL, *pre = path ? path_to_prefix(path) : NULL;
+		const char *vn = gl_link_sym(m, vid)->name;
+		size_t pl = pre ? strlen(pre) : 0;
+		bool same = pre && !strncmp(vn, pre, pl) && !strcmp(vn + pl, dot);
+		free(path);
+		free(pre);
+		if (same)
+			return gl_err(err, GOLOAD_E_UNSUPPORTED,
+				      "%s: a variable the host's linker dropped, taken from archive %s, is set by the host's -ldflags "
+				      "-X %s, which its linker applies only to variables it keeps: its value cannot be reproduced",
+				      vn, lo->archive, xv);
+	}
 	uint32_t by = lo->initby[i];
 	if (by && by - 1 != mapinit) {
 		gl_goobj_sym f = gl_goobj_sym_at(lo->o, by - 1);
