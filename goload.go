@@ -71,6 +71,10 @@ func open(archives, hostPkgs, hostArchives []string) (*Module, error) {
 	ha, freeHA := cArray(hostArchives)
 	defer freeHA()
 	copts.host_pkgs, copts.host_archives, copts.nhost_archives = hp, ha, C.size_t(len(hostArchives))
+	xvars := xVars(buildSetting("-ldflags"))
+	xv, freeXV := cArray(xvars)
+	defer freeXV()
+	copts.xvars, copts.nxvars = xv, C.size_t(len(xvars))
 
 	loadMu.Lock()
 	defer loadMu.Unlock()
@@ -358,4 +362,57 @@ func itoa(n int) string {
 		b[i] = byte('0' + n%10)
 	}
 	return string(b[i:])
+}
+
+// xVars are the variables -ldflags sets with -X ("import/path.name"),
+// from the flags the build info records, split as cmd/go splits them
+// (spaces outside single or double quotes).
+func xVars(ldflags string) []string {
+	var args []string
+	var cur strings.Builder
+	var quote byte
+	in := false
+	for i := 0; i < len(ldflags); i++ {
+		c := ldflags[i]
+		switch {
+		case quote != 0 && c == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteByte(c)
+		case c == '\'' || c == '"':
+			quote, in = c, true
+		case c == ' ' || c == '\t' || c == '\n':
+			if in {
+				args = append(args, cur.String())
+				cur.Reset()
+				in = false
+			}
+		default:
+			cur.WriteByte(c)
+			in = true
+		}
+	}
+	if in {
+		args = append(args, cur.String())
+	}
+	var vars []string
+	for i := 0; i < len(args); i++ {
+		a := strings.TrimPrefix(args[i], "-")
+		var def string
+		switch {
+		case a == "-X" || a == "X":
+			if i+1 < len(args) {
+				i++
+				def = args[i]
+			}
+		case strings.HasPrefix(a, "X="), strings.HasPrefix(a, "-X="):
+			def = a[strings.IndexByte(a, '=')+1:]
+		default:
+			continue
+		}
+		if name, _, ok := strings.Cut(def, "="); ok && name != "" {
+			vars = append(vars, name)
+		}
+	}
+	return vars
 }

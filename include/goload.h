@@ -212,6 +212,11 @@ typedef struct goload_link_opts {
 	 * provider (goload_module_nuses). May be NULL. */
 	const goload_module *const *providers;
 	size_t nproviders;
+	/* The variables the host's -ldflags set with -X ("import/path.name"):
+	 * its linker sets only those it keeps, so one it dropped cannot be
+	 * taken from an archive (refused, naming it). May be NULL. */
+	const char *const *xvars;
+	size_t nxvars;
 } goload_link_opts;
 
 /* Whether the host contains package `pkgpath` (compiled into `archive`):

@@ -121,16 +121,61 @@ static size_t name_pkglen(const char *name, size_t n)
 	return 0;
 }
 
+static char *path_to_prefix(const char *path);
+
+/* The symbol-name prefix of an object's own package (caller frees): from
+ * its DWARF compile unit's go:cuinfo.packagename.PATH when it has one, else
+ * the prefix most of its named definitions carry. Not the first
+ * definition's: an object also defines other packages' symbols by
+ * linkname (math/bits defines runtime.overflowError and
+ * runtime.divideError), and those must not make it "the host's". */
+static char *own_prefix(const gl_goobj *o)
+{
+	static const char cu[] = "go:cuinfo.packagename.";
+	const size_t cul = sizeof cu - 1;
+	uint32_t nd = gl_goobj_ndefs(o);
+	for (uint32_t i = 0; i < nd; i++) {
+		gl_goobj_sym s = gl_goobj_sym_at(o, i);
+		if (s.namelen > cul && !memcmp(s.name, cu, cul)) {
+			char *path = strndup(s.name + cul, s.namelen - cul);
+			char *p = path ? path_to_prefix(path) : NULL;
+			free(path);
+			return p;
+		}
+	}
+	gl_strmap count = {0};
+	const char *best = NULL;
+	size_t bestlen = 0;
+	uint64_t bestn = 0;
+	for (uint32_t i = 0; i < nd; i++) {
+		gl_goobj_sym s = gl_goobj_sym_at(o, i);
+		size_t k = name_pkglen(s.name, s.namelen);
+		uint64_t c = 0;
+		if (!k || (s.flags & GL_SF_DUPOK))
+			continue;
+		gl_strmap_get(&count, s.name, k, &c);
+		if (!gl_strmap_put(&count, s.name, k, ++c))
+			break;
+		if (c > bestn) {
+			best = s.name;
+			bestlen = k;
+			bestn = c;
+		}
+	}
+	gl_strmap_free(&count);
+	return best ? strndup(best, bestlen) : NULL;
+}
+
 /* The package path of an object: the prefix of its package symbols' names. */
 static char *object_pkgpath(goload_module *m, const gl_goobj *o)
 {
-	uint32_t n = gl_goobj_ncount(o, GL_GOOBJ_SC_DEF);
-	for (uint32_t i = 0; i < n; i++) {
-		gl_goobj_sym s = gl_goobj_sym_at(o, i);
-		size_t k = name_pkglen(s.name, s.namelen);
-		if (k)
-			return keep(m, s.name, k);
+	char *p = own_prefix(o);
+	if (p) {
+		char *k = keep(m, p, strlen(p));
+		free(p);
+		return k;
 	}
+	uint32_t n = gl_goobj_ncount(o, GL_GOOBJ_SC_DEF);
 	/* A package of types only: the named types it defines. */
 	for (uint32_t i = 0; i < n; i++) {
 		gl_goobj_sym s = gl_goobj_sym_at(o, i);
@@ -145,28 +190,45 @@ static char *object_pkgpath(goload_module *m, const gl_goobj *o)
 
 static uint64_t host_lookup(const goload_host *h, const char *name, size_t n, int abi);
 
-/* Whether the host linked this object's package: one of its own
- * (non-dupok, non-generic) functions or variables is in the host. A
- * package reached only through inlined code or generic instantiations is
- * not: its variables, if any, are not the host's either. */
-static bool host_has_object(const goload_host *h, const gl_goobj *o, const char *pkg)
+/* Whether the host linked this object's package pkg (its symbol-name
+ * prefix): 1 when one of the package's own (non-dupok, non-generic)
+ * functions or variables is in the host, -1 when the package's init task
+ * lists a function the host lacks (the host never imported the package,
+ * so never ran its init, whatever symbols of its name other packages
+ * pushed into the host by linkname: the Go linker keeps every function
+ * an imported package's init task lists), else 0. A package reached only
+ * through inlined code or generic instantiations is not the host's: its
+ * variables, if any, are not the host's either. Only the package's own
+ * names count: a cgo package also defines runtime.cgoAlwaysFalse, which
+ * every cgo host has, math/bits runtime.overflowError. */
+static int host_has_object(const goload_host *h, const gl_goobj *o, const char *pkg)
 {
 	uint32_t nd = gl_goobj_ndefs(o);
-	size_t hl, pl = pkg ? strlen(pkg) : 0;
+	size_t hl, pl = strlen(pkg);
+	bool found = false;
 	for (uint32_t i = 0; i < nd; i++) {
 		gl_goobj_sym s = gl_goobj_sym_at(o, i);
 		int sect = sect_of_kind(s.kind);
 		size_t k = name_pkglen(s.name, s.namelen);
-		/* Only the package's own symbols: a cgo package also defines
-		 * runtime.cgoAlwaysFalse, which every cgo host has. */
+		if (s.namelen == pl + 10 && !memcmp(s.name, pkg, pl) && !memcmp(s.name + pl, "..inittask", 10)) {
+			uint32_t first, n = gl_goobj_relocs(o, i, &first);
+			for (uint32_t j = 0; j < n; j++) {
+				gl_goobj_reloc r = gl_goobj_reloc_at(o, first + j);
+				uint32_t t;
+				if (r.type != GL_R_ADDR || !gl_goobj_ref_local(o, r.sym, &t) || t >= nd)
+					continue;
+				gl_goobj_sym f = gl_goobj_sym_at(o, t);
+				return host_lookup(h, f.name, f.namelen, f.abi) ? 1 : -1;
+			}
+		}
 		if (sect == SECT_NONE || sect == SECT_RODATA || (s.flags & GL_SF_DUPOK) || !s.namelen ||
-		    s.abi == GL_GOOBJ_ABI_STATIC || gl_goobj_hash(o, i, &hl) || !k || (pkg && (k != pl || memcmp(s.name, pkg, k))) ||
+		    s.abi == GL_GOOBJ_ABI_STATIC || gl_goobj_hash(o, i, &hl) || !k || k != pl || memcmp(s.name, pkg, k) ||
 		    memchr(s.name, '[', s.namelen))
 			continue;
-		if (host_lookup(h, s.name, s.namelen, s.abi))
-			return true;
+		if (!found && host_lookup(h, s.name, s.namelen, s.abi))
+			found = true;
 	}
-	return false;
+	return found;
 }
 
 /* The Go object of a package's archive (its "_go_.o" member). */
@@ -223,16 +285,19 @@ int goload_host_has_package(const goload_host *h, const char *pkgpath, const cha
 	}
 	/* Assembly members count: runtime/cgo's only code a host keeps may
 	 * be assembly (set_crosscall2). */
+	bool has = false, noinit = false;
 	for (size_t i = 0; rc == 0 && i < gl_goobj_archive_nmembers(ar); i++) {
 		gl_goobj *o;
 		if (gl_goobj_archive_member(ar, i)->kind != GL_GOOBJ_M_GO || (rc = gl_goobj_archive_open_member(ar, i, &o, err)) < 0)
 			continue;
-		rc = host_has_object(h, o, prefix);
+		int r = host_has_object(h, o, prefix);
+		has |= r > 0;
+		noinit |= r < 0;
 		gl_goobj_close(o);
 	}
 	gl_goobj_archive_close(ar);
 	free(prefix);
-	return rc;
+	return rc < 0 ? rc : has && !noinit;
 }
 
 /* The object's header line must match the host's toolchain; `first` (the
@@ -394,11 +459,11 @@ static int open_archives(goload_module *m, const char *const *paths, size_t n, g
 			/* A package the host already contains is the host's: its
 			 * variables and types must stay single. Its object still
 			 * names symbols that others reference by index. */
-			if (host_has_object(m->host, lo.o, NULL)) {
-				char *pkg = object_pkgpath(m, lo.o);
+			char *pkg = object_pkgpath(m, lo.o);
+			if (pkg && host_has_object(m->host, lo.o, pkg) > 0) {
 				bool existed;
 				m->objs.len--;
-				if (!pkg || !GL_VEC_PUSH(&m->deps, lo.o) ||
+				if (!GL_VEC_PUSH(&m->deps, lo.o) ||
 				    !gl_strmap_add(&m->bydep, pkg, strlen(pkg), m->deps.len, &existed)) {
 					gl_goobj_close(lo.o);
 					return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
@@ -484,6 +549,27 @@ static int define_one(goload_module *m, uint32_t oi, uint32_t i, goload_err *err
 		if (!pitab && !GL_VEC_PUSH(&m->hostitabs, hi))
 			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 	}
+	/* A variable the object defines in another package's name, by
+	 * linkname, without content (math/bits' runtime.overflowError): of a
+	 * content-less definition and another one of no smaller size, the Go
+	 * linker keeps the other; the host's is that one, set by its own
+	 * package's init. */
+	size_t pk = name_pkglen(s.name, s.namelen);
+	if (!hitab && !lo->lazy && (ls.sect == SECT_BSS || ls.sect == SECT_NOPTRBSS) && !(s.flags & GL_SF_DUPOK) &&
+	    s.abi != GL_GOOBJ_ABI_STATIC && lo->pkgpath && pk &&
+	    (pk != strlen(lo->pkgpath) || memcmp(s.name, lo->pkgpath, pk))) {
+		uint64_t a = host_lookup(m->host, s.name, s.namelen, s.abi);
+		uint64_t hsz = a ? gl_host_size(m->host, ls.name) : 0;
+		if (a && (hsz == 0 || hsz >= s.size)) {
+			ls.host = true;
+			ls.resolved = true;
+			ls.sect = SECT_NONE;
+			ls.obj = NOSYM;
+			ls.addr = a;
+			dbg(m, "%s: %s (defined by linkname, no content) is the host's, at 0x%llx", gl_goobj_name(lo->o), ls.name,
+			    (unsigned long long)a);
+		}
+	}
 	size_t hl = 0;
 	const uint8_t *hash = gl_goobj_hash(lo->o, i, &hl);
 	uint64_t prev;
@@ -523,10 +609,40 @@ static int define_one(goload_module *m, uint32_t oi, uint32_t i, goload_err *err
 		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 	if (gl_strmap_get(&m->byname, key, kl, &prev)) {
 		gl_lsym *p = gl_link_sym(m, (uint32_t)prev);
-		if (!(s.flags & GL_SF_DUPOK) && !(p->flags & GL_SF_DUPOK))
+		/* Content-less variables share a name with one of no smaller
+		 * size (the Go linker's rule; linkname declarations in several
+		 * packages). */
+		bool bss = s.kind == GL_SK_BSS || s.kind == GL_SK_NOPTRBSS;
+		if (bss && (p->host || p->sect == SECT_BSS || p->sect == SECT_NOPTRBSS || p->sect == SECT_DATA ||
+			    p->sect == SECT_NOPTRDATA) && (p->size >= s.size || p->host)) {
+			lo->sym[i] = (uint32_t)prev;
+			return 0;
+		}
+		/* Two package definitions (the first class of an object's
+		 * definitions) never clash in the Go linker (loader.addSym,
+		 * pkgDef): each object's references by index reach its own copy,
+		 * a reference by name the one defined last. Go 1.21 compiles a
+		 * generic function's closures (p.F[go.shape.int].func1) as
+		 * package definitions of each package instantiating it. */
+		/* (The go command never links one package twice: two objects of
+		 * one package still clash.) */
+		const char *ppkg = p->obj != NOSYM ? m->objs.v[p->obj].pkgpath : NULL;
+		bool pkgdef = i < gl_goobj_ncount(lo->o, GL_GOOBJ_SC_DEF) && p->obj != NOSYM &&
+			      p->idx < gl_goobj_ncount(m->objs.v[p->obj].o, GL_GOOBJ_SC_DEF) && lo->pkgpath && ppkg &&
+			      strcmp(lo->pkgpath, ppkg);
+		if (!(s.flags & GL_SF_DUPOK) && !(p->flags & GL_SF_DUPOK) && !pkgdef)
 			return gl_err(err, GOLOAD_E_MISMATCH, "%s: %s is also defined in %s", gl_goobj_name(lo->o), ls.name,
 				      p->obj == NOSYM ? "the host" : gl_goobj_name(m->objs.v[p->obj].o));
-		lo->sym[i] = (uint32_t)prev;
+		if (!pkgdef || (s.flags & GL_SF_DUPOK) || (p->flags & GL_SF_DUPOK)) {
+			lo->sym[i] = (uint32_t)prev;
+			return 0;
+		}
+		uint32_t id = new_sym(m, ls);
+		if (id == NOSYM || !gl_strmap_put(&m->byname, key, kl, id))
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		dbg(m, "%s: package definition %s also in %s: both kept, the name is this one's", gl_goobj_name(lo->o), ls.name,
+		    gl_goobj_name(m->objs.v[gl_link_sym(m, (uint32_t)prev)->obj].o));
+		lo->sym[i] = id;
 		return 0;
 	}
 	uint32_t id = new_sym(m, ls);
@@ -678,13 +794,151 @@ static int open_hostpkg(goload_module *m, size_t k, goload_err *err)
 	return 0;
 }
 
+static int dropped_var_init(goload_module *m, uint32_t oi, uint32_t i, goload_err *err);
+static bool is_marker(int t);
+
 /* Definition i of lazy object oi, defined now with what it needs (its
  * relocations are resolved by resolve_all, which reaches the new symbol). */
 static uint32_t pull(goload_module *m, uint32_t oi, uint32_t i, goload_err *err)
 {
-	if (m->objs.v[oi].sym[i] == NOSYM && define_one(m, oi, i, err) < 0)
+	if (m->objs.v[oi].sym[i] == NOSYM &&
+	    (define_one(m, oi, i, err) < 0 || (m->objs.v[oi].lazy && dropped_var_init(m, oi, i, err) < 0)))
 		return NOSYM;
 	return m->objs.v[oi].sym[i];
+}
+
+static bool is_data_sect(int sect)
+{
+	return sect == SECT_NOPTRDATA || sect == SECT_DATA || sect == SECT_BSS || sect == SECT_NOPTRBSS;
+}
+
+/* Which of lazy object oi's variables its package's init code references:
+ * P.init, P.init.N (user init functions) and their closures. */
+static int init_refs(goload_module *m, uint32_t oi, goload_err *err)
+{
+	gl_lobj *lo = &m->objs.v[oi];
+	uint32_t nd = gl_goobj_ndefs(lo->o);
+	lo->initby = calloc(nd ? nd : 1, sizeof *lo->initby);
+	char *pre = own_prefix(lo->o);
+	if (!lo->initby) {
+		free(pre);
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	}
+	size_t pl = pre ? strlen(pre) : 0;
+	for (uint32_t d = 0; pre && d < nd; d++) {
+		gl_goobj_sym f = gl_goobj_sym_at(lo->o, d);
+		if (sect_of_kind(f.kind) != SECT_TEXT || f.namelen < pl + 5 || memcmp(f.name, pre, pl) ||
+		    memcmp(f.name + pl, ".init", 5) || (f.namelen > pl + 5 && f.name[pl + 5] != '.'))
+			continue;
+		uint32_t first, n = gl_goobj_relocs(lo->o, d, &first);
+		for (uint32_t j = 0; j < n; j++) {
+			gl_goobj_reloc r = gl_goobj_reloc_at(lo->o, first + j);
+			uint32_t t;
+			if (r.weak || is_marker(r.type) || !gl_goobj_ref_local(lo->o, r.sym, &t) || t >= nd)
+				continue;
+			if (is_data_sect(sect_of_kind(gl_goobj_sym_at(lo->o, t).kind)) && !lo->initby[t])
+				lo->initby[t] = d + 1;
+		}
+	}
+	free(pre);
+	return 0;
+}
+
+/* A variable of a host package that the host's linker dropped, now taken
+ * from the package's archive, must hold what a normal build gives it. Its
+ * static data is that, unless the package's init sets it. Go 1.21+
+ * compiles a large map initializer into pkg.map.init.N, which the init
+ * calls weakly and the variable keeps (R_KEEP): the Go linker drops both
+ * together. The module runs that function, once, before its own init
+ * tasks (a map.init has no side effects and only assigns its variable).
+ * Any other init code referencing the variable ran in the host, without
+ * it: its value cannot be reproduced, and the load fails naming it. */
+static int dropped_var_init(goload_module *m, uint32_t oi, uint32_t i, goload_err *err)
+{
+	gl_lobj *lo = &m->objs.v[oi];
+	gl_lsym *v = gl_link_sym(m, lo->sym[i]);
+	if (v->host || !is_data_sect(v->sect) || !v->name[0])
+		return 0;
+	uint32_t vid = lo->sym[i], mapinit = NOSYM; /* local index */
+	uint32_t nd = gl_goobj_ndefs(lo->o), first, n = gl_goobj_relocs(lo->o, i, &first);
+	for (uint32_t j = 0; j < n; j++) {
+		gl_goobj_reloc r = gl_goobj_reloc_at(lo->o, first + j);
+		uint32_t t;
+		if (r.type != GL_R_KEEP || !gl_goobj_ref_local(lo->o, r.sym, &t) || t >= nd)
+			continue;
+		gl_goobj_sym f = gl_goobj_sym_at(lo->o, t);
+		const char *mi = NULL;
+		for (size_t c = 0; !mi && c + 10 <= f.namelen; c++)
+			if (!memcmp(f.name + c, ".map.init.", 10))
+				mi = f.name + c;
+		if (!mi || sect_of_kind(f.kind) != SECT_TEXT)
+			continue;
+		struct gl_varinit vi = {.var = vid, .pkg = m->opts.nhost_archives};
+		for (const char *c = mi + 10; c < f.name + f.namelen && *c >= '0' && *c <= '9'; c++)
+			vi.n = vi.n * 10 + (uint64_t)(*c - '0');
+		uint64_t k;
+		if (lo->pkgpath && gl_strmap_get(&m->byhostpkg, lo->pkgpath, strlen(lo->pkgpath), &k))
+			vi.pkg = k;
+		mapinit = t;
+		if ((vi.fn = pull(m, oi, t, err)) == NOSYM)
+			return err && err->code ? -1 : gl_err(err, GOLOAD_E_INTERNAL, "link: %s: no symbol", v->name);
+		if (!GL_VEC_PUSH(&m->varinits, vi))
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		dbg(m, "dropped variable %s: its initializer %.*s taken from archive %s too", gl_link_sym(m, vid)->name,
+		    (int)f.namelen, f.name, lo->archive);
+	}
+	lo = &m->objs.v[oi];
+	if (!lo->initby && init_refs(m, oi, err) < 0)
+		return -1;
+	for (size_t x = 0; x < m->opts.nxvars; x++) {
+		const char *xv = m->opts.xvars[x], *dot = strrchr(xv, '.');
+		char *path = dot ? strndup(xv, (size_t)(dot - xv)) : NULL, *pre = path ? path_to_prefix(path) : NULL;
+		const char *vn = gl_link_sym(m, vid)->name;
+		size_t pl = pre ? strlen(pre) : 0;
+		bool same = pre && !strncmp(vn, pre, pl) && !strcmp(vn + pl, dot);
+		free(path);
+		free(pre);
+		if (same)
+			return gl_err(err, GOLOAD_E_UNSUPPORTED,
+				      "%s: a variable the host's linker dropped, taken from archive %s, is set by the host's -ldflags "
+				      "-X %s, which its linker applies only to variables it keeps: its value cannot be reproduced",
+				      vn, lo->archive, xv);
+	}
+	uint32_t by = lo->initby[i];
+	if (by && by - 1 != mapinit) {
+		gl_goobj_sym f = gl_goobj_sym_at(lo->o, by - 1);
+		return gl_err(err, GOLOAD_E_UNSUPPORTED,
+			      "%s: a variable the host's linker dropped, taken from archive %s, is set by the package's init code "
+			      "(%.*s), which %s: its value cannot be reproduced",
+			      gl_link_sym(m, vid)->name, lo->archive, (int)f.namelen, f.name,
+			      host_lookup(m->host, f.name, f.namelen, f.abi) ? "the host ran before the load"
+									 : "the host never ran (it lacks that function)");
+	}
+	return 0;
+}
+
+/* The init task of the module's dropped-variable initializers: the host
+ * packages' order (dependencies first), then each package's map.init
+ * order; a noptrdata symbol written once laid out. */
+static int varinit_task(goload_module *m, goload_err *err)
+{
+	size_t n = m->varinits.len;
+	if (!n)
+		return 0;
+	for (size_t a = 1; a < n; a++)
+		for (size_t b = a; b > 0; b--) {
+			struct gl_varinit *x = &m->varinits.v[b - 1], *y = &m->varinits.v[b];
+			if (x->pkg < y->pkg || (x->pkg == y->pkg && x->n <= y->n))
+				break;
+			struct gl_varinit t = *x;
+			*x = *y;
+			*y = t;
+		}
+	gl_lsym task = {.name = "go:goload.varinits", .obj = NOSYM, .kind = GL_SK_NOPTRDATA, .sect = SECT_NOPTRDATA,
+			.size = (uint32_t)(8 + 8 * n), .align = 8, .resolved = true};
+	if ((m->varinit_task = new_sym(m, task)) == NOSYM)
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	return 0;
 }
 
 /* A named definition of an opened host package's objects, pulled. */
@@ -1947,6 +2201,23 @@ static int collect_tables(goload_module *m, goload_err *err)
 			goto oom;
 	GL_VEC_FREE(&tl);
 
+	/* The dropped variables' initializers run first: the host packages'
+	 * init ran before any loaded package's. */
+	if (m->varinit_task) {
+		gl_lsym *t = gl_link_sym(m, m->varinit_task);
+		uint8_t *p = mem_at(m, t->addr);
+		uint32_t nf = (uint32_t)m->varinits.len;
+		memset(p, 0, 4);
+		memcpy(p + 4, &nf, 4);
+		for (uint32_t k = 0; k < nf; k++) {
+			const struct gl_varinit *vi = &m->varinits.v[k];
+			uint64_t fa = gl_link_sym(m, vi->fn)->addr;
+			memcpy(p + 8 + 8 * k, &fa, 8);
+			dbg(m, "dropped variable %s initialized by %s", gl_link_sym(m, vi->var)->name, gl_link_sym(m, vi->fn)->name);
+		}
+		if (!GL_VEC_PUSH(&m->inittasks, t->addr))
+			goto oom;
+	}
 	/* Init tasks in the Go linker's order: dependencies first, ties broken
 	 * by name. Edges to host packages are satisfied (already run). */
 	GL_VEC(uint32_t) tasks = {0};
@@ -2082,6 +2353,8 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		rc = alias_host_types(m, err);
 	if (rc == 0)
 		rc = resolve_all(m, err);
+	if (rc == 0)
+		rc = varinit_task(m, err);
 	if (rc < 0)
 		goto fail;
 	m->frozen = true;
@@ -2200,6 +2473,7 @@ void goload_module_free(goload_module *m)
 	for (size_t i = 0; i < m->objs.len; i++) {
 		gl_goobj_close(m->objs.v[i].o);
 		free(m->objs.v[i].sym);
+		free(m->objs.v[i].initby);
 	}
 	GL_VEC_FREE(&m->objs);
 	for (size_t i = 0; i < m->archives.len; i++)
@@ -2234,6 +2508,7 @@ void goload_module_free(goload_module *m)
 	free(m->gcbss);
 	GL_VEC_FREE(&m->itabs);
 	GL_VEC_FREE(&m->inittasks);
+	GL_VEC_FREE(&m->varinits);
 	GL_VEC_FREE(&m->typelinks);
 	GL_VEC_FREE(&m->loaded);
 	GL_VEC_FREE(&m->uses);

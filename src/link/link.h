@@ -51,7 +51,18 @@ typedef struct gl_lobj {
 	const char *archive;
 	bool lazy;     /* a host package's object: only what the host's linker
 			* dropped is defined from it, on first reference */
+	uint32_t *initby; /* lazy objects: definition -> 1 + the init-code
+			   * function referencing it, 0 if none (on first use) */
 } gl_lobj;
+
+/* A dropped variable of a host package and the outlined initializer
+ * (pkg.map.init.N) that sets it in a normal build: run once, before the
+ * module's init tasks. */
+struct gl_varinit {
+	uint32_t var, fn;  /* link symbols */
+	size_t pkg;        /* index in opts.host_pkgs (dependency order) */
+	uint64_t n;        /* N of map.init.N: the package's init order */
+};
 
 /* An itab definition of object obj that is the host's at addr. */
 struct gl_hostitab {
@@ -145,6 +156,8 @@ struct goload_module {
 	uint8_t *gcdata, *gcbss;
 	GL_VEC(uint64_t) itabs;
 	GL_VEC(uint64_t) inittasks;
+	GL_VEC(struct gl_varinit) varinits;
+	uint32_t varinit_task; /* the init task running them; 0 if none */
 	GL_VEC(int32_t) typelinks;
 	uint64_t typedesclen; /* Go 1.27+: the typelinked descriptors' end, from rodata's start */
 	size_t nrel[64];   /* relocations applied, by enum gl_rtype (capped) */
