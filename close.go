@@ -42,8 +42,25 @@ var modules []*Module
 func opened(cm *C.goload_module) *Module {
 	m := &Module{m: cm}
 	modules = append(modules, m)
+	openSeq++
+	seqOf[m] = openSeq
+	for _, f := range m.hostFills() {
+		if f.owner {
+			filledSince[f.at] = openSeq
+		}
+	}
 	return m
 }
+
+// Open order (guarded by loadMu): seqOf numbers the open modules, and
+// filledSince says from which module on a host word a module filled has
+// pointed into modules (it stays so while the word is handed over): a
+// module opened since may call the method through it.
+var (
+	openSeq     uint64
+	seqOf       = map[*Module]uint64{}
+	filledSince = map[uintptr]uint64{}
+)
 
 func errClosed(what string) error { return errorf("%s: the module is closed", what) }
 
@@ -112,15 +129,9 @@ func (m *Module) Close() error {
 	if why := m.dropTypelinksCache(r, &info); why != "" {
 		reasons = append(reasons, why)
 	}
-	fills := m.hostFills()
-	if len(fills) > 0 {
-		reasons = append(reasons, laterModules(m)...)
-	}
-	filled := map[uintptr]bool{}
-	for _, f := range fills {
-		filled[f.at] = true
-	}
-	held, err := heldItabs(&lay, &info, filled)
+	h := m.handover()
+	reasons = append(reasons, h.reasons...)
+	held, err := heldItabs(&lay, &info, h.filled, h.succ)
 	if err != nil {
 		return err
 	}
@@ -140,21 +151,20 @@ func (m *Module) Close() error {
 	if len(reasons) > 0 {
 		return &UnloadError{Module: name, Reasons: reasons}
 	}
-	if busy, err := m.unlink(r, &lay, &info, fills); err != nil || busy != "" {
+	if busy, err := m.unlink(r, &lay, &info, h.writes, h.succ); err != nil || busy != "" {
 		if err != nil {
 			return err
 		}
 		return &UnloadError{Module: name, Reasons: []string{busy}}
 	}
-	if len(fills) > 0 {
-		debugf("unload: %d host itab slots and method-table entries written back", len(fills))
-	}
+	h.commit()
 	// activeModules without this module; then a whole GC cycle, so that
 	// no mark phase still holds the old list and scans the module's data.
 	r.modulesinit()
 	runtime.GC()
 	C.goload_module_retire(m.m)
 	m.m = nil
+	delete(seqOf, m)
 	for i, o := range modules {
 		if o == m {
 			modules = append(modules[:i], modules[i+1:]...)
@@ -213,11 +223,16 @@ func (m *Module) patchReasons(lay *C.goload_module_layout) []string {
 }
 
 // hostFill is a word of the host's read-only data the link pointed into
-// the module: a dropped method's itab slot or method-table text offset.
+// the module: a dropped method's itab slot or method-table text offset,
+// and code, the address it designates. The owner wrote it; another
+// module's copy of the method (owner false) is what Close of the owner
+// hands the word over to.
 type hostFill struct {
-	at       uintptr
+	i        int
+	at, code uintptr
 	old, new [8]byte
 	n        int
+	owner    bool
 }
 
 func (m *Module) hostFills() []hostFill {
@@ -225,25 +240,151 @@ func (m *Module) hostFills() []hostFill {
 	for i := range fs {
 		var f C.goload_host_fill
 		C.goload_module_host_fill(m.m, C.size_t(i), &f)
-		fs[i] = hostFill{at: uintptr(f.at), n: int(f.n)}
+		fs[i] = hostFill{i: i, at: uintptr(f.at), code: uintptr(f.code), n: int(f.n), owner: bool(f.owner)}
 		binary.LittleEndian.PutUint64(fs[i].old[:], uint64(f.old))
 		binary.LittleEndian.PutUint64(fs[i].new[:], uint64(f.new))
 	}
 	return fs
 }
 
-// laterModules: a module opened after m found the host's dropped methods
-// already filled by m and calls them through m's code, so it must be
-// closed first.
-func laterModules(m *Module) []string {
-	var rs []string
-	for i := len(modules) - 1; i >= 0 && modules[i] != m; i-- {
-		if o := modules[i]; o.m != nil {
-			rs = append(rs, fmt.Sprintf("module %s was opened after it, while host types' dropped methods pointed into it, and may call them (close it first)",
-				C.GoString(C.goload_module_name(o.m))))
+// hostWrite is a word Close writes into the host's read-only data with
+// the world stopped: val, or back (what was there) if a later write fails.
+type hostWrite struct {
+	at        uintptr
+	val, back [8]byte
+	n         int
+}
+
+// codeMove says where an itab slot calling the closing module's code at
+// from goes: another open module's copy of the same method.
+type codeMove struct{ from, to uintptr }
+
+// handoverPlan is what Close does with the host words the module owns.
+type handoverPlan struct {
+	writes  []hostWrite
+	filled  map[uintptr]bool // the words it owns
+	succ    []codeMove       // sorted by from
+	reasons []string
+	// applied once the module is unlinked
+	newOwners []struct {
+		m *Module
+		i int
+	}
+	reverted []uintptr
+}
+
+// handover plans, for each host word the module filled, the value it
+// takes at Close: another open module's copy of the method (the oldest
+// such module becomes the word's owner), else the host linker's value.
+// Reverting refuses while a module opened since the word was filled has
+// no copy of its own: it may call the method through an itab the runtime
+// builds from the method table, and would reach runtime.unreachableMethod.
+func (m *Module) handover() *handoverPlan {
+	h := &handoverPlan{filled: map[uintptr]bool{}}
+	claims := map[uintptr]struct {
+		m *Module
+		f hostFill
+	}{}
+	for _, o := range modules {
+		if o == m || o.m == nil {
+			continue
+		}
+		for _, f := range o.hostFills() {
+			if _, ok := claims[f.at]; !ok && !f.owner {
+				claims[f.at] = struct {
+					m *Module
+					f hostFill
+				}{o, f}
+			}
 		}
 	}
-	return rs
+	stranded := map[*Module][]string{}
+	var strandedOrder []*Module
+	for _, f := range m.hostFills() {
+		if !f.owner {
+			continue
+		}
+		h.filled[f.at] = true
+		w := hostWrite{at: f.at, val: f.old, back: f.new, n: f.n}
+		if c, ok := claims[f.at]; ok {
+			w.val = c.f.new
+			h.succ = append(h.succ, codeMove{f.code, c.f.code})
+			h.newOwners = append(h.newOwners, struct {
+				m *Module
+				i int
+			}{c.m, c.f.i})
+		} else {
+			h.reverted = append(h.reverted, f.at)
+			since, ok := filledSince[f.at]
+			for _, o := range modules {
+				if o == m || o.m == nil || !ok || seqOf[o] <= since {
+					continue
+				}
+				if len(stranded[o]) == 0 {
+					strandedOrder = append(strandedOrder, o)
+				}
+				stranded[o] = append(stranded[o], m.symbolize(uint64(f.code)))
+			}
+		}
+		h.writes = append(h.writes, w)
+	}
+	for _, o := range strandedOrder {
+		ms := stranded[o]
+		sort.Strings(ms)
+		ms = slicesCompact(ms)
+		more := ""
+		if len(ms) > 3 {
+			more = fmt.Sprintf(" and %d more", len(ms)-3)
+			ms = ms[:3]
+		}
+		h.reasons = append(h.reasons, fmt.Sprintf("module %s was opened while the host's dropped method %s%s pointed into this module and has no copy of its own to take it over (it may call it through an interface; close it first)",
+			C.GoString(C.goload_module_name(o.m)), strings.Join(ms, ", "), more))
+	}
+	sort.Slice(h.succ, func(i, j int) bool { return h.succ[i].from < h.succ[j].from })
+	return h
+}
+
+func slicesCompact(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// commit records the new owners once the words are written.
+func (h *handoverPlan) commit() {
+	for _, o := range h.newOwners {
+		C.goload_module_host_fill_own(o.m.m, C.size_t(o.i), true)
+	}
+	for _, at := range h.reverted {
+		delete(filledSince, at)
+	}
+	if len(h.writes) > 0 {
+		debugf("unload: %d host itab slots and method-table entries: %d handed over to other modules, %d written back",
+			len(h.writes), len(h.newOwners), len(h.reverted))
+	}
+}
+
+// moveTo is where an itab slot calling from goes: another module's copy
+// of the method, 0 when none. No allocation (it runs with the world
+// stopped).
+func moveTo(succ []codeMove, from uintptr) uintptr {
+	lo, hi := 0, len(succ)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if succ[mid].from < from {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo < len(succ) && succ[lo].from == from {
+		return succ[lo].to
+	}
+	return 0
 }
 
 // heldItabs lists the itabs of the runtime's table that are not the
@@ -252,7 +393,7 @@ func laterModules(m *Module) []string {
 // points those methods back at runtime.unreachableMethod; a live
 // interface holding one keeps the module. The table only grows by
 // replacement (the old one is never freed), so it is read without a lock.
-func heldItabs(lay *C.goload_module_layout, info *C.goload_unload_info, filled map[uintptr]bool) ([]uint64, error) {
+func heldItabs(lay *C.goload_module_layout, info *C.goload_unload_info, filled map[uintptr]bool, succ []codeMove) ([]uint64, error) {
 	itabTable, err := hostSym("runtime.itabTable")
 	if err != nil {
 		return nil, err
@@ -264,7 +405,7 @@ func heldItabs(lay *C.goload_module_layout, info *C.goload_unload_info, filled m
 		if e == 0 || inModule(lay, e) || inModule(lay, *word(e + uintptr(info.itab_inter))) || inModule(lay, *word(e + uintptr(info.itab_type))) {
 			continue
 		}
-		if f := itabCallsInto(lay, info, e, filled); f != 0 {
+		if f := itabCallsInto(lay, info, e, filled, succ); f != 0 {
 			held = append(held, uint64(e), uint64(f))
 		}
 	}
@@ -282,16 +423,17 @@ func heldItabs(lay *C.goload_module_layout, info *C.goload_unload_info, filled m
 // itabCallsInto answers the first method of itab e in the module, 0 when
 // none (fun[0] == 0: the runtime's record that the type does not
 // implement the interface). Slots in filled are not counted: Close writes
-// them back (the link filled them: the host's own itabs, and those built
-// before the load). No allocation: it runs with the world stopped (a nil
-// map is only read).
-func itabCallsInto(lay *C.goload_module_layout, info *C.goload_unload_info, e uintptr, filled map[uintptr]bool) uintptr {
+// them back or hands them over (the link filled them: the host's own
+// itabs, and those built before the load); nor are methods another open
+// module has a copy of (succ): Close points the slot at that copy. No
+// allocation: it runs with the world stopped (a nil map is only read).
+func itabCallsInto(lay *C.goload_module_layout, info *C.goload_unload_info, e uintptr, filled map[uintptr]bool, succ []codeMove) uintptr {
 	fun := e + uintptr(info.itab_fun)
 	if *word(fun) == 0 {
 		return 0
 	}
 	for k, n := uintptr(0), itabLen(info, e); k < n; k++ {
-		if f := *word(fun + 8*k); inModule(lay, f) && !filled[fun+8*k] {
+		if f := *word(fun + 8*k); inModule(lay, f) && !filled[fun+8*k] && moveTo(succ, f) == 0 {
 			return f
 		}
 	}
@@ -536,7 +678,7 @@ func (m *Module) describe(h *C.goload_holder, extraOf []*Module) string {
 // goroutine can enter it after the heap scan found no reference to it,
 // but one may still have been leaving it). It returns a reason when a
 // goroutine stays inside.
-func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_unload_info, fills []hostFill) (string, error) {
+func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_unload_info, writes []hostWrite, succ []codeMove) (string, error) {
 	itabTable, err := hostSym("runtime.itabTable")
 	if err != nil {
 		return "", err
@@ -570,7 +712,7 @@ func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_
 	}
 	u := unlinker{
 		md: md, first: uintptr(r.firstmoduledata), last: uintptr(r.lastmoduledatap),
-		itabTable: itabTable, pinned: pinned, lay: lay, info: info, fills: fills,
+		itabTable: itabTable, pinned: pinned, lay: lay, info: info, writes: writes, succ: succ,
 		unreachable: unreachable, others: others,
 	}
 	patcher.mu.Lock()
@@ -624,7 +766,8 @@ type unlinker struct {
 	buf                                []uintptr
 	lay                                *C.goload_module_layout
 	info                               *C.goload_unload_info
-	fills                              []hostFill
+	writes                             []hostWrite   // the host words the module owns
+	succ                               []codeMove    // other modules' copies of its methods
 	unreachable                        uintptr       // runtime.unreachableMethod
 	others                             []rng         // the other modules' mappings
 	werr                               syscall.Errno // writing fills back failed (at werrAt)
@@ -650,16 +793,16 @@ func (u *unlinker) run() bool {
 	if *word(*word(u.itabTable)) > uintptr(cap(u.buf)) {
 		return false
 	}
-	// The host's dropped methods point at -1 or runtime.unreachableMethod
-	// again, as its linker left them: no host code calls them (that is
-	// why they were dropped), and no itab built from now on calls into
-	// the module.
-	for i, f := range u.fills {
-		if e := writeData(patcher.memfd, f.at, f.old[:f.n]); e != 0 {
-			for _, g := range u.fills[:i] {
-				writeData(patcher.memfd, g.at, g.new[:g.n])
+	// The host's dropped methods point at another open module's copy, or
+	// at -1 or runtime.unreachableMethod again, as its linker left them:
+	// no host code calls them (that is why they were dropped), and no
+	// itab built from now on calls into the module.
+	for i, w := range u.writes {
+		if e := writeData(patcher.memfd, w.at, w.val[:w.n]); e != 0 {
+			for _, g := range u.writes[:i] {
+				writeData(patcher.memfd, g.at, g.back[:g.n])
 			}
-			u.werr, u.werrAt = e, f.at
+			u.werr, u.werrAt = e, w.at
 			return false
 		}
 	}
@@ -706,7 +849,7 @@ func (u *unlinker) itabs() {
 		if inModule(u.lay, e) || inModule(u.lay, *word(e + inter)) || inModule(u.lay, *word(e + typ)) {
 			continue
 		}
-		if itabCallsInto(u.lay, u.info, e, nil) != 0 {
+		if itabCallsInto(u.lay, u.info, e, nil, nil) != 0 {
 			if inRanges(e, u.others) {
 				continue // another module's own itab (never seen: it would depend on this module)
 			}
@@ -726,12 +869,17 @@ func (u *unlinker) itabs() {
 }
 
 // unfillItab points the slots of itab e that call into the module at
+// another open module's copy of the method, else at
 // runtime.unreachableMethod (e is persistentalloc'd runtime memory).
 func (u *unlinker) unfillItab(e uintptr) {
 	fun := e + uintptr(u.info.itab_fun)
 	for k, n := uintptr(0), itabLen(u.info, e); k < n; k++ {
-		if inModule(u.lay, *word(fun + 8*k)) {
-			*word(fun + 8*k) = u.unreachable
+		if f := *word(fun + 8*k); inModule(u.lay, f) {
+			if to := moveTo(u.succ, f); to != 0 {
+				*word(fun + 8*k) = to
+			} else {
+				*word(fun + 8*k) = u.unreachable
+			}
 		}
 	}
 }

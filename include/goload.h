@@ -231,14 +231,20 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 size_t goload_module_mapped(const goload_module *m);
 /* Host itab slots and method-table entries the link pointed at methods
  * the host's linker had dropped and the module supplies (from
- * host_archives): Close writes each one's old value back (little-endian
- * in the low n bytes) before the module's code goes. */
+ * host_archives). The owner wrote the word; a module that found it filled
+ * by another open module records its own value (`owner` false). Close of
+ * the owner writes another open module's recorded value and makes that
+ * module the owner (goload_module_host_fill_own), else writes `old`, the
+ * host linker's value (little-endian in the low n bytes), before the
+ * module's code goes. `code` is the address `new` designates. */
 typedef struct goload_host_fill {
-	uint64_t at, old, new;
+	uint64_t at, old, new, code;
 	uint32_t n; /* 8: an itab slot; 4: a method table's text offset */
+	bool owner;
 } goload_host_fill;
 size_t goload_module_host_fills(const goload_module *m);
 void goload_module_host_fill(const goload_module *m, size_t i, goload_host_fill *out);
+void goload_module_host_fill_own(goload_module *m, size_t i, bool owner);
 /* Unmaps the module. Only for modules never registered with the runtime. */
 void goload_module_free(goload_module *m);
 

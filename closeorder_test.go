@@ -1,0 +1,57 @@
+package goload
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Modules that each supply the host's dropped methods (shapes.Rect.Area,
+// Perim, (*Circle).Area: called through the host's own itabs, itabs the
+// runtime builds, an itab the host's type-assertion cache keeps, and
+// directly) close in every order, two and three of them: the first
+// module fills the host's entries, a later one records its own copy, and
+// Close of the filler hands each entry over to a live module's copy (or
+// writes the linker's value back when none is left). After each Close the
+// remaining modules are called again; everything printed must equal the
+// same packages linked natively (testdata/closeorder/twin). Before the
+// handover, closing the first module was refused while a later one was
+// open ("was opened after it ... close it first").
+func TestCloseOrderDroppedMethods(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		want, err := tc.cmd("run", "./testdata/closeorder/twin").Output()
+		if err != nil {
+			t.Fatalf("go run twin: %v", err)
+		}
+		bin := buildHost(t, tc, "./testdata/closeorder/host", "")
+		nm, err := tc.cmd("tool", "nm", bin).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, meth := range []string{"shapes.Rect.Area", "shapes.Rect.Perim", "shapes.(*Circle).Area"} {
+			if strings.Contains(string(nm), meth) {
+				t.Fatalf("the host has %s: the test needs it dropped", meth)
+			}
+		}
+		got, log := runDebug(t, bin, "")
+		if got != string(want) {
+			t.Fatalf("loaded modules printed\n%s\nthe native twin printed\n%s\nlog (tail):\n%s", got, want, tail(log, 3000))
+		}
+		handed := regexp.MustCompile(`(\d+) handed over to other modules, (\d+) written back`).FindAllStringSubmatch(log, -1)
+		var over, back int
+		for _, h := range handed {
+			if h[1] != "0" {
+				over++
+			}
+			if h[2] != "0" {
+				back++
+			}
+		}
+		// 8 orders, 20 Closes: the first Close of each order that closes
+		// the filler hands over; the last Close of each order writes back.
+		if over == 0 || back != 8 {
+			t.Fatalf("%d Closes handed host entries over, %d wrote them back (want some, and 8):\n%s", over, back, tail(log, 3000))
+		}
+		t.Logf("%s: %d Closes handed the host's entries over, %d wrote them back", tc.version, over, back)
+	})
+}
