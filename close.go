@@ -332,13 +332,12 @@ func (m *Module) handover() *handoverPlan {
 		ms := stranded[o]
 		sort.Strings(ms)
 		ms = slicesCompact(ms)
-		more := ""
-		if len(ms) > 3 {
-			more = fmt.Sprintf(" and %d more", len(ms)-3)
-			ms = ms[:3]
+		n, more := len(ms), ""
+		if n > 3 {
+			more, ms = ", ...", ms[:3]
 		}
-		h.reasons = append(h.reasons, fmt.Sprintf("module %s was opened while the host's dropped method %s%s pointed into this module and has no copy of its own to take it over (it may call it through an interface; close it first)",
-			C.GoString(C.goload_module_name(o.m)), strings.Join(ms, ", "), more))
+		h.reasons = append(h.reasons, fmt.Sprintf("module %s was opened while %d of the host's dropped methods (%s%s) pointed into this module, and has no copy of its own to take them over (it may call them through an interface; close it first)",
+			C.GoString(C.goload_module_name(o.m)), n, strings.Join(ms, ", "), more))
 	}
 	sort.Slice(h.succ, func(i, j int) bool { return h.succ[i].from < h.succ[j].from })
 	return h

@@ -55,3 +55,24 @@ func TestCloseOrderDroppedMethods(t *testing.T) {
 		t.Logf("%s: %d Closes handed the host's entries over, %d wrote them back", tc.version, over, back)
 	})
 }
+
+// A module opened with Open (no host archives) while another supplies the
+// host's dropped Rect.Area has no copy of its own and calls that one
+// through an itab the runtime builds: the supplier's Close refuses, naming
+// the module and the method, until that module is closed.
+func TestCloseOrderStranded(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		bin := buildHost(t, tc, "./testdata/closeorder/host", "")
+		out, err := tc.cmd("list", "-export", "-f", "{{.Export}}", "./testdata/closeorder/modplain").Output()
+		if err != nil {
+			t.Fatalf("go list -export: %v", err)
+		}
+		got, log := runDebug(t, bin, "", "plain", strings.TrimSpace(string(out)))
+		re := regexp.MustCompile(`^plain area 42\n` +
+			`close a: goload: module goload\.module\.[0-9a-f]+ is still in use: module goload\.module\.[0-9a-f]+ was opened while \d+ of the host's dropped methods \([^\n]+\) pointed into this module, and has no copy of its own to take them over \(it may call them through an interface; close it first\)\n` +
+			`plain area 48\nclose plain: <nil>\nclose a: <nil>\n$`)
+		if !re.MatchString(got) {
+			t.Fatalf("host printed\n%s\nlog (tail):\n%s", got, tail(log, 3000))
+		}
+	})
+}

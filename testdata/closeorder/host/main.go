@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
 
 	"github.com/goload/goload"
 	"github.com/goload/goload/testdata/closeorder/run"
@@ -14,6 +16,10 @@ import (
 const prefix = "github.com/goload/goload/testdata/closeorder/mod"
 
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "plain" {
+		plain(os.Args[2])
+		return
+	}
 	run.Rounds(func(name string) (*run.Mod, error) {
 		m, err := goload.OpenPackage(context.Background(), prefix+name, nil)
 		if err != nil {
@@ -29,4 +35,32 @@ func main() {
 		}
 		return &run.Mod{Run: r, CallArea: c, Close: m.Close}, nil
 	})
+}
+
+// plain opens moda (which fills the host's entries), then modplain's
+// archive with Open (no copy of Area: it calls moda's through the
+// entries): moda's Close refuses, naming modplain, until modplain is
+// closed.
+func plain(archive string) {
+	a, err := goload.OpenPackage(context.Background(), prefix+"a", nil)
+	if err != nil {
+		fmt.Println("FAIL:", err)
+		return
+	}
+	p, err := goload.Open(archive)
+	if err != nil {
+		fmt.Println("FAIL:", err)
+		return
+	}
+	area, err := goload.Lookup[func(any) int](p, "github.com/goload/goload/testdata/closeorder/modplain.Area")
+	if err != nil {
+		fmt.Println("FAIL:", err)
+		return
+	}
+	fmt.Println("plain area", area(shapes.Rect{W: 6, H: 7}))
+	fmt.Println("close a:", a.Close())
+	fmt.Println("plain area", area(shapes.Rect{W: 6, H: 8}))
+	area = nil
+	fmt.Println("close plain:", p.Close())
+	fmt.Println("close a:", a.Close())
 }
