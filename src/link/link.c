@@ -624,6 +624,11 @@ static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_
 		size_t hl;
 		if (!s.namelen || s.abi == GL_GOOBJ_ABI_STATIC || gl_goobj_hash(o, local, &hl))
 			return m->frozen ? NOSYM : pull(m, oi, local, err);
+		/* A type descriptor is this module's copy (aliased to the host's
+		 * by alias_host_types): descriptors name types by offsets from
+		 * the module's own types, which cannot reach the host's. */
+		if (s.namelen > 5 && !memcmp(s.name, "type:", 5) && (s.flags & GL_SF_DUPOK) && !m->frozen)
+			return pull(m, oi, local, err);
 		nm.name = s.name;
 		nm.namelen = s.namelen;
 		nm.abi = s.abi;
@@ -921,6 +926,14 @@ again:
 				break;
 			}
 			bool offset = r.type == GL_R_ADDROFF || r.type == GL_R_METHODOFF;
+			if (t != NOSYM && offset && gl_link_sym(m, t)->host && !strncmp(gl_link_sym(m, t)->name, "type:", 5)) {
+				/* a jump in the text is no type descriptor: the
+				 * offset would name whatever follows the types */
+				rc = gl_err(err, GOLOAD_E_UNSUPPORTED,
+					    "%s: type offset to the host's %s, of which this module has no copy", s->name,
+					    gl_link_sym(m, t)->name);
+				break;
+			}
 			if (t != NOSYM && offset && gl_link_sym(m, t)->host && !is_wrapinfo(s) && !gl_link_sym(m, t)->tramp) {
 				gl_link_sym(m, t)->tramp = 1; /* requested; the symbol is made below */
 				if (!GL_VEC_PUSH(&tramps, t)) {
