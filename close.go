@@ -82,6 +82,8 @@ const (
 	// runtime/iface.go: itabTableInit is {size, count, [itabInitSize=512]*itab}, Go 1.21-1.27
 	itabTableInitBytes = 16 + 512*8
 	maxReasons         = 20
+	// holders the scan keeps, to tell whether caches alone hold the module
+	maxHits = 1000
 	// runtime.mspan is 160 bytes in Go 1.22-1.26 (runtime/mheap.go)
 	mspanProbeBytes = 160
 	// stack re-check with the world stopped: a goroutine caught inside
@@ -136,10 +138,19 @@ func (m *Module) Close() error {
 		return err
 	}
 	var hr []string
+	caches, cleaned := stdCacheRanges(), false
 	for scan := 1; ; scan++ {
-		var onStacks bool
-		if hr, onStacks, err = m.heapReasons(&lay, &info, held); err != nil {
+		var onStacks, inCaches bool
+		if hr, onStacks, inCaches, err = m.heapReasons(&lay, &info, held, caches); err != nil {
 			return err
+		}
+		// Held only by standard packages' caches (stdcaches.go), and by
+		// nothing else: their entries for the module go, and it is
+		// scanned again.
+		if inCaches && !cleaned && len(reasons) == 0 {
+			cleaned = true
+			debugf("unload: only standard caches hold the module (%s); dropped from them: %v", hr[0], cleanStdCaches(r, &lay, &info))
+			continue
 		}
 		if len(hr) == 0 || !onStacks || scan == stackScans {
 			break
@@ -481,30 +492,33 @@ func cWords(ws []uint64) *C.uint64_t {
 // onStacks says that every holder is a goroutine's (a frame running in
 // the module, a frame's slot, its context, defer or panic, or a heap
 // object reached only from those): what may change by itself.
-func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_info, held []uint64) (rs []string, onStacks bool, err error) {
+//
+// inCaches says that every holder was reached from one of the caches of
+// standard packages (stdcaches.go) and from nothing else.
+func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_info, held []uint64, caches []rng) (rs []string, onStacks, inCaches bool, err error) {
 	// Garbage and queued finalizers go first: a dead object is never
 	// reported, but a finalizer keeps its own roots until it has run.
 	runtime.GC()
 	onStacks = true
 	if why, err := cleanupQueueReason(info); err != nil {
-		return nil, false, err
+		return nil, false, false, err
 	} else if why != "" {
 		rs, onStacks = append(rs, why), false
 	}
 	nm := []byte("goload-heapdump\x00")
 	fd, _, e := syscall.Syscall(sysMemfdCreate, uintptr(unsafe.Pointer(&nm[0])), 1 /* MFD_CLOEXEC */, 0)
 	if e != 0 {
-		return nil, false, errorf("Close: memfd_create: %v", e)
+		return nil, false, false, errorf("Close: memfd_create: %v", e)
 	}
 	defer syscall.Close(int(fd))
 	debug.WriteHeapDump(fd)
 	size, err := syscall.Seek(int(fd), 0, 2)
 	if err != nil || size <= 0 {
-		return nil, false, errorf("Close: heap dump of %d bytes: %v", size, err)
+		return nil, false, false, errorf("Close: heap dump of %d bytes: %v", size, err)
 	}
 	dump, err := syscall.Mmap(int(fd), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
-		return nil, false, errorf("Close: mapping the heap dump: %v", err)
+		return nil, false, false, errorf("Close: mapping the heap dump: %v", err)
 	}
 	defer syscall.Munmap(dump) //nolint:errcheck
 
@@ -545,7 +559,7 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 		extra_addr: cWords(extraAddr), extra_len: cWords(extraLen), nextra: C.size_t(len(extraAddr)),
 		skip: cWords(skip), nskip: 1,
 		header_min: C.uint64_t(info.malloc_header_min), header_max: C.uint64_t(info.malloc_header_max),
-		max_hits: maxReasons, large_min: C.uint64_t(info.malloc_header_max),
+		max_hits: maxHits, large_min: C.uint64_t(info.malloc_header_max),
 		own_goid: C.uint64_t(currentGoid()), own_prefix: C.CString(ownPrefix),
 	}
 	defer C.free(unsafe.Pointer(opts.own_prefix))
@@ -557,23 +571,28 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 	var s *C.goload_heapscan
 	var ce C.goload_err
 	if C.goload_heapscan_run(unsafe.Pointer(&dump[0]), C.size_t(len(dump)), &opts, &s, &ce) < 0 {
-		return nil, false, cError(&ce)
+		return nil, false, false, cError(&ce)
 	}
 	defer C.goload_heapscan_free(s)
 	kept := int(C.goload_heapscan_nhits(s))
+	inCaches = kept > 0 && len(rs) == 0
 	for i := 0; i < kept; i++ {
 		var h C.goload_holder
 		C.goload_heapscan_hit(s, C.size_t(i), &h)
-		rs = append(rs, m.describe(&h, extraOf))
+		inCaches = inCaches && h.root_kind == C.GOLOAD_HOLDER_DATA && inRange(caches, uintptr(h.root_at))
 		onStacks = onStacks && onStack(&h)
+		if i < maxReasons {
+			rs = append(rs, m.describe(&h, extraOf))
+		}
 	}
-	if n := int(C.goload_heapscan_total(s)); n > kept {
-		rs, onStacks = append(rs, fmt.Sprintf("and %d more", n-kept)), false
+	if n := int(C.goload_heapscan_total(s)); n > maxReasons {
+		rs, onStacks = append(rs, fmt.Sprintf("and %d more", n-min(kept, maxReasons))), false
+		inCaches = inCaches && n == kept
 	}
 	if n := int(C.goload_heapscan_nlarge(s)); n > 0 {
 		off, spanOfHeap, err := largeTypeSlot()
 		if err != nil {
-			return nil, false, err
+			return nil, false, false, err
 		}
 		for i := 0; i < n && len(rs) < 2*maxReasons; i++ {
 			var h C.goload_holder
@@ -588,10 +607,11 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 				h.target = C.uint64_t(t)
 				rs = append(rs, m.describe(&h, extraOf)+" (the type of this large object, kept in its span)")
 				onStacks = onStacks && onStack(&h)
+				inCaches = false
 			}
 		}
 	}
-	return rs, onStacks && len(rs) > 0, nil
+	return rs, onStacks && len(rs) > 0, inCaches && len(rs) > 0, nil
 }
 
 // onStack: the holder is a goroutine's (see heapReasons).
@@ -655,6 +675,17 @@ func (m *Module) describe(h *C.goload_holder, extraOf []*Module) string {
 			o := extraOf[h.extra]
 			return fmt.Sprintf("module %s's variable %s", C.GoString(C.goload_module_name(o.m)), o.symbolize(uint64(h.root_at)))
 		case C.GOLOAD_HOLDER_FRAME:
+			if h.iface && !h.conservative {
+				// Stack maps leave an interface's type word out (it
+				// never points into the heap): the word before each
+				// live pointer slot is read as one. It may also be a
+				// dead slot's stale value, which no map describes.
+				return fmt.Sprintf("goroutine %d (frame of %s: the word before a live pointer slot, read as an interface's type word, which the stack maps cannot tell from a dead slot's stale value)", uint64(h.goid), fn)
+			}
+			if h.conservative {
+				// no stack map describes the instruction it stopped at
+				return fmt.Sprintf("goroutine %d (frame of %s, stopped asynchronously: every word read, as the GC reads it)", uint64(h.goid), fn)
+			}
 			return fmt.Sprintf("goroutine %d (frame of %s)", uint64(h.goid), fn)
 		case C.GOLOAD_HOLDER_GOROUTINE:
 			return fmt.Sprintf("goroutine %d (its closure context, defer or panic)", uint64(h.goid))

@@ -76,3 +76,31 @@ func TestCloseOrderStranded(t *testing.T) {
 		}
 	})
 }
+
+// A host using encoding/json, encoding/xml, encoding/binary and reflect
+// loads a package that passes them its own types (their caches keep
+// those: encoderCache, fieldCache, tinfoMap, structSize, ptrMap,
+// lookupCache, funcLookupCache, structLookupCache, layoutCache,
+// runtime.reflectOffs; on 1.27 encoding/json/v2's arshaler cache). Close
+// drops those entries and closes; the host then uses the same packages
+// with its own types. Everything printed equals the natively linked twin
+// (testdata/closeorder/cachetwin). Before, Close refused, naming the
+// caches.
+func TestCloseOrderStdCaches(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		want, err := tc.cmd("run", "./testdata/closeorder/cachetwin").Output()
+		if err != nil {
+			t.Fatalf("go run twin: %v", err)
+		}
+		bin := buildHost(t, tc, "./testdata/closeorder/cachehost", "")
+		got, log := runDebug(t, bin, "")
+		if got != string(want) {
+			t.Fatalf("loaded module printed\n%s\nthe native twin printed\n%s\nlog (tail):\n%s", got, want, tail(log, 3000))
+		}
+		m := regexp.MustCompile(`only standard caches hold the module .*; dropped from them: (map\[.*\])`).FindStringSubmatch(log)
+		if m == nil {
+			t.Fatalf("the log does not say which caches Close cleaned:\n%s", tail(log, 3000))
+		}
+		t.Logf("%s: dropped %s", tc.version, m[1])
+	})
+}

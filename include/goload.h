@@ -462,6 +462,10 @@ typedef struct goload_holder {
 	const char *func;        /* frames: the function, in the dump (not NUL-terminated) */
 	size_t funclen;
 	uint32_t extra;          /* EXTRA: index of the block */
+	bool conservative;       /* frames: stopped asynchronously (runtime.asyncPreempt),
+				  * every word of the frame read, as the GC reads it */
+	bool iface;              /* roots: the word before a pointer word, read as an
+				  * interface's type word (pointer maps leave those out) */
 } goload_holder;
 
 typedef struct goload_heapscan goload_heapscan;

@@ -255,6 +255,7 @@ static void iface_word(st *s, const block *b, uint64_t off)
 	if (!b->holder) {
 		gl_hd_root r = b->proto;
 		r.at = b->addr + off - 8;
+		r.iface = true;
 		ri = add_root(s, r);
 		if (s->oom)
 			return;
@@ -352,6 +353,29 @@ static bool root_block(st *s, gl_rd *r, gl_hd_root proto, uint64_t addr, uint64_
 	return ok;
 }
 
+/* A frame whose goroutine was stopped asynchronously, at an instruction
+ * that is no call: its stack maps describe call sites only, so the word
+ * list the dump wrote for it (the maps of the previous call) may leave a
+ * live slot out. The GC scans such a frame conservatively (mgcmark.go
+ * scanframeworker, the frame under runtime.asyncPreempt), and so does
+ * this: every word of it, its field list only read past. */
+static bool conservative_block(st *s, gl_rd *r, gl_hd_root proto, uint64_t addr, uint64_t len, size_t data)
+{
+	block b = {.proto = proto, .addr = addr, .len = len, .data = data};
+	b.proto.conservative = true;
+	bool ok = rd_fields(r, s, NULL, NULL);
+	for (uint64_t off = 0; ok && off + 8 <= len && !s->oom; off += 8)
+		block_field(s, &b, off);
+	drain(s);
+	return ok;
+}
+
+static bool span_is(gl_span a, const char *s)
+{
+	size_t n = strlen(s);
+	return a.n == n && memcmp(a.p, s, n) == 0;
+}
+
 /* Pass 1 (follow=false) collects objects and validates every record;
  * pass 2 (follow=true) walks the roots. */
 static int walk(st *s, bool follow, goload_err *err)
@@ -362,6 +386,7 @@ static int walk(st *s, bool follow, goload_err *err)
 	rec c = {gl_rd_make(d, sizeof header - 1), 0, 0, 0};
 	uint64_t goid = 0;
 	gl_span fname = {0};
+	bool async = false; /* the frame before was runtime.asyncPreempt's */
 	for (;; c.idx++) {
 		if (s->oom)
 			return gl_err(err, GOLOAD_E_NOMEM, "heapdump: out of memory");
@@ -412,6 +437,7 @@ static int walk(st *s, bool follow, goload_err *err)
 				return bad(&c, err, "truncated goroutine");
 			goid = v[2];
 			fname = gl_span_make(NULL, 0);
+			async = false;
 			s->out->ngoroutines += follow;
 			if (follow) {
 				gl_hd_root g = {.kind = GL_HD_GOROUTINE, .goid = goid};
@@ -434,8 +460,13 @@ static int walk(st *s, bool follow, goload_err *err)
 			gl_hd_root fr = {.kind = GL_HD_FRAME, .goid = goid, .func = fname, .at = pc};
 			if (follow && (in_ranges(s->o, pc) || in_ranges(s->o, entry)))
 				hit(s, (gl_hd_hit){.kind = GL_HD_FRAME, .target = pc, .at = pc, .root = fr});
-			if (!root_block(s, r, fr, sp, body.n, (size_t)(body.p - d.p), follow && !own_frame(s->o, goid, fname)))
+			bool ok = async && follow && !own_frame(s->o, goid, fname)
+					  ? conservative_block(s, r, fr, sp, body.n, (size_t)(body.p - d.p))
+					  : root_block(s, r, fr, sp, body.n, (size_t)(body.p - d.p),
+						       follow && !own_frame(s->o, goid, fname));
+			if (!ok)
 				return bad(&c, err, "bad stack frame fields");
+			async = span_is(fname, "runtime.asyncPreempt") || span_is(fname, "runtime.debugCallV2");
 			break;
 		}
 		case TAG_PARAMS:
