@@ -229,6 +229,7 @@ typedef struct block {
 	gl_hd_root proto;
 	uint64_t addr, len;
 	size_t data;
+	uint64_t last; /* offset + 1 of the pointer word seen last (fields ascend), 0: none */
 } block;
 
 /* The compiler's pointer maps leave out an interface's first word
@@ -269,7 +270,11 @@ static void block_field(st *s, void *ctx, uint64_t off)
 {
 	block *b = ctx;
 	uint64_t v;
-	iface_word(s, b, off);
+	/* A pointer word of the map is no interface's first word (those are
+	 * left out): in a frame, it may be a dead slot's stale value. */
+	if (!(b->last && b->last - 1 + 8 == off))
+		iface_word(s, b, off);
+	b->last = off + 1;
 	if (!word_at(s, b->data, b->len, off, &v) || v == 0 || s->oom ||
 	    (!b->holder && in_pairs(s->o->ignore, s->o->nignore, b->addr + off)))
 		return;
