@@ -50,6 +50,13 @@ func opened(cm *C.goload_module, stub bool) *Module {
 		}
 	}
 	modules = append(modules, m)
+	openSeq++
+	seqOf[m] = openSeq
+	for _, f := range m.hostFills() {
+		if f.owner {
+			filledSince[f.at] = openSeq
+		}
+	}
 	return m
 }
 
@@ -93,6 +100,16 @@ func (m *Module) forget() {
 	}
 }
 
+// Open order (guarded by loadMu): seqOf numbers the open modules, and
+// filledSince says from which module on a host word a module filled has
+// pointed into modules (it stays so while the word is handed over): a
+// module opened since may call the method through it.
+var (
+	openSeq     uint64
+	seqOf       = map[*Module]uint64{}
+	filledSince = map[uintptr]uint64{}
+)
+
 func errClosed(what string) error { return errorf("%s: the module is closed", what) }
 
 // moduleFunc is a func value for module code (see funcAt). Its closure
@@ -113,6 +130,8 @@ const (
 	// runtime/iface.go: itabTableInit is {size, count, [itabInitSize=512]*itab}, Go 1.21-1.27
 	itabTableInitBytes = 16 + 512*8
 	maxReasons         = 20
+	// holders the scan keeps, to tell whether caches alone hold the module
+	maxHits = 1000
 	// runtime.mspan is 160 bytes in Go 1.22-1.26 (runtime/mheap.go)
 	mspanProbeBytes = 160
 	// stack re-check with the world stopped: a goroutine caught inside
@@ -173,23 +192,26 @@ func (m *Module) Close() error {
 	if why := m.dropTypelinksCache(r, &info); why != "" {
 		reasons = append(reasons, why)
 	}
-	fills := m.hostFills()
-	if len(fills) > 0 {
-		reasons = append(reasons, laterModules(m)...)
-	}
-	filled := map[uintptr]bool{}
-	for _, f := range fills {
-		filled[f.at] = true
-	}
-	held, err := heldItabs(&lay, &info, filled)
+	h := m.handover()
+	reasons = append(reasons, h.reasons...)
+	held, err := heldItabs(&lay, &info, h.filled, h.succ)
 	if err != nil {
 		return err
 	}
 	var hr []string
+	caches, cleaned := stdCacheRanges(), false
 	for scan := 1; ; scan++ {
-		var onStacks bool
-		if hr, onStacks, err = m.heapReasons(&lay, &info, held); err != nil {
+		var onStacks, inCaches bool
+		if hr, onStacks, inCaches, err = m.heapReasons(&lay, &info, held, caches); err != nil {
 			return err
+		}
+		// Held only by standard packages' caches (stdcaches.go), and by
+		// nothing else: their entries for the module go, and it is
+		// scanned again.
+		if inCaches && !cleaned && len(reasons) == 0 {
+			cleaned = true
+			debugf("unload: only standard caches hold the module (%s); dropped from them: %v", hr[0], cleanStdCaches(r, &lay, &info))
+			continue
 		}
 		if len(hr) == 0 || !onStacks || scan == stackScans {
 			break
@@ -201,21 +223,20 @@ func (m *Module) Close() error {
 	if len(reasons) > 0 {
 		return &UnloadError{Module: name, Reasons: reasons}
 	}
-	if busy, err := m.unlink(r, &lay, &info, fills); err != nil || busy != "" {
+	if busy, err := m.unlink(r, &lay, &info, h.writes, h.succ); err != nil || busy != "" {
 		if err != nil {
 			return err
 		}
 		return &UnloadError{Module: name, Reasons: []string{busy}}
 	}
-	if len(fills) > 0 {
-		debugf("unload: %d host itab slots and method-table entries written back", len(fills))
-	}
+	h.commit()
 	// activeModules without this module; then a whole GC cycle, so that
 	// no mark phase still holds the old list and scans the module's data.
 	r.modulesinit()
 	runtime.GC()
 	C.goload_module_retire(m.m)
 	m.m = nil
+	delete(seqOf, m)
 	m.forget()
 	return nil
 }
@@ -269,11 +290,16 @@ func (m *Module) patchReasons(lay *C.goload_module_layout) []string {
 }
 
 // hostFill is a word of the host's read-only data the link pointed into
-// the module: a dropped method's itab slot or method-table text offset.
+// the module: a dropped method's itab slot or method-table text offset,
+// and code, the address it designates. The owner wrote it; another
+// module's copy of the method (owner false) is what Close of the owner
+// hands the word over to.
 type hostFill struct {
-	at       uintptr
+	i        int
+	at, code uintptr
 	old, new [8]byte
 	n        int
+	owner    bool
 }
 
 func (m *Module) hostFills() []hostFill {
@@ -281,25 +307,150 @@ func (m *Module) hostFills() []hostFill {
 	for i := range fs {
 		var f C.goload_host_fill
 		C.goload_module_host_fill(m.m, C.size_t(i), &f)
-		fs[i] = hostFill{at: uintptr(f.at), n: int(f.n)}
+		fs[i] = hostFill{i: i, at: uintptr(f.at), code: uintptr(f.code), n: int(f.n), owner: bool(f.owner)}
 		binary.LittleEndian.PutUint64(fs[i].old[:], uint64(f.old))
 		binary.LittleEndian.PutUint64(fs[i].new[:], uint64(f.new))
 	}
 	return fs
 }
 
-// laterModules: a module opened after m found the host's dropped methods
-// already filled by m and calls them through m's code, so it must be
-// closed first.
-func laterModules(m *Module) []string {
-	var rs []string
-	for i := len(modules) - 1; i >= 0 && modules[i] != m; i-- {
-		if o := modules[i]; o.m != nil {
-			rs = append(rs, fmt.Sprintf("module %s was opened after it, while host types' dropped methods pointed into it, and may call them (close it first)",
-				C.GoString(C.goload_module_name(o.m))))
+// hostWrite is a word Close writes into the host's read-only data with
+// the world stopped: val, or back (what was there) if a later write fails.
+type hostWrite struct {
+	at        uintptr
+	val, back [8]byte
+	n         int
+}
+
+// codeMove says where an itab slot calling the closing module's code at
+// from goes: another open module's copy of the same method.
+type codeMove struct{ from, to uintptr }
+
+// handoverPlan is what Close does with the host words the module owns.
+type handoverPlan struct {
+	writes  []hostWrite
+	filled  map[uintptr]bool // the words it owns
+	succ    []codeMove       // sorted by from
+	reasons []string
+	// applied once the module is unlinked
+	newOwners []struct {
+		m *Module
+		i int
+	}
+	reverted []uintptr
+}
+
+// handover plans, for each host word the module filled, the value it
+// takes at Close: another open module's copy of the method (the oldest
+// such module becomes the word's owner), else the host linker's value.
+// Reverting refuses while a module opened since the word was filled has
+// no copy of its own: it may call the method through an itab the runtime
+// builds from the method table, and would reach runtime.unreachableMethod.
+func (m *Module) handover() *handoverPlan {
+	h := &handoverPlan{filled: map[uintptr]bool{}}
+	claims := map[uintptr]struct {
+		m *Module
+		f hostFill
+	}{}
+	for _, o := range modules {
+		if o == m || o.m == nil {
+			continue
+		}
+		for _, f := range o.hostFills() {
+			if _, ok := claims[f.at]; !ok && !f.owner {
+				claims[f.at] = struct {
+					m *Module
+					f hostFill
+				}{o, f}
+			}
 		}
 	}
-	return rs
+	stranded := map[*Module][]string{}
+	var strandedOrder []*Module
+	for _, f := range m.hostFills() {
+		if !f.owner {
+			continue
+		}
+		h.filled[f.at] = true
+		w := hostWrite{at: f.at, val: f.old, back: f.new, n: f.n}
+		if c, ok := claims[f.at]; ok {
+			w.val = c.f.new
+			h.succ = append(h.succ, codeMove{f.code, c.f.code})
+			h.newOwners = append(h.newOwners, struct {
+				m *Module
+				i int
+			}{c.m, c.f.i})
+		} else {
+			h.reverted = append(h.reverted, f.at)
+			since, ok := filledSince[f.at]
+			for _, o := range modules {
+				if o == m || o.m == nil || !ok || seqOf[o] <= since {
+					continue
+				}
+				if len(stranded[o]) == 0 {
+					strandedOrder = append(strandedOrder, o)
+				}
+				stranded[o] = append(stranded[o], m.symbolize(uint64(f.code)))
+			}
+		}
+		h.writes = append(h.writes, w)
+	}
+	for _, o := range strandedOrder {
+		ms := stranded[o]
+		sort.Strings(ms)
+		ms = slicesCompact(ms)
+		n, more := len(ms), ""
+		if n > 3 {
+			more, ms = ", ...", ms[:3]
+		}
+		h.reasons = append(h.reasons, fmt.Sprintf("module %s was opened while %d of the host's dropped methods (%s%s) pointed into this module, and has no copy of its own to take them over (it may call them through an interface; close it first)",
+			C.GoString(C.goload_module_name(o.m)), n, strings.Join(ms, ", "), more))
+	}
+	sort.Slice(h.succ, func(i, j int) bool { return h.succ[i].from < h.succ[j].from })
+	return h
+}
+
+func slicesCompact(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// commit records the new owners once the words are written.
+func (h *handoverPlan) commit() {
+	for _, o := range h.newOwners {
+		C.goload_module_host_fill_own(o.m.m, C.size_t(o.i), true)
+	}
+	for _, at := range h.reverted {
+		delete(filledSince, at)
+	}
+	if len(h.writes) > 0 {
+		debugf("unload: %d host itab slots and method-table entries: %d handed over to other modules, %d written back",
+			len(h.writes), len(h.newOwners), len(h.reverted))
+	}
+}
+
+// moveTo is where an itab slot calling from goes: another module's copy
+// of the method, 0 when none. No allocation (it runs with the world
+// stopped).
+func moveTo(succ []codeMove, from uintptr) uintptr {
+	lo, hi := 0, len(succ)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if succ[mid].from < from {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo < len(succ) && succ[lo].from == from {
+		return succ[lo].to
+	}
+	return 0
 }
 
 // heldItabs lists the itabs of the runtime's table that are not the
@@ -308,7 +459,7 @@ func laterModules(m *Module) []string {
 // points those methods back at runtime.unreachableMethod; a live
 // interface holding one keeps the module. The table only grows by
 // replacement (the old one is never freed), so it is read without a lock.
-func heldItabs(lay *C.goload_module_layout, info *C.goload_unload_info, filled map[uintptr]bool) ([]uint64, error) {
+func heldItabs(lay *C.goload_module_layout, info *C.goload_unload_info, filled map[uintptr]bool, succ []codeMove) ([]uint64, error) {
 	itabTable, err := hostSym("runtime.itabTable")
 	if err != nil {
 		return nil, err
@@ -320,7 +471,7 @@ func heldItabs(lay *C.goload_module_layout, info *C.goload_unload_info, filled m
 		if e == 0 || inModule(lay, e) || inModule(lay, *word(e + uintptr(info.itab_inter))) || inModule(lay, *word(e + uintptr(info.itab_type))) {
 			continue
 		}
-		if f := itabCallsInto(lay, info, e, filled); f != 0 {
+		if f := itabCallsInto(lay, info, e, filled, succ); f != 0 {
 			held = append(held, uint64(e), uint64(f))
 		}
 	}
@@ -338,16 +489,17 @@ func heldItabs(lay *C.goload_module_layout, info *C.goload_unload_info, filled m
 // itabCallsInto answers the first method of itab e in the module, 0 when
 // none (fun[0] == 0: the runtime's record that the type does not
 // implement the interface). Slots in filled are not counted: Close writes
-// them back (the link filled them: the host's own itabs, and those built
-// before the load). No allocation: it runs with the world stopped (a nil
-// map is only read).
-func itabCallsInto(lay *C.goload_module_layout, info *C.goload_unload_info, e uintptr, filled map[uintptr]bool) uintptr {
+// them back or hands them over (the link filled them: the host's own
+// itabs, and those built before the load); nor are methods another open
+// module has a copy of (succ): Close points the slot at that copy. No
+// allocation: it runs with the world stopped (a nil map is only read).
+func itabCallsInto(lay *C.goload_module_layout, info *C.goload_unload_info, e uintptr, filled map[uintptr]bool, succ []codeMove) uintptr {
 	fun := e + uintptr(info.itab_fun)
 	if *word(fun) == 0 {
 		return 0
 	}
 	for k, n := uintptr(0), itabLen(info, e); k < n; k++ {
-		if f := *word(fun + 8*k); inModule(lay, f) && !filled[fun+8*k] {
+		if f := *word(fun + 8*k); inModule(lay, f) && !filled[fun+8*k] && moveTo(succ, f) == 0 {
 			return f
 		}
 	}
@@ -396,30 +548,33 @@ func cWords(ws []uint64) *C.uint64_t {
 // onStacks says that every holder is a goroutine's (a frame running in
 // the module, a frame's slot, its context, defer or panic, or a heap
 // object reached only from those): what may change by itself.
-func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_info, held []uint64) (rs []string, onStacks bool, err error) {
+//
+// inCaches says that every holder was reached from one of the caches of
+// standard packages (stdcaches.go) and from nothing else.
+func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_info, held []uint64, caches []rng) (rs []string, onStacks, inCaches bool, err error) {
 	// Garbage and queued finalizers go first: a dead object is never
 	// reported, but a finalizer keeps its own roots until it has run.
 	runtime.GC()
 	onStacks = true
 	if why, err := cleanupQueueReason(info); err != nil {
-		return nil, false, err
+		return nil, false, false, err
 	} else if why != "" {
 		rs, onStacks = append(rs, why), false
 	}
 	nm := []byte("goload-heapdump\x00")
 	fd, _, e := syscall.Syscall(sysMemfdCreate, uintptr(unsafe.Pointer(&nm[0])), 1 /* MFD_CLOEXEC */, 0)
 	if e != 0 {
-		return nil, false, errorf("Close: memfd_create: %v", e)
+		return nil, false, false, errorf("Close: memfd_create: %v", e)
 	}
 	defer syscall.Close(int(fd))
 	debug.WriteHeapDump(fd)
 	size, err := syscall.Seek(int(fd), 0, 2)
 	if err != nil || size <= 0 {
-		return nil, false, errorf("Close: heap dump of %d bytes: %v", size, err)
+		return nil, false, false, errorf("Close: heap dump of %d bytes: %v", size, err)
 	}
 	dump, err := syscall.Mmap(int(fd), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
-		return nil, false, errorf("Close: mapping the heap dump: %v", err)
+		return nil, false, false, errorf("Close: mapping the heap dump: %v", err)
 	}
 	defer syscall.Munmap(dump) //nolint:errcheck
 
@@ -463,7 +618,7 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 		extra_addr: cWords(extraAddr), extra_len: cWords(extraLen), nextra: C.size_t(len(extraAddr)),
 		skip: cWords(skip), nskip: C.size_t(len(skip)),
 		header_min: C.uint64_t(info.malloc_header_min), header_max: C.uint64_t(info.malloc_header_max),
-		max_hits: maxReasons, large_min: C.uint64_t(info.malloc_header_max),
+		max_hits: maxHits, large_min: C.uint64_t(info.malloc_header_max),
 		own_goid: C.uint64_t(currentGoid()), own_prefix: C.CString(ownPrefix),
 	}
 	defer C.free(unsafe.Pointer(opts.own_prefix))
@@ -475,23 +630,28 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 	var s *C.goload_heapscan
 	var ce C.goload_err
 	if C.goload_heapscan_run(unsafe.Pointer(&dump[0]), C.size_t(len(dump)), &opts, &s, &ce) < 0 {
-		return nil, false, cError(&ce)
+		return nil, false, false, cError(&ce)
 	}
 	defer C.goload_heapscan_free(s)
 	kept := int(C.goload_heapscan_nhits(s))
+	inCaches = kept > 0 && len(rs) == 0
 	for i := 0; i < kept; i++ {
 		var h C.goload_holder
 		C.goload_heapscan_hit(s, C.size_t(i), &h)
-		rs = append(rs, m.describe(&h, extraOf))
+		inCaches = inCaches && h.root_kind == C.GOLOAD_HOLDER_DATA && inRange(caches, uintptr(h.root_at))
 		onStacks = onStacks && onStack(&h)
+		if i < maxReasons {
+			rs = append(rs, m.describe(&h, extraOf))
+		}
 	}
-	if n := int(C.goload_heapscan_total(s)); n > kept {
-		rs, onStacks = append(rs, fmt.Sprintf("and %d more", n-kept)), false
+	if n := int(C.goload_heapscan_total(s)); n > maxReasons {
+		rs, onStacks = append(rs, fmt.Sprintf("and %d more", n-min(kept, maxReasons))), false
+		inCaches = inCaches && n == kept
 	}
 	if n := int(C.goload_heapscan_nlarge(s)); n > 0 {
 		off, spanOfHeap, err := largeTypeSlot()
 		if err != nil {
-			return nil, false, err
+			return nil, false, false, err
 		}
 		for i := 0; i < n && len(rs) < 2*maxReasons; i++ {
 			var h C.goload_holder
@@ -506,10 +666,11 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 				h.target = C.uint64_t(t)
 				rs = append(rs, m.describe(&h, extraOf)+" (the type of this large object, kept in its span)")
 				onStacks = onStacks && onStack(&h)
+				inCaches = false
 			}
 		}
 	}
-	return rs, onStacks && len(rs) > 0, nil
+	return rs, onStacks && len(rs) > 0, inCaches && len(rs) > 0, nil
 }
 
 // onStack: the holder is a goroutine's (see heapReasons).
@@ -573,6 +734,17 @@ func (m *Module) describe(h *C.goload_holder, extraOf []*Module) string {
 			o := extraOf[h.extra]
 			return fmt.Sprintf("module %s's variable %s", C.GoString(C.goload_module_name(o.m)), o.symbolize(uint64(h.root_at)))
 		case C.GOLOAD_HOLDER_FRAME:
+			if h.iface && !h.conservative {
+				// Stack maps leave an interface's type word out (it
+				// never points into the heap): the word before each
+				// live pointer slot is read as one. It may also be a
+				// dead slot's stale value, which no map describes.
+				return fmt.Sprintf("goroutine %d (frame of %s: the word before a live pointer slot, read as an interface's type word, which the stack maps cannot tell from a dead slot's stale value)", uint64(h.goid), fn)
+			}
+			if h.conservative {
+				// no stack map describes the instruction it stopped at
+				return fmt.Sprintf("goroutine %d (frame of %s, stopped asynchronously: every word read, as the GC reads it)", uint64(h.goid), fn)
+			}
 			return fmt.Sprintf("goroutine %d (frame of %s)", uint64(h.goid), fn)
 		case C.GOLOAD_HOLDER_GOROUTINE:
 			return fmt.Sprintf("goroutine %d (its closure context, defer or panic)", uint64(h.goid))
@@ -595,7 +767,7 @@ func (m *Module) describe(h *C.goload_holder, extraOf []*Module) string {
 // goroutine can enter it after the heap scan found no reference to it,
 // but one may still have been leaving it). It returns a reason when a
 // goroutine stays inside.
-func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_unload_info, fills []hostFill) (string, error) {
+func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_unload_info, writes []hostWrite, succ []codeMove) (string, error) {
 	itabTable, err := hostSym("runtime.itabTable")
 	if err != nil {
 		return "", err
@@ -629,7 +801,7 @@ func (m *Module) unlink(r *rtCalls, lay *C.goload_module_layout, info *C.goload_
 	}
 	u := unlinker{
 		md: md, first: uintptr(r.firstmoduledata), last: uintptr(r.lastmoduledatap),
-		itabTable: itabTable, pinned: pinned, lay: lay, info: info, fills: fills,
+		itabTable: itabTable, pinned: pinned, lay: lay, info: info, writes: writes, succ: succ,
 		unreachable: unreachable, others: others, typeFills: typeFills(m.m),
 	}
 	patcher.mu.Lock()
@@ -683,7 +855,8 @@ type unlinker struct {
 	buf                                []uintptr
 	lay                                *C.goload_module_layout
 	info                               *C.goload_unload_info
-	fills                              []hostFill
+	writes                             []hostWrite   // the host words the module owns
+	succ                               []codeMove    // other modules' copies of its methods
 	unreachable                        uintptr       // runtime.unreachableMethod
 	others                             []rng         // the other modules' mappings
 	werr                               syscall.Errno // writing fills back failed (at werrAt)
@@ -710,16 +883,16 @@ func (u *unlinker) run() bool {
 	if *word(*word(u.itabTable)) > uintptr(cap(u.buf)) {
 		return false
 	}
-	// The host's dropped methods point at -1 or runtime.unreachableMethod
-	// again, as its linker left them: no host code calls them (that is
-	// why they were dropped), and no itab built from now on calls into
-	// the module.
-	for i, f := range u.fills {
-		if e := writeData(patcher.memfd, f.at, f.old[:f.n]); e != 0 {
-			for _, g := range u.fills[:i] {
-				writeData(patcher.memfd, g.at, g.new[:g.n])
+	// The host's dropped methods point at another open module's copy, or
+	// at -1 or runtime.unreachableMethod again, as its linker left them:
+	// no host code calls them (that is why they were dropped), and no
+	// itab built from now on calls into the module.
+	for i, w := range u.writes {
+		if e := writeData(patcher.memfd, w.at, w.val[:w.n]); e != 0 {
+			for _, g := range u.writes[:i] {
+				writeData(patcher.memfd, g.at, g.back[:g.n])
 			}
-			u.werr, u.werrAt = e, f.at
+			u.werr, u.werrAt = e, w.at
 			return false
 		}
 	}
@@ -767,7 +940,7 @@ func (u *unlinker) itabs() {
 		if inModule(u.lay, e) || inModule(u.lay, *word(e + inter)) || inModule(u.lay, *word(e + typ)) {
 			continue
 		}
-		if itabCallsInto(u.lay, u.info, e, nil) != 0 {
+		if itabCallsInto(u.lay, u.info, e, nil, nil) != 0 {
 			if inRanges(e, u.others) {
 				continue // another module's own itab (never seen: it would depend on this module)
 			}
@@ -787,12 +960,17 @@ func (u *unlinker) itabs() {
 }
 
 // unfillItab points the slots of itab e that call into the module at
+// another open module's copy of the method, else at
 // runtime.unreachableMethod (e is persistentalloc'd runtime memory).
 func (u *unlinker) unfillItab(e uintptr) {
 	fun := e + uintptr(u.info.itab_fun)
 	for k, n := uintptr(0), itabLen(u.info, e); k < n; k++ {
-		if inModule(u.lay, *word(fun + 8*k)) {
-			*word(fun + 8*k) = u.unreachable
+		if f := *word(fun + 8*k); inModule(u.lay, f) {
+			if to := moveTo(u.succ, f); to != 0 {
+				*word(fun + 8*k) = to
+			} else {
+				*word(fun + 8*k) = u.unreachable
+			}
 		}
 	}
 }

@@ -246,11 +246,16 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 size_t goload_module_mapped(const goload_module *m);
 /* Host itab slots and method-table entries the link pointed at methods
  * the host's linker had dropped and the module supplies (from
- * host_archives): Close writes each one's old value back (little-endian
- * in the low n bytes) before the module's code goes. */
+ * host_archives). The owner wrote the word; a module that found it filled
+ * by another open module records its own value (`owner` false). Close of
+ * the owner writes another open module's recorded value and makes that
+ * module the owner (goload_module_host_fill_own), else writes `old`, the
+ * host linker's value (little-endian in the low n bytes), before the
+ * module's code goes. `code` is the address `new` designates. */
 typedef struct goload_host_fill {
-	uint64_t at, old, new;
+	uint64_t at, old, new, code;
 	uint32_t n; /* 8: an itab slot; 4: a method table's text offset */
+	bool owner;
 } goload_host_fill;
 size_t goload_module_host_fills(const goload_module *m);
 void goload_module_host_fill(const goload_module *m, size_t i, goload_host_fill *out);
@@ -269,6 +274,7 @@ typedef struct goload_type_fill {
 size_t goload_module_type_fills(const goload_module *m);
 void goload_module_type_fill(const goload_module *m, size_t i, goload_type_fill *out);
 int goload_module_write_type_fills(goload_module *m, goload_err *err);
+void goload_module_host_fill_own(goload_module *m, size_t i, bool owner);
 /* Unmaps the module. Only for modules never registered with the runtime. */
 void goload_module_free(goload_module *m);
 
@@ -499,6 +505,10 @@ typedef struct goload_holder {
 	const char *func;        /* frames: the function, in the dump (not NUL-terminated) */
 	size_t funclen;
 	uint32_t extra;          /* EXTRA: index of the block */
+	bool conservative;       /* frames: stopped asynchronously (runtime.asyncPreempt),
+				  * every word of the frame read, as the GC reads it */
+	bool iface;              /* roots: the word before a pointer word, read as an
+				  * interface's type word (pointer maps leave those out) */
 } goload_holder;
 
 typedef struct goload_heapscan goload_heapscan;

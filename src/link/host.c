@@ -57,6 +57,48 @@ int goload_host_sym(const goload_host *h, const char *name, uint64_t *addr, golo
 	return 0;
 }
 
+static size_t orig_find(const goload_host *h, uint64_t at)
+{
+	size_t lo = 0, hi = h->origs.len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (h->origs.v[mid].at < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool gl_host_orig_known(const goload_host *h, uint64_t at)
+{
+	size_t i = orig_find(h, at);
+	return i < h->origs.len && h->origs.v[i].at == at;
+}
+
+uint64_t gl_host_orig_value(const goload_host *h, uint64_t at, size_t n)
+{
+	size_t i = orig_find(h, at);
+	if (i < h->origs.len && h->origs.v[i].at == at)
+		return h->origs.v[i].old;
+	uint64_t v = 0;
+	memcpy(&v, (const void *)(uintptr_t)at, n);
+	return v;
+}
+
+bool gl_host_orig_add(goload_host *h, uint64_t at, uint64_t old)
+{
+	size_t i = orig_find(h, at);
+	if (i < h->origs.len && h->origs.v[i].at == at)
+		return true;
+	gl_host_orig o = {at, old};
+	if (!GL_VEC_PUSH(&h->origs, o))
+		return false;
+	memmove(&h->origs.v[i + 1], &h->origs.v[i], (h->origs.len - 1 - i) * sizeof o);
+	h->origs.v[i] = o;
+	return true;
+}
+
 const char *goload_host_goversion(const goload_host *h) { return h->goversion; }
 
 void gl_host_range(const goload_host *h, uint64_t *lo, uint64_t *hi)
@@ -266,6 +308,7 @@ void goload_host_close(goload_host *h)
 		free(h->typenames.v[i]);
 	GL_VEC_FREE(&h->typenames);
 	gl_strmap_free(&h->itabs);
+	GL_VEC_FREE(&h->origs);
 	for (size_t i = 0; i < h->itabnames.len; i++)
 		free(h->itabnames.v[i]);
 	GL_VEC_FREE(&h->itabnames);

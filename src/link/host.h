@@ -19,6 +19,10 @@ typedef struct gl_host_rsym {
 	uint64_t addr, size; /* link-time */
 } gl_host_rsym;
 
+typedef struct gl_host_orig {
+	uint64_t at, old;
+} gl_host_orig;
+
 struct goload_host {
 	gl_gobin *img;       /* /proc/self/exe */
 	uint64_t bias;       /* run-time address - link-time address */
@@ -44,7 +48,21 @@ struct goload_host {
 	gl_strmap itabs;
 	GL_VEC(char *) itabnames;
 	bool types_indexed;
+	/* Words of the host's read-only data a module pointed into itself
+	 * (dropped methods' method-table entries and itab slots), sorted by
+	 * address, with the value the host's linker left there: a later
+	 * module sees them dropped still, and records its own copy of each
+	 * method for Close to hand the entry over to. */
+	GL_VEC(gl_host_orig) origs;
 };
+
+/* The value the host's linker left at `at` (n bytes, little-endian): the
+ * registry's when a module filled it, else what is there now. */
+uint64_t gl_host_orig_value(const goload_host *h, uint64_t at, size_t n);
+/* Whether a module filled `at` (its linker's value is in the registry). */
+bool gl_host_orig_known(const goload_host *h, uint64_t at);
+/* Records the linker's value of `at` before a module first fills it. */
+bool gl_host_orig_add(goload_host *h, uint64_t at, uint64_t old);
 
 /* Like goload_host_sym, but 0 when absent (no error). */
 uint64_t gl_host_addr(const goload_host *h, const char *name);
@@ -79,13 +97,14 @@ int gl_host_type_check(const goload_host *h, const struct gl_goobj *o, uint32_t 
 
 /* Called with the linker name of a method whose code the host's linker
  * dropped ("p.(*T).M", "p.T.M"), the address of its method-table entry
- * (an int32 text offset, -1 now), the type's descriptor, the method's
- * name (host memory) and whether the entry is Ifn (what itabs call).
- * The first call for a method whose Mtyp (its func type's typeOff) is -1
- * too, its type unreachable in the host, also gives that entry's address
- * in mtyp (0 otherwise) and the type's linker name in tname: without it
- * itab init and reflect find no such method. slot is 0 when only the
- * Mtyp is -1 (the host calls the method directly: its code is kept). */
+ * (an int32 text offset, -1 as its linker left it), the type's descriptor,
+ * the method's name (host memory) and whether the entry is Ifn (what itabs
+ * call). The first call for a method whose Mtyp (its func type's typeOff)
+ * is -1 too, its type unreachable in the host, also gives that entry's
+ * address in mtyp (0 otherwise) and the type's linker name in tname:
+ * without it itab init and reflect find no such method. slot is 0 when
+ * only the Mtyp is -1 (the host calls the method directly: its code is
+ * kept). */
 typedef struct gl_host_method {
 	const char *sym;
 	uint64_t slot, type;
@@ -100,8 +119,9 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 
 /* Calls fn with the address of every fun slot of the runtime's itab table
  * (host itabs and those getitab built, for host and loaded interfaces)
- * whose type is t and whose method `name` is runtime.unreachableMethod:
- * itabs made before a dropped method was supplied. */
+ * whose type is t and whose method `name` is runtime.unreachableMethod,
+ * or was before a module filled it: itabs made before a dropped method
+ * was supplied. */
 int gl_host_itab_slots(goload_host *h, uint64_t t, const char *name, size_t n,
 		       int (*fn)(void *ctx, uint64_t slot, goload_err *err), void *ctx, goload_err *err);
 

@@ -416,6 +416,11 @@ uint64_t gl_host_itab(const goload_host *h, const char *name, size_t n)
 	return gl_strmap_get(&h->itabs, name, n, &v) ? v : 0;
 }
 
+/* A method-table entry as the host's linker left it (a module may have
+ * filled it since: a later module still sees it dropped, and records its
+ * own copy of the method). */
+static int32_t orig32(const goload_host *h, uint64_t a) { return (int32_t)(uint32_t)gl_host_orig_value(h, a, 4); }
+
 /* Methods of the host's named types whose code its linker dropped: their
  * method-table entries (Ifn, Tfn) hold -1, which the runtime turns into
  * runtime.unreachableMethod when it builds an itab or reflect calls them. */
@@ -455,7 +460,7 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 			      kind == GL_KIND_POINTER || kind == GL_KIND_UNSAFEPOINTER;
 		for (uint16_t k = 0; k < mcount && !ptr; k++) {
 			uint64_t me = methods + (uint64_t)k * rt->method_size;
-			int32_t ifn = (int32_t)u32(me + rt->method_off_ifn), tfn = (int32_t)u32(me + rt->method_off_tfn);
+			int32_t ifn = orig32(h, me + rt->method_off_ifn), tfn = orig32(h, me + rt->method_off_tfn);
 			if (ifn != -1 && tfn != -1)
 				direct = ifn == tfn;
 		}
@@ -464,12 +469,15 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 			const char *mn;
 			size_t mnl;
 			uint64_t mtyp = me + rt->method_off_mtyp;
-			if ((int32_t)u32(mtyp) != -1)
+			if (orig32(h, mtyp) != -1)
 				mtyp = 0;
 			/* Code the host calls directly keeps its text offsets while
 			 * the method's func type may be dropped: one call with
-			 * slot 0 for the type alone. */
-			bool code = (int32_t)u32(me + rt->method_off_ifn) != -1 && (int32_t)u32(me + rt->method_off_tfn) != -1;
+			 * slot 0 for the type alone. The linker's values decide
+			 * (gl_host_orig_value), not what an open module wrote: a
+			 * later module records its own copy, for Close of the
+			 * filler to hand the word over to. */
+			bool code = orig32(h, me + rt->method_off_ifn) != -1 && orig32(h, me + rt->method_off_tfn) != -1;
 			if ((code && !mtyp) || !name_at(&w, (int32_t)u32(me + rt->method_off_name), &mn, &mnl))
 				continue;
 			for (int f = 0; f < 2 && rc == 0; f++) { /* Ifn, Tfn */
@@ -478,7 +486,7 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 					break;
 				if (code)
 					slot = 0;
-				else if ((int32_t)u32(slot) != -1)
+				else if (orig32(h, slot) != -1)
 					continue;
 				sym.len = 0;
 				gl_buf_append(&sym, named, (size_t)(dot - named));
@@ -535,7 +543,7 @@ int gl_host_itab_slots(goload_host *h, uint64_t t, const char *name, size_t n,
 			const char *s;
 			size_t sl;
 			uint64_t slot = e + rt->itab_off_fun + 8 * k;
-			if (word(slot) != unreachable ||
+			if (gl_host_orig_value(h, slot, 8) != unreachable ||
 			    !name_at_range(rt, types, etypes, (int32_t)u32(ms + k * rt->imethod_size + rt->imethod_off_name), &s, &sl) ||
 			    sl != n || memcmp(s, name, n) != 0)
 				continue;

@@ -1090,6 +1090,11 @@ static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_
 		size_t hl;
 		if (!s.namelen || s.abi == GL_GOOBJ_ABI_STATIC || gl_goobj_hash(o, local, &hl))
 			return m->frozen ? NOSYM : pull(m, oi, local, err);
+		/* A type descriptor is this module's copy (aliased to the host's
+		 * by alias_host_types): descriptors name types by offsets from
+		 * the module's own types, which cannot reach the host's. */
+		if (s.namelen > 5 && !memcmp(s.name, "type:", 5) && (s.flags & GL_SF_DUPOK) && !m->frozen)
+			return pull(m, oi, local, err);
 		nm.name = s.name;
 		nm.namelen = s.namelen;
 		nm.abi = s.abi;
@@ -1198,11 +1203,10 @@ static bool optional_type_ref(goload_module *m, const gl_lsym *s, int32_t off)
 
 static bool itab_slot_dropped(goload_module *m, uint64_t itab, int32_t off)
 {
-	uint64_t unreachable = gl_host_addr(m->host, "runtime.unreachableMethod"), v;
+	uint64_t unreachable = gl_host_addr(m->host, "runtime.unreachableMethod");
 	if (!unreachable || off < 0)
 		return false;
-	memcpy(&v, (const void *)(uintptr_t)(itab + (uint64_t)off), 8);
-	return v == unreachable;
+	return gl_host_orig_value(m->host, itab + (uint64_t)off, 8) == unreachable;
 }
 
 /* Writes n bytes into the host's read-only data (its file mapping is
@@ -1210,12 +1214,27 @@ static bool itab_slot_dropped(goload_module *m, uint64_t itab, int32_t off)
  * writes whatever the protection, so no page's protection changes (the
  * system linker may put read-only data on a page that is also code); else
  * by making the page writable for the write. */
-static int host_write(goload_module *m, uint64_t at, const void *p, size_t n, bool into_module, goload_err *err)
+/* A word another open module filled already (it still differs from the
+ * linker's value) is not written: the module records its own value as a
+ * claim, for Close of the filler to hand the word over to. */
+static int host_write(goload_module *m, uint64_t at, const void *p, size_t n, uint64_t code, bool into_module,
+		      goload_err *err)
 {
-	struct gl_hostfill f = {.at = at, .n = (uint32_t)n};
-	memcpy(&f.old, (const void *)(uintptr_t)at, n);
+	struct gl_hostfill f = {.at = at, .n = (uint32_t)n, .code = code, .owner = true};
+	uint64_t cur = 0;
+	memcpy(&cur, (const void *)(uintptr_t)at, n);
+	f.old = gl_host_orig_value(m->host, at, n);
 	memcpy(&f.new, p, n);
-	if (into_module && !GL_VEC_PUSH(&m->hostfills, f))
+	for (size_t i = 0; i < m->hostfills.len; i++)
+		if (m->hostfills.v[i].at == at)
+			return 0; /* this module's already */
+	if (into_module && cur != f.old) {
+		f.owner = false;
+		dbg(m, "host word at 0x%llx: filled by another module; this one's copy (0x%llx) recorded",
+		    (unsigned long long)at, (unsigned long long)code);
+		return GL_VEC_PUSH(&m->hostfills, f) ? 0 : gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	}
+	if (into_module && (!gl_host_orig_add(m->host, at, f.old) || !GL_VEC_PUSH(&m->hostfills, f)))
 		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 	int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
@@ -1316,7 +1335,7 @@ static int fill_itab_slot(void *ctx, uint64_t slot, goload_err *err)
 	struct itabfill *c = ctx;
 	dbg(c->m, "itab slot at 0x%llx: dropped method at 0x%llx filled", (unsigned long long)slot,
 	    (unsigned long long)c->code);
-	return host_write(c->m, slot, &c->code, 8, c->into_module, err);
+	return host_write(c->m, slot, &c->code, 8, c->code, c->into_module, err);
 }
 
 /* Points the host's method tables at the code of their dropped methods:
@@ -1339,7 +1358,7 @@ static int patch_host_methods(goload_module *m, goload_err *err)
 			continue;
 		}
 		int32_t off = (int32_t)(uint32_t)(a - text);
-		int rc = host_write(m, f.slot, &off, 4, !f.addr, err);
+		int rc = host_write(m, f.slot, &off, 4, a, !f.addr, err);
 		if (rc < 0)
 			return rc;
 		if (!f.addr)
@@ -1360,7 +1379,7 @@ static int patch_host_methods(goload_module *m, goload_err *err)
 		uint64_t a = t->host ? t->addr : t->alias;
 		if (a >= types && a < etypes) {
 			int32_t off = (int32_t)(a - types);
-			int rc = host_write(m, f->slot, &off, 4, true, err);
+			int rc = host_write(m, f->slot, &off, 4, a, true, err);
 			if (rc < 0)
 				return rc;
 			dbg(m, "host method %s: its type %s is the host's", f->method, t->name);
@@ -1406,7 +1425,7 @@ static int host_itab_slots(goload_module *m, struct gl_hostitab h, bool write, g
 		if (!write || t == NOSYM || gl_link_sym(m, t)->host)
 			continue;
 		uint64_t v = gl_link_sym(m, t)->addr;
-		int rc = host_write(m, h.addr + (uint64_t)r.off, &v, 8, true, err);
+		int rc = host_write(m, h.addr + (uint64_t)r.off, &v, 8, v, true, err);
 		if (rc < 0)
 			return rc;
 		dbg(m, "host itab at 0x%llx: dropped method %s filled from its archive", (unsigned long long)h.addr,
@@ -2534,7 +2553,13 @@ size_t goload_module_host_fills(const goload_module *m) { return m->hostfills.le
 void goload_module_host_fill(const goload_module *m, size_t i, goload_host_fill *out)
 {
 	const struct gl_hostfill *f = &m->hostfills.v[i];
-	*out = (goload_host_fill){.at = f->at, .old = f->old, .new = f->new, .n = f->n};
+	*out = (goload_host_fill){.at = f->at, .old = f->old, .new = f->new, .code = f->code, .n = f->n, .owner = f->owner};
+}
+
+void goload_module_host_fill_own(goload_module *m, size_t i, bool owner)
+{
+	if (i < m->hostfills.len)
+		m->hostfills.v[i].owner = owner;
 }
 size_t goload_module_type_fills(const goload_module *m)
 {
@@ -2559,7 +2584,7 @@ int goload_module_write_type_fills(goload_module *m, goload_err *err)
 {
 	for (size_t i = 0; i < m->typefills.len; i++) {
 		const struct gl_typefill *f = &m->typefills.v[i];
-		int rc = f->type ? host_write(m, f->slot, &f->key, 4, true, err) : 0;
+		int rc = f->type ? host_write(m, f->slot, &f->key, 4, f->type, true, err) : 0;
 		if (rc < 0)
 			return rc;
 	}

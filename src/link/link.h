@@ -91,11 +91,15 @@ struct gl_typefill {
 	int32_t key;        /* its typemap key (see goload_type_fill) */
 };
 
-/* A word of the host's read-only data the link wrote (an itab slot, 8
- * bytes, or a method-table text offset, 4): Close writes `old` back. */
+/* A word of the host's read-only data the link pointed into the module
+ * (an itab slot, 8 bytes, or a method-table text offset, 4), and `code`,
+ * the address it designates. The owner wrote it; a module that found the
+ * word filled by another only records its own value (a claim), which
+ * Close of the owner writes instead of `old` (the linker's value). */
 struct gl_hostfill {
-	uint64_t at, old, new;
+	uint64_t at, old, new, code;
 	uint32_t n;
+	bool owner;
 };
 
 /* A package this module loaded: its path and its archive (kept open

@@ -229,6 +229,7 @@ typedef struct block {
 	gl_hd_root proto;
 	uint64_t addr, len;
 	size_t data;
+	uint64_t last; /* offset + 1 of the pointer word seen last (fields ascend), 0: none */
 } block;
 
 /* The compiler's pointer maps leave out an interface's first word
@@ -255,6 +256,7 @@ static void iface_word(st *s, const block *b, uint64_t off)
 	if (!b->holder) {
 		gl_hd_root r = b->proto;
 		r.at = b->addr + off - 8;
+		r.iface = true;
 		ri = add_root(s, r);
 		if (s->oom)
 			return;
@@ -268,7 +270,11 @@ static void block_field(st *s, void *ctx, uint64_t off)
 {
 	block *b = ctx;
 	uint64_t v;
-	iface_word(s, b, off);
+	/* A pointer word of the map is no interface's first word (those are
+	 * left out): in a frame, it may be a dead slot's stale value. */
+	if (!(b->last && b->last - 1 + 8 == off))
+		iface_word(s, b, off);
+	b->last = off + 1;
 	if (!word_at(s, b->data, b->len, off, &v) || v == 0 || s->oom ||
 	    (!b->holder && in_pairs(s->o->ignore, s->o->nignore, b->addr + off)))
 		return;
@@ -352,6 +358,29 @@ static bool root_block(st *s, gl_rd *r, gl_hd_root proto, uint64_t addr, uint64_
 	return ok;
 }
 
+/* A frame whose goroutine was stopped asynchronously, at an instruction
+ * that is no call: its stack maps describe call sites only, so the word
+ * list the dump wrote for it (the maps of the previous call) may leave a
+ * live slot out. The GC scans such a frame conservatively (mgcmark.go
+ * scanframeworker, the frame under runtime.asyncPreempt), and so does
+ * this: every word of it, its field list only read past. */
+static bool conservative_block(st *s, gl_rd *r, gl_hd_root proto, uint64_t addr, uint64_t len, size_t data)
+{
+	block b = {.proto = proto, .addr = addr, .len = len, .data = data};
+	b.proto.conservative = true;
+	bool ok = rd_fields(r, s, NULL, NULL);
+	for (uint64_t off = 0; ok && off + 8 <= len && !s->oom; off += 8)
+		block_field(s, &b, off);
+	drain(s);
+	return ok;
+}
+
+static bool span_is(gl_span a, const char *s)
+{
+	size_t n = strlen(s);
+	return a.n == n && memcmp(a.p, s, n) == 0;
+}
+
 /* Pass 0 collects objects and validates every record; pass 1 walks the
  * roots that are no goroutine's (data, bss, other roots, finalizers), pass
  * 2 the goroutines' (frames, contexts, defers, panics). An object reached
@@ -368,6 +397,7 @@ static int walk(st *s, int pass, goload_err *err)
 	rec c = {gl_rd_make(d, sizeof header - 1), 0, 0, 0};
 	uint64_t goid = 0;
 	gl_span fname = {0};
+	bool async = false; /* the frame before was runtime.asyncPreempt's */
 	for (;; c.idx++) {
 		if (s->oom)
 			return gl_err(err, GOLOAD_E_NOMEM, "heapdump: out of memory");
@@ -418,6 +448,7 @@ static int walk(st *s, int pass, goload_err *err)
 				return bad(&c, err, "truncated goroutine");
 			goid = v[2];
 			fname = gl_span_make(NULL, 0);
+			async = false;
 			s->out->ngoroutines += gs;
 			if (gs) {
 				gl_hd_root g = {.kind = GL_HD_GOROUTINE, .goid = goid};
@@ -440,8 +471,13 @@ static int walk(st *s, int pass, goload_err *err)
 			gl_hd_root fr = {.kind = GL_HD_FRAME, .goid = goid, .func = fname, .at = pc};
 			if (gs && (in_ranges(s->o, pc) || in_ranges(s->o, entry)))
 				hit(s, (gl_hd_hit){.kind = GL_HD_FRAME, .target = pc, .at = pc, .root = fr});
-			if (!root_block(s, r, fr, sp, body.n, (size_t)(body.p - d.p), gs && !own_frame(s->o, goid, fname)))
+			bool ok = async && gs && !own_frame(s->o, goid, fname)
+					  ? conservative_block(s, r, fr, sp, body.n, (size_t)(body.p - d.p))
+					  : root_block(s, r, fr, sp, body.n, (size_t)(body.p - d.p),
+						       gs && !own_frame(s->o, goid, fname));
+			if (!ok)
 				return bad(&c, err, "bad stack frame fields");
+			async = span_is(fname, "runtime.asyncPreempt") || span_is(fname, "runtime.debugCallV2");
 			break;
 		}
 		case TAG_PARAMS:

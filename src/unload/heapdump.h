@@ -33,6 +33,8 @@ typedef struct gl_hd_root {
 	uint64_t goid;
 	gl_span func;    /* frame's function name, in the dump */
 	uint32_t extra;
+	bool conservative; /* a frame stopped asynchronously: every word read */
+	bool iface;        /* the word before a pointer word, read as an interface's type */
 } gl_hd_root;
 
 typedef struct gl_hd_hit {

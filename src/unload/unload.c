@@ -162,6 +162,7 @@ static void holder(const gl_hd_hit *h, goload_holder *out)
 		.kind = h->kind, .target = h->target, .at = h->at, .obj = h->obj, .size = h->size,
 		.root_kind = h->root.kind, .root_at = h->root.at, .goid = h->root.goid,
 		.func = (const char *)h->root.func.p, .funclen = h->root.func.n, .extra = h->root.extra,
+		.conservative = h->root.conservative, .iface = h->root.iface,
 	};
 }
 

@@ -1,7 +1,8 @@
 // Package droplater calls hostpkg.Meter.Scale, which drophost's linker
 // dropped, from a module opened while dropfix's is: the host's entries for
-// the method are already filled (with dropfix's module's copy), so this
-// module calls into that one, which must not close first.
+// the method are already filled (with dropfix's module's copy); this
+// module records its own copy, which the entries get when dropfix's
+// module closes first.
 package droplater
 
 import "github.com/goload/goload/testdata/openpkg/hostpkg"
