@@ -1072,6 +1072,15 @@ static uint64_t provider_addr(const goload_module *m, const char *name, size_t n
 
 /* The link symbol a reference of object oi names, creating a host symbol on
  * first use. NOSYM with *missing set when nothing defines it. */
+/* Whether name is a package's static temporary, "pkg..stmp_N". */
+static bool is_stmp(const char *name, size_t n)
+{
+	for (size_t i = 0; i + 7 <= n; i++)
+		if (!memcmp(name + i, "..stmp_", 7))
+			return true;
+	return false;
+}
+
 static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname *missing, goload_err *err)
 {
 	const gl_goobj *o = m->objs.v[oi].o;
@@ -1080,6 +1089,7 @@ static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_
 	if (cache && m->objs.v[oi].sym[local] != NOSYM)
 		return m->objs.v[oi].sym[local];
 	gl_goobj_symname nm = {0};
+	uint64_t stmp = 0;
 	if (cache && local < gl_goobj_ndefs(o)) {
 		if (!m->objs.v[oi].lazy)
 			return NOSYM;
@@ -1088,7 +1098,18 @@ static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_
 		 * function's private data. */
 		gl_goobj_sym s = gl_goobj_sym_at(o, local);
 		size_t hl;
-		if (!s.namelen || s.abi == GL_GOOBJ_ABI_STATIC || gl_goobj_hash(o, local, &hl))
+		/* A static temporary (pkg..stmp_N) is file-local, but the
+		 * compiler numbers them once per package: the host's variable of
+		 * that name and size is this very one, which the host's init may
+		 * have filled in (net/http.DefaultTransport's Transport: the host
+		 * dropped the variable and kept the temporary its init writes). */
+		if (s.abi == GL_GOOBJ_ABI_STATIC && is_data_sect(sect_of_kind(s.kind)) && is_stmp(s.name, s.namelen)) {
+			const char *k = keep(m, s.name, s.namelen);
+			stmp = k ? host_lookup(m->host, s.name, s.namelen, 1) : 0;
+			if (stmp && gl_host_size(m->host, k) != s.size)
+				stmp = 0;
+		}
+		if (!stmp && (!s.namelen || s.abi == GL_GOOBJ_ABI_STATIC || gl_goobj_hash(o, local, &hl)))
 			return m->frozen ? NOSYM : pull(m, oi, local, err);
 		/* A type descriptor is this module's copy (aliased to the host's
 		 * by alias_host_types): descriptors name types by offsets from
@@ -1097,7 +1118,7 @@ static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_
 			return pull(m, oi, local, err);
 		nm.name = s.name;
 		nm.namelen = s.namelen;
-		nm.abi = s.abi;
+		nm.abi = stmp ? 1 : s.abi;
 	} else {
 		if (r.pkg != GL_GOOBJ_PKG_BUILTIN && !cache) {
 			/* A package-indexed reference into a loaded package. */
@@ -1122,7 +1143,7 @@ static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_
 	for (int k = 0; k < 2 && abis[k] >= 0; k++)
 		if (find_named(m, nm.name, nm.namelen, (uint16_t)abis[k], &id))
 			goto found;
-	uint64_t a = host_lookup(m->host, nm.name, nm.namelen, abis[0]);
+	uint64_t a = stmp ? stmp : host_lookup(m->host, nm.name, nm.namelen, abis[0]);
 	if (!a && abis[1] >= 0)
 		a = host_lookup(m->host, nm.name, nm.namelen, abis[1]);
 	if (!a && nm.namelen > 5 && !memcmp(nm.name, "type:", 5))
