@@ -1535,7 +1535,13 @@ again:
 		/* Resolving may open host packages' objects (growing objs). */
 		const gl_goobj *o = m->objs.v[s->obj].o;
 		uint32_t first, n = gl_goobj_relocs(o, s->idx, &first);
-		uint32_t afirst, na = m->objs.v[s->obj].lazy ? gl_goobj_auxs(o, s->idx, &afirst) : 0;
+		/* A pulled symbol's auxiliaries, and a GC-scanned variable's type
+		 * (gc_masks reads it after the symbols are frozen): a type whose
+		 * descriptor the host's linker dropped comes from its package's
+		 * archive now. */
+		uint32_t afirst = 0, na = m->objs.v[s->obj].lazy || s->sect == SECT_DATA || s->sect == SECT_BSS
+						  ? gl_goobj_auxs(o, s->idx, &afirst)
+						  : 0;
 		for (uint32_t j = 0; j < n + na; j++) {
 			gl_goobj_reloc r;
 			if (j >= n) {
