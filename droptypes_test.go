@@ -15,6 +15,14 @@ import (
 // *mime.WordDecoder): a variable's type was resolved only after the
 // symbols were frozen, when the host packages' archives are no longer
 // searched.
+//
+// The same host then loads dvuser, which calls dv.Get: the host dropped
+// Get and errs (`var errs = []error{nil, ErrA, ErrB}`) but kept errs's
+// backing array dv..stmp_N, which dv's init filled; errs, taken from the
+// archive, must point at the host's array. Before, the array was a
+// private copy and the load was refused ("is set by the package's init
+// code ..., which the host ran before the load"), as every peer program
+// using net/http was (vendored x/text/unicode/norm's errs).
 func TestDroppedTypeOfLoadedVariable(t *testing.T) {
 	forEach(t, func(t *testing.T, tc toolchain) {
 		want, err := tc.cmd("run", "./testdata/droptypes/twin").Output()

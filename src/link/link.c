@@ -1117,6 +1117,15 @@ static uint64_t provider_addr(const goload_module *m, const char *name, size_t n
 	return 0;
 }
 
+/* Whether a name is a compiler static temporary's (PKG..stmp_N). */
+static bool has_stmp(const char *name, size_t n)
+{
+	for (size_t i = 0; i + 7 <= n; i++)
+		if (!memcmp(name + i, "..stmp_", 7))
+			return true;
+	return false;
+}
+
 /* The link symbol a reference of object oi names, creating a host symbol on
  * first use. NOSYM with *missing set when nothing defines it. */
 static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname *missing, goload_err *err)
@@ -1135,8 +1144,28 @@ static uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_
 		 * function's private data. */
 		gl_goobj_sym s = gl_goobj_sym_at(o, local);
 		size_t hl;
-		if (!s.namelen || s.abi == GL_GOOBJ_ABI_STATIC || gl_goobj_hash(o, local, &hl))
+		if (!s.namelen || s.abi == GL_GOOBJ_ABI_STATIC || gl_goobj_hash(o, local, &hl)) {
+			/* A compiler static temporary of the package (PKG..stmp_N,
+			 * unique in its build: the backing array of a dropped
+			 * `var errs = []error{...}`) that the host kept is the
+			 * host's: its init code filled that one. */
+			uint64_t ha;
+			if (s.namelen && !gl_goobj_hash(o, local, &hl) && is_data_sect(sect_of_kind(s.kind)) &&
+			    has_stmp(s.name, s.namelen) && (ha = host_lookup(m->host, s.name, s.namelen, 1))) {
+				gl_lsym hs = {.obj = NOSYM, .host = true, .resolved = true, .addr = ha};
+				hs.name = keep(m, s.name, s.namelen);
+				hs.size = hs.name ? (uint32_t)gl_host_size(m->host, hs.name) : 0;
+				uint32_t id = hs.name ? new_sym(m, hs) : NOSYM;
+				if (id == NOSYM) {
+					gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+					return NOSYM;
+				}
+				dbg(m, "resolve %s -> host 0x%llx (a static temporary the host kept)", hs.name, (unsigned long long)ha);
+				m->objs.v[oi].sym[local] = id;
+				return id;
+			}
 			return m->frozen ? NOSYM : pull(m, oi, local, err);
+		}
 		nm.name = s.name;
 		nm.namelen = s.namelen;
 		nm.abi = s.abi;
