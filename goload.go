@@ -151,6 +151,18 @@ func cArray(ss []string) (**C.char, func()) {
 	}
 }
 
+// Name is the module's unique name, the one errors about it use (a
+// refused Close names the modules that must be closed first by it); ""
+// once it is closed.
+func (m *Module) Name() string {
+	loadMu.Lock()
+	defer loadMu.Unlock()
+	if m.m == nil {
+		return ""
+	}
+	return C.GoString(C.goload_module_name(m.m))
+}
+
 // MappedBytes is the memory the module maps: code, read-only data and
 // runtime tables, and data.
 func (m *Module) MappedBytes() int {

@@ -252,7 +252,9 @@ func hostHasPackage(h *C.goload_host, pkg, archive string) (bool, error) {
 	defer C.free(unsafe.Pointer(ca))
 	defer C.free(unsafe.Pointer(cp))
 	var e C.goload_err
+	loadMu.Lock() // it may index the host's types, which links read
 	rc := C.goload_host_has_package(h, cp, ca, &e)
+	loadMu.Unlock()
 	if rc < 0 {
 		return false, cError(&e)
 	}

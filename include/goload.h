@@ -221,9 +221,11 @@ typedef struct goload_link_opts {
 
 /* Whether the host contains package `pkgpath` (compiled into `archive`):
  * one of the package's own (non-dupok, non-generic) functions or
- * variables is in the host. 1 yes, 0 no (the host's linker dropped all of
- * it, or never had it), or a negative goload_code. */
-int goload_host_has_package(const goload_host *h, const char *pkgpath, const char *archive, goload_err *err);
+ * variables is in the host, or, for a package of types only, one of its
+ * named types is in the host's type index (built here once). 1 yes, 0 no
+ * (the host's linker dropped all of it, or never had it), or a negative
+ * goload_code. */
+int goload_host_has_package(goload_host *h, const char *pkgpath, const char *archive, goload_err *err);
 
 /* A host built with -ldflags=-s has no symbol table: its functions are
  * still known (pclntab) but its variables are not. This recovers their

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs every goload test: installs what is missing, builds release (gcc) and
 # clang with -Werror, runs the ctest suite, runs it again under ASan+UBSan,
-# runs every libFuzzer harness for a bounded time, and runs the Go binding's
-# tests. Ends with one line "tests: N passed, M failed".
+# runs every libFuzzer harness for a bounded time, runs the Go binding's
+# tests and the peer suite (tests/peers/run.sh). Ends with one line
+# "tests: N passed, M failed".
 #
 #   GOLOAD_FUZZ_SECONDS  seconds per fuzz harness (default 20)
 #   GOLOAD_GO_VERSIONS   restrict Go toolchains, e.g. "23,26"
+#   GOLOAD_PEERS_GO_VERSIONS  toolchains of the peer suite (default 21,26,27)
 #   GOLOAD_SKIP_ASAN=1   skip the sanitizer pass (local iteration only)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -99,6 +101,26 @@ go_tests() {
 }
 if [ -f go.mod ]; then
   step "go test (binding)" go_tests
+fi
+# peer_tests: the peers' test programs and the real-world loads
+# (tests/peers/run.sh), each case compared with its native twin; every
+# case on every toolchain counts as one test ("peers: N passed, M failed
+# of K" per toolchain). CI runs the oldest and newest supported toolchains
+# plus 1.26 unless GOLOAD_PEERS_GO_VERSIONS or GOLOAD_GO_VERSIONS says otherwise.
+peer_tests() {
+  local vers=${GOLOAD_PEERS_GO_VERSIONS:-${GOLOAD_GO_VERSIONS:-21,26,27}}
+  GOLOAD_GO_VERSIONS=$vers bash tests/peers/run.sh > "$LOGDIR/peers.log" 2>&1
+  local rc=$?
+  grep -E '^peers(: |\|)' "$LOGDIR/peers.log"
+  local counts
+  counts=$(awk '/^peers: [0-9]+ passed, [0-9]+ failed of / { p += $2; f += $4 } END { print p+0, f+0 }' "$LOGDIR/peers.log")
+  tpass=$((tpass + ${counts% *})); tfail=$((tfail + ${counts#* }))
+  # The failed cases' logs go with the failed Go tests' output at the end.
+  [ $rc -eq 0 ] || sed -n '/^run.sh: /,$p' "$LOGDIR/peers.log" | tail -300 >> "$LOGDIR/go-failures.log"
+  return $rc
+}
+if [ -f tests/peers/run.sh ]; then
+  step "peers (tests/peers/run.sh)" peer_tests
 fi
 
 echo

@@ -200,16 +200,52 @@ static uint64_t host_lookup(const goload_host *h, const char *name, size_t n, in
  * through inlined code or generic instantiations is not the host's: its
  * variables, if any, are not the host's either. Only the package's own
  * names count: a cgo package also defines runtime.cgoAlwaysFalse, which
- * every cgo host has, math/bits runtime.overflowError. */
+ * every cgo host has, math/bits runtime.overflowError. A package that
+ * declares only types (no function or variable of its own) is the host's
+ * when the host's type index (built first) has one of its named types:
+ * the host's linker keeps a named type's descriptor only for a package
+ * it linked, and loading the package again would give the module a
+ * second descriptor of that name, which type identity cannot have. */
+/* Whether definition i (s) is one of package pkg's own functions or
+ * variables: named, not dupok, not static, not content-addressed, not a
+ * generic instantiation. */
+static bool own_def(const gl_goobj *o, uint32_t i, const gl_goobj_sym *s, const char *pkg, size_t pl)
+{
+	int sect = sect_of_kind(s->kind);
+	size_t hl, k = name_pkglen(s->name, s->namelen);
+	return !(sect == SECT_NONE || sect == SECT_RODATA || (s->flags & GL_SF_DUPOK) || !s->namelen ||
+		 s->abi == GL_GOOBJ_ABI_STATIC || gl_goobj_hash(o, i, &hl) || !k || k != pl || memcmp(s->name, pkg, k) ||
+		 memchr(s->name, '[', s->namelen));
+}
+
+/* Whether the object of package pkg declares types only (no function or
+ * variable of its own). */
+static bool types_only(const gl_goobj *o, const char *pkg)
+{
+	size_t pl = strlen(pkg);
+	for (uint32_t i = 0; i < gl_goobj_ndefs(o); i++) {
+		gl_goobj_sym s = gl_goobj_sym_at(o, i);
+		if (own_def(o, i, &s, pkg, pl))
+			return false;
+	}
+	return true;
+}
+
+/* Whether s is one of pkg's named types (type:PKG.Name, not generic). */
+static bool named_type_of(const gl_goobj_sym *s, const char *pkg, size_t pl)
+{
+	return (s->flags & (GL_SF_GOTYPE | GL_SF_DUPOK)) == GL_SF_GOTYPE && s->namelen > 6 + pl &&
+	       !memcmp(s->name, "type:", 5) && !memcmp(s->name + 5, pkg, pl) && s->name[5 + pl] == '.' &&
+	       !memchr(s->name, '[', s->namelen);
+}
+
 static int host_has_object(const goload_host *h, const gl_goobj *o, const char *pkg)
 {
 	uint32_t nd = gl_goobj_ndefs(o);
-	size_t hl, pl = strlen(pkg);
-	bool found = false;
+	size_t pl = strlen(pkg);
+	bool found = false, own = false;
 	for (uint32_t i = 0; i < nd; i++) {
 		gl_goobj_sym s = gl_goobj_sym_at(o, i);
-		int sect = sect_of_kind(s.kind);
-		size_t k = name_pkglen(s.name, s.namelen);
 		if (s.namelen == pl + 10 && !memcmp(s.name, pkg, pl) && !memcmp(s.name + pl, "..inittask", 10)) {
 			uint32_t first, n = gl_goobj_relocs(o, i, &first);
 			for (uint32_t j = 0; j < n; j++) {
@@ -221,14 +257,20 @@ static int host_has_object(const goload_host *h, const gl_goobj *o, const char *
 				return host_lookup(h, f.name, f.namelen, f.abi) ? 1 : -1;
 			}
 		}
-		if (sect == SECT_NONE || sect == SECT_RODATA || (s.flags & GL_SF_DUPOK) || !s.namelen ||
-		    s.abi == GL_GOOBJ_ABI_STATIC || gl_goobj_hash(o, i, &hl) || !k || k != pl || memcmp(s.name, pkg, k) ||
-		    memchr(s.name, '[', s.namelen))
+		if (!own_def(o, i, &s, pkg, pl))
 			continue;
+		own = true;
 		if (!found && host_lookup(h, s.name, s.namelen, s.abi))
 			found = true;
 	}
-	return found;
+	if (own || !h->types_indexed)
+		return found;
+	for (uint32_t i = 0; i < nd; i++) {
+		gl_goobj_sym s = gl_goobj_sym_at(o, i);
+		if (named_type_of(&s, pkg, pl) && gl_host_type(h, s.name, s.namelen))
+			return 1;
+	}
+	return 0;
 }
 
 /* The Go object of a package's archive (its "_go_.o" member). */
@@ -272,9 +314,14 @@ static char *path_to_prefix(const char *path)
 	return p;
 }
 
-int goload_host_has_package(const goload_host *h, const char *pkgpath, const char *archive, goload_err *err)
+int goload_host_has_package(goload_host *h, const char *pkgpath, const char *archive, goload_err *err)
 {
 	gl_goobj_archive *ar;
+	/* A package of types only is the host's by its named types (a host
+	 * whose types cannot be indexed has none to compare: linking says so). */
+	goload_err ierr;
+	if (h->rt)
+		(void)gl_host_types_index(h, &ierr);
 	char *prefix = path_to_prefix(pkgpath);
 	if (!prefix)
 		return gl_err(err, GOLOAD_E_NOMEM, "out of memory");
@@ -1528,7 +1575,13 @@ again:
 		/* Resolving may open host packages' objects (growing objs). */
 		const gl_goobj *o = m->objs.v[s->obj].o;
 		uint32_t first, n = gl_goobj_relocs(o, s->idx, &first);
-		uint32_t afirst, na = m->objs.v[s->obj].lazy ? gl_goobj_auxs(o, s->idx, &afirst) : 0;
+		/* A pulled symbol's auxiliaries, and a GC-scanned variable's type
+		 * (gc_masks reads it after the symbols are frozen): a type whose
+		 * descriptor the host's linker dropped comes from its package's
+		 * archive now. */
+		uint32_t afirst = 0, na = m->objs.v[s->obj].lazy || s->sect == SECT_DATA || s->sect == SECT_BSS
+						  ? gl_goobj_auxs(o, s->idx, &afirst)
+						  : 0;
 		for (uint32_t j = 0; j < n + na; j++) {
 			gl_goobj_reloc r;
 			if (j >= n) {
@@ -1682,8 +1735,36 @@ static int alias_host_types(goload_module *m, goload_err *err)
 			uint64_t ht = gl_host_type(m->host, s.name, s.namelen);
 			int rc = ht ? gl_host_type_check(m->host, o, i, &res, ht, err) : 0;
 			if (rc < 0)
-				return rc;
+				return gl_err_prefix(err, "two layouts under one name: the module was compiled against "
+						     "another build of the host's package, and a normal build has one");
 		}
+	}
+	/* Host packages (OpenPackage's) of types only: the host is theirs by
+	 * their types, whose layouts must then be the host's too. */
+	for (size_t k = 0; k < m->opts.nhost_archives; k++) {
+		gl_goobj_archive *ar;
+		gl_goobj *o;
+		char *pkg = path_to_prefix(m->opts.host_pkgs[k]);
+		if (!pkg)
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		int rc = open_pkg_object(m->opts.host_archives[k], &ar, &o, err);
+		size_t pl = strlen(pkg);
+		bool check = rc == 0 && types_only(o, pkg);
+		for (uint32_t i = 0; check && rc == 0 && i < gl_goobj_ndefs(o); i++) {
+			gl_goobj_sym s = gl_goobj_sym_at(o, i);
+			uint64_t ht = named_type_of(&s, pkg, pl) ? gl_host_type(m->host, s.name, s.namelen) : 0;
+			if (ht && (rc = gl_host_type_check(m->host, o, i, &res, ht, err)) < 0)
+				rc = gl_err_prefix(err, "two layouts under one name: the module was compiled against "
+						   "another build of the host's package %s, and a normal build has one",
+						   m->opts.host_pkgs[k]);
+		}
+		free(pkg);
+		if (o) {
+			gl_goobj_close(o);
+			gl_goobj_archive_close(ar);
+		}
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }
@@ -2369,6 +2450,8 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 	int rc = goload_host_recover(h, opts, err);
 	if (rc == 0)
 		rc = index_hostpkgs(m, err);
+	if (rc == 0) /* before open_archives: a package of types only is the host's by them */
+		rc = gl_host_types_index(h, err);
 	if (rc == 0)
 		rc = open_archives(m, archives, narchives, err);
 	if (rc == 0 && m->stub) {

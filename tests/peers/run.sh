@@ -4,12 +4,14 @@
 # each failure's first error, then the matrix of cases x toolchains.
 #   GOLOAD_GO_VERSIONS=21,26,27 (default)   GOLOAD_PEERS_CASES=REGEXP
 # Exits non-zero when a case fails. The module's dependencies come from
-# the module cache (`go mod download` fills it; go.sum is committed).
+# the module cache: `go mod download` fills it on a fresh machine (go.sum
+# is committed, so nothing else is resolved).
 set -uo pipefail
 cd "$(dirname "$0")"
 export GOTOOLCHAIN=local
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+go mod download || { echo "run.sh: go mod download failed"; exit 1; }
 go test -count=1 -timeout 180m -v -run '^TestPeers$' . >"$log" 2>&1
 rc=$?
 # The summary lines, the failures under them and the matrix.

@@ -90,8 +90,9 @@ func Must(err error, what string) {
 
 // A Mod is a loaded module (host) or the natively linked package (twin).
 type Mod struct {
-	Pkg  string
-	impl modImpl
+	Pkg    string
+	impl   modImpl
+	closed bool // by CloseBefore
 }
 
 // Get returns the package's symbol name (a function as a func value, a
@@ -123,6 +124,10 @@ func OpenErr(pkg string) (*Mod, error) { return open(pkg) }
 // a bounded number of times: a goroutine the module started may still be
 // on its way out (the peers wait for them the same way).
 func (m *Mod) Close() {
+	if m.closed {
+		P("close %s: ok", short(m.Pkg))
+		return
+	}
 	err := m.CloseErr()
 	for i := 0; err != nil && i < 10 && closeRetryable(err); i++ {
 		runtime.GC()
@@ -135,6 +140,28 @@ func (m *Mod) Close() {
 		return
 	}
 	P("close %s: ok", short(m.Pkg))
+}
+
+// CloseBefore is the peers' Close of an earlier module while a later one
+// is open. goload keeps one copy of a package per process: when later
+// reuses m's copy of a package, m's Close is refused naming later, until
+// later is closed (checked here, host only). Either way nothing is
+// printed: m.Close(), after later's, prints m's "close: ok" (m closes
+// then when it was refused now), so host and twin print the same lines.
+func (m *Mod) CloseBefore(later *Mod) {
+	err := m.CloseErr()
+	for i := 0; err != nil && i < 10 && closeRetryable(err); i++ {
+		runtime.GC()
+		time.Sleep(50 * time.Millisecond)
+		err = m.CloseErr()
+	}
+	if err == nil {
+		m.closed = true
+		return
+	}
+	names := "module " + later.name() + " uses its copy of "
+	Check(strings.Contains(err.Error(), names), "close %s refused while module 2 reuses its packages, naming module 2", short(m.Pkg))
+	Note("close refused in full: %v", err)
 }
 
 func short(pkg string) string { return pkg[strings.LastIndex(pkg, "/")+1:] }

@@ -240,13 +240,14 @@ func httpGetTwoModules() {
 	P("goroutines back to start: %v", WaitGoroutines(start))
 	P("module 1: %d bytes", len(r1))
 	get1 = nil
-	m1.Close()
+	m1.CloseBefore(m2)
 	r2, err = get2(srv.URL)
 	P("module 2 after module 1's close: %d bytes, %v", len(r2), err)
 	srv.CloseClientConnections()
 	WaitGoroutines(start)
 	get2 = nil
 	m2.Close()
+	m1.Close()
 }
 
 func issue55() {
@@ -266,10 +267,11 @@ func issue55TwoModules() {
 	test1(&p.Stru{})
 	test2(&p.Stru{})
 	test1 = nil
-	m1.Close()
+	m1.CloseBefore(m2)
 	test2(&p.Stru{})
 	test2 = nil
 	m2.Close()
+	m1.Close()
 }
 
 func stackTrace() {
@@ -342,9 +344,11 @@ func twoModules() {
 	out, err := Get[func(input interface{}) ([]byte, error)](m1, "HandleBytes")([]byte{1, 2, 3})
 	P("HandleBytes = %v, %v", out, err)
 	runGoroutines(m2)
-	// Not in reverse order.
-	m1.Close()
+	// Not in reverse order (refused while m2 reuses m1's packages, naming
+	// m2: then m2 first).
+	m1.CloseBefore(m2)
 	m2.Close()
+	m1.Close()
 }
 
 func stackMove() {
@@ -438,7 +442,7 @@ func conversion() {
 	P("current1 = %v, current12 = %v", ifaceOut1.Val2["current"], ifaceOut12.Val2["current"])
 	P("not claimed: ConvertTypesAcrossModules (moving live values into a newer module's types)")
 	thing1, thingIface1, out1, ifaceOut1, ifaceOut12 = nil, nil, common.SomeStruct{}, common.SomeStruct{}, common.SomeStruct{}
-	m1.Close()
+	m1.CloseBefore(m2)
 
 	// The second module's own values, after the first is gone.
 	ifaceOut2, _ := thingIface2.Method1(common.SomeStruct{Val1: int64(789), Val2: map[string]interface{}{}})
@@ -448,6 +452,7 @@ func conversion() {
 	_ = thingIface2.Method2(nil)
 	thing2, thingIface2, ifaceOut2, out2 = nil, nil, common.SomeStruct{}, common.SomeStruct{}
 	m2.Close()
+	m1.Close()
 }
 
 func cloneConnection() {
@@ -495,13 +500,14 @@ func cloneConnection() {
 	P("not claimed: ConvertTypesAcrossModules of a live connection")
 	Must(dialer1.Close(), "Close 1")
 	dialer1 = nil
-	m1.Close()
+	m1.CloseBefore(m2)
 	Must(dialer2.Dial(listener.Addr().String()), "Dial 2")
 	_, err = dialer2.WriteMessage("test5678")
 	Must(err, "WriteMessage 2")
 	Must(dialer2.Close(), "Close 2")
 	dialer2 = nil
 	m2.Close()
+	m1.Close()
 	listener.Close()
 	wg.Wait()
 	mu.Lock()

@@ -49,5 +49,8 @@ func closeRetryable(err error) bool {
 	return true
 }
 
+// name is the module's name as goload's errors give it.
+func (m *Mod) name() string { return m.impl.Name() }
+
 // Module is the goload module (host only; nil in the twin).
 func (m *Mod) Module() *goload.Module { return m.impl }

@@ -39,3 +39,5 @@ func open(pkg string) (*Mod, error) {
 func (m *Mod) CloseErr() error { return nil }
 
 func closeRetryable(error) bool { return false }
+
+func (m *Mod) name() string { return m.Pkg }
