@@ -66,8 +66,44 @@ func (tc toolchain) build(ctx context.Context, args ...string) error {
 }
 
 type result struct {
-	status string // "pass", "FAIL", "refused"
+	status string // "pass", "FAIL", "refused", "known"
 	first  string // the first error
+}
+
+// A known failure (known_failures.txt, one per line: case, the Go minors
+// it fails on or "*", and text its first error must contain, separated by
+// tabs) is a defect goload has not fixed yet. Such a case counts as known
+// only while it fails with that very error; failing any other way is a
+// failure, and passing is reported so that the line can go.
+type known struct{ name, minors, text string }
+
+func knownFailures(t *testing.T) []known {
+	b, err := os.ReadFile("known_failures.txt")
+	if err != nil {
+		t.Fatalf("known_failures.txt: %v", err)
+	}
+	var ks []known
+	for _, line := range strings.Split(string(b), "\n") {
+		if line = strings.TrimSpace(line); line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 3 || f[2] == "" {
+			t.Fatalf("known_failures.txt: %q: want case<TAB>minors<TAB>error text", line)
+		}
+		ks = append(ks, known{f[0], f[1], f[2]})
+	}
+	return ks
+}
+
+// knownFor is the known failure of case name on tc, if any.
+func knownFor(ks []known, name string, tc toolchain) *known {
+	for i, k := range ks {
+		if k.name == name && (k.minors == "*" || strings.Contains(","+k.minors+",", ","+tc.minor+",")) {
+			return &ks[i]
+		}
+	}
+	return nil
 }
 
 var (
@@ -102,10 +138,11 @@ func peers(t *testing.T, tc toolchain, names []string) {
 	if err := tc.build(ctx, "-o", host, "./host"); err != nil {
 		t.Fatal(err)
 	}
-	var passed, failed, refused int
+	var passed, failed, refused, knowns int
 	var failures []string
+	ks := knownFailures(t)
 	for _, name := range names {
-		r := runCase(t, tc, dir, host, name)
+		r := runCase(t, tc, dir, host, name, knownFor(ks, name, tc))
 		matrixMu.Lock()
 		if matrix[name] == nil {
 			matrix[name] = map[string]result{}
@@ -117,6 +154,9 @@ func peers(t *testing.T, tc toolchain, names []string) {
 			passed++
 		case "refused":
 			refused++
+		case "known":
+			knowns++
+			failures = append(failures, fmt.Sprintf("peers:   %s: known failure (known_failures.txt): %s", name, r.first))
 		default:
 			failed++
 			failures = append(failures, fmt.Sprintf("peers:   %s: %s", name, r.first))
@@ -126,6 +166,9 @@ func peers(t *testing.T, tc toolchain, names []string) {
 	if refused > 0 {
 		summary += fmt.Sprintf("; %d refused cleanly (cgo, not yet claimed)", refused)
 	}
+	if knowns > 0 {
+		summary += fmt.Sprintf("; %d known failures (known_failures.txt)", knowns)
+	}
 	fmt.Println(summary)
 	for _, f := range failures {
 		fmt.Println(f)
@@ -133,9 +176,17 @@ func peers(t *testing.T, tc toolchain, names []string) {
 }
 
 // runCase builds the twin, runs it and the host, and compares.
-func runCase(t *testing.T, tc toolchain, dir, host, name string) (r result) {
+func runCase(t *testing.T, tc toolchain, dir, host, name string, k *known) (r result) {
 	t.Run(name, func(t *testing.T) {
 		defer func() {
+			if k != nil && r.status == "FAIL" && strings.Contains(r.first, k.text) {
+				r.status = "known"
+				t.Logf("known failure (known_failures.txt): %s", r.first)
+				return
+			}
+			if k != nil && r.status == "pass" {
+				fmt.Printf("peers:   %s: passes on %s: take it out of known_failures.txt\n", name, tc.version)
+			}
 			if r.status != "pass" && r.status != "refused" {
 				t.Errorf("%s: %s", name, r.first)
 			}
