@@ -469,6 +469,12 @@ func (m *seqModel) provider(ver string, pkg bool) string {
 	return best
 }
 
+// seqTakesOver: a module that filled the host's dropped methods itself
+// (OpenPackage, not a stub) takes over an earlier one's fills at its Close.
+func seqTakesOver(o *mMod) bool { return seqPkgTakesOver && o.pkg && o.prov == "" }
+
+const seqPkgTakesOver = true
+
 func (m *seqModel) modID(h string, f int) int {
 	if m.mods[h].ver == "v1" {
 		return 1000 + f
@@ -662,12 +668,13 @@ func (m *seqModel) close(h string) expect {
 	}
 	// OpenPackage fills the host's dropped methods (runtime's, whatever
 	// the package: runtime is a dependency) with the module's copies; a
-	// module opened later may call them, so it must be closed first.
+	// module opened later (a stub too) may call them, so it must be closed
+	// first, unless it has copies of its own to take them over.
 	if me := m.mods[h]; me.pkg {
 		for _, o := range m.mods {
-			if o.open && o.order > me.order {
-				e.must = append(e.must, []string{"was opened after it, while host types' dropped methods pointed into it"})
-				e.may = append(e.may, "was opened after it")
+			if o.open && o.order > me.order && !seqTakesOver(o) {
+				e.must = append(e.must, []string{"was opened while", "pointed into this module, and has no copy of its own to take them over"})
+				e.may = append(e.may, "pointed into this module, and has no copy of its own")
 			}
 		}
 	}

@@ -137,3 +137,12 @@ func TestSeqSharedCopyOpenPackage(t *testing.T) {
 	seqRegression(t, "open m0 v1", "openpkg m1 v1", "close m0", "lookup m1.F1 right", "close m1", "close m0",
 		"openpkg m6 v2", "open m7 v2", "close m6", "close m7", "close m6")
 }
+
+// After closeorder: a module of OpenPackage opened later takes over an
+// earlier one's fills of the host's dropped methods (its Close goes
+// first or not: either order works), while an Open module, a stub too,
+// has no copy of its own and keeps the earlier one open.
+func TestSeqOpenPackageTakeOver(t *testing.T) {
+	seqRegression(t, "openpkg m0 v1", "openpkg m1 v2", "close m0", "close m1", "close m0",
+		"open m5 v2", "openpkg m6 v1", "open m7 v2", "close m6", "close m7", "close m6", "close m5")
+}
