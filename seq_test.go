@@ -387,6 +387,7 @@ type expect struct {
 	errHas []string // for "err": substrings of the message
 	must   [][]string
 	may    []string // for "unload": every reason contains one of these (or a must's first word)
+	note   string   // for the coverage figures: "stub", "users"
 }
 
 func (e expect) check(got string) error {
@@ -635,7 +636,7 @@ func (m *seqModel) close(h string) expect {
 	// alone, before any other check (close.go: users).
 	for _, o := range m.mods {
 		if o.open && o.prov == h {
-			return expect{res: "unload", must: [][]string{{"uses its copy of package " + seqPkg + m.mods[h].ver,
+			return expect{res: "unload", note: "users", must: [][]string{{"uses its copy of package " + seqPkg + m.mods[h].ver,
 				"(one copy of a package per process): close it first"}}, may: []string{"uses its copy of package " + seqPkg + m.mods[h].ver}}
 		}
 	}
@@ -643,7 +644,7 @@ func (m *seqModel) close(h string) expect {
 	// through it is its provider's.
 	if m.mods[h].prov != "" {
 		m.mods[h].open = false
-		return expect{res: "ok"}
+		return expect{res: "ok", note: "stub"}
 	}
 	e := expect{res: "unload"}
 	for _, r := range m.held {
@@ -695,7 +696,11 @@ func (m *seqModel) predict(line string) (expect, bool) {
 	switch f[0] {
 	case "open", "openpkg":
 		pkg := f[0] == "openpkg"
-		m.mods[f[1]] = &mMod{ver: f[2], open: true, pkg: pkg, order: len(m.mods), prov: m.provider(f[2], pkg)}
+		mo := &mMod{ver: f[2], open: true, pkg: pkg, order: len(m.mods), prov: m.provider(f[2], pkg)}
+		m.mods[f[1]] = mo
+		if mo.prov != "" {
+			return expect{res: "ok", note: "stub"}, true
+		}
 		return expect{res: "ok"}, true
 	case "lookup":
 		h, fn := splitRef(f[1])
@@ -895,6 +900,9 @@ func (r *seqRunner) run(seqs [][]string) *seqFailure {
 				if len(res) > 40 {
 					res = res[:40]
 				}
+			}
+			if n := exps[i].note; n != "" {
+				res += " (" + n + ")"
 			}
 			r.mu.Lock()
 			r.cover[strings.Fields(lines[i])[0]+" "+res]++
