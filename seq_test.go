@@ -37,6 +37,10 @@ import (
 
 const seqPkg = "github.com/goload/goload/testdata/seq/"
 
+// seqSameBuild: OpenPackage's archive of testdata/seq/vN is byte-identical
+// to the one Open is given (go list -export), so the two share a copy.
+const seqSameBuild = true
+
 func seqEnvInt(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
 		return v
@@ -344,6 +348,9 @@ type mMod struct {
 	open  bool
 	pkg   bool // by OpenPackage: it fills host method tables (see close)
 	order int  // opening order
+	// prov is the module whose copy of the package a stub shares (one copy
+	// of a package per process), "" for a module that loaded its own.
+	prov string
 }
 
 type mPatch struct {
@@ -380,6 +387,7 @@ type expect struct {
 	errHas []string // for "err": substrings of the message
 	must   [][]string
 	may    []string // for "unload": every reason contains one of these (or a must's first word)
+	note   string   // for the coverage figures: "stub", "users"
 }
 
 func (e expect) check(got string) error {
@@ -436,6 +444,37 @@ func (e expect) check(got string) error {
 }
 
 func errs(has ...string) expect { return expect{res: "err", errHas: has} }
+
+// owner is the module whose code and data a handle's symbols are: a
+// stub's provider, else the module itself. Values looked up through a
+// stub, patches by them and their holders belong to the provider.
+func (m *seqModel) owner(h string) string {
+	if p := m.mods[h].prov; p != "" {
+		return p
+	}
+	return h
+}
+
+// provider is the open module that already loaded the build an Open of
+// ver would load (the oldest, as goload.open passes them), or "". Only
+// modules that loaded their own copy provide one; v1 and v2 are
+// different packages, Open and OpenPackage the same build (seqSameBuild).
+func (m *seqModel) provider(ver string, pkg bool) string {
+	best := ""
+	for h, o := range m.mods {
+		if o.open && o.prov == "" && o.ver == ver && (o.pkg == pkg || seqSameBuild) &&
+			(best == "" || o.order < m.mods[best].order) {
+			best = h
+		}
+	}
+	return best
+}
+
+// seqTakesOver: a module that filled the host's dropped methods itself
+// (OpenPackage, not a stub) takes over an earlier one's fills at its Close.
+func seqTakesOver(o *mMod) bool { return seqPkgTakesOver && o.pkg && o.prov == "" }
+
+const seqPkgTakesOver = true
 
 func (m *seqModel) modID(h string, f int) int {
 	if m.mods[h].ver == "v1" {
@@ -559,7 +598,7 @@ func (m *seqModel) newPatch(handle string, t int, repl, kind string) expect {
 		if f == "Name" {
 			return errs("(signature)")
 		}
-		p.mod, p.f = h, atoi(f[1:])
+		p.mod, p.f = m.owner(h), atoi(f[1:])
 	}
 	m.tab[handle] = p
 	m.all = append(m.all, p)
@@ -578,7 +617,7 @@ func (m *seqModel) patchHost(handle, mod string, pairs []string) expect {
 		if f == "Name" {
 			return errs("(signature)")
 		}
-		ps = append(ps, &mPatch{t: atoi(t), host: -1, mod: mod, f: atoi(f[1:]), kind: "host", inTab: true})
+		ps = append(ps, &mPatch{t: atoi(t), host: -1, mod: m.owner(mod), f: atoi(f[1:]), kind: "host", inTab: true})
 	}
 	for i, p := range ps {
 		h := handle + "." + strconv.Itoa(i)
@@ -592,6 +631,20 @@ func (m *seqModel) patchHost(handle, mod string, pairs []string) expect {
 func (m *seqModel) close(h string) expect {
 	if !m.mods[h].open {
 		return errs("Close: the module is closed")
+	}
+	// A module another open module shares a copy of refuses for that
+	// alone, before any other check (close.go: users).
+	for _, o := range m.mods {
+		if o.open && o.prov == h {
+			return expect{res: "unload", note: "users", must: [][]string{{"uses its copy of package " + seqPkg + m.mods[h].ver,
+				"(one copy of a package per process): close it first"}}, may: []string{"uses its copy of package " + seqPkg + m.mods[h].ver}}
+		}
+	}
+	// A stub maps nothing: its Close just releases it; what was looked up
+	// through it is its provider's.
+	if m.mods[h].prov != "" {
+		m.mods[h].open = false
+		return expect{res: "ok", note: "stub"}
 	}
 	e := expect{res: "unload"}
 	for _, r := range m.held {
@@ -616,12 +669,13 @@ func (m *seqModel) close(h string) expect {
 	}
 	// OpenPackage fills the host's dropped methods (runtime's, whatever
 	// the package: runtime is a dependency) with the module's copies; a
-	// module opened later may call them, so it must be closed first.
+	// module opened later (a stub too) may call them, so it must be closed
+	// first, unless it has copies of its own to take them over.
 	if me := m.mods[h]; me.pkg {
 		for _, o := range m.mods {
-			if o.open && o.order > me.order {
-				e.must = append(e.must, []string{"was opened after it, while host types' dropped methods pointed into it"})
-				e.may = append(e.may, "was opened after it")
+			if o.open && o.order > me.order && !seqTakesOver(o) {
+				e.must = append(e.must, []string{"was opened while", "pointed into this module, and has no copy of its own to take them over"})
+				e.may = append(e.may, "pointed into this module, and has no copy of its own")
 			}
 		}
 	}
@@ -641,7 +695,12 @@ func (m *seqModel) predict(line string) (expect, bool) {
 	}
 	switch f[0] {
 	case "open", "openpkg":
-		m.mods[f[1]] = &mMod{ver: f[2], open: true, pkg: f[0] == "openpkg", order: len(m.mods)}
+		pkg := f[0] == "openpkg"
+		mo := &mMod{ver: f[2], open: true, pkg: pkg, order: len(m.mods), prov: m.provider(f[2], pkg)}
+		m.mods[f[1]] = mo
+		if mo.prov != "" {
+			return expect{res: "ok", note: "stub"}, true
+		}
 		return expect{res: "ok"}, true
 	case "lookup":
 		h, fn := splitRef(f[1])
@@ -664,7 +723,7 @@ func (m *seqModel) predict(line string) (expect, bool) {
 		if !m.mods[h].open {
 			return errs("the module is closed"), true
 		}
-		m.held[atoi(f[1])] = &mRef{h, atoi(fn[1:])}
+		m.held[atoi(f[1])] = &mRef{m.owner(h), atoi(fn[1:])}
 		return expect{res: "ok"}, true
 	case "call":
 		r := m.held[atoi(f[1])]
@@ -841,6 +900,9 @@ func (r *seqRunner) run(seqs [][]string) *seqFailure {
 				if len(res) > 40 {
 					res = res[:40]
 				}
+			}
+			if n := exps[i].note; n != "" {
+				res += " (" + n + ")"
 			}
 			r.mu.Lock()
 			r.cover[strings.Fields(lines[i])[0]+" "+res]++

@@ -118,3 +118,31 @@ func TestSeqChainRevertAtomic(t *testing.T) {
 	}
 	seqRegression(t, steps...)
 }
+
+// One copy of a package per process: a second Open of the archive an open
+// module loaded is a stub that shares its copy. What is looked up, held
+// or patched through the stub is the provider's: the stub's Close succeeds
+// while the value is held, the provider's refuses, first because the stub
+// uses its copy (that reason alone), then, the stub closed, naming the
+// real holders. v1 and v2 are separate copies.
+func TestSeqSharedCopy(t *testing.T) {
+	seqRegression(t, "open m0 v1", "open m1 v1", "open m2 v2", "lookup m1.F2 right", "hold 0 m1.F0",
+		"patchhost p5 m1 3:F3", "close m0", "close m1", "call 0 4", "close m0", "lookup m1.F1 right",
+		"close m2", "revert p5.0", "drop 0", "close m0", "apply p5.0", "open m16 v1", "close m16")
+}
+
+// OpenPackage of a package an open module loaded from the same build is
+// a stub too, and the other way round.
+func TestSeqSharedCopyOpenPackage(t *testing.T) {
+	seqRegression(t, "open m0 v1", "openpkg m1 v1", "close m0", "lookup m1.F1 right", "close m1", "close m0",
+		"openpkg m6 v2", "open m7 v2", "close m6", "close m7", "close m6")
+}
+
+// After closeorder: a module of OpenPackage opened later takes over an
+// earlier one's fills of the host's dropped methods (its Close goes
+// first or not: either order works), while an Open module, a stub too,
+// has no copy of its own and keeps the earlier one open.
+func TestSeqOpenPackageTakeOver(t *testing.T) {
+	seqRegression(t, "openpkg m0 v1", "openpkg m1 v2", "close m0", "close m1", "close m0",
+		"open m5 v2", "openpkg m6 v1", "open m7 v2", "close m6", "close m7", "close m6", "close m5")
+}
