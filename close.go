@@ -635,17 +635,36 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 	defer C.goload_heapscan_free(s)
 	kept := int(C.goload_heapscan_nhits(s))
 	inCaches = kept > 0 && len(rs) == 0
+	// Holders reached from a standard cache Close cleans are named only
+	// when nothing else holds the module (then Close cleans them and
+	// scans again); beside a real holder they are only counted.
+	var cached []string
+	described, extra := 0, 0
 	for i := 0; i < kept; i++ {
 		var h C.goload_holder
 		C.goload_heapscan_hit(s, C.size_t(i), &h)
-		inCaches = inCaches && h.root_kind == C.GOLOAD_HOLDER_DATA && inRange(caches, uintptr(h.root_at))
+		inCache := h.root_kind == C.GOLOAD_HOLDER_DATA && inRange(caches, uintptr(h.root_at))
+		inCaches = inCaches && inCache
 		onStacks = onStacks && onStack(&h)
-		if i < maxReasons {
+		switch {
+		case inCache:
+			if len(cached) < maxReasons {
+				cached = append(cached, m.describe(&h, extraOf))
+			}
+		case described < maxReasons:
 			rs = append(rs, m.describe(&h, extraOf))
+			described++
+		default:
+			extra++
 		}
 	}
-	if n := int(C.goload_heapscan_total(s)); n > maxReasons {
-		rs, onStacks = append(rs, fmt.Sprintf("and %d more", n-min(kept, maxReasons))), false
+	if inCaches {
+		rs = cached
+	} else if n := len(cached); n > 0 {
+		rs = append(rs, fmt.Sprintf("(and %d holders in standard caches that Close cleans once nothing else holds the module)", n))
+	}
+	if n := int(C.goload_heapscan_total(s)); n > kept || extra > 0 {
+		rs, onStacks = append(rs, fmt.Sprintf("and %d more", extra+n-kept)), false
 		inCaches = inCaches && n == kept
 	}
 	if n := int(C.goload_heapscan_nlarge(s)); n > 0 {
