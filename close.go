@@ -14,6 +14,7 @@ import (
 	"reflect"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -398,7 +399,7 @@ func (m *Module) handover() *handoverPlan {
 	for _, o := range strandedOrder {
 		ms := stranded[o]
 		sort.Strings(ms)
-		ms = slicesCompact(ms)
+		ms = slices.Compact(ms)
 		n, more := len(ms), ""
 		if n > 3 {
 			more, ms = ", ...", ms[:3]
@@ -408,16 +409,6 @@ func (m *Module) handover() *handoverPlan {
 	}
 	sort.Slice(h.succ, func(i, j int) bool { return h.succ[i].from < h.succ[j].from })
 	return h
-}
-
-func slicesCompact(s []string) []string {
-	out := s[:0]
-	for i, v := range s {
-		if i == 0 || v != s[i-1] {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // commit records the new owners once the words are written.
