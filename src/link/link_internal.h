@@ -1,0 +1,115 @@
+/*
+ * What the files of the link stage share (see link.c for the pipeline):
+ * private to src/link, never included from elsewhere.
+ */
+#ifndef GL_LINK_INTERNAL_H
+#define GL_LINK_INTERNAL_H
+
+#include "link/link.h"
+
+#include "versions/rt_tables.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/mman.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Hidden: these names stay inside the library wherever it is linked. */
+#pragma GCC visibility push(hidden)
+
+#define NOSYM UINT32_MAX
+
+typedef GL_VEC(uint32_t) u32vec;
+
+/* Placed and defined by an object (not a host symbol, aux table or
+ * trampoline). */
+static inline bool from_obj(const gl_lsym *s) { return !s->host && s->sect != SECT_NONE && s->obj != NOSYM; }
+
+extern const char *const sect_names[SECT_N];
+
+/* rt's input for the pclntab, built by functab.c. */
+typedef struct funcbuild {
+	GL_VEC(gl_rt_func) funcs;
+	GL_VEC(gl_rt_cu) cus;
+	GL_VEC(gl_span) spans;   /* pcdata of every function, in order */
+	GL_VEC(uint64_t) fdata;  /* funcdata of every function */
+	GL_VEC(gl_rt_inl) inl;
+	GL_VEC(const char *) files;
+	GL_VEC(size_t) span_at, fdata_at, inl_at;
+} funcbuild;
+
+/* link.c */
+void dbg(const goload_module *m, const char *fmt, ...) GL_PRINTF(2, 3);
+char *keep(goload_module *m, const char *s, size_t n);
+char *name_key(goload_module *m, const char *name, size_t n, uint16_t abi, size_t *klen);
+bool find_named(const goload_module *m, const char *name, size_t n, uint16_t abi, uint32_t *out);
+int sect_of_kind(int kind);
+size_t name_pkglen(const char *name, size_t n);
+uint32_t new_sym(goload_module *m, gl_lsym s);
+uint64_t host_lookup(const goload_host *h, const char *name, size_t n, int abi);
+
+/* archives.c */
+char *own_prefix(const gl_goobj *o);
+char *object_pkgpath(goload_module *m, const gl_goobj *o);
+bool types_only(const gl_goobj *o, const char *pkg);
+bool named_type_of(const gl_goobj_sym *s, const char *pkg, size_t pl);
+int open_pkg_object(const char *path, gl_goobj_archive **ar, gl_goobj **o, goload_err *err);
+char *path_to_prefix(const char *path);
+int check_header(goload_module *m, const gl_goobj *o, const gl_goobj *first, const char *what, goload_err *err);
+int module_archive(goload_module *m, const char *path, gl_goobj_archive **ar, goload_err *err);
+int open_archives(goload_module *m, const char *const *paths, size_t n, goload_err *err);
+const gl_goobj *dep_object(void *ctx, const char *pkg, size_t n, goload_err *err);
+
+/* resolve.c */
+int init_syms(goload_module *m, uint32_t oi, goload_err *err);
+int define_one(goload_module *m, uint32_t oi, uint32_t i, goload_err *err);
+int define(goload_module *m, goload_err *err);
+uint64_t provider_addr(const goload_module *m, const char *name, size_t n, const int *abis, uint32_t *size,
+		       uint32_t *use);
+uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname *missing, goload_err *err);
+bool is_marker(int t);
+bool optional_type_ref(goload_module *m, const gl_lsym *s, int32_t off);
+int resolve_all(goload_module *m, goload_err *err);
+
+/* hostpkgs.c */
+int open_hostpkg(goload_module *m, size_t k, goload_err *err);
+uint32_t pull(goload_module *m, uint32_t oi, uint32_t i, goload_err *err);
+bool is_data_sect(int sect);
+int varinit_task(goload_module *m, goload_err *err);
+uint32_t hostpkg_find(goload_module *m, const gl_goobj_symname *nm, const int *abis, goload_err *err);
+
+/* hostfill.c */
+int host_write(goload_module *m, uint64_t at, const void *p, size_t n, uint64_t code, bool into_module,
+	       goload_err *err);
+int want_method(void *ctx, const gl_host_method *hm, goload_err *err);
+int patch_host_methods(goload_module *m, goload_err *err);
+int host_itab_slots(goload_module *m, struct gl_hostitab h, bool write, goload_err *err);
+int type_copy(goload_module *m, uint32_t si, gl_goobj_ref ref, uint32_t t, goload_err *err);
+int alias_host_types(goload_module *m, goload_err *err);
+
+/* layout.c */
+bool sorted_typelinks(goload_module *m, u32vec *tl);
+bool layout(goload_module *m);
+void place(goload_module *m, uint64_t base, uint64_t pcln_size);
+uint64_t module_end(const goload_module *m);
+static inline uint8_t *mem_at(goload_module *m, uint64_t addr) { return m->mem.base + (addr - m->sect_addr[SECT_TEXT]); }
+
+/* functab.c */
+void funcbuild_free(funcbuild *b);
+int build_funcs(goload_module *m, funcbuild *b, goload_err *err);
+int build_pcln(goload_module *m, funcbuild *b, goload_err *err);
+
+/* relocate.c */
+int apply_relocs(goload_module *m, goload_err *err);
+
+/* tables.c */
+int gc_masks(goload_module *m, goload_err *err);
+int collect_tables(goload_module *m, goload_err *err);
+
+#pragma GCC visibility pop
+
+#endif
