@@ -173,7 +173,7 @@ int gl_gobin_pcvalue(const gl_gobin *g, const gl_gobin_func *f, uint32_t off, ui
 int gl_gobin_pcvalue_walk(const gl_gobin *g, const gl_gobin_func *f, uint32_t off, gl_gobin_pcv_cb cb,
 			  void *ctx, goload_err *err)
 {
-	pcv s;
+	pcv s = {0};
 	if (off == 0)
 		return 0;
 	int rc = pcv_init(g, f, off, &s, err);

@@ -6,15 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-typedef struct dep {
+typedef struct dep_entry {
 	char *pkg, *file;
 	gl_goobj_archive *a;
 	gl_goobj *o;
 	char *oname; /* "pkg (file)" so errors name the package */
-} dep;
+} dep_entry;
 
 struct gl_goobj_deps {
-	GL_VEC(dep) v;
+	GL_VEC(dep_entry) v;
 	gl_strmap byname; /* pkg -> index into v (keys are the dep's own pkg copy) */
 };
 
@@ -26,7 +26,7 @@ int gl_goobj_deps_new(gl_goobj_deps **out, goload_err *err)
 
 int gl_goobj_deps_add(gl_goobj_deps *d, const char *pkg, size_t pkglen, const char *file, goload_err *err)
 {
-	dep x = {strndup(pkg, pkglen), strdup(file), NULL, NULL, NULL};
+	dep_entry x = {strndup(pkg, pkglen), strdup(file), NULL, NULL, NULL};
 	if (!x.pkg || !x.file || !GL_VEC_PUSH(&d->v, x)) {
 		free(x.pkg);
 		free(x.file);
@@ -91,7 +91,7 @@ const gl_goobj *gl_goobj_deps_get(gl_goobj_deps *d, const char *pkg, size_t len,
 		gl_err(err, GOLOAD_E_NOTFOUND, "package %.*s is not in the dependency list", (int)len, pkg);
 		return NULL;
 	}
-	dep *x = &d->v.v[i];
+	dep_entry *x = &d->v.v[i];
 	if (x->o)
 		return x->o;
 	if (x->a)

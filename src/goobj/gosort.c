@@ -7,13 +7,13 @@ typedef struct {
 	gl_gosort_less less;
 	void *ctx;
 	const uint8_t *xs;
-} data;
+} sortdata;
 
 enum { UNKNOWN_HINT, INCREASING_HINT, DECREASING_HINT };
 
-static inline bool less(const data *d, long i, long j) { return d->less(d->v[i], d->v[j], d->ctx); }
+static inline bool less(const sortdata *d, long i, long j) { return d->less(d->v[i], d->v[j], d->ctx); }
 
-static inline void swap(const data *d, long i, long j)
+static inline void swap(const sortdata *d, long i, long j)
 {
 	uint32_t t = d->v[i];
 	d->v[i] = d->v[j];
@@ -30,14 +30,14 @@ static int bits_len(uint64_t x)
 	return n;
 }
 
-static void insertion_sort(const data *d, long a, long b)
+static void insertion_sort(const sortdata *d, long a, long b)
 {
 	for (long i = a + 1; i < b; i++)
 		for (long j = i; j > a && less(d, j, j - 1); j--)
 			swap(d, j, j - 1);
 }
 
-static void sift_down(const data *d, long lo, long hi, long first)
+static void sift_down(const sortdata *d, long lo, long hi, long first)
 {
 	long root = lo;
 	for (;;) {
@@ -53,7 +53,7 @@ static void sift_down(const data *d, long lo, long hi, long first)
 	}
 }
 
-static void heap_sort(const data *d, long a, long b)
+static void heap_sort(const sortdata *d, long a, long b)
 {
 	long first = a, lo = 0, hi = b - a;
 	for (long i = (hi - 1) / 2; i >= 0; i--)
@@ -64,7 +64,7 @@ static void heap_sort(const data *d, long a, long b)
 	}
 }
 
-static long partition(const data *d, long a, long b, long pivot, bool *already)
+static long partition(const sortdata *d, long a, long b, long pivot, bool *already)
 {
 	swap(d, a, pivot);
 	long i = a + 1, j = b - 1;
@@ -96,7 +96,7 @@ static long partition(const data *d, long a, long b, long pivot, bool *already)
 	return j;
 }
 
-static long partition_equal(const data *d, long a, long b, long pivot)
+static long partition_equal(const sortdata *d, long a, long b, long pivot)
 {
 	swap(d, a, pivot);
 	long i = a + 1, j = b - 1;
@@ -114,7 +114,7 @@ static long partition_equal(const data *d, long a, long b, long pivot)
 	return i;
 }
 
-static bool partial_insertion_sort(const data *d, long a, long b)
+static bool partial_insertion_sort(const sortdata *d, long a, long b)
 {
 	const int max_steps = 5, shortest_shifting = 50;
 	long i = a + 1;
@@ -144,7 +144,7 @@ static bool partial_insertion_sort(const data *d, long a, long b)
 	return false;
 }
 
-static void break_patterns(const data *d, long a, long b)
+static void break_patterns(const sortdata *d, long a, long b)
 {
 	long length = b - a;
 	if (length >= 8) {
@@ -162,7 +162,7 @@ static void break_patterns(const data *d, long a, long b)
 	}
 }
 
-static long order2(const data *d, long a, long b, int *swaps, long *hi)
+static long order2(const sortdata *d, long a, long b, int *swaps, long *hi)
 {
 	if (less(d, b, a)) {
 		(*swaps)++;
@@ -173,7 +173,7 @@ static long order2(const data *d, long a, long b, int *swaps, long *hi)
 	return a;
 }
 
-static long median(const data *d, long a, long b, long c, int *swaps)
+static long median(const sortdata *d, long a, long b, long c, int *swaps)
 {
 	a = order2(d, a, b, swaps, &b);
 	b = order2(d, b, c, swaps, &c);
@@ -183,9 +183,9 @@ static long median(const data *d, long a, long b, long c, int *swaps)
 	return b;
 }
 
-static long median_adjacent(const data *d, long a, int *swaps) { return median(d, a - 1, a, a + 1, swaps); }
+static long median_adjacent(const sortdata *d, long a, int *swaps) { return median(d, a - 1, a, a + 1, swaps); }
 
-static long choose_pivot(const data *d, long a, long b, int *hint)
+static long choose_pivot(const sortdata *d, long a, long b, int *hint)
 {
 	const long shortest_ninther = 50;
 	const int max_swaps = 4 * 3;
@@ -204,13 +204,13 @@ static long choose_pivot(const data *d, long a, long b, int *hint)
 	return j;
 }
 
-static void reverse_range(const data *d, long a, long b)
+static void reverse_range(const sortdata *d, long a, long b)
 {
 	for (long i = a, j = b - 1; i < j; i++, j--)
 		swap(d, i, j);
 }
 
-static void pdqsort(const data *d, long a, long b, int limit)
+static void pdqsort(const sortdata *d, long a, long b, int limit)
 {
 	const long max_insertion = 12;
 	bool was_balanced = true, was_partitioned = true;
@@ -260,6 +260,6 @@ static void pdqsort(const data *d, long a, long b, int limit)
 
 void gl_gosort(uint32_t *idx, size_t n, const uint8_t xorshift[3], gl_gosort_less lessfn, void *ctx)
 {
-	data d = {idx, lessfn, ctx, xorshift};
+	sortdata d = {idx, lessfn, ctx, xorshift};
 	pdqsort(&d, 0, (long)n, bits_len(n));
 }

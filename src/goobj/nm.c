@@ -6,6 +6,7 @@
 #include "goobj/goobj.h"
 #include "goobj/gosort.h"
 
+#include <elf.h> /* SHN_UNDEF, SHF_ALLOC, STB_LOCAL, ... */
 #include <inttypes.h>
 #include <stdlib.h>
 
@@ -18,15 +19,15 @@ typedef struct nmsym {
 	int64_t size;
 } nmsym;
 
-typedef struct entry {
+typedef struct nm_entry {
 	GL_VEC(nmsym) syms;
 	gl_buf arena; /* names with a "<1>" suffix (static symbols) */
-} entry;
+} nm_entry;
 
-static bool push(entry *e, nmsym s) { return GL_VEC_PUSH(&e->syms, s); }
+static bool push(nm_entry *e, nmsym s) { return GL_VEC_PUSH(&e->syms, s); }
 
 /* cmd/internal/objfile/goobj.go: goobjFile.symbols(). */
-static int go_symbols(gl_goobj *o, entry *e, goload_err *err)
+static int go_symbols(gl_goobj *o, nm_entry *e, goload_err *err)
 {
 	uint32_t ndef = gl_goobj_ndefs(o);
 	for (uint32_t i = 0; i < ndef; i++) {
@@ -74,9 +75,8 @@ oom:
 }
 
 /* cmd/internal/objfile/elf.go: elfFile.symbols(). */
-static int elf_symbols(const gl_elf *f, entry *e, const struct gl_objtab *t, goload_err *err)
+static int elf_symbols(const gl_elf *f, nm_entry *e, const struct gl_objtab *t, goload_err *err)
 {
-	enum { SHN_UNDEF = 0, SHN_COMMON = 0xfff2, SHF_WRITE = 1, SHF_ALLOC = 2, SHF_EXECINSTR = 4, STB_LOCAL = 0 };
 	/* debug/elf skips the null symbol at index 0. */
 	for (size_t i = 1; i < f->nsyms; i++) {
 		const gl_elf_sym *s = &f->syms[i];
@@ -124,7 +124,7 @@ static bool by_name(uint32_t a, uint32_t b, void *ctx)
 }
 
 /* Applies a permutation (idx) to the symbol vector, as the Go code sorts in place. */
-static bool permute(entry *e, uint32_t *idx)
+static bool permute(nm_entry *e, uint32_t *idx)
 {
 	size_t n = e->syms.len;
 	nmsym *t = malloc((n ? n : 1) * sizeof *t);
@@ -139,7 +139,7 @@ static bool permute(entry *e, uint32_t *idx)
 	return true;
 }
 
-static int sort_entry(entry *e, int order, const struct gl_objtab *t, goload_err *err)
+static int sort_entry(nm_entry *e, int order, const struct gl_objtab *t, goload_err *err)
 {
 	size_t n = e->syms.len;
 	uint32_t *idx = malloc((n ? n : 1) * sizeof *idx);
@@ -183,7 +183,7 @@ static void put_num(gl_buf *b, uint64_t v, bool neg, unsigned base, int width)
 		gl_buf_u8(b, (uint8_t)tmp[--n]);
 }
 
-static bool print_entry(const entry *e, const char *file, const char *member, bool several_entries,
+static bool print_entry(const nm_entry *e, const char *file, const char *member, bool several_entries,
 			const goload_nm_opts *opts, FILE *out)
 {
 	gl_buf prefix = {0}, b = {0};
@@ -218,7 +218,7 @@ static bool print_entry(const entry *e, const char *file, const char *member, bo
 	return ok;
 }
 
-static void entry_free(entry *e)
+static void entry_free(nm_entry *e)
 {
 	GL_VEC_FREE(&e->syms);
 	gl_buf_free(&e->arena);
@@ -262,7 +262,7 @@ int gl_goobj_nm_span(gl_span data, const char *path, const goload_nm_opts *opts,
 	/* Open everything first: objfile.Open fails as a whole on a bad member. */
 	gl_goobj **objs = calloc(ms.len ? ms.len : 1, sizeof *objs);
 	gl_elf **elfs = calloc(ms.len ? ms.len : 1, sizeof *elfs);
-	entry *es = calloc(ms.len ? ms.len : 1, sizeof *es);
+	nm_entry *es = calloc(ms.len ? ms.len : 1, sizeof *es);
 	if (!objs || !elfs || !es) {
 		rc = gl_err(err, GOLOAD_E_NOMEM, "out of memory");
 		goto free_all;

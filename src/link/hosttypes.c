@@ -61,7 +61,7 @@ static bool seen_add(walker *w, uint64_t a)
 
 static const uint8_t *at(uint64_t a) { return (const uint8_t *)(uintptr_t)a; }
 static uint64_t word(uint64_t a) { uint64_t v; memcpy(&v, at(a), 8); return v; }
-static uint32_t u32(uint64_t a) { uint32_t v; memcpy(&v, at(a), 4); return v; }
+static uint32_t host_u32(uint64_t a) { uint32_t v; memcpy(&v, at(a), 4); return v; }
 static uint16_t u16(uint64_t a) { uint16_t v; memcpy(&v, at(a), 2); return v; }
 
 static bool name_text(const struct gl_rttab *rt, const uint8_t *p, size_t avail, const char **s, size_t *n);
@@ -76,7 +76,7 @@ static bool name_at_range(const struct gl_rttab *rt, uint64_t types, uint64_t et
 	return name_text(rt, at(a), (size_t)(etypes - a), s, n);
 }
 
-static bool name_at(const walker *w, int32_t off, const char **s, size_t *n)
+static bool type_name_at(const walker *w, int32_t off, const char **s, size_t *n)
 {
 	return name_at_range(w->rt, w->types, w->etypes, off, s, n);
 }
@@ -93,7 +93,7 @@ static bool spell(walker *w, uint64_t t, int depth)
 	const char *s;
 	size_t n;
 	if (tflag & rt->tflag_named) {
-		if (!name_at(w, (int32_t)u32(t + rt->type_off_str), &s, &n))
+		if (!type_name_at(w, (int32_t)host_u32(t + rt->type_off_str), &s, &n))
 			return false;
 		if ((tflag & rt->tflag_extrastar) && n) {
 			s++;
@@ -103,7 +103,7 @@ static bool spell(walker *w, uint64_t t, int depth)
 		size_t ppn = 0;
 		if ((tflag & rt->tflag_uncommon) && kind < GL_KIND__COUNT) {
 			uint64_t u = t + rt->type_size + rt->kind_extra[kind];
-			name_at(w, (int32_t)u32(u + rt->uncommon_off_pkgpath), &pp, &ppn);
+			type_name_at(w, (int32_t)host_u32(u + rt->uncommon_off_pkgpath), &pp, &ppn);
 		}
 		if (ppn) {
 			/* "pkgname.Name[...]": keep what follows the package name. */
@@ -222,7 +222,7 @@ static bool record(walker *w, uint64_t t)
 }
 
 /* Visits t and every type it mentions (iteratively deep through a stack). */
-static bool walk(walker *w, uint64_t root)
+static bool walk_type(walker *w, uint64_t root)
 {
 	const struct gl_rttab *rt = w->rt;
 	GL_VEC(uint64_t) st = {0};
@@ -233,7 +233,7 @@ static bool walk(walker *w, uint64_t root)
 			continue;
 		ok = record(w, t);
 		uint8_t tflag = at(t)[rt->type_off_tflag], kind = at(t)[rt->type_off_kind] & rt->kind_mask;
-		int32_t ptrto = (int32_t)u32(t + rt->type_off_ptrtothis);
+		int32_t ptrto = (int32_t)host_u32(t + rt->type_off_ptrtothis);
 		if (ptrto > 0)
 			ok = ok && GL_VEC_PUSH(&st, w->types + (uint64_t)ptrto);
 		switch (kind) {
@@ -291,11 +291,11 @@ static bool walk_links(walker *w, uint64_t md)
 	uint64_t tl = word(md + rt->md_off[GL_MD_TYPELINKS]), ntl = word(md + rt->md_off[GL_MD_TYPELINKS] + 8);
 	bool ok = true;
 	for (uint64_t i = 0; ok && i < ntl; i++)
-		ok = walk(w, w->types + (uint64_t)(int64_t)(int32_t)u32(tl + 4 * i));
+		ok = walk_type(w, w->types + (uint64_t)(int64_t)(int32_t)host_u32(tl + 4 * i));
 	uint64_t il = word(md + rt->md_off[GL_MD_ITABLINKS]), nil = word(md + rt->md_off[GL_MD_ITABLINKS] + 8);
 	for (uint64_t i = 0; ok && i < nil; i++) {
 		uint64_t it = word(il + 8 * i);
-		ok = walk(w, word(it + rt->itab_off_inter)) && walk(w, word(it + rt->itab_off_type));
+		ok = walk_type(w, word(it + rt->itab_off_inter)) && walk_type(w, word(it + rt->itab_off_type));
 	}
 	return ok;
 }
@@ -351,7 +351,7 @@ static int walk_regions(walker *w, uint64_t md, bool *ok, goload_err *err)
 			return gl_err(err, GOLOAD_E_FORMAT, "host: typelinked descriptor %zu at 0x%llx (types+0x%llx) is not a "
 				      "type descriptor of known size", i, (unsigned long long)td,
 				      (unsigned long long)(td - w->types));
-		*ok = walk(w, td);
+		*ok = walk_type(w, td);
 		td += size;
 	}
 	end = w->types + ioff + isz;
@@ -368,7 +368,7 @@ static int walk_regions(walker *w, uint64_t md, bool *ok, goload_err *err)
 		if (nslot > (end - p) / 8)
 			return gl_err(err, GOLOAD_E_FORMAT, "host: itab %zu at 0x%llx: %llu methods run past the itabs",
 				      i, (unsigned long long)p, (unsigned long long)nfun);
-		*ok = walk(w, inter) && walk(w, word(p + rt->itab_off_type)) && record_itab(w, p);
+		*ok = walk_type(w, inter) && walk_type(w, word(p + rt->itab_off_type)) && record_itab(w, p);
 		p += rt->itab_off_fun + 8u * nslot;
 	}
 	return 0;
@@ -452,7 +452,7 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 			continue;
 		uint64_t u = t + rt->type_size + rt->kind_extra[kind];
 		uint16_t mcount = u16(u + rt->uncommon_off_mcount);
-		uint64_t methods = u + u32(u + rt->uncommon_off_moff);
+		uint64_t methods = u + host_u32(u + rt->uncommon_off_moff);
 		/* A value receiver's itab entry is the method itself when the
 		 * value is pointer-shaped, else the (*T) wrapper: live siblings
 		 * say which (Ifn == Tfn), pointer-shaped kinds always are. */
@@ -478,7 +478,7 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 			 * later module records its own copy, for Close of the
 			 * filler to hand the word over to. */
 			bool code = orig32(h, me + rt->method_off_ifn) != -1 && orig32(h, me + rt->method_off_tfn) != -1;
-			if ((code && !mtyp) || !name_at(&w, (int32_t)u32(me + rt->method_off_name), &mn, &mnl))
+			if ((code && !mtyp) || !type_name_at(&w, (int32_t)host_u32(me + rt->method_off_name), &mn, &mnl))
 				continue;
 			for (int f = 0; f < 2 && rc == 0; f++) { /* Ifn, Tfn */
 				uint64_t slot = me + (f ? rt->method_off_tfn : rt->method_off_ifn);
@@ -544,7 +544,7 @@ int gl_host_itab_slots(goload_host *h, uint64_t t, const char *name, size_t n,
 			size_t sl;
 			uint64_t slot = e + rt->itab_off_fun + 8 * k;
 			if (gl_host_orig_value(h, slot, 8) != unreachable ||
-			    !name_at_range(rt, types, etypes, (int32_t)u32(ms + k * rt->imethod_size + rt->imethod_off_name), &s, &sl) ||
+			    !name_at_range(rt, types, etypes, (int32_t)host_u32(ms + k * rt->imethod_size + rt->imethod_off_name), &s, &sl) ||
 			    sl != n || memcmp(s, name, n) != 0)
 				continue;
 			int rc = fn(ctx, slot, err);
@@ -651,7 +651,7 @@ static uint64_t obj_word(const objtype *t, uint64_t off, unsigned size)
 
 static uint64_t host_word(uint64_t a, unsigned size)
 {
-	return size == 8 ? word(a) : size == 4 ? u32(a) : size == 2 ? u16(a) : at(a)[0];
+	return size == 8 ? word(a) : size == 4 ? host_u32(a) : size == 2 ? u16(a) : at(a)[0];
 }
 
 /* A host descriptor's linker name (without "type:"), NULL when unnamed. */
@@ -686,7 +686,7 @@ static long diff_method(const goload_host *h, const objtype *t, uint64_t mo, uin
 	uint64_t tb, te;
 	host_types_range(h, &tb, &te);
 	for (uint64_t i = 0; i < n && i < 1u << 16; i++) {
-		int32_t hoff = (int32_t)u32(hm + i * stride + name_off);
+		int32_t hoff = (int32_t)host_u32(hm + i * stride + name_off);
 		if (!obj_name(h->rt, t, mo + i * stride + name_off, ms, mn) || !name_at_range(h->rt, tb, te, hoff, hs, hn))
 			continue;
 		if (*mn != *hn || memcmp(*ms, *hs, *mn))
@@ -835,7 +835,7 @@ int gl_host_type_check(const goload_host *h, const gl_goobj *o, uint32_t idx, co
 		if (mc != hc)
 			return DIFF("%llu methods, the host's %llu", (unsigned long long)mc, (unsigned long long)hc);
 		long i = diff_method(h, &t, u + obj_word(&t, u + rt->uncommon_off_moff, 4),
-				     ht + u + u32(ht + u + rt->uncommon_off_moff), mc, rt->method_size, rt->method_off_name, &ms,
+				     ht + u + host_u32(ht + u + rt->uncommon_off_moff), mc, rt->method_size, rt->method_off_name, &ms,
 				     &mn, &hs, &hn);
 		if (i >= 0)
 			return DIFF("method %ld is %.*s, the host's %.*s", i, (int)mn, ms, (int)hn, hs);

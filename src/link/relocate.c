@@ -55,7 +55,7 @@ int apply_relocs(goload_module *m, goload_err *err)
 						      t->name, (long long)v);
 				break;
 			case GL_R_TLS_LE: {
-				int32_t tg;
+				int32_t tg = 0;
 				if (gl_host_tls_g(m->host, &tg, err) < 0)
 					return gl_err_prefix(err, "%s+%d: R_TLS_LE", s->name, r.off);
 				v = tg + r.add;

@@ -9,13 +9,13 @@
 #endif
 
 enum { STEP = 16u << 20 };
-#define REACH ((uint64_t)INT32_MAX)
+#define NEAR_REACH ((uint64_t)INT32_MAX)
 
 size_t gl_mem_pagesize(void) { return (size_t)sysconf(_SC_PAGESIZE); }
 
 static bool reachable(uint64_t a, size_t size, uint64_t lo, uint64_t hi)
 {
-	return a + size - lo <= REACH && (a >= hi || hi - a <= REACH) && a + size > a;
+	return a + size - lo <= NEAR_REACH && (a >= hi || hi - a <= NEAR_REACH) && a + size > a;
 }
 
 static uint8_t *try_at(uint64_t a, size_t size)
@@ -50,7 +50,7 @@ int gl_mem_map_near(uint64_t lo, uint64_t hi, size_t size, gl_mem *out, goload_e
 	size = (size + pg - 1) / pg * pg;
 	out->base = NULL;
 	out->size = 0;
-	if (size == 0 || size > REACH / 2 || hi < lo || hi - lo > REACH / 2)
+	if (size == 0 || size > NEAR_REACH / 2 || hi < lo || hi - lo > NEAR_REACH / 2)
 		return gl_err(err, GOLOAD_E_INVAL, "mem: cannot place %zu bytes near [0x%llx, 0x%llx)", size,
 			      (unsigned long long)lo, (unsigned long long)hi);
 	uint64_t hint = __atomic_load_n(&next_hint, __ATOMIC_RELAXED);

@@ -572,6 +572,7 @@ size_t gl_recover_nsyms(const gl_recover *r) { return r->nsyms; }
 
 int gl_recover_tls_g(const gl_recover *r, int32_t *off, goload_err *err)
 {
+	*off = 0; /* set on failure too: callers' compilers see it set */
 	if (!r->tls_votes || r->tls_conflict)
 		return gl_err(err, GOLOAD_E_NOTFOUND, "recover %s: %s", gl_gobin_get_info(r->host)->what,
 			      r->tls_conflict ? "the thread-local sites of runtime.g disagree"

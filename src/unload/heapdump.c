@@ -27,7 +27,7 @@ typedef struct itab {
 	uint64_t addr, type;
 } itab;
 
-typedef struct st {
+typedef struct dump_st {
 	gl_span d;
 	const gl_hd_opts *o;
 	gl_hd_result *out;
@@ -36,7 +36,7 @@ typedef struct st {
 	GL_VEC(gl_hd_root) roots;
 	GL_VEC(uint32_t) queue;
 	bool oom;
-} st;
+} dump_st;
 
 /* A record being read: its index and offset name it in errors. */
 typedef struct rec {
@@ -45,7 +45,7 @@ typedef struct rec {
 	uint64_t tag;
 } rec;
 
-static int bad(const rec *c, goload_err *err, const char *what)
+static int dump_bad(const rec *c, goload_err *err, const char *what)
 {
 	return gl_err(err, GOLOAD_E_FORMAT, "heapdump: record %zu (tag %llu) at offset 0x%zx: %s", c->idx,
 		      (unsigned long long)c->tag, c->off, what);
@@ -110,8 +110,8 @@ static void rd_ints(gl_rd *r, size_t n)
 
 /* Walks a field list; each pointer word's offset goes to fn (may be NULL).
  * Returns false on a malformed list. */
-typedef void (*field_fn)(st *s, void *ctx, uint64_t off);
-static bool rd_fields(gl_rd *r, st *s, field_fn fn, void *ctx)
+typedef void (*field_fn)(dump_st *s, void *ctx, uint64_t off);
+static bool rd_fields(gl_rd *r, dump_st *s, field_fn fn, void *ctx)
 {
 	for (;;) {
 		uint64_t kind = gl_rd_uvarint(r);
@@ -132,7 +132,7 @@ static bool rd_fields(gl_rd *r, st *s, field_fn fn, void *ctx)
 	}
 }
 
-static int by_addr(const void *a, const void *b)
+static int obj_by_addr(const void *a, const void *b)
 {
 	uint64_t x = ((const hobj *)a)->addr, y = ((const hobj *)b)->addr;
 	return x < y ? -1 : x > y;
@@ -144,7 +144,7 @@ static int by_itab(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static const itab *find_itab(const st *s, uint64_t v)
+static const itab *find_itab(const dump_st *s, uint64_t v)
 {
 	size_t lo = 0, hi = s->itabs.len;
 	while (lo < hi) {
@@ -157,7 +157,7 @@ static const itab *find_itab(const st *s, uint64_t v)
 	return lo < s->itabs.len && s->itabs.v[lo].addr == v ? &s->itabs.v[lo] : NULL;
 }
 
-static hobj *find_obj(st *s, uint64_t v)
+static hobj *find_obj(dump_st *s, uint64_t v)
 {
 	size_t lo = 0, hi = s->objs.len;
 	while (lo < hi) {
@@ -173,7 +173,7 @@ static hobj *find_obj(st *s, uint64_t v)
 	return v - h->addr < h->size ? h : NULL;
 }
 
-static bool skipped(const st *s, uint64_t addr)
+static bool skipped(const dump_st *s, uint64_t addr)
 {
 	for (size_t i = 0; i < s->o->nskip; i++)
 		if (s->o->skip[i] == addr)
@@ -181,7 +181,7 @@ static bool skipped(const st *s, uint64_t addr)
 	return false;
 }
 
-static void hit(st *s, gl_hd_hit h)
+static void hit(dump_st *s, gl_hd_hit h)
 {
 	s->out->nhits++;
 	if (s->out->hits.len < s->o->max_hits && !GL_VEC_PUSH(&s->out->hits, h))
@@ -190,7 +190,7 @@ static void hit(st *s, gl_hd_hit h)
 
 /* A pointer word `v` stored at `at` by the holder described by root
  * `ri` (itself a root when obj is NULL). */
-static void ref(st *s, uint32_t ri, hobj *holder, uint64_t at, uint64_t v)
+static void ref(dump_st *s, uint32_t ri, hobj *holder, uint64_t at, uint64_t v)
 {
 	if (in_ranges(s->o, v)) {
 		if (holder && holder->hit)
@@ -214,12 +214,12 @@ static void ref(st *s, uint32_t ri, hobj *holder, uint64_t at, uint64_t v)
 }
 
 /* Reads the word at dump offset `data + off`, inside a block of `len`. */
-static bool word_at(const st *s, size_t data, uint64_t len, uint64_t off, uint64_t *v)
+static bool word_at(const dump_st *s, size_t data, uint64_t len, uint64_t off, uint64_t *v)
 {
 	return off <= len && len - off >= 8 && gl_u64_at(s->d, data + off, v);
 }
 
-static uint32_t add_root(st *s, gl_hd_root r);
+static uint32_t add_root(dump_st *s, gl_hd_root r);
 
 /* Words of a heap object (holder) or of a root block (each word its own
  * root, so a report names the global or frame slot). */
@@ -241,7 +241,7 @@ typedef struct block {
  * ancestors pointer, or a counter like m.mLockProfile.waitTime, whose
  * nanoseconds land in a non-PIE module's low addresses) only matters if
  * it equals the address of one of those types. */
-static void iface_word(st *s, const block *b, uint64_t off)
+static void iface_word(dump_st *s, const block *b, uint64_t off)
 {
 	uint64_t t;
 	if (off < 8 || !word_at(s, b->data, b->len, off - 8, &t) || t == 0 ||
@@ -266,7 +266,7 @@ static void iface_word(st *s, const block *b, uint64_t off)
 	ref(s, ri, b->holder, b->addr + off - 8, method ? method : it && !in_ranges(s->o, t) ? it->type : t);
 }
 
-static void block_field(st *s, void *ctx, uint64_t off)
+static void block_field(dump_st *s, void *ctx, uint64_t off)
 {
 	block *b = ctx;
 	uint64_t v;
@@ -290,7 +290,7 @@ static void block_field(st *s, void *ctx, uint64_t off)
 }
 
 /* Follows every object reached so far. */
-static void drain(st *s)
+static void drain(dump_st *s)
 {
 	while (s->queue.len && !s->oom) {
 		hobj *o = &s->objs.v[s->queue.v[--s->queue.len]];
@@ -319,7 +319,7 @@ static void drain(st *s)
 	}
 }
 
-static uint32_t add_root(st *s, gl_hd_root r)
+static uint32_t add_root(dump_st *s, gl_hd_root r)
 {
 	if (!GL_VEC_PUSH(&s->roots, r)) {
 		s->oom = true;
@@ -329,7 +329,7 @@ static uint32_t add_root(st *s, gl_hd_root r)
 }
 
 /* A word held directly by a root: check it and follow it. */
-static void root_word(st *s, gl_hd_root r, uint64_t v)
+static void root_word(dump_st *s, gl_hd_root r, uint64_t v)
 {
 	if (s->oom || v == 0)
 		return;
@@ -350,7 +350,7 @@ static bool own_frame(const gl_hd_opts *o, uint64_t goid, gl_span fname)
 }
 
 /* A block of root words with a field list (data, bss, a frame). */
-static bool root_block(st *s, gl_rd *r, gl_hd_root proto, uint64_t addr, uint64_t len, size_t data, bool follow)
+static bool root_block(dump_st *s, gl_rd *r, gl_hd_root proto, uint64_t addr, uint64_t len, size_t data, bool follow)
 {
 	block b = {.proto = proto, .addr = addr, .len = len, .data = data};
 	bool ok = rd_fields(r, s, follow ? block_field : NULL, &b);
@@ -364,7 +364,7 @@ static bool root_block(st *s, gl_rd *r, gl_hd_root proto, uint64_t addr, uint64_
  * live slot out. The GC scans such a frame conservatively (mgcmark.go
  * scanframeworker, the frame under runtime.asyncPreempt), and so does
  * this: every word of it, its field list only read past. */
-static bool conservative_block(st *s, gl_rd *r, gl_hd_root proto, uint64_t addr, uint64_t len, size_t data)
+static bool conservative_block(dump_st *s, gl_rd *r, gl_hd_root proto, uint64_t addr, uint64_t len, size_t data)
 {
 	block b = {.proto = proto, .addr = addr, .len = len, .data = data};
 	b.proto.conservative = true;
@@ -388,7 +388,7 @@ static bool span_is(gl_span a, const char *s)
  * global's, even when a stale word of a conservatively scanned frame
  * (runtime.asyncPreempt's saved registers) points at it too, and Close
  * refuses at once instead of waiting for stacks to change. */
-static int walk(st *s, int pass, goload_err *err)
+static int walk_dump(dump_st *s, int pass, goload_err *err)
 {
 	const bool follow = pass != 0, roots = pass == 1, gs = pass == 2;
 	gl_span d = s->d;
@@ -404,7 +404,7 @@ static int walk(st *s, int pass, goload_err *err)
 		c.off = c.r.pos;
 		c.tag = gl_rd_uvarint(&c.r);
 		if (!gl_rd_ok(&c.r))
-			return bad(&c, err, "truncated before the end-of-dump record");
+			return dump_bad(&c, err, "truncated before the end-of-dump record");
 		gl_rd *r = &c.r;
 		switch (c.tag) {
 		case TAG_EOF:
@@ -414,9 +414,9 @@ static int walk(st *s, int pass, goload_err *err)
 			gl_span body = rd_str(r);
 			hobj h = {addr, body.n, (size_t)(body.p - d.p), r->pos, 0, false};
 			if (!gl_rd_ok(r) || !rd_fields(r, s, NULL, NULL))
-				return bad(&c, err, "truncated object");
+				return dump_bad(&c, err, "truncated object");
 			if (body.n == 0 || addr + body.n < addr)
-				return bad(&c, err, "object of size 0 or past the address space");
+				return dump_bad(&c, err, "object of size 0 or past the address space");
 			if (!follow && !GL_VEC_PUSH(&s->objs, h))
 				s->oom = true;
 			break;
@@ -425,7 +425,7 @@ static int walk(st *s, int pass, goload_err *err)
 			rd_str(r);
 			uint64_t to = gl_rd_uvarint(r);
 			if (!gl_rd_ok(r))
-				return bad(&c, err, "truncated root");
+				return dump_bad(&c, err, "truncated root");
 			if (roots)
 				root_word(s, (gl_hd_root){.kind = GL_HD_DATA, .at = 0}, to);
 			break;
@@ -445,7 +445,7 @@ static int walk(st *s, int pass, goload_err *err)
 			for (int i = 8; i < 12; i++)
 				v[i] = gl_rd_uvarint(r);
 			if (!gl_rd_ok(r))
-				return bad(&c, err, "truncated goroutine");
+				return dump_bad(&c, err, "truncated goroutine");
 			goid = v[2];
 			fname = gl_span_make(NULL, 0);
 			async = false;
@@ -466,7 +466,7 @@ static int walk(st *s, int pass, goload_err *err)
 			rd_ints(r, 1);
 			fname = rd_str(r);
 			if (!gl_rd_ok(r))
-				return bad(&c, err, "truncated stack frame");
+				return dump_bad(&c, err, "truncated stack frame");
 			s->out->nframes += gs;
 			gl_hd_root fr = {.kind = GL_HD_FRAME, .goid = goid, .func = fname, .at = pc};
 			if (gs && (in_ranges(s->o, pc) || in_ranges(s->o, entry)))
@@ -476,7 +476,7 @@ static int walk(st *s, int pass, goload_err *err)
 					  : root_block(s, r, fr, sp, body.n, (size_t)(body.p - d.p),
 						       gs && !own_frame(s->o, goid, fname));
 			if (!ok)
-				return bad(&c, err, "bad stack frame fields");
+				return dump_bad(&c, err, "bad stack frame fields");
 			async = span_is(fname, "runtime.asyncPreempt") || span_is(fname, "runtime.debugCallV2");
 			break;
 		}
@@ -492,7 +492,7 @@ static int walk(st *s, int pass, goload_err *err)
 			for (int i = 0; i < 5; i++)
 				v[i] = gl_rd_uvarint(r);
 			if (!gl_rd_ok(r))
-				return bad(&c, err, "truncated finalizer");
+				return dump_bad(&c, err, "truncated finalizer");
 			if (roots) {
 				gl_hd_root f = {.kind = GL_HD_FINALIZER, .at = v[0]};
 				for (int i = 0; i < 5; i++)
@@ -519,9 +519,9 @@ static int walk(st *s, int pass, goload_err *err)
 			uint64_t addr = gl_rd_uvarint(r);
 			gl_span body = rd_str(r);
 			if (!gl_rd_ok(r))
-				return bad(&c, err, "truncated data or bss");
+				return dump_bad(&c, err, "truncated data or bss");
 			if (!root_block(s, r, (gl_hd_root){.kind = GL_HD_DATA}, addr, body.n, (size_t)(body.p - d.p), roots))
-				return bad(&c, err, "bad data or bss fields");
+				return dump_bad(&c, err, "bad data or bss fields");
 			break;
 		}
 		case TAG_DEFER: {
@@ -529,7 +529,7 @@ static int walk(st *s, int pass, goload_err *err)
 			for (int i = 0; i < 7; i++)
 				v[i] = gl_rd_uvarint(r);
 			if (!gl_rd_ok(r))
-				return bad(&c, err, "truncated defer");
+				return dump_bad(&c, err, "truncated defer");
 			if (gs) {
 				gl_hd_root g = {.kind = GL_HD_GOROUTINE, .goid = goid, .func = fname};
 				root_word(s, g, v[0]);
@@ -543,7 +543,7 @@ static int walk(st *s, int pass, goload_err *err)
 			for (int i = 0; i < 6; i++)
 				v[i] = gl_rd_uvarint(r);
 			if (!gl_rd_ok(r))
-				return bad(&c, err, "truncated panic");
+				return dump_bad(&c, err, "truncated panic");
 			if (gs) {
 				gl_hd_root g = {.kind = GL_HD_GOROUTINE, .goid = goid};
 				root_word(s, g, v[2]); /* arg's type */
@@ -555,7 +555,7 @@ static int walk(st *s, int pass, goload_err *err)
 			rd_ints(r, 2);
 			uint64_t n = gl_rd_uvarint(r);
 			if (!gl_rd_ok(r) || n > gl_rd_left(r))
-				return bad(&c, err, "bad memory profile frame count");
+				return dump_bad(&c, err, "bad memory profile frame count");
 			for (uint64_t i = 0; i < n && gl_rd_ok(r); i++) {
 				rd_str(r);
 				rd_str(r);
@@ -568,21 +568,21 @@ static int walk(st *s, int pass, goload_err *err)
 			rd_ints(r, 2);
 			break;
 		default:
-			return bad(&c, err, "unknown record tag");
+			return dump_bad(&c, err, "unknown record tag");
 		}
 		if (!gl_rd_ok(r))
-			return bad(&c, err, "truncated record");
+			return dump_bad(&c, err, "truncated record");
 	}
 }
 
 int gl_hd_scan(gl_span dump, const gl_hd_opts *o, gl_hd_result *out, goload_err *err)
 {
 	memset(out, 0, sizeof *out);
-	st s = {.d = dump, .o = o, .out = out};
-	int rc = walk(&s, 0, err);
+	dump_st s = {.d = dump, .o = o, .out = out};
+	int rc = walk_dump(&s, 0, err);
 	if (rc == 0) {
 		if (s.objs.len > 1)
-			qsort(s.objs.v, s.objs.len, sizeof *s.objs.v, by_addr);
+			qsort(s.objs.v, s.objs.len, sizeof *s.objs.v, obj_by_addr);
 		if (s.itabs.len > 1)
 			qsort(s.itabs.v, s.itabs.len, sizeof *s.itabs.v, by_itab);
 		out->nobjects = s.objs.len;
@@ -595,9 +595,9 @@ int gl_hd_scan(gl_span dump, const gl_hd_opts *o, gl_hd_result *out, goload_err 
 				root_word(&s, x, v);
 			}
 		}
-		rc = walk(&s, 1, err);
+		rc = walk_dump(&s, 1, err);
 		if (rc == 0)
-			rc = walk(&s, 2, err);
+			rc = walk_dump(&s, 2, err);
 	}
 	if (rc == 0 && s.oom)
 		rc = gl_err(err, GOLOAD_E_NOMEM, "heapdump: out of memory");

@@ -35,7 +35,7 @@ static void pre(gl_json *j)
 	j->first[j->depth] = false;
 }
 
-static void open(gl_json *j, char c)
+static void json_open(gl_json *j, char c)
 {
 	pre(j);
 	fputc(c, j->out);
@@ -54,9 +54,9 @@ static void close_(gl_json *j, char c)
 	fputc(c, j->out);
 }
 
-void gl_json_obj_begin(gl_json *j) { open(j, '{'); }
+void gl_json_obj_begin(gl_json *j) { json_open(j, '{'); }
 void gl_json_obj_end(gl_json *j) { close_(j, '}'); }
-void gl_json_arr_begin(gl_json *j) { open(j, '['); }
+void gl_json_arr_begin(gl_json *j) { json_open(j, '['); }
 void gl_json_arr_end(gl_json *j) { close_(j, ']'); }
 
 static void write_str(FILE *o, const char *s, size_t n)
