@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "46e6e6d551a16dd8cf5518e2949758fb1d6502cbecd28d76884adb9d83c82d75"
+#define GOLOAD_C_SOURCES_SHA256 "9ae4089aeba456029cf20a2451218852ab45828a8a2d9a5b1c44b31e0c649ac0"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

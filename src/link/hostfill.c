@@ -98,7 +98,7 @@ static uint32_t method_type_sym(goload_module *m, const gl_host_method *hm, bool
  * type too, when the linker dropped that as well (Mtyp -1): itab init,
  * type switches and reflect (Method, Implements) match a method by name
  * and type. A method of a package outside the module's dependencies has
- * no archive here: it stays dropped (see README, OpenPackage). */
+ * no archive here: it stays dropped (see docs/load.md, OpenPackage). */
 int want_method(void *ctx, const gl_host_method *hm, goload_err *err)
 {
 	goload_module *m = ctx;

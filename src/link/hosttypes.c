@@ -519,10 +519,10 @@ int gl_host_itab_slots(goload_host *h, uint64_t t, const char *name, size_t n,
 	uint64_t unreachable = gl_host_addr(h, "runtime.unreachableMethod");
 	if (!tab || !md || !unreachable || rt->md_off[GL_MD_ETYPES] == GL_RT_ABSENT)
 		return 0;
-	tab = word(tab); /* *itabTableType: {size, count, entries} */
-	uint64_t size = word(tab);
+	tab = word(tab); /* *itabTableType */
+	uint64_t size = word(tab + rt->itabtable_off_size);
 	for (uint64_t i = 0; i < size; i++) {
-		uint64_t e = word(tab + 16 + 8 * i);
+		uint64_t e = word(tab + rt->itabtable_off_entries + 8 * i);
 		if (!e || word(e + rt->itab_off_type) != t || word(e + rt->itab_off_fun) == 0)
 			continue;
 		uint64_t inter = word(e + rt->itab_off_inter);

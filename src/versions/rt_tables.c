@@ -128,6 +128,7 @@
 	.imethod_off_name = 0, .imethod_off_typ = 4,                                           \
 	.kind_gcprog = gcprog, .tflag_gcmask_ondemand = ondemand,                              \
 	.itab_off_inter = 0, .itab_off_type = 8, .itab_off_hash = 16, .itab_off_fun = 24,      \
+	.itabtable_off_size = 0, .itabtable_off_entries = 16,                                  \
 	.textsect_size = 24
 
 static const char *const funcids_15[] = {

@@ -190,6 +190,8 @@ struct gl_rttab {
 
 	/* runtime.itab / abi.ITab */
 	uint16_t itab_off_inter, itab_off_type, itab_off_hash, itab_off_fun;
+	/* runtime.itabTableType {size, count, entries}: runtime.itabTable */
+	uint16_t itabtable_off_size, itabtable_off_entries;
 
 	/* runtime.textsect */
 	uint16_t textsect_size;

@@ -2,8 +2,9 @@
  * go_asm.h spells it ("#define ArrayType_Elem 48" -> "ArrayType_Elem 48";
  * "!NAME" for a constant the version must not have), for rt_types.sh to
  * compare with the go_asm.h each toolchain writes for internal/abi; with
- * --runtime, the heap's specials layout (nothing when the table has none),
- * for the go_asm.h of runtime. */
+ * --runtime, the layouts declared in runtime (the itab table, runtime.itab
+ * before 1.23, and the heap's specials when the table has them), for the
+ * go_asm.h of runtime. */
 #include "versions/rt_tables.h"
 #include "versions/versions.h"
 
@@ -14,9 +15,19 @@
 
 #define P(name, v) printf("%s %u\n", name, (unsigned)(v))
 
-static void heap_facts(const struct gl_rttab *t)
+static void heap_facts(const struct gl_rttab *t, int minor)
 {
 	const struct gl_rtheap *h = &t->heap;
+	/* The itab hash table (gl_host_itab_slots), and the itab itself where
+	 * runtime still declares it (internal/abi.ITab from 1.23). */
+	P("itabTableType_size", t->itabtable_off_size);
+	P("itabTableType_entries", t->itabtable_off_entries);
+	if (minor < 23) {
+		P("itab_inter", t->itab_off_inter);
+		P("itab__type", t->itab_off_type);
+		P("itab_hash", t->itab_off_hash);
+		P("itab_fun", t->itab_off_fun);
+	}
 	if (!h->mheap_off_allspans)
 		return;
 	P("mheap_allspans", h->mheap_off_allspans);
@@ -55,7 +66,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (heap) {
-		heap_facts(t);
+		heap_facts(t, atoi(argv[2]));
 		return 0;
 	}
 	P("Type__size", t->type_size);
@@ -109,6 +120,12 @@ int main(int argc, char **argv)
 	P("Imethod__size", t->imethod_size);
 	P("Imethod_Name", t->imethod_off_name);
 	P("Imethod_Typ", t->imethod_off_typ);
+	if (atoi(argv[argc - 1]) >= 23) {
+		P("ITab_Inter", t->itab_off_inter);
+		P("ITab_Type", t->itab_off_type);
+		P("ITab_Hash", t->itab_off_hash);
+		P("ITab_Fun", t->itab_off_fun);
+	}
 	P("const_TFlagUncommon", t->tflag_uncommon);
 	P("const_TFlagExtraStar", t->tflag_extrastar);
 	P("const_TFlagNamed", t->tflag_named);

@@ -2,9 +2,11 @@
 # The abi type layouts of src/versions/rt_tables.c (what src/link/hosttypes.c
 # and the type checks read) against the go_asm.h each toolchain writes
 # while compiling internal/abi: every offset, size and flag, per version
-# (1.24 and 1.25 call the swiss-table MapType SwissMapType); and, where the
-# table has them, the heap's specials (what Close walks for AddCleanup's
-# cleanups) against the go_asm.h of runtime, built for those versions.
+# (1.24 and 1.25 call the swiss-table MapType SwissMapType); and what runtime
+# itself declares against the go_asm.h of runtime: the itab hash table
+# (runtime.itabTable, which hosttypes.c walks), runtime.itab before 1.23,
+# and, where the table has them, the heap's specials (what Close walks for
+# AddCleanup's cleanups).
 # GOLOAD_QUICK=1 checks only the newest toolchain.
 set -uo pipefail
 dump=$1
@@ -27,7 +29,7 @@ compare() {
 }
 while read -r minor ver gobin; do
   heap=$("$dump" --runtime "$minor")
-  pkg=internal/abi; [ -n "$heap" ] && pkg=runtime   # building runtime writes both headers
+  pkg=runtime   # building runtime writes both headers
   work=$(GOTOOLCHAIN=local GOFLAGS= "$gobin" build -work -a $pkg 2>&1 | sed -n 's/^WORK=//p')
   h=$(grep -l '#define Type__size ' "$work"/b*/go_asm.h 2>/dev/null | head -1)
   hr=$(grep -l '#define mspan__size ' "$work"/b*/go_asm.h 2>/dev/null | head -1)
@@ -38,7 +40,7 @@ while read -r minor ver gobin; do
   compare "$h" < <("$dump" "$minor")
   [ -n "$heap" ] && compare "$hr" <<< "$heap"
   rm -rf "$work"
-  if [ $bad = 0 ]; then echo "ok $ver: $("$dump" "$minor" | wc -l) layout facts and $(echo -n "$heap" | grep -c .) heap facts match go_asm.h"; pass=$((pass+1)); else fail=$((fail+1)); fi
+  if [ $bad = 0 ]; then echo "ok $ver: $("$dump" "$minor" | wc -l) layout facts and $(echo -n "$heap" | grep -c .) runtime facts match go_asm.h"; pass=$((pass+1)); else fail=$((fail+1)); fi
 done <<< "$tcs"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ] && [ $pass -gt 0 ]
