@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes small heap dumps in the runtime's format (runtime/heapdump.go,
-"go1.7 heap dump") as fuzz seeds for fuzz/fuzz_heapdump.c: every record
+"go1.7 heap dump") as fuzz seeds for tests/fuzz/fuzz_heapdump.c: every record
 kind once, holders of each kind pointing into the harness's range."""
 import os
 import struct
@@ -61,7 +61,7 @@ def dump():
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else "fuzz/seeds/heapdump"
+    out = sys.argv[1] if len(sys.argv) > 1 else "tests/fuzz/seeds/heapdump"
     os.makedirs(out, exist_ok=True)
     full = dump()
     with open(os.path.join(out, "all_records"), "wb") as f:

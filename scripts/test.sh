@@ -56,7 +56,7 @@ fuzz_all() {
     [ -x "$h" ] || continue
     local name; name=$(basename "$h")
     local corpus="$ROOT/build/fuzz-corpus/$name"; mkdir -p "$corpus"
-    local seeds="$ROOT/fuzz/seeds/${name#fuzz_}"
+    local seeds="$ROOT/tests/fuzz/seeds/${name#fuzz_}"
     [ -d "$seeds" ] || seeds=""
     echo "--- $name for ${secs}s"
     if "$h" -max_total_time="$secs" -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 "$corpus" $seeds > "build/fuzz/$name.log" 2>&1; then

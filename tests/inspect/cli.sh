@@ -4,7 +4,7 @@
 set -uo pipefail
 : "${GOLOAD_BIN:?}" "${GOLOAD_SRC:?}"
 G=$GOLOAD_BIN
-mini=$GOLOAD_SRC/fuzz/seeds/gobin/mini.bin
+mini=$GOLOAD_SRC/tests/fuzz/seeds/gobin/mini.bin
 passed=0; failed=0
 expect() { # expect NAME WANT_STATUS PATTERN CMD...: exit status and a stdout+stderr pattern
   local name=$1 want=$2 pat=$3; shift 3

@@ -252,7 +252,7 @@ static void test_mini(const char *name, bool magic_ok, const char *rt, const cha
 {
 	char path[4096];
 	const char *src = getenv("GOLOAD_SRC");
-	snprintf(path, sizeof path, "%s/fuzz/seeds/gobin/%s", src ? src : ".", name);
+	snprintf(path, sizeof path, "%s/tests/fuzz/seeds/gobin/%s", src ? src : ".", name);
 	gl_gobin *g;
 	goload_err err;
 	int rc = gl_gobin_open_path(path, &g, &err);

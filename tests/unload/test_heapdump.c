@@ -1,5 +1,5 @@
 /* The heap-dump scan on the dumps scripts/heapdump_seeds.py writes in the
- * runtime's format (fuzz/seeds/heapdump/): each kind of holder is found,
+ * runtime's format (tests/fuzz/seeds/heapdump/): each kind of holder is found,
  * an unreachable object and a skipped one are not, and a truncated dump is
  * an error naming the record. The scan on real dumps is tested by
  * close_test.go (go test). */
@@ -15,7 +15,7 @@ static gl_file *seed(const char *name)
 {
 	char path[4096];
 	const char *src = getenv("GOLOAD_SRC");
-	snprintf(path, sizeof path, "%s/fuzz/seeds/heapdump/%s", src ? src : ".", name);
+	snprintf(path, sizeof path, "%s/tests/fuzz/seeds/heapdump/%s", src ? src : ".", name);
 	gl_file *f = NULL;
 	goload_err err;
 	if (gl_file_open(path, &f, &err) < 0)

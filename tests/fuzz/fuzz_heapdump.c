@@ -1,6 +1,6 @@
 /* libFuzzer harness: the heap-dump scan (src/unload/heapdump.c) on any
  * bytes, with a range that covers the seeds' addresses. Seeds:
- * fuzz/seeds/heapdump/ (scripts/heapdump_seeds.py). */
+ * tests/fuzz/seeds/heapdump/ (scripts/heapdump_seeds.py). */
 #include "unload/heapdump.h"
 
 #include <stdlib.h>

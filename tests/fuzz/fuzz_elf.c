@@ -1,5 +1,5 @@
 /* libFuzzer harness: the ELF reader (headers, segments, sections, symbol
- * tables, notes, address lookups) on any bytes. Seeds: fuzz/seeds/elf/. */
+ * tables, notes, address lookups) on any bytes. Seeds: tests/fuzz/seeds/elf/. */
 #include "elf/elf.h"
 
 #include <stdlib.h>

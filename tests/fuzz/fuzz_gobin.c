@@ -1,6 +1,6 @@
 /* libFuzzer harness: open any bytes as a Go image and use every reader of
  * gobin on it (functions, pc tables, inline chains, symbols, buildinfo,
- * types, itabs). Seeds: fuzz/seeds/gobin/ (minimal synthetic images). */
+ * types, itabs). Seeds: tests/fuzz/seeds/gobin/ (minimal synthetic images). */
 #include "gobin/gobin.h"
 
 #include <stdlib.h>
