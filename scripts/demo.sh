@@ -28,8 +28,9 @@ go 1.21
 require github.com/goload/goload v0.0.0
 replace github.com/goload/goload => $PWD
 MOD
-# The go command does not track the C sources the binding's cgo wrappers
-# include: their digest in CGO_CFLAGS keeps a stale build from being reused.
+# The go command does not track the C sources libgoload.c includes (its
+# digest line is stale until scripts/cgo_sources.sh runs): their digest in
+# CGO_CFLAGS keeps a stale build from being reused all the same.
 digest=$(find src include -type f | sort | xargs cat | sha256sum | cut -c1-16)
 (cd "$load" && echo "go build -o loadhost ./host" && CGO_CFLAGS="-O2 -g -DGOLOAD_TREE=$digest" go build -o loadhost ./host)
 archive=$(cd "$load" && go list -export -f '{{.Export}}' ./greet)
