@@ -101,6 +101,18 @@ bool gl_host_orig_add(goload_host *h, uint64_t at, uint64_t old)
 
 const char *goload_host_goversion(const goload_host *h) { return h->goversion; }
 
+bool goload_host_has_funcs_of(const goload_host *h, const char *pkgpath)
+{
+	size_t n = strlen(pkgpath);
+	for (size_t i = 0; i < gl_gobin_nfuncs(h->img); i++) {
+		gl_gobin_func f;
+		goload_err e;
+		if (gl_gobin_func_at(h->img, i, &f, &e) == 0 && !strncmp(f.name, pkgpath, n) && f.name[n] == '.')
+			return true;
+	}
+	return false;
+}
+
 void gl_host_range(const goload_host *h, uint64_t *lo, uint64_t *hi)
 {
 	const gl_elf *e = gl_gobin_elf(h->img);
