@@ -231,6 +231,11 @@ typedef struct goload_link_opts {
  * goload_code. */
 int goload_host_has_package(goload_host *h, const char *pkgpath, const char *archive, goload_err *err);
 
+/* Builds the host's type index now, once per host (goload_module_link
+ * and goload_host_has_package build it on first use otherwise): a program
+ * that calls it at startup pays none of it in its first load. */
+int goload_host_index_types(goload_host *h, goload_err *err);
+
 /* A host built with -ldflags=-s has no symbol table: its functions are
  * still known (pclntab) but its variables are not. This recovers their
  * addresses by matching the host's code against the objects of its own
