@@ -50,13 +50,23 @@ func openHost() (*C.goload_host, error) {
 }
 
 // theHost is the opened executable with every symbol the loader may ask
-// for: a stripped host's data symbols are recovered on first use.
+// for, indexed once per process: a stripped host's data symbols are
+// recovered on first use, and its types indexed.
 func theHost() (*C.goload_host, error) {
 	h, err := openHost()
 	if err != nil {
 		return nil, err
 	}
-	readyOnce.Do(func() { readyErr = recoverHost(h) })
+	readyOnce.Do(func() {
+		// The type index too: built here, it is no part of a load
+		// (Check builds it at startup).
+		if readyErr = recoverHost(h); readyErr == nil {
+			var e C.goload_err
+			if C.goload_host_index_types(h, &e) < 0 {
+				readyErr = cError(&e)
+			}
+		}
+	})
 	return h, readyErr
 }
 

@@ -40,8 +40,8 @@ func (e *UnloadError) Error() string {
 // module's data is a root for whether another module can be closed.
 var modules []*Module
 
-func opened(cm *C.goload_module, stub bool) *Module {
-	m := &Module{m: cm, stub: stub}
+func opened(cm *C.goload_module, stub bool, t *Timings) *Module {
+	m := &Module{m: cm, stub: stub, times: *t}
 	for i := 0; i < int(C.goload_module_nuses(cm)); i++ {
 		p := C.goload_module_use(cm, C.size_t(i), nil)
 		for _, o := range modules {
@@ -162,6 +162,7 @@ func (m *Module) Close() error {
 	if m.m == nil {
 		return errClosed("Close")
 	}
+	start, ct := time.Now(), Timings{}
 	// Before anything else changes (rebaseTypemaps points other modules'
 	// types away from this one's).
 	if rs := m.users(); len(rs) > 0 {
@@ -199,46 +200,86 @@ func (m *Module) Close() error {
 	if err != nil {
 		return err
 	}
-	var hr []string
 	caches, cleaned := stdCacheRanges(), false
-	for scan := 1; ; scan++ {
-		var onStacks, inCaches bool
-		if hr, onStacks, inCaches, err = m.heapReasons(&lay, &info, held, caches); err != nil {
-			return err
+	ct.Prepare = time.Since(start)
+	// quick: one scan without a collection first. What the scan reaches
+	// from the roots is live whether or not a collection ran; a
+	// collection only takes holders away (garbage a conservative frame
+	// word still reaches, a finalizer or cleanup of a dead object, which
+	// it queues and which then run). So a quick scan that finds nothing
+	// is as good as the full one below, and when it finds anything, or
+	// the unlink meets a cleanup, Close collects and scans as before.
+	quick := len(reasons) == 0
+	for {
+		t0 := time.Now()
+		var hr []string
+		if quick {
+			q, _, _, err := m.heapReasons(&lay, &info, held, caches, false, &ct)
+			if err != nil {
+				return err
+			}
+			if quick = len(q) == 0; !quick {
+				debugf("unload: quick scan without a collection: %s; collecting and scanning again", q[0])
+			}
 		}
-		// Held only by standard packages' caches (stdcaches.go), and by
-		// nothing else: their entries for the module go, and it is
-		// scanned again.
-		if inCaches && !cleaned && len(reasons) == 0 {
-			cleaned = true
-			debugf("unload: only standard caches hold the module (%s); dropped from them: %v", hr[0], cleanStdCaches(r, &lay, &info))
-			continue
+		for scan := 1; !quick; scan++ {
+			var onStacks, inCaches bool
+			if hr, onStacks, inCaches, err = m.heapReasons(&lay, &info, held, caches, true, &ct); err != nil {
+				return err
+			}
+			// Held only by standard packages' caches (stdcaches.go), and by
+			// nothing else: their entries for the module go, and it is
+			// scanned again.
+			if inCaches && !cleaned && len(reasons) == 0 {
+				cleaned = true
+				debugf("unload: only standard caches hold the module (%s); dropped from them: %v", hr[0], cleanStdCaches(r, &lay, &info))
+				continue
+			}
+			if len(hr) == 0 || !onStacks || scan == stackScans {
+				break
+			}
+			debugf("unload: scan %d: only goroutine stacks hold the module (%s); scanning again", scan, hr[0])
+			time.Sleep(time.Millisecond << (scan - 1))
 		}
-		if len(hr) == 0 || !onStacks || scan == stackScans {
-			break
+		reasons = append(reasons, hr...)
+		ct.Scan += time.Since(t0)
+		if len(reasons) > 0 {
+			return &UnloadError{Module: name, Reasons: reasons}
 		}
-		debugf("unload: scan %d: only goroutine stacks hold the module (%s); scanning again", scan, hr[0])
-		time.Sleep(time.Millisecond << (scan - 1))
-	}
-	reasons = append(reasons, hr...)
-	if len(reasons) > 0 {
-		return &UnloadError{Module: name, Reasons: reasons}
-	}
-	if busy, err := m.unlink(r, &lay, &info, h.writes, h.succ); err != nil || busy != "" {
+		t0 = time.Now()
+		busy, err := m.unlink(r, &lay, &info, h.writes, h.succ)
+		ct.Unlink += time.Since(t0)
 		if err != nil {
 			return err
 		}
-		return &UnloadError{Module: name, Reasons: []string{busy}}
+		if busy == "" {
+			break
+		}
+		if !quick {
+			return &UnloadError{Module: name, Reasons: []string{busy}}
+		}
+		// Nothing was changed: a cleanup of an object the collection
+		// would find dead, or a goroutine still leaving the module.
+		debugf("unload: after the quick scan: %s; collecting and scanning again", busy)
+		quick = false
 	}
+	t0 := time.Now()
 	h.commit()
 	// activeModules without this module; then a whole GC cycle, so that
 	// no mark phase still holds the old list and scans the module's data.
 	r.modulesinit()
+	ct.Unlink += time.Since(t0)
+	t0 = time.Now()
 	runtime.GC()
+	ct.GC = time.Since(t0)
+	t0 = time.Now()
 	C.goload_module_retire(m.m)
 	m.m = nil
 	delete(seqOf, m)
 	m.forget()
+	ct.Unmap = time.Since(t0)
+	ct.Close = time.Since(start)
+	m.closeTimes(ct)
 	return nil
 }
 
@@ -542,10 +583,15 @@ func cWords(ws []uint64) *C.uint64_t {
 //
 // inCaches says that every holder was reached from one of the caches of
 // standard packages (stdcaches.go) and from nothing else.
-func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_info, held []uint64, caches []rng) (rs []string, onStacks, inCaches bool, err error) {
-	// Garbage and queued finalizers go first: a dead object is never
-	// reported, but a finalizer keeps its own roots until it has run.
-	runtime.GC()
+func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_info, held []uint64, caches []rng, gc bool, ct *Timings) (rs []string, onStacks, inCaches bool, err error) {
+	// Garbage and queued finalizers go first (unless gc is false, Close's
+	// quick scan): a dead object is never reported, but a finalizer keeps
+	// its own roots until it has run.
+	t0 := time.Now()
+	if gc {
+		runtime.GC()
+	}
+	ct.ScanGC += time.Since(t0)
 	onStacks = true
 	if why, err := cleanupQueueReason(info); err != nil {
 		return nil, false, false, err
@@ -558,7 +604,9 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 		return nil, false, false, errorf("Close: memfd_create: %v", e)
 	}
 	defer syscall.Close(int(fd))
+	t0 = time.Now()
 	debug.WriteHeapDump(fd)
+	ct.Dump += time.Since(t0)
 	size, err := syscall.Seek(int(fd), 0, 2)
 	if err != nil || size <= 0 {
 		return nil, false, false, errorf("Close: heap dump of %d bytes: %v", size, err)
@@ -620,9 +668,11 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 	}()
 	var s *C.goload_heapscan
 	var ce C.goload_err
+	t0 = time.Now()
 	if C.goload_heapscan_run(unsafe.Pointer(&dump[0]), C.size_t(len(dump)), &opts, &s, &ce) < 0 {
 		return nil, false, false, cError(&ce)
 	}
+	ct.DumpScan += time.Since(t0)
 	defer C.goload_heapscan_free(s)
 	kept := int(C.goload_heapscan_nhits(s))
 	inCaches = kept > 0 && len(rs) == 0

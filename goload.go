@@ -17,6 +17,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"time"
 	"unsafe"
 )
 
@@ -29,6 +30,8 @@ type Module struct {
 	// uses are the earlier modules whose packages this one reuses (one
 	// copy of a package build per process): they stay while it is open.
 	uses []*Module
+	// times: where Open and Close spent their time (Timings).
+	times Timings
 }
 
 // loadMu serializes module registration: the runtime's modulesinit is not
@@ -40,11 +43,20 @@ var loadMu sync.Mutex
 // them with the runtime and runs their package initializers in order.
 // Packages the host already contains must not be passed: the loaded code
 // uses the host's copy of them.
-func Open(archives ...string) (*Module, error) { return open(archives, nil, nil) }
+func Open(archives ...string) (*Module, error) {
+	t := Timings{}
+	m, err := open(archives, nil, nil, time.Now(), &t)
+	if err == nil {
+		m.debugOpenTimes("Open")
+	}
+	return m, err
+}
 
 // open links archives; hostPkgs[i] (compiled into hostArchives[i]) are
-// packages the host has, read only for what its linker dropped.
-func open(archives, hostPkgs, hostArchives []string) (*Module, error) {
+// packages the host has, read only for what its linker dropped. The
+// phases' times go to t, the whole call's since start.
+func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings) (*Module, error) {
+	t0 := time.Now()
 	r, err := runtimeCalls()
 	if err != nil {
 		return nil, err
@@ -53,6 +65,7 @@ func open(archives, hostPkgs, hostArchives []string) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.HostIndex += time.Since(t0)
 	var copts C.goload_link_opts
 	goroot := C.CString(runtime.GOROOT())
 	defer C.free(unsafe.Pointer(goroot))
@@ -97,9 +110,12 @@ func open(archives, hostPkgs, hostArchives []string) (*Module, error) {
 	if C.goload_module_link(h, argv, C.size_t(len(archives)), &copts, &cm, &e) < 0 {
 		return nil, cError(&e)
 	}
+	t.linkTimes(cm)
 	if C.goload_module_is_stub(cm) {
-		return opened(cm, true), nil
+		t.Open = time.Since(start)
+		return opened(cm, true, t), nil
 	}
+	t0 = time.Now()
 	if err := fillHostTypes(r, cm); err != nil {
 		// The host's method tables may point into the module already:
 		// it stays mapped.
@@ -127,10 +143,14 @@ func open(archives, hostPkgs, hostArchives []string) (*Module, error) {
 		r.itabAdd(it)
 	}
 	r.unlock(r.itabLock)
+	t.Register = time.Since(t0)
+	t0 = time.Now()
 	for i := 0; i < int(C.goload_module_ninittasks(cm)); i++ {
 		r.doInit1(C.goload_module_inittask(cm, C.size_t(i)))
 	}
-	return opened(cm, false), nil
+	t.Inits = time.Since(t0)
+	t.Open = time.Since(start)
+	return opened(cm, false, t), nil
 }
 
 // cArray is a C array of C copies of ss (NULL when empty) and its freer.

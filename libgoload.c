@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "9ae4089aeba456029cf20a2451218852ab45828a8a2d9a5b1c44b31e0c649ac0"
+#define GOLOAD_C_SOURCES_SHA256 "4ae357343afc575086fe21f4c5031f86abf8bf2e4118a3277ada3e415de61cc6"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

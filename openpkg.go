@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unsafe"
 )
 
@@ -45,10 +46,13 @@ func OpenPackage(ctx context.Context, pattern string, opts *OpenOptions) (*Modul
 	if opts == nil {
 		opts = &OpenOptions{}
 	}
+	start, t := time.Now(), Timings{}
 	h, err := theHost()
 	if err != nil {
 		return nil, err
 	}
+	t.HostIndex = time.Since(start)
+	t0 := time.Now()
 	goCmd := hostToolchain()
 	if goCmd == "" {
 		return nil, errorf("no go command of the host's version %s (looked in %s/bin and on PATH)", runtime.Version(), runtime.GOROOT())
@@ -57,11 +61,18 @@ func OpenPackage(ctx context.Context, pattern string, opts *OpenOptions) (*Modul
 	if err != nil {
 		return nil, err
 	}
+	t.GoList = time.Since(t0)
+	t0 = time.Now()
 	plan, err := planLoad(h, pattern, pkgs)
 	if err != nil {
 		return nil, err
 	}
-	return open(plan.load, plan.hostPkgs, plan.hostArchives)
+	t.Plan = time.Since(t0)
+	m, err := open(plan.load, plan.hostPkgs, plan.hostArchives, start, &t)
+	if err == nil {
+		m.debugOpenTimes("OpenPackage " + pattern)
+	}
+	return m, err
 }
 
 // listPackage is what OpenPackage reads of `go list -json`.
@@ -262,42 +273,27 @@ func hostHasPackage(h *C.goload_host, pkg, archive string) (bool, error) {
 }
 
 var (
-	funcPkgsOnce sync.Once
-	funcPkgs     map[string]bool
+	funcPkgsMu sync.Mutex
+	funcPkgs   = map[string]bool{}
 )
 
 // hostHasFuncsOf reports whether the running executable has a function of
 // package pkg, by its pclntab (stripped executables keep it), before
-// there is an archive to ask goload_host_has_package about.
+// there is an archive to ask goload_host_has_package about. It reads the
+// host image the loader opened (once per process), answers cached.
 func hostHasFuncsOf(pkg string) bool {
-	funcPkgsOnce.Do(func() {
-		funcPkgs = map[string]bool{}
-		var img *C.goload_image
-		var e C.goload_err
-		if C.goload_image_open_self(&img, &e) < 0 {
-			return
+	funcPkgsMu.Lock()
+	defer funcPkgsMu.Unlock()
+	has, ok := funcPkgs[pkg]
+	if !ok {
+		if h, err := openHost(); err == nil {
+			cp := C.CString(pkg)
+			has = bool(C.goload_host_has_funcs_of(h, cp))
+			C.free(unsafe.Pointer(cp))
 		}
-		defer C.goload_image_close(img)
-		for i := C.size_t(0); i < C.goload_image_nfuncs(img); i++ {
-			var f C.goload_func
-			if C.goload_image_func(img, i, &f, &e) == 0 {
-				funcPkgs[funcPackage(C.GoString(f.name))] = true
-			}
-		}
-	})
-	return funcPkgs[pkg]
-}
-
-// funcPackage is the package path a function's linker name starts with.
-func funcPackage(name string) string {
-	if i := strings.IndexByte(name, '['); i >= 0 {
-		name = name[:i]
+		funcPkgs[pkg] = has
 	}
-	slash := strings.LastIndexByte(name, '/')
-	if dot := strings.IndexByte(name[slash+1:], '.'); dot >= 0 {
-		return name[:slash+1+dot]
-	}
-	return ""
+	return has
 }
 
 func contains(ss []string, s string) bool {

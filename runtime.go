@@ -89,7 +89,9 @@ func (r *rtCalls) resolve() (err error) {
 
 // Check reports whether goload can load into this process: the host's
 // symbol table is readable and every runtime function and variable the
-// loader uses resolves and answers a harmless call correctly.
+// loader uses resolves and answers a harmless call correctly. It builds
+// the host's symbol and type indexes (once per process, else the first
+// Open does): called at startup, it keeps them out of the first load.
 func Check() error {
 	r, err := runtimeCalls()
 	if err != nil {

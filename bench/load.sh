@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Load figures: (a) archive path to a callable function, goload against
-# plugin.Open of the same package built with -buildmode=plugin; (b) ns per
-# call of the loaded function against the same function linked into the
-# host; (c) bytes goload maps against the plugin's .so; (d) ms per
-# Module.Close (heap dump, scan, unlink, GC). Uses $GO or go.
+# Load figures, in one run: (a) archive path to a callable function,
+# goload against plugin.Open of the same package built with
+# -buildmode=plugin: the 1st Open (which builds the host's symbol and type
+# index once per process; goload.Check at startup does it instead), then
+# the 2nd and 10th (each after a Close of the one before: the same package
+# open twice is one copy), each with its per-phase breakdown
+# (Module.Timings); (b) ns per call of the loaded function against the
+# same function linked into the host; (c) bytes goload maps against the
+# plugin's .so; (d) Module.Close, per phase (safety scan: heap dump and its
+# scan, unlink, GC, unmap). Uses $GO or go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

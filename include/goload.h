@@ -168,6 +168,10 @@ void goload_host_close(goload_host *h);
 int goload_host_sym(const goload_host *h, const char *name, uint64_t *addr, goload_err *err);
 /* The Go version the host was built with ("go1.26.8"). */
 const char *goload_host_goversion(const goload_host *h);
+/* Whether the host has a function of package `pkgpath` (its pclntab names
+ * one "pkgpath.<name>"; stripped hosts keep pclntab). Reads the host's
+ * image goload_host_open opened, opens nothing. */
+bool goload_host_has_funcs_of(const goload_host *h, const char *pkgpath);
 
 /* A set of Go archives linked into the running process. Building one maps
  * its memory and lays out the runtime metadata; nothing runs until the Go
@@ -227,6 +231,11 @@ typedef struct goload_link_opts {
  * goload_code. */
 int goload_host_has_package(goload_host *h, const char *pkgpath, const char *archive, goload_err *err);
 
+/* Builds the host's type index now, once per host (goload_module_link
+ * and goload_host_has_package build it on first use otherwise): a program
+ * that calls it at startup pays none of it in its first load. */
+int goload_host_index_types(goload_host *h, goload_err *err);
+
 /* A host built with -ldflags=-s has no symbol table: its functions are
  * still known (pclntab) but its variables are not. This recovers their
  * addresses by matching the host's code against the objects of its own
@@ -246,6 +255,19 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		       goload_module **out, goload_err *err);
 /* Bytes of memory the module maps (code, read-only data, pclntab, data). */
 size_t goload_module_mapped(const goload_module *m);
+/* Where goload_module_link spent its time, in nanoseconds (monotonic
+ * clock), by phase: GOLOAD_DEBUG=time and Module.Timings report them. */
+typedef enum goload_link_phase {
+	GOLOAD_PHASE_HOST,     /* host: stripped-host recovery, type index (first link only) */
+	GOLOAD_PHASE_ARCHIVES, /* opening and parsing the archives */
+	GOLOAD_PHASE_RESOLVE,  /* defining and resolving symbols, host types */
+	GOLOAD_PHASE_LAYOUT,   /* layout, func tables and pclntab, mapping */
+	GOLOAD_PHASE_RELOC,    /* copying data, host jumps, relocations */
+	GOLOAD_PHASE_RTMETA,   /* GC masks, tables, moduledata, protection */
+	GOLOAD_PHASE_HOSTFILL, /* host method tables and itab slots */
+	GOLOAD_PHASE_N
+} goload_link_phase;
+uint64_t goload_module_phase_ns(const goload_module *m, int phase);
 /* Host itab slots and method-table entries the link pointed at methods
  * the host's linker had dropped and the module supplies (from
  * host_archives). The owner wrote the word; a module that found it filled

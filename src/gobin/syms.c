@@ -110,6 +110,10 @@ static int build(gl_gobin *g, goload_err *err)
 		size_t n;
 		uint8_t src;
 	} tabs[] = {{e->syms, e->nsyms, GL_SYMSRC_SYMTAB}, {e->dynsyms, e->ndynsyms, GL_SYMSRC_DYNSYM}};
+	/* Sized once: growing rehashes every entry (tens of thousands). */
+	size_t want = e->nsyms + e->ndynsyms + (size_t)g->nfunc / (e->nsyms ? 8 : 1);
+	if (!gl_strmap_reserve(&g->symmap, want) || !GL_VEC_RESERVE(&g->syms, want))
+		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
 	for (size_t t = 0; t < GL_ARRAY_LEN(tabs); t++) {
 		for (size_t i = 0; i < tabs[t].n; i++) {
 			const gl_elf_sym *es = &tabs[t].v[i];
@@ -126,6 +130,11 @@ static int build(gl_gobin *g, goload_err *err)
 		int rc = gl_gobin_func_at(g, i, &f, err);
 		if (rc)
 			return rc;
+		/* A name .symtab or .dynsym has is kept (pcln_twin): its size,
+		 * a walk over the whole pc-value table, is not needed. */
+		uint64_t idx;
+		if (gl_strmap_get(&g->symmap, f.name, strlen(f.name), &idx) && g->syms.v[idx].source != GL_SYMSRC_PCLNTAB)
+			continue;
 		uint64_t size;
 		if ((rc = gl_gobin_func_size(g, &f, &size, err)) != 0)
 			return rc;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 /* The symbol's link-time record: the image's index first (.symtab, else
  * pclntab functions), then what recovery found in a stripped host. */
@@ -100,6 +102,30 @@ bool gl_host_orig_add(goload_host *h, uint64_t at, uint64_t old)
 }
 
 const char *goload_host_goversion(const goload_host *h) { return h->goversion; }
+
+int gl_host_memfd(goload_host *h)
+{
+	int pid = (int)getpid();
+	if (h->memfd_pid != pid) {
+		if (h->memfd_pid && h->memfd >= 0)
+			close(h->memfd);
+		h->memfd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+		h->memfd_pid = pid;
+	}
+	return h->memfd;
+}
+
+bool goload_host_has_funcs_of(const goload_host *h, const char *pkgpath)
+{
+	size_t n = strlen(pkgpath);
+	for (size_t i = 0; i < gl_gobin_nfuncs(h->img); i++) {
+		gl_gobin_func f;
+		goload_err e;
+		if (gl_gobin_func_at(h->img, i, &f, &e) == 0 && !strncmp(f.name, pkgpath, n) && f.name[n] == '.')
+			return true;
+	}
+	return false;
+}
 
 void gl_host_range(const goload_host *h, uint64_t *lo, uint64_t *hi)
 {
@@ -312,6 +338,8 @@ void goload_host_close(goload_host *h)
 	for (size_t i = 0; i < h->itabnames.len; i++)
 		free(h->itabnames.v[i]);
 	GL_VEC_FREE(&h->itabnames);
+	if (h->memfd_pid && h->memfd >= 0 && h->memfd_pid == (int)getpid())
+		close(h->memfd);
 	gl_gobin_close(h->img);
 	free(h);
 }

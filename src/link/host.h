@@ -54,7 +54,16 @@ struct goload_host {
 	 * module sees them dropped still, and records its own copy of each
 	 * method for Close to hand the entry over to. */
 	GL_VEC(gl_host_orig) origs;
+	/* /proc/self/mem, opened by the first host write (gl_host_memfd) and
+	 * kept: one open per write cost more than the write. memfd_pid is
+	 * the process that opened it (a forked child opens its own). */
+	int memfd;
+	int memfd_pid;
 };
+
+/* The host's /proc/self/mem descriptor for writing its read-only data,
+ * -1 when it cannot be opened. */
+int gl_host_memfd(goload_host *h);
 
 /* The value the host's linker left at `at` (n bytes, little-endian): the
  * registry's when a module filled it, else what is there now. */

@@ -51,13 +51,9 @@ int host_write(goload_module *m, uint64_t at, const void *p, size_t n, uint64_t 
 	}
 	if (into_module && (!gl_host_orig_add(m->host, at, f.old) || !GL_VEC_PUSH(&m->hostfills, f)))
 		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
-	int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t w = pwrite(fd, p, n, (off_t)at);
-		close(fd);
-		if (w == (ssize_t)n)
-			return 0;
-	}
+	int fd = gl_host_memfd(m->host);
+	if (fd >= 0 && pwrite(fd, p, n, (off_t)at) == (ssize_t)n)
+		return 0;
 	uint64_t pg = gl_mem_pagesize(), lo = at / pg * pg, hi = (at + n + pg - 1) / pg * pg;
 	if (mprotect((void *)(uintptr_t)lo, hi - lo, PROT_READ | PROT_WRITE) < 0)
 		return gl_err(err, GOLOAD_E_IO, "host data at 0x%llx: mprotect: %s", (unsigned long long)at, strerror(errno));

@@ -404,6 +404,8 @@ int gl_host_types_index(goload_host *h, goload_err *err)
 	return 0;
 }
 
+int goload_host_index_types(goload_host *h, goload_err *err) { return gl_host_types_index(h, err); }
+
 uint64_t gl_host_type(const goload_host *h, const char *name, size_t n)
 {
 	uint64_t v;

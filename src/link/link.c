@@ -176,6 +176,26 @@ static int index_hostpkgs(goload_module *m, goload_err *err)
 	return 0;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* Ends the phase running since *t0: its time goes to phase p. */
+static void phase_end(goload_module *m, int p, uint64_t *t0)
+{
+	uint64_t t = mono_ns();
+	m->phase_ns[p] += t - *t0;
+	*t0 = t;
+}
+
+uint64_t goload_module_phase_ns(const goload_module *m, int phase)
+{
+	return phase >= 0 && phase < GOLOAD_PHASE_N ? m->phase_ns[phase] : 0;
+}
+
 int goload_module_link(goload_host *h, const char *const *archives, size_t narchives, const goload_link_opts *opts,
 		       goload_module **out, goload_err *err)
 {
@@ -190,13 +210,16 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 	if (opts)
 		m->opts = *opts;
 	funcbuild fb = {0};
+	uint64_t t0 = mono_ns();
 	int rc = goload_host_recover(h, opts, err);
 	if (rc == 0)
 		rc = index_hostpkgs(m, err);
 	if (rc == 0) /* before open_archives: a package of types only is the host's by them */
 		rc = gl_host_types_index(h, err);
+	phase_end(m, GOLOAD_PHASE_HOST, &t0);
 	if (rc == 0)
 		rc = open_archives(m, archives, narchives, err);
+	phase_end(m, GOLOAD_PHASE_ARCHIVES, &t0);
 	if (rc == 0 && m->stub) {
 		/* Every package is the host's or an earlier module's. */
 		char nm[600];
@@ -223,6 +246,7 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		rc = varinit_task(m, err);
 	if (rc < 0)
 		goto fail;
+	phase_end(m, GOLOAD_PHASE_RESOLVE, &t0);
 	m->frozen = true;
 	if (!layout(m)) {
 		rc = gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
@@ -248,6 +272,7 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		rc = gl_err(err, GOLOAD_E_INTERNAL, "link: pclntab size changed with its address");
 		goto fail;
 	}
+	phase_end(m, GOLOAD_PHASE_LAYOUT, &t0);
 	for (uint32_t si = 0; si < m->syms.len; si++) {
 		gl_lsym *s = gl_link_sym(m, si);
 		if (!from_obj(s) || s->sect == SECT_BSS || s->sect == SECT_NOPTRBSS)
@@ -270,7 +295,10 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		p[0] = 0xe9; /* JMP rel32 */
 		memcpy(p + 1, &r32, 4);
 	}
-	if ((rc = apply_relocs(m, err)) < 0 || (rc = gc_masks(m, err)) < 0 || (rc = collect_tables(m, err)) < 0)
+	if ((rc = apply_relocs(m, err)) < 0)
+		goto fail;
+	phase_end(m, GOLOAD_PHASE_RELOC, &t0);
+	if ((rc = gc_masks(m, err)) < 0 || (rc = collect_tables(m, err)) < 0)
 		goto fail;
 	if (m->opts.debug) {
 		const struct gl_objtab *ot = gl_goobj_tab(m->objs.v[0].o);
@@ -313,12 +341,14 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 	}
 	if ((rc = protect(m, err)) < 0)
 		goto fail;
+	phase_end(m, GOLOAD_PHASE_RTMETA, &t0);
 	/* Last: a failure before this leaves the host untouched. */
 	if ((rc = patch_host_methods(m, err)) < 0)
 		goto fail;
 	for (size_t i = 0; i < m->hostitabs.len; i++)
 		if ((rc = host_itab_slots(m, m->hostitabs.v[i], true, err)) < 0)
 			goto fail;
+	phase_end(m, GOLOAD_PHASE_HOSTFILL, &t0);
 	for (int s = SECT_TEXT; s < SECT_N; s++)
 		dbg(m, "%-9s 0x%llx +%llu", sect_names[s], (unsigned long long)m->sect_addr[s],
 		    (unsigned long long)m->sect_size[s]);

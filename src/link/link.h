@@ -165,6 +165,7 @@ struct goload_module {
 	GL_VEC(int32_t) typelinks;
 	uint64_t typedesclen; /* Go 1.27+: the typelinked descriptors' end, from rodata's start */
 	size_t nrel[64];   /* relocations applied, by enum gl_rtype (capped) */
+	uint64_t phase_ns[GOLOAD_PHASE_N]; /* goload_module_phase_ns */
 };
 
 /* Symbol of a link-wide index. */

@@ -72,34 +72,55 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Printf("(a) archive to callable: goload %v, plugin.Open %v, ratio %.2f\n", tLoad, tPlugin, float64(tLoad)/float64(tPlugin))
+	ratio := func(d time.Duration) float64 { return float64(d) / float64(tPlugin) }
+	fmt.Printf("(a) archive to callable, 1st Open: goload %v, plugin.Open %v, ratio %.2f\n", tLoad, tPlugin, ratio(tLoad))
+	fmt.Printf("    phases of the 1st Open: %s\n", m.Timings().OpenString())
+	noIndex := tLoad - m.Timings().HostIndex
+	fmt.Printf("    1st Open without the once-per-process host index (goload.Check at startup): %v, ratio %.2f\n", noIndex, ratio(noIndex))
 	fmt.Printf("(b) ns per call: loaded %.3f, linked into the host %.3f, ratio %.2f (plugin %.3f)\n",
 		float64(dLoaded.Nanoseconds()), float64(dLinked.Nanoseconds()), float64(dLoaded)/float64(dLinked), float64(dPlugin.Nanoseconds()))
 	fmt.Printf("(c) bytes: goload maps %d, plugin .so is %d bytes, ratio %.4f\n", m.MappedBytes(), st.Size(), float64(m.MappedBytes())/float64(st.Size()))
-	closeTimes(m, archive)
+	cycles(m, archive, tPlugin)
 }
 
-// closeTimes prints what Close costs: this module, then the mean over
-// fresh Open+Close cycles (a plugin cannot be closed at all).
-func closeTimes(m *goload.Module, archive string) {
-	t0 := time.Now()
+// cycles closes the first module, then opens and closes the archive again
+// (the same package cannot be opened twice while open: the second would
+// reuse the first's copy): the 2nd and 10th Open against plugin.Open (a
+// plugin loads once per process, and cannot be closed at all), and what
+// Close costs.
+func cycles(m *goload.Module, archive string, tPlugin time.Duration) {
 	if err := m.Close(); err != nil {
 		panic(err)
 	}
-	first := time.Since(t0)
-	const cycles = 20
-	var total time.Duration
-	for i := 0; i < cycles; i++ {
+	first := m.Timings()
+	const opens = 10
+	var closeTotal time.Duration
+	var mid goload.Timings
+	for i := 2; i <= opens; i++ {
+		t0 := time.Now()
 		m, err := goload.Open(archive)
 		if err != nil {
 			panic(err)
 		}
-		t0 := time.Now()
+		if _, err := goload.Lookup[func(int, int) int](m, pkg+".Add"); err != nil {
+			panic(err)
+		}
+		tOpen := time.Since(t0)
 		if err := m.Close(); err != nil {
 			panic(err)
 		}
-		total += time.Since(t0)
+		t := m.Timings()
+		closeTotal += t.Close
+		if i == 2 || i == opens {
+			fmt.Printf("(a) Open %d: goload %v, ratio to plugin.Open %.2f\n", i, tOpen, float64(tOpen)/float64(tPlugin))
+			fmt.Printf("    phases: %s\n", t.OpenString())
+		}
+		if i == opens/2 {
+			mid = t
+		}
 	}
-	fmt.Printf("(d) Close: %.2f ms, mean over %d Open+Close cycles %.2f ms per Close (plugin: no Close)\n",
-		float64(first.Microseconds())/1000, cycles, float64(total.Microseconds())/1000/cycles)
+	fmt.Printf("(d) Close: 1st %s\n", first.CloseString())
+	fmt.Printf("    Close %d: %s\n", opens/2, mid.CloseString())
+	fmt.Printf("    mean over %d Open+Close cycles %.2f ms per Close (plugin: no Close)\n",
+		opens-1, float64(closeTotal.Microseconds())/1000/float64(opens-1))
 }

@@ -41,5 +41,11 @@ func main() {
 		fmt.Println("FAIL:", err)
 		os.Exit(1)
 	}
-	fmt.Printf("%.0f ms, %d bytes mapped\n", float64(time.Since(t0).Microseconds())/1000, m.MappedBytes())
+	d := time.Since(t0)
+	t := m.Timings()
+	fmt.Printf("%.1f ms, %d bytes mapped", float64(d.Microseconds())/1000, m.MappedBytes())
+	if t.GoList != 0 {
+		fmt.Printf("; beyond its go list run: %.1f ms", float64((d-t.GoList).Microseconds())/1000)
+	}
+	fmt.Printf("\n    phases: %s\n", t.OpenString())
 }
