@@ -63,7 +63,7 @@ var scanState struct {
 	hit  bool
 	// entries are function entries where no goroutine may be parked
 	// either (a saved PC, or the PC an async preemption pushed on the
-	// stack): see chainEntries.
+	// stack): see parkEntries.
 	entries []uintptr
 	// pcsOnly skips the stack words: Close checks a whole module, where
 	// the uninitialized slots of a reused stack do hold stale addresses,
