@@ -160,7 +160,10 @@ func inlinedCallers(name string, cn *C.char) (int, string, error) {
 //     resumes into B's new jump and A answers C's code, which A never ran.
 //     The long run of the sequence tester hit it once in 20,000 sequences:
 //     h2→h0 reverted by a reset, h0→v2.F0 applied seven steps later, and
-//     a call of h2 answered v2.F0's code (TestPatchRevertParkedAtReplacement).
+//     a call of h2 answered v2.F0's code (TestPatchRevertParkedAtReplacement,
+//     TestSeqRevertParkedAtReplacement). Only host code can be patched
+//     later; a module's function (never a target) is waited for as well,
+//     which costs at most a retry.
 //
 // The stop retries while a goroutine is parked at one of them (it moves
 // on as soon as it runs). Runs before the world stops: it may allocate.

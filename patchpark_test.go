@@ -41,7 +41,7 @@ func TestPatchRevertParkedAtReplacement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cycles := 5000
+	cycles := 3000
 	if v, err := strconv.Atoi(os.Getenv("GOLOAD_PARK_CYCLES")); err == nil && v > 0 {
 		cycles = v
 	}
@@ -69,7 +69,7 @@ func TestPatchRevertParkedAtReplacement(t *testing.T) {
 	}
 	t0 := time.Now()
 	retries, maxAttempts, i := 0, 0, 0
-	for ; i < cycles && bad.Load() == nil && time.Since(t0) < 30*time.Second; i++ {
+	for ; i < cycles && bad.Load() == nil && time.Since(t0) < 15*time.Second; i++ {
 		for _, step := range []func() error{func() error { return Apply(ab) }, func() error { return Revert(ab) },
 			func() error { return Apply(bc) }, func() error { return Revert(bc) }} {
 			if err := step(); err != nil {
