@@ -161,9 +161,9 @@ func inlinedCallers(name string, cn *C.char) (int, string, error) {
 //     The long run of the sequence tester hit it once in 20,000 sequences:
 //     h2→h0 reverted by a reset, h0→v2.F0 applied seven steps later, and
 //     a call of h2 answered v2.F0's code (TestPatchRevertParkedAtReplacement,
-//     TestSeqRevertParkedAtReplacement). Only host code can be patched
-//     later; a module's function (never a target) is waited for as well,
-//     which costs at most a retry.
+//     TestSeqRevertParkedAtReplacement). Only when the replacement is
+//     host code: a module's function is never a patch target, and its
+//     entry is the module's base address, a number often found in frames.
 //
 // The stop retries while a goroutine is parked at one of them (it moves
 // on as soon as it runs). Runs before the world stops: it may allocate.
@@ -176,7 +176,7 @@ func parkEntries(todo []*FuncPatch, on bool) []uintptr {
 				break
 			}
 		}
-		if !on {
+		if !on && p.mod == nil {
 			es = append(es, p.replacementPC())
 		}
 	}

@@ -164,3 +164,14 @@ func TestSeqRevertParkedAtReplacement(t *testing.T) {
 	}
 	seqRegression(t, steps...)
 }
+
+// The first fix of the above also waited for goroutines holding the
+// entry of a reverted patch's module replacement anywhere in their
+// frames: on Go 1.21 the finalizer goroutine, waiting after a GC, kept the
+// module's base address (v2.F0's entry) in a stale slot, and the reset's
+// Revert was refused busy after 200 stops. Only a runnable or preempted
+// goroutine can be parked at an entry, and only host code is patched.
+func TestSeqRevertModuleEntryInFrame(t *testing.T) {
+	seqRegression(t, "open m0 v2", "upgrade p1 m0 3:F0", "gc", "revert p1.0", "target 3 1",
+		"patchhost p5 m0 3:F0", "gc", "close m0", "revert p5.0", "close m0")
+}
