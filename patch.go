@@ -396,7 +396,7 @@ func setPatches(ps []*FuncPatch, on bool) error {
 			*(*uintptr)(unsafe.Pointer(uintptr(p.info.slot))) = p.fv //nolint:govet
 		}
 	}
-	entries := chainEntries(todo)
+	entries := parkEntries(todo, on)
 	var busy busyG
 	var failed *FuncPatch
 	var errno error
@@ -423,8 +423,11 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		if st.Attempts >= 8 {
 			// The goroutine in the way is runnable but has not run since
 			// (its thread waits for a CPU on a loaded machine): give it
-			// time, up to about 0.2 s over all the attempts.
-			time.Sleep(time.Duration(st.Attempts) * 10 * time.Microsecond)
+			// time, up to about 0.5 s over all the attempts (0.2 s was
+			// not always enough for a call parked at an entry, see
+			// parkEntries, with more busy goroutines than Ps and a load
+			// of 13 on 2 cores).
+			time.Sleep(time.Duration(st.Attempts) * 25 * time.Microsecond)
 		}
 	}
 	patcher.last = st

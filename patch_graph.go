@@ -144,14 +144,30 @@ func inlinedCallers(name string, cn *C.char) (int, string, error) {
 	return int(ncallers), list, nil
 }
 
-// chainEntries are the entries of todo that another applied patch's stub
-// jumps to (B in A→B→C). A call of A in flight may be parked exactly at
-// B's entry, past A's jump: an entry is a safe place to resume for B's own
-// callers, but this call, resumed after a Revert of A→B and B→C, would run
-// B's own code, which is neither what A did nor what it does now. The
-// stop retries while a goroutine is parked there (it moves on at once).
-// Runs before the world stops: it may allocate.
-func chainEntries(todo []*FuncPatch) []uintptr {
+// parkEntries are the function entries where no goroutine may be parked
+// (its saved PC, or the PC an async preemption pushed) while todo is
+// written: a call in flight there is past another patch's jump, and only
+// that jump says what it must run.
+//
+//   - The entries of todo that another applied patch's stub jumps to (B in
+//     A→B→C): a call of A parked at B's entry, resumed after a Revert of
+//     A→B and B→C, would run B's own code, neither what A did nor what it
+//     does now.
+//   - On Revert, the entry of each reverted patch's replacement (B in
+//     A→B): a call of A parked there outlives the jump that sent it, and
+//     nothing ties it to A any more. Still parked when B is patched later
+//     (B→C, in a later Apply that no applied patch's jump leads into), it
+//     resumes into B's new jump and A answers C's code, which A never ran.
+//     The long run of the sequence tester hit it once in 20,000 sequences:
+//     h2→h0 reverted by a reset, h0→v2.F0 applied seven steps later, and
+//     a call of h2 answered v2.F0's code (TestPatchRevertParkedAtReplacement,
+//     TestSeqRevertParkedAtReplacement). Only when the replacement is
+//     host code: a module's function is never a patch target, and its
+//     entry is the module's base address, a number often found in frames.
+//
+// The stop retries while a goroutine is parked at one of them (it moves
+// on as soon as it runs). Runs before the world stops: it may allocate.
+func parkEntries(todo []*FuncPatch, on bool) []uintptr {
 	var es []uintptr
 	for _, p := range todo {
 		for _, q := range patcher.applied {
@@ -159,6 +175,9 @@ func chainEntries(todo []*FuncPatch) []uintptr {
 				es = append(es, p.entry)
 				break
 			}
+		}
+		if !on && p.mod == nil {
+			es = append(es, p.replacementPC())
 		}
 	}
 	return es

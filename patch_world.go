@@ -25,8 +25,13 @@ type gOffsets struct {
 // goroutine may safely resume after the write; hi is entry+cover.
 type rng struct{ lo, hi uintptr }
 
-// gDead is runtime._Gdead, 6 in every Go version (runtime/runtime2.go).
-const gDead = 6
+// gDead, gRunnable and gPreempted are runtime._Gdead, _Grunnable and
+// _Gpreempted: 6, 1 and 9 in every Go version (runtime/runtime2.go).
+const (
+	gDead      = 6
+	gRunnable  = 1
+	gPreempted = 9
+)
 
 type busyG struct {
 	goid, pc, at uintptr
@@ -63,7 +68,7 @@ var scanState struct {
 	hit  bool
 	// entries are function entries where no goroutine may be parked
 	// either (a saved PC, or the PC an async preemption pushed on the
-	// stack): see chainEntries.
+	// stack): see parkEntries.
 	entries []uintptr
 	// pcsOnly skips the stack words: Close checks a whole module, where
 	// the uninitialized slots of a reused stack do hold stale addresses,
@@ -100,8 +105,19 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 		// hold any address.
 		return busyG{}, false
 	}
+	// A call parked at an entry (scanState.entries) was preempted there:
+	// its goroutine is runnable, or preempted for a stack scan. A waiting
+	// goroutine is somewhere else, and an entry's address in its frames
+	// is data or a stale slot that stays as long as it waits (a module's
+	// first function is at the module's base address; Go 1.21's finalizer
+	// goroutine kept one, and every Revert of a patch by it was refused
+	// busy after 200 stops).
+	entries := scanState.entries
+	if st := b.status &^ o.gScan; st != gRunnable && st != gPreempted {
+		entries = nil
+	}
 	for _, off := range [2]uintptr{o.schedPC, o.syscallPC} {
-		if pc := peek(g + off); inRanges(pc, rs) || isEntry(pc, scanState.entries) {
+		if pc := peek(g + off); inRanges(pc, rs) || isEntry(pc, entries) {
 			b.pc, b.at = pc, g+off
 			return b, true
 		}
@@ -123,7 +139,7 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 		sp = lo // no saved SP inside the stack: take all of it
 	}
 	for a := sp &^ 7; a < hi; a += 8 {
-		if v := peek(a); inRanges(v, rs) || isEntry(v, scanState.entries) {
+		if v := peek(a); inRanges(v, rs) || isEntry(v, entries) {
 			b.pc, b.at = v, a
 			return b, true
 		}

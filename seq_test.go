@@ -32,6 +32,9 @@ import (
 //	GOLOAD_SEQ_SEED=S       base seed (default: the time)
 //	GOLOAD_SEQ_VERSIONS=a,b Go minors (default: the oldest and newest supported installed)
 //	GOLOAD_SEQ_ONLY=i       run only sequence i of the seed
+//	GOLOAD_SEQ_FROM=i       start at sequence i (batches of 100 from there:
+//	                        FROM=12800 COUNT=12810 replays the first ten
+//	                        sequences of the child that ran 12800..12899)
 //	GOLOAD_SEQ_WATCHDOG=D   time one step may take (default 60s)
 //	GOLOAD_SEQ_PARALLEL=N   child hosts at once (default 1)
 
@@ -88,6 +91,7 @@ func TestSeq(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("GOLOAD_SEQ_ONLY")); err == nil {
 		only = v
 	}
+	from := seqEnvInt("GOLOAD_SEQ_FROM", 0)
 	for _, tc := range seqToolchains(t) {
 		tc := tc
 		t.Run(tc.version, func(t *testing.T) {
@@ -96,7 +100,7 @@ func TestSeq(t *testing.T) {
 			t0 := time.Now()
 			var seqs [][]string
 			var index []int // the sequence number of each
-			for i := 0; i < count; i++ {
+			for i := from; i < count; i++ {
 				if only < 0 || i == only {
 					seqs, index = append(seqs, genSeq(seed, i, steps)), append(index, i)
 				}

@@ -146,3 +146,32 @@ func TestSeqOpenPackageTakeOver(t *testing.T) {
 	seqRegression(t, "openpkg m0 v1", "openpkg m1 v2", "close m0", "close m1", "close m0",
 		"open m5 v2", "openpkg m6 v1", "open m7 v2", "close m6", "close m7", "close m6", "close m5")
 }
+
+// The long run (seed 20261207, 20,000 sequences, two children at once)
+// failed once: in sequence 12809 a caller's h2 answered v2.F0's code. The
+// call had started in sequence 12808, while h2→h0 was applied, and was
+// parked (async-preempted) exactly at h0's entry, past h2's jump, when
+// the reset reverted h2→h0; nothing tied it to h2 any more, and it was
+// still parked when step 6 applied h0→v2.F0. The same here: h2→h0 and
+// h0→h3 are never applied together, so h2 answers 100 or 102, never 103.
+// Revert now retries while a goroutine is parked at the entry of a
+// reverted patch's replacement (parkEntries; TestPatchRevertParkedAtReplacement
+// replays it in the test binary with more callers than Ps).
+func TestSeqRevertParkedAtReplacement(t *testing.T) {
+	steps := []string{"newpatch p0 2 h0", "newpatch p1 0 h3"}
+	for i := 0; i < 8000; i++ {
+		steps = append(steps, "apply p0", "revert p0", "apply p1", "revert p1")
+	}
+	seqRegression(t, steps...)
+}
+
+// The first fix of the above also waited for goroutines holding the
+// entry of a reverted patch's module replacement anywhere in their
+// frames: on Go 1.21 the finalizer goroutine, waiting after a GC, kept the
+// module's base address (v2.F0's entry) in a stale slot, and the reset's
+// Revert was refused busy after 200 stops. Only a runnable or preempted
+// goroutine can be parked at an entry, and only host code is patched.
+func TestSeqRevertModuleEntryInFrame(t *testing.T) {
+	seqRegression(t, "open m0 v2", "upgrade p1 m0 3:F0", "gc", "revert p1.0", "target 3 1",
+		"patchhost p5 m0 3:F0", "gc", "close m0", "revert p5.0", "close m0")
+}
