@@ -8,6 +8,7 @@ import "C"
 import (
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"unsafe"
@@ -27,6 +28,7 @@ const (
 	cacheRekey              // sync.Map keyed by names: a name in the module's data is re-keyed by a heap copy
 	cacheGC                 // sync's lists of pools: a pool left unused leaves them after two GCs
 	cacheReflectOffs        // runtime.reflectOffs: ids reflect made for pointers (names, types, code)
+	cacheStrings            // sync.Map of string -> string or []string: the module's strings become heap copies
 )
 
 var stdCaches = []struct {
@@ -48,7 +50,23 @@ var stdCaches = []struct {
 	{"sync.allPools", cacheGC},
 	{"sync.oldPools", cacheGC},
 	{"runtime.reflectOffs", cacheReflectOffs},
+	// mime's tables (mime/type.go, Go 1.21-1.27): extension -> type, and
+	// type -> extensions (whose stores take mime.extensionsMu). Entries
+	// keep the module's strings when its code filled them: a module's
+	// copy of mime.initMime (the host dropped it: no host code reads the
+	// tables) copies its own builtinTypesLower's literals, and
+	// AddExtensionType stores the caller's strings. A normal program
+	// never unloads, so those entries stay, with the same text: Close
+	// copies the module's strings to the heap and removes nothing, so
+	// every reader (the host's code, another module's) answers as before.
+	{"mime.mimeTypes", cacheStrings},
+	{"mime.mimeTypesLower", cacheStrings},
+	{"mime.extensions", cacheStrings},
 }
+
+// stdCacheLocks are the mutexes a cache's writers hold (the host's, when
+// it has it; a module's own copy guards only that module's writers).
+var stdCacheLocks = map[string]string{"mime.extensions": "mime.extensionsMu"}
 
 // reflectOffsVar is runtime.reflectOffs (runtime/type.go, Go 1.21-1.27;
 // runtime.mutex is one word without static lock ranking).
@@ -298,6 +316,16 @@ func cleanStdCaches(r *rtCalls, lay *C.goload_module_layout, info *C.goload_unlo
 			})
 			compact(&b.m)
 			b.Unlock()
+		case cacheStrings:
+			var mu *sync.Mutex
+			if l, err := hostSym(stdCacheLocks[sc.sym]); err == nil && l != 0 {
+				mu = (*sync.Mutex)(unsafe.Pointer(l)) //nolint:govet // the host's variable, of this very type
+				mu.Lock()
+			}
+			c.rehome((*sync.Map)(unsafe.Pointer(a)), sc.sym, mu != nil) //nolint:govet // the host's variable, of this very type
+			if mu != nil {
+				mu.Unlock()
+			}
 		case cacheRekey:
 			m := (*sync.Map)(unsafe.Pointer(a)) //nolint:govet // the host's variable, of this very type
 			var names []string
@@ -334,4 +362,71 @@ func compact(m *sync.Map) {
 	m.Store(k, nil)
 	m.Delete(k)
 	m.Range(func(any, any) bool { return false })
+}
+
+// str: s's bytes are the module's.
+func (c *cacheCleaner) str(s string) bool {
+	return len(s) > 0 && c.in(uintptr(unsafe.Pointer(unsafe.StringData(s))))
+}
+
+// rehome gives each entry of m (string keys; string or []string values)
+// that holds the module's strings the same text in heap copies. A value
+// whose type is neither stays, and the scan that follows names it. With
+// locked, every writer of m waits (the value may be a slice); else a
+// value that changed meanwhile is left to its writer (then the scan
+// names it if it is still the module's).
+func (c *cacheCleaner) rehome(m *sync.Map, sym string, locked bool) {
+	type entry struct {
+		k, v, nk, nv  any
+		rekey, revalue bool
+	}
+	var es []entry
+	m.Range(func(k, v any) bool {
+		ks, ok := k.(string)
+		if !ok {
+			return true
+		}
+		e := entry{k: k, v: v, nk: k, nv: v}
+		if c.str(ks) {
+			e.nk, e.rekey = strings.Clone(ks), true
+		}
+		switch x := v.(type) {
+		case string:
+			if c.str(x) {
+				e.nv, e.revalue = strings.Clone(x), true
+			}
+		case []string:
+			if slices.ContainsFunc(x, c.str) {
+				y := make([]string, len(x))
+				for i, s := range x {
+					y[i] = strings.Clone(s)
+				}
+				e.nv, e.revalue = y, true
+			}
+		}
+		if e.rekey || e.revalue {
+			es = append(es, e)
+		}
+		return true
+	})
+	for _, e := range es {
+		if _, slice := e.v.([]string); locked || slice {
+			// The lock keeps writers out. A slice cannot be compared:
+			// unlocked (the host has no mime.extensionsMu, so none of
+			// its code writes the map) it is stored as is.
+			if e.rekey {
+				m.Delete(e.k)
+			}
+			m.Store(e.nk, e.nv)
+		} else if e.rekey {
+			// a value stored meanwhile is a writer's: it stays
+			if m.CompareAndDelete(e.k, e.v) {
+				m.LoadOrStore(e.nk, e.nv)
+			}
+		} else {
+			m.CompareAndSwap(e.k, e.v, e.nv)
+		}
+		c.dropped[sym]++
+	}
+	compact(m)
 }
