@@ -8,7 +8,6 @@ import "C"
 import (
 	"reflect"
 	"runtime"
-	"slices"
 	"strings"
 	"sync"
 	"unsafe"
@@ -28,7 +27,7 @@ const (
 	cacheRekey              // sync.Map keyed by names: a name in the module's data is re-keyed by a heap copy
 	cacheGC                 // sync's lists of pools: a pool left unused leaves them after two GCs
 	cacheReflectOffs        // runtime.reflectOffs: ids reflect made for pointers (names, types, code)
-	cacheStrings            // sync.Map of string -> string or []string: the module's strings become heap copies
+	cacheStrings            // sync.Map of string -> string or []string: the module's strings become heap copies, in place
 )
 
 var stdCaches = []struct {
@@ -57,16 +56,13 @@ var stdCaches = []struct {
 	// tables) copies its own builtinTypesLower's literals, and
 	// AddExtensionType stores the caller's strings. A normal program
 	// never unloads, so those entries stay, with the same text: Close
-	// copies the module's strings to the heap and removes nothing, so
-	// every reader (the host's code, another module's) answers as before.
+	// points them at heap copies of the module's strings and removes
+	// nothing, so every reader (the host's code, another module's, one
+	// running meanwhile) answers as before.
 	{"mime.mimeTypes", cacheStrings},
 	{"mime.mimeTypesLower", cacheStrings},
 	{"mime.extensions", cacheStrings},
 }
-
-// stdCacheLocks are the mutexes a cache's writers hold (the host's, when
-// it has it; a module's own copy guards only that module's writers).
-var stdCacheLocks = map[string]string{"mime.extensions": "mime.extensionsMu"}
 
 // reflectOffsVar is runtime.reflectOffs (runtime/type.go, Go 1.21-1.27;
 // runtime.mutex is one word without static lock ranking).
@@ -317,15 +313,7 @@ func cleanStdCaches(r *rtCalls, lay *C.goload_module_layout, info *C.goload_unlo
 			compact(&b.m)
 			b.Unlock()
 		case cacheStrings:
-			var mu *sync.Mutex
-			if l, err := hostSym(stdCacheLocks[sc.sym]); err == nil && l != 0 {
-				mu = (*sync.Mutex)(unsafe.Pointer(l)) //nolint:govet // the host's variable, of this very type
-				mu.Lock()
-			}
-			c.rehome((*sync.Map)(unsafe.Pointer(a)), sc.sym, mu != nil) //nolint:govet // the host's variable, of this very type
-			if mu != nil {
-				mu.Unlock()
-			}
+			c.rehome((*sync.Map)(unsafe.Pointer(a)), sc.sym) //nolint:govet // the host's variable, of this very type
 		case cacheRekey:
 			m := (*sync.Map)(unsafe.Pointer(a)) //nolint:govet // the host's variable, of this very type
 			var names []string
@@ -369,64 +357,40 @@ func (c *cacheCleaner) str(s string) bool {
 	return len(s) > 0 && c.in(uintptr(unsafe.Pointer(unsafe.StringData(s))))
 }
 
-// rehome gives each entry of m (string keys; string or []string values)
-// that holds the module's strings the same text in heap copies. A value
-// whose type is neither stays, and the scan that follows names it. With
-// locked, every writer of m waits (the value may be a slice); else a
-// value that changed meanwhile is left to its writer (then the scan
-// names it if it is still the module's).
-func (c *cacheCleaner) rehome(m *sync.Map, sym string, locked bool) {
-	type entry struct {
-		k, v, nk, nv  any
-		rekey, revalue bool
-	}
-	var es []entry
-	m.Range(func(k, v any) bool {
-		ks, ok := k.(string)
-		if !ok {
-			return true
+// rehome points the module's strings in m's entries (string keys; string
+// or []string values) at heap copies of the same bytes, in place: the
+// word that holds a string's data pointer (in the heap object boxing a
+// key or value, or in a value's backing array) is rewritten, so that no
+// entry ever goes missing or changes for a concurrent reader (deleting
+// and storing again would leave a gap, and the old sync.Map (Go 1.21-1.23)
+// keeps a deleted key's object for the next equal key). A string whose
+// header is itself the module's (a boxed constant) stays, and the scan
+// that follows names the cache.
+func (c *cacheCleaner) rehome(m *sync.Map, sym string) {
+	repoint := func(hdr uintptr) {
+		s := *(*string)(unsafe.Pointer(hdr)) //nolint:govet // a string header in the heap
+		if c.str(s) && !c.in(hdr) {
+			// a pointer store: the write barrier sees the heap copy
+			*(*unsafe.Pointer)(unsafe.Pointer(hdr)) = unsafe.Pointer(unsafe.StringData(strings.Clone(s))) //nolint:govet // same
+			c.dropped[sym]++
 		}
-		e := entry{k: k, v: v, nk: k, nv: v}
-		if c.str(ks) {
-			e.nk, e.rekey = strings.Clone(ks), true
+	}
+	data := func(x *any) uintptr { return (*[2]uintptr)(unsafe.Pointer(x))[1] }
+	m.Range(func(k, v any) bool {
+		if _, ok := k.(string); ok {
+			repoint(data(&k))
 		}
 		switch x := v.(type) {
 		case string:
-			if c.str(x) {
-				e.nv, e.revalue = strings.Clone(x), true
-			}
+			repoint(data(&v))
 		case []string:
-			if slices.ContainsFunc(x, c.str) {
-				y := make([]string, len(x))
-				for i, s := range x {
-					y[i] = strings.Clone(s)
+			if arr := uintptr(unsafe.Pointer(unsafe.SliceData(x))); !c.in(data(&v)) && !c.in(arr) {
+				for i := range x {
+					repoint(arr + uintptr(i)*unsafe.Sizeof(""))
 				}
-				e.nv, e.revalue = y, true
 			}
-		}
-		if e.rekey || e.revalue {
-			es = append(es, e)
 		}
 		return true
 	})
-	for _, e := range es {
-		if _, slice := e.v.([]string); locked || slice {
-			// The lock keeps writers out. A slice cannot be compared:
-			// unlocked (the host has no mime.extensionsMu, so none of
-			// its code writes the map) it is stored as is.
-			if e.rekey {
-				m.Delete(e.k)
-			}
-			m.Store(e.nk, e.nv)
-		} else if e.rekey {
-			// a value stored meanwhile is a writer's: it stays
-			if m.CompareAndDelete(e.k, e.v) {
-				m.LoadOrStore(e.nk, e.nv)
-			}
-		} else {
-			m.CompareAndSwap(e.k, e.v, e.nv)
-		}
-		c.dropped[sym]++
-	}
 	compact(m)
 }
