@@ -364,12 +364,17 @@ func (c *cacheCleaner) str(s string) bool {
 // entry ever goes missing or changes for a concurrent reader (deleting
 // and storing again would leave a gap, and the old sync.Map (Go 1.21-1.23)
 // keeps a deleted key's object for the next equal key). A string whose
-// header is itself the module's (a boxed constant) stays, and the scan
-// that follows names the cache.
+// header is not in the heap (a boxed constant of the module's) stays, and
+// the scan that follows names the cache.
 func (c *cacheCleaner) rehome(m *sync.Map, sym string) {
+	// Only a header in a heap object is rewritten (never read-only data).
+	spanOfHeap, err := runtimeFunc[func(uintptr) unsafe.Pointer]("runtime.spanOfHeap")
+	if err != nil {
+		return // nothing rewritten: the scan names the cache
+	}
 	repoint := func(hdr uintptr) {
-		s := *(*string)(unsafe.Pointer(hdr)) //nolint:govet // a string header in the heap
-		if c.str(s) && !c.in(hdr) {
+		s := *(*string)(unsafe.Pointer(hdr)) //nolint:govet // a string header
+		if c.str(s) && spanOfHeap(hdr) != nil {
 			// a pointer store: the write barrier sees the heap copy
 			*(*unsafe.Pointer)(unsafe.Pointer(hdr)) = unsafe.Pointer(unsafe.StringData(strings.Clone(s))) //nolint:govet // same
 			c.dropped[sym]++
