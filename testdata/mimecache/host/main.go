@@ -1,44 +1,10 @@
-// A host whose own code reads mime's tables (drive.HostReads): it loads
-// ../mod with goload.OpenPackage for drive.Run. ../hostnone is the same
-// but for the call marked below.
+// A host whose own code reads mime's tables (drive.HostReads) after the
+// loaded module's Close; ../hostnone has none of mime's readers.
 package main
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"os"
-
-	"github.com/goload/goload"
 	"github.com/goload/goload/testdata/mimecache/drive"
+	"github.com/goload/goload/testdata/mimecache/loaded"
 )
 
-const pkg = "github.com/goload/goload/testdata/mimecache/mod"
-
-func get[T any](m *goload.Module, name string) T {
-	f, err := goload.Lookup[T](m, pkg+"."+name)
-	if err != nil {
-		fmt.Println("FAIL:", err)
-		os.Exit(1)
-	}
-	return f
-}
-
-func main() {
-	drive.Run(func() drive.Mod {
-		m, err := goload.OpenPackage(context.Background(), pkg, nil)
-		if err != nil {
-			fmt.Println("FAIL:", err)
-			os.Exit(1)
-		}
-		return drive.Mod{Add: get[func() error](m, "Add"), Type: get[func(string) string](m, "Type"),
-			Exts: get[func(string) []string](m, "Exts"), Close: func() error {
-				err := m.Close()
-				var ue *goload.UnloadError
-				if errors.As(err, &ue) {
-					return fmt.Errorf("refused: %v", ue.Reasons)
-				}
-				return err
-			}}
-	}, drive.HostReads) // hostnone: drive.Reopen
-}
+func main() { loaded.Run(drive.HostReads) }
