@@ -660,6 +660,9 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 		max_hits: maxHits, large_min: C.uint64_t(info.malloc_header_max),
 		own_goid: C.uint64_t(currentGoid()), own_prefix: C.CString(ownPrefix),
 	}
+	if h, err := theHost(); err == nil {
+		opts.host = h // its linker-written data words are no interface type words
+	}
 	defer C.free(unsafe.Pointer(opts.own_prefix))
 	defer func() {
 		for _, p := range []*C.uint64_t{opts.ranges, opts.types, opts.itabs, opts.extra_addr, opts.extra_len, opts.skip, opts.ignore} {

@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "4ae357343afc575086fe21f4c5031f86abf8bf2e4118a3277ada3e415de61cc6"
+#define GOLOAD_C_SOURCES_SHA256 "28a07a76c9fe78e965b353a7618a5848df4022f2af41f6b97ee328eadfd21f0a"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

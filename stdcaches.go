@@ -27,6 +27,7 @@ const (
 	cacheRekey              // sync.Map keyed by names: a name in the module's data is re-keyed by a heap copy
 	cacheGC                 // sync's lists of pools: a pool left unused leaves them after two GCs
 	cacheReflectOffs        // runtime.reflectOffs: ids reflect made for pointers (names, types, code)
+	cacheStrings            // sync.Map of string -> string or []string: the module's strings become heap copies, in place
 )
 
 var stdCaches = []struct {
@@ -48,6 +49,19 @@ var stdCaches = []struct {
 	{"sync.allPools", cacheGC},
 	{"sync.oldPools", cacheGC},
 	{"runtime.reflectOffs", cacheReflectOffs},
+	// mime's tables (mime/type.go, Go 1.21-1.27): extension -> type, and
+	// type -> extensions (whose stores take mime.extensionsMu). Entries
+	// keep the module's strings when its code filled them: a module's
+	// copy of mime.initMime (the host dropped it: no host code reads the
+	// tables) copies its own builtinTypesLower's literals, and
+	// AddExtensionType stores the caller's strings. A normal program
+	// never unloads, so those entries stay, with the same text: Close
+	// points them at heap copies of the module's strings and removes
+	// nothing, so every reader (the host's code, another module's, one
+	// running meanwhile) answers as before.
+	{"mime.mimeTypes", cacheStrings},
+	{"mime.mimeTypesLower", cacheStrings},
+	{"mime.extensions", cacheStrings},
 }
 
 // reflectOffsVar is runtime.reflectOffs (runtime/type.go, Go 1.21-1.27;
@@ -298,6 +312,8 @@ func cleanStdCaches(r *rtCalls, lay *C.goload_module_layout, info *C.goload_unlo
 			})
 			compact(&b.m)
 			b.Unlock()
+		case cacheStrings:
+			c.rehome((*sync.Map)(unsafe.Pointer(a)), sc.sym) //nolint:govet // the host's variable, of this very type
 		case cacheRekey:
 			m := (*sync.Map)(unsafe.Pointer(a)) //nolint:govet // the host's variable, of this very type
 			var names []string
@@ -334,4 +350,52 @@ func compact(m *sync.Map) {
 	m.Store(k, nil)
 	m.Delete(k)
 	m.Range(func(any, any) bool { return false })
+}
+
+// str: s's bytes are the module's.
+func (c *cacheCleaner) str(s string) bool {
+	return len(s) > 0 && c.in(uintptr(unsafe.Pointer(unsafe.StringData(s))))
+}
+
+// rehome points the module's strings in m's entries (string keys; string
+// or []string values) at heap copies of the same bytes, in place: the
+// word that holds a string's data pointer (in the heap object boxing a
+// key or value, or in a value's backing array) is rewritten, so that no
+// entry ever goes missing or changes for a concurrent reader (deleting
+// and storing again would leave a gap, and the old sync.Map (Go 1.21-1.23)
+// keeps a deleted key's object for the next equal key). A string whose
+// header is not in the heap (a boxed constant of the module's) stays, and
+// the scan that follows names the cache.
+func (c *cacheCleaner) rehome(m *sync.Map, sym string) {
+	// Only a header in a heap object is rewritten (never read-only data).
+	spanOfHeap, err := runtimeFunc[func(uintptr) unsafe.Pointer]("runtime.spanOfHeap")
+	if err != nil {
+		return // nothing rewritten: the scan names the cache
+	}
+	repoint := func(hdr uintptr) {
+		s := *(*string)(unsafe.Pointer(hdr)) //nolint:govet // a string header
+		if c.str(s) && spanOfHeap(hdr) != nil {
+			// a pointer store: the write barrier sees the heap copy
+			*(*unsafe.Pointer)(unsafe.Pointer(hdr)) = unsafe.Pointer(unsafe.StringData(strings.Clone(s))) //nolint:govet // same
+			c.dropped[sym]++
+		}
+	}
+	data := func(x *any) uintptr { return (*[2]uintptr)(unsafe.Pointer(x))[1] }
+	m.Range(func(k, v any) bool {
+		if _, ok := k.(string); ok {
+			repoint(data(&k))
+		}
+		switch x := v.(type) {
+		case string:
+			repoint(data(&v))
+		case []string:
+			if arr := uintptr(unsafe.Pointer(unsafe.SliceData(x))); !c.in(data(&v)) && !c.in(arr) {
+				for i := range x {
+					repoint(arr + uintptr(i)*unsafe.Sizeof(""))
+				}
+			}
+		}
+		return true
+	})
+	compact(m)
 }

@@ -509,6 +509,8 @@ typedef struct goload_heapscan_opts {
 	uint64_t large_min;          /* list reached pointerful objects above this size, 0: none */
 	uint64_t own_goid;           /* frames of this goroutine whose function name */
 	const char *own_prefix;      /* starts with own_prefix are no roots (0/NULL: none) */
+	const goload_host *host;     /* NULL: none; else a word of its data that still holds what
+				      * its linker wrote is no interface's type word (heapdump.h) */
 } goload_heapscan_opts;
 
 enum goload_holder_kind {

@@ -232,6 +232,19 @@ typedef struct block {
 	uint64_t last; /* offset + 1 of the pointer word seen last (fields ascend), 0: none */
 } block;
 
+/* The word at `at` of the host's data still holds v, the value its linker
+ * wrote there (gl_hd_opts.statics). */
+static bool linker_wrote(const gl_hd_opts *o, uint64_t at, uint64_t v)
+{
+	for (size_t i = 0; i < o->nstatics; i++) {
+		uint64_t w;
+		if (at >= o->statics_addr[i] && at - o->statics_addr[i] < o->statics[i].n &&
+		    gl_u64_at(o->statics[i], (size_t)(at - o->statics_addr[i]), &w))
+			return w == v;
+	}
+	return false;
+}
+
 /* The compiler's pointer maps leave out an interface's first word
  * (cmd/compile/internal/typebits: it points to a type descriptor or an
  * itab, never into the heap), so the word before each pointer word is
@@ -245,7 +258,8 @@ static void iface_word(dump_st *s, const block *b, uint64_t off)
 {
 	uint64_t t;
 	if (off < 8 || !word_at(s, b->data, b->len, off - 8, &t) || t == 0 ||
-	    (!b->holder && in_pairs(s->o->ignore, s->o->nignore, b->addr + off - 8)))
+	    (!b->holder && in_pairs(s->o->ignore, s->o->nignore, b->addr + off - 8)) ||
+	    (!b->holder && b->proto.kind == GL_HD_DATA && linker_wrote(s->o, b->addr + off - 8, t)))
 		return;
 	bool is_type = in_sorted(s->o->types, s->o->ntypes, t);
 	const itab *it = is_type ? NULL : find_itab(s, t);

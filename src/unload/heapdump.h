@@ -81,6 +81,16 @@ typedef struct gl_hd_opts {
 	 * running in the ranges is still reported. 0 / NULL: none. */
 	uint64_t own_goid;
 	const char *own_prefix;
+	/* What the host's linker wrote into its data (the file bytes of its
+	 * writable segments, at their run-time addresses). A word of a data
+	 * root that still holds its linker-written value is no interface's
+	 * type word naming a type in the ranges: the linker could only have
+	 * written a host type there, and the ranges were mapped later. (Go
+	 * 1.21's idna..stmp_5 holds four bools, 0x01010100, before a pointer
+	 * field: a non-PIE host's module at 0x1000000 had a type there.) */
+	const gl_span *statics;
+	const uint64_t *statics_addr;
+	size_t nstatics;
 } gl_hd_opts;
 
 typedef struct gl_hd_result {

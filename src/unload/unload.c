@@ -136,11 +136,30 @@ int goload_heapscan_run(const void *dump, size_t n, const goload_heapscan_opts *
 	}
 	for (size_t i = 0; i < o->nextra; i++)
 		extra[i] = gl_span_make((const void *)(uintptr_t)o->extra_addr[i], o->extra_len[i]);
+	/* The file bytes of the host's writable segments (see gl_hd_opts) */
+	enum { MAXSTATICS = 4 };
+	gl_span statics[MAXSTATICS];
+	uint64_t statics_addr[MAXSTATICS];
+	size_t nstatics = 0;
+	if (o->host) {
+		const gl_elf *e = gl_gobin_elf(o->host->img);
+		for (size_t i = 0; i < e->nsegs && nstatics < MAXSTATICS; i++) {
+			const gl_elf_seg *sg = &e->segs[i];
+			if (sg->type != GL_PT_LOAD || !(sg->flags & GL_PF_W) || sg->filesz == 0)
+				continue;
+			const uint8_t *p = gl_elf_va(e, sg->vaddr, sg->filesz);
+			if (!p)
+				continue;
+			statics[nstatics] = gl_span_make(p, (size_t)sg->filesz);
+			statics_addr[nstatics++] = sg->vaddr + o->host->bias;
+		}
+	}
 	gl_hd_opts ho = {
 		.ranges = o->ranges, .nranges = o->nranges, .types = o->types, .ntypes = o->ntypes, .itabs = o->itabs, .nitabs = o->nitabs, .extra = extra, .extra_addr = o->extra_addr,
 		.nextra = o->nextra, .skip = o->skip, .nskip = o->nskip, .ignore = o->ignore, .nignore = o->nignore, .header_min = o->header_min,
 		.header_max = o->header_max, .max_hits = o->max_hits, .large_min = o->large_min,
 		.own_goid = o->own_goid, .own_prefix = o->own_prefix,
+		.statics = statics, .statics_addr = statics_addr, .nstatics = nstatics,
 	};
 	int rc = gl_hd_scan(gl_span_make(dump, n), &ho, &s->r, err);
 	free(extra);

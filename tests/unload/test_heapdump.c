@@ -91,6 +91,34 @@ int main(void)
 	CHECK(find(&r, GL_HD_HEAP, OBJ + 0x40) == NULL);
 	gl_hd_result_free(&r);
 
+	/* A word of the host's data that still holds what its linker wrote
+	 * there is no interface's type word: the linker wrote a host type, or
+	 * no type (Go 1.21's idna..stmp_5: four bools, 0x01010100, before a
+	 * pointer field, equal to a non-PIE module's type address). Written
+	 * since (the file held another value), it is held. */
+	o.types = types;
+	uint8_t file[16] = {0};
+	uint64_t ty = TYPE;
+	memcpy(file + 8, &ty, 8);
+	gl_span statics[] = {gl_span_make(file, sizeof file)};
+	static const uint64_t statics_addr[] = {0x600000};
+	o.statics = statics;
+	o.statics_addr = statics_addr;
+	o.nstatics = 1;
+	CHECK(gl_hd_scan(f->data, &o, &r, &err) == 0);
+	h = find(&r, GL_HD_DATA, 0);
+	CHECK(!h || h->at != 0x600008);
+	gl_hd_result_free(&r);
+	ty = 0;
+	memcpy(file + 8, &ty, 8);
+	CHECK(gl_hd_scan(f->data, &o, &r, &err) == 0);
+	h = find(&r, GL_HD_DATA, 0);
+	CHECK(h && h->target == TYPE && h->at == 0x600008);
+	gl_hd_result_free(&r);
+	o.statics = NULL;
+	o.nstatics = 0;
+	o.types = other_type;
+
 	/* The same word as an itab elsewhere that calls into the range (one
 	 * the runtime built for a host type whose dropped method a module
 	 * supplies): held, and named by that method. */
