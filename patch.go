@@ -107,6 +107,18 @@ func thePatcher() error {
 	return patcher.err
 }
 
+// patchArch refuses an architecture goload does not patch: the entry jump,
+// the stub and the trampoline are x86-64 code, which on any other CPU
+// would be bytes it cannot run (a SIGILL at the next call).
+func patchArch(goarch string) error {
+	ca := C.CString(goarch)
+	defer C.free(unsafe.Pointer(ca))
+	if !C.goload_patch_arch_supported(ca) {
+		return refusal(C.GOLOAD_PATCH_R_ARCH, "goload patches only amd64 code; this program is %s/%s", runtime.GOOS, goarch)
+	}
+	return nil
+}
+
 // funcPC is the code pointer of a func value held in an interface.
 func funcPC(f any) (fv, pc uintptr) {
 	fv = uintptr((*[2]unsafe.Pointer)(unsafe.Pointer(&f))[1])
@@ -139,6 +151,9 @@ func NewPatch(target, replacement any) (*FuncPatch, error) {
 	_, pc := funcPC(target)
 	if pc == 0 {
 		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "target is a nil func")
+	}
+	if err := patchArch(runtime.GOARCH); err != nil {
+		return nil, err
 	}
 	if err := thePatcher(); err != nil {
 		return nil, err
@@ -174,6 +189,9 @@ func NewPatchSymbol(name string, replacement any) (*FuncPatch, error) {
 	if rt == nil || rt.Kind() != reflect.Func {
 		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "replacement for %s must be a func, got %v", name, rt)
 	}
+	if err := patchArch(runtime.GOARCH); err != nil {
+		return nil, err
+	}
 	if err := thePatcher(); err != nil {
 		return nil, err
 	}
@@ -200,6 +218,9 @@ func newPatchOf(name string, pc uintptr, replacement any) (*FuncPatch, error) {
 // value fv (whose code takes rargs bytes of arguments and results); keep
 // holds what keeps fv alive, typ its type (nil: Original is unavailable).
 func newPatch(name string, pc, fv uintptr, rargs int32, rname string, typ reflect.Type, keep any) (*FuncPatch, error) {
+	if err := patchArch(runtime.GOARCH); err != nil {
+		return nil, err
+	}
 	if err := thePatcher(); err != nil {
 		return nil, err
 	}
@@ -333,7 +354,11 @@ func (p *FuncPatch) Original() any {
 
 // Apply writes the entry jumps of every patch, all or none, with the world
 // stopped; a goroutine stopped inside bytes to be written makes it start
-// the world and try again.
+// the world and try again. A patch of a function that another patch has
+// already replaced (v2 of a fix over v1) replaces that patch in the same
+// stop: the entry jump stays, calls go to v1 until the stop and to v2 from
+// then on, never to the original code; v1 is then no longer applied
+// (Applied reports false, its Revert does nothing).
 func Apply(ps ...*FuncPatch) error { return setPatches(ps, true) }
 
 // Revert puts the original bytes back.
@@ -361,7 +386,8 @@ func setPatches(ps []*FuncPatch, on bool) error {
 	defer loadMu.Unlock()
 	patcher.mu.Lock()
 	defer patcher.mu.Unlock()
-	var todo []*FuncPatch
+	var todo, writes, swaps []*FuncPatch
+	var replaced []*FuncPatch // swaps[i] replaces replaced[i]
 	seen := map[uintptr]bool{}
 	for i, p := range ps {
 		if p == nil {
@@ -375,8 +401,17 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		switch {
 		case on && cur == p, !on && !p.on:
 			continue
+		case on && cur != nil && cur.info.slot != p.info.slot:
+			return errorf("patch: %s: two sites for one entry (a goload bug)", p.name)
 		case on && cur != nil:
-			return refusal(C.GOLOAD_PATCH_R_BUSY, "%s is already patched by another patch; revert it first", p.name)
+			// Another patch of the same function is applied (v1 of a
+			// fix, p its v2): p replaces it in one step. Both share the
+			// entry's site (one stub, one slot), so the jump stays and
+			// only the slot's func value changes, with the world stopped:
+			// no call runs the original code in between.
+			swaps, replaced = append(swaps, p), append(replaced, cur)
+		default:
+			writes = append(writes, p)
 		}
 		todo = append(todo, p)
 	}
@@ -389,14 +424,14 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		}
 	}
 	patcher.ranges = patcher.ranges[:0]
-	for _, p := range todo {
+	for _, p := range writes {
 		patcher.ranges = append(patcher.ranges, rng{p.entry, p.entry + uintptr(p.info.cover)})
 		if on {
 			// The stub is unreachable until the jump is written.
 			*(*uintptr)(unsafe.Pointer(uintptr(p.info.slot))) = p.fv //nolint:govet
 		}
 	}
-	entries := chainEntries(todo)
+	entries := chainEntries(writes)
 	var busy busyG
 	var failed *FuncPatch
 	var errno error
@@ -411,7 +446,14 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		busy = scanState.busy
 		isBusy := scanState.hit
 		if !isBusy {
-			failed, errno = writeAll(todo, on)
+			failed, errno = writeAll(writes, on)
+			if failed == nil {
+				for _, p := range swaps {
+					// One aligned word: a stub reads the old value or
+					// the new one, never a mix.
+					*(*uintptr)(unsafe.Pointer(uintptr(p.info.slot))) = p.fv //nolint:govet
+				}
+			}
 			syncCores()
 		}
 		patcher.w.start()
@@ -434,6 +476,9 @@ func setPatches(ps []*FuncPatch, on bool) error {
 	if st.Attempts == stopAttempts && busy.pc != 0 {
 		return refusal(C.GOLOAD_PATCH_R_BUSY, "goroutine %d (status %d) stays at 0x%x inside the bytes to write (found at 0x%x) after %d stops",
 			busy.goid, busy.status, busy.pc, busy.at, stopAttempts)
+	}
+	for _, q := range replaced {
+		q.on = false
 	}
 	for _, p := range todo {
 		p.on = on

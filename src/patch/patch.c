@@ -42,8 +42,19 @@ struct goload_patcher {
 	GL_VEC(chunk) chunks;
 	GL_VEC(goload_patch_site *) sites;
 	gl_gobin *self; /* the executable's pclntab, opened on first use */
+	gl_patch_inl_index *inl; /* its inline trees, indexed on first use */
 	bool shared;    /* self is the loader host's image: not ours to close */
 };
+
+#if defined(__x86_64__)
+#define GL_PATCH_HOST_ARCH "amd64"
+#elif defined(__aarch64__)
+#define GL_PATCH_HOST_ARCH "arm64"
+#else
+#define GL_PATCH_HOST_ARCH "unknown"
+#endif
+
+bool goload_patch_arch_supported(const char *goarch) { return goarch && !strcmp(goarch, "amd64"); }
 
 const char *goload_patch_reason_name(int r)
 {
@@ -59,6 +70,7 @@ const char *goload_patch_reason_name(int r)
 		[GOLOAD_PATCH_R_GENERIC_WRAPPER] = "generic-wrapper",
 		[GOLOAD_PATCH_R_BUSY] = "busy",
 		[GOLOAD_PATCH_R_WRAPPER] = "wrapper",
+		[GOLOAD_PATCH_R_ARCH] = "arch",
 	};
 	if (r < 0 || (size_t)r >= GL_ARRAY_LEN(names) || !names[r])
 		return "unknown";
@@ -106,6 +118,7 @@ void goload_patcher_close(goload_patcher *p)
 	}
 	GL_VEC_FREE(&p->sites);
 	GL_VEC_FREE(&p->chunks);
+	gl_patch_inl_index_free(p->inl);
 	if (!p->shared)
 		gl_gobin_close(p->self);
 	if (p->memfd >= 0)
@@ -205,6 +218,13 @@ int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, con
 {
 	*out = NULL;
 	*reason = 0;
+	if (!goload_patch_arch_supported(GL_PATCH_HOST_ARCH)) {
+		/* The planner and the jump are x86-64 code: elsewhere they would
+		 * write bytes the CPU cannot run. */
+		*reason = GOLOAD_PATCH_R_ARCH;
+		return gl_err(err, GOLOAD_E_UNSUPPORTED, "patch: %s: goload patches only amd64 code, this is %s", name,
+			      GL_PATCH_HOST_ARCH);
+	}
 	for (size_t i = 0; i < p->sites.len; i++) {
 		if (p->sites.v[i]->info.entry == entry) {
 			*out = p->sites.v[i];
@@ -327,8 +347,10 @@ int goload_patch_inlined_callers(goload_patcher *p, const char *name, char **cal
 	int rc = self(p, err);
 	if (rc < 0)
 		return gl_err_prefix(err, "patch: inline trees");
+	if (!p->inl && (rc = gl_patch_inl_index_build(p->self, &p->inl, err)) < 0)
+		return gl_err_prefix(err, "patch: inline trees");
 	gl_buf b = {0};
-	rc = gl_patch_inlined_callers(p->self, name, &b, n, err);
+	rc = gl_patch_inl_index_callers(p->inl, p->self, name, &b, n, err);
 	if (rc < 0) {
 		gl_buf_free(&b);
 		return rc;

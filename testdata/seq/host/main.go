@@ -326,15 +326,7 @@ func run(f []string) string {
 		return "ok"
 	case "patchhost": // patchhost P m3 T:F [T:F]
 		return patchHost(f[1], mods[f[2]], f[3:])
-	case "upgrade": // upgrade P m3 T:F: the target's applied patch reverted, then PatchHost
-		t, _, _ := strings.Cut(f[3], ":")
-		for _, h := range sortedHandles() {
-			if p := patchTab[h]; p.Applied() && p.Name() == "main.h"+t {
-				if err := p.Revert(); err != nil {
-					return "err revert: " + err.Error()
-				}
-			}
-		}
+	case "upgrade": // upgrade P m3 T:F: PatchHost over the target's applied patch replaces it at once (v1→v2)
 		return patchHost(f[1], mods[f[2]], f[3:])
 	case "apply":
 		return result(goload.Apply(patchList(f[1:])...))
