@@ -125,7 +125,7 @@ func funcPC(f any) (fv, pc uintptr) {
 	if fv == 0 {
 		return 0, 0
 	}
-	return fv, *(*uintptr)(unsafe.Pointer(fv)) //nolint:govet
+	return fv, peek(fv)
 }
 
 // frameArgs is _func.args of the function at pc: the bytes of stack
@@ -428,7 +428,7 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		patcher.ranges = append(patcher.ranges, rng{p.entry, p.entry + uintptr(p.info.cover)})
 		if on {
 			// The stub is unreachable until the jump is written.
-			*(*uintptr)(unsafe.Pointer(uintptr(p.info.slot))) = p.fv //nolint:govet
+			poke(uintptr(p.info.slot), p.fv)
 		}
 	}
 	entries := chainEntries(writes)
@@ -451,7 +451,7 @@ func setPatches(ps []*FuncPatch, on bool) error {
 				for _, p := range swaps {
 					// One aligned word: a stub reads the old value or
 					// the new one, never a mix.
-					*(*uintptr)(unsafe.Pointer(uintptr(p.info.slot))) = p.fv //nolint:govet
+					poke(uintptr(p.info.slot), p.fv)
 				}
 			}
 			syncCores()

@@ -34,11 +34,11 @@ const (
 
 // replacementPC is the code the patch's stub jumps to: the first word of
 // its func value.
-func (p *FuncPatch) replacementPC() uintptr { return *(*uintptr)(unsafe.Pointer(p.fv)) } //nolint:govet // a funcval
+func (p *FuncPatch) replacementPC() uintptr { return peek(p.fv) }
 
 // selfPatch refuses a replacement whose code is the target's own entry.
 func selfPatch(name string, pc, fv uintptr) error {
-	if *(*uintptr)(unsafe.Pointer(fv)) == pc { //nolint:govet // a funcval
+	if peek(fv) == pc {
 		return &PatchError{Reason: reasonCycle, Msg: fmt.Sprintf("%s would jump to itself (%s -> %s): its replacement is its own code", name, name, name)}
 	}
 	return nil
@@ -65,7 +65,7 @@ func moduleOfPC(pc uintptr) *Module {
 func moduleOfFunc(fv uintptr) (*Module, string) {
 	loadMu.Lock()
 	defer loadMu.Unlock()
-	if m := moduleOfPC(*(*uintptr)(unsafe.Pointer(fv))); m != nil { //nolint:govet // a funcval
+	if m := moduleOfPC(peek(fv)); m != nil {
 		return m, C.GoString(C.goload_module_name(m.m))
 	}
 	return nil, ""

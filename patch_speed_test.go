@@ -2,6 +2,8 @@ package goload
 
 import (
 	"errors"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -38,3 +40,29 @@ func double4test(x int) int { return 2 * x }
 // swaps them in one stop, while 8 goroutines check that no call started
 // after the first Apply ever runs the original code.
 func TestPatchReplace(t *testing.T) { runPatchHost(t, "replace", "2000") }
+
+// A host built with -race (which turns on -d=checkptr) patches, calls and
+// reverts: goload.peek used to die there with "checkptr: pointer
+// arithmetic result points to invalid allocation" on the first Apply
+// (reading a runtime.g, a heap object, through a computed address).
+func TestPatchRaceHost(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a -race host")
+	}
+	goroot, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	syso, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(goroot)), "src/runtime/race/*"+runtime.GOOS+"*.syso"))
+	syso2, _ := filepath.Glob(filepath.Join(strings.TrimSpace(string(goroot)), "src/runtime/race/internal/*/race_"+runtime.GOOS+".syso"))
+	if len(syso)+len(syso2) == 0 {
+		t.Skipf("no race runtime for %s/%s in this toolchain", runtime.GOOS, runtime.GOARCH)
+	}
+	bin := filepath.Join(hostDir, "patchhost-race")
+	if err := buildPatchHost(t, bin, "-race"); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"torture", "200", "4"}, {"closure"}, {"original"}, {"replace", "200"}} {
+		runPatchBin(t, bin, args...)
+	}
+}
