@@ -34,6 +34,10 @@ type FuncPatch struct {
 	// modName its name, kept for the refusal once it is closed.
 	mod     *Module
 	modName string
+	// tmod is the loaded module whose function the target is (nil: a
+	// host function): Close refuses while the patch is applied, and once
+	// the module is closed Apply refuses and Original is nil.
+	tmod *Module
 }
 
 // PatchError is a refusal: Reason is machine-readable ("inlined",
@@ -158,14 +162,35 @@ func NewPatch(target, replacement any) (*FuncPatch, error) {
 	if err := thePatcher(); err != nil {
 		return nil, err
 	}
-	name, _, err := hostFuncAt(pc)
+	name, _, tmod, err := targetFuncAt(pc)
 	if err != nil {
 		return nil, refusal(C.GOLOAD_PATCH_R_WRAPPER, "target code 0x%x is not a function entry: %v", pc, err)
 	}
 	if tt != rt {
 		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "%s has type %v, the replacement %v", name, tt, rt)
 	}
-	return newPatchOf(name, pc, replacement)
+	return newPatchOf(name, pc, tmod, replacement)
+}
+
+// targetFuncAt names the function whose entry is pc: the host's, or else
+// an open module's (then mod is that module).
+func targetFuncAt(pc uintptr) (name string, size uintptr, mod *Module, err error) {
+	if name, size, err = hostFuncAt(pc); err == nil {
+		return name, size, nil, nil
+	}
+	loadMu.Lock()
+	defer loadMu.Unlock()
+	m := moduleOfPC(pc)
+	if m == nil {
+		return "", 0, nil, err
+	}
+	var cname *C.char
+	var csize C.uint64_t
+	var e C.goload_err
+	if C.goload_patch_module_func_at(m.m, C.uint64_t(pc), &cname, &csize, &e) < 0 {
+		return "", 0, nil, cError(&e)
+	}
+	return C.GoString(cname), uintptr(csize), m, nil
 }
 
 // hostFuncAt names the host function at pc (with its type arguments when
@@ -196,13 +221,40 @@ func NewPatchSymbol(name string, replacement any) (*FuncPatch, error) {
 		return nil, err
 	}
 	pc, err := patchFuncAddr(patcher.p, name)
+	var tmod *Module
 	if err != nil {
-		return nil, err
+		// Not the host's: a function of an open module?
+		if tmod, pc = moduleFuncAddr(name); tmod == nil {
+			return nil, err
+		}
 	}
-	return newPatchOf(name, pc, replacement)
+	return newPatchOf(name, pc, tmod, replacement)
 }
 
-func newPatchOf(name string, pc uintptr, replacement any) (*FuncPatch, error) {
+// moduleFuncAddr is the entry of the function name defined by an open
+// module, and that module; nil when no open module defines it.
+func moduleFuncAddr(name string) (*Module, uintptr) {
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	loadMu.Lock()
+	defer loadMu.Unlock()
+	for _, m := range modules {
+		if m.m == nil {
+			continue
+		}
+		var sym C.goload_symbol
+		var e C.goload_err
+		if C.goload_module_lookup(m.m, cn, &sym, &e) == 0 && sym._func {
+			// A provider's function: the module that has its code.
+			if o := moduleOfPC(uintptr(sym.addr)); o != nil {
+				return o, uintptr(sym.addr)
+			}
+		}
+	}
+	return nil, 0
+}
+
+func newPatchOf(name string, pc uintptr, tmod *Module, replacement any) (*FuncPatch, error) {
 	fv, rpc := funcPC(replacement)
 	if rpc == 0 {
 		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "replacement for %s is a nil func", name)
@@ -211,13 +263,13 @@ func newPatchOf(name string, pc uintptr, replacement any) (*FuncPatch, error) {
 	if f := runtime.FuncForPC(rpc); f != nil {
 		rname = f.Name()
 	}
-	return newPatch(name, pc, fv, frameArgs(rpc), rname, reflect.TypeOf(replacement), replacement)
+	return newPatch(name, pc, tmod, fv, frameArgs(rpc), rname, reflect.TypeOf(replacement), replacement)
 }
 
 // newPatch prepares the site of the function name at pc to call the func
 // value fv (whose code takes rargs bytes of arguments and results); keep
 // holds what keeps fv alive, typ its type (nil: Original is unavailable).
-func newPatch(name string, pc, fv uintptr, rargs int32, rname string, typ reflect.Type, keep any) (*FuncPatch, error) {
+func newPatch(name string, pc uintptr, tmod *Module, fv uintptr, rargs int32, rname string, typ reflect.Type, keep any) (*FuncPatch, error) {
 	if err := patchArch(runtime.GOARCH); err != nil {
 		return nil, err
 	}
@@ -241,7 +293,13 @@ func newPatch(name string, pc, fv uintptr, rargs int32, rname string, typ reflec
 		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE,
 			"%s takes %d bytes of arguments and results, %s %d", name, a, rname, rargs)
 	}
-	_, size, err := hostFuncAt(pc)
+	var size uintptr
+	var err error
+	if tmod == nil {
+		_, size, err = hostFuncAt(pc)
+	} else {
+		_, size, tmod, err = targetFuncAt(pc)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -249,6 +307,14 @@ func newPatch(name string, pc, fv uintptr, rargs int32, rname string, typ reflec
 	// it (INT3, up to the 32-byte function alignment) may lend bytes to a
 	// very short function, and the planner checks that it is padding.
 	size = (size + 31) &^ 31
+	var mcallers int
+	var mlist string
+	var merr error
+	if tmod != nil {
+		// Before patcher.mu: it takes loadMu (the order is loadMu, then
+		// patcher.mu).
+		mcallers, mlist, merr = moduleInlinedCallers(tmod, name)
+	}
 	cn := C.CString(name)
 	defer C.free(unsafe.Pointer(cn))
 	patcher.mu.Lock()
@@ -256,7 +322,13 @@ func newPatch(name string, pc, fv uintptr, rargs int32, rname string, typ reflec
 	var site *C.goload_patch_site
 	var reason C.int
 	var e C.goload_err
-	ncallers, list, err := inlinedCallers(name, cn)
+	var ncallers int
+	var list string
+	if tmod == nil {
+		ncallers, list, err = inlinedCallers(name, cn)
+	} else {
+		ncallers, list, err = mcallers, mlist, merr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +346,7 @@ func newPatch(name string, pc, fv uintptr, rargs int32, rname string, typ reflec
 	}
 	return &FuncPatch{
 		name: name, entry: pc, site: site, info: *C.goload_patch_site_get_info(site),
-		typ: typ, repl: keep, fv: fv, mod: mod, modName: modName,
+		typ: typ, repl: keep, fv: fv, mod: mod, modName: modName, tmod: tmod,
 	}, nil
 }
 
@@ -342,6 +414,14 @@ func (p *FuncPatch) Applied() bool {
 func (p *FuncPatch) Original() any {
 	if p.info.ctxt || p.typ == nil {
 		return nil
+	}
+	if p.tmod != nil {
+		loadMu.Lock()
+		closed := p.tmod.m == nil
+		loadMu.Unlock()
+		if closed {
+			return nil // the code it would run is gone
+		}
 	}
 	if p.orig == nil {
 		word := new(uintptr) // the funcval: its first word is the code pointer

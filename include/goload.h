@@ -351,6 +351,10 @@ const char *goload_patch_reason_name(int reason);
  * the stub and the entry jump are x86-64 code). Sites refuse with
  * GOLOAD_PATCH_R_ARCH on a host of another architecture. */
 bool goload_patch_arch_supported(const char *goarch);
+/* The loaded module's function whose entry is pc (a patch target): its
+ * linker name and code size. NOTFOUND when no function of m starts there. */
+int goload_patch_module_func_at(const goload_module *m, uint64_t pc, const char **name, uint64_t *size,
+				goload_err *err);
 
 /* The patcher of the running process: memory near the host's text for
  * entry stubs and trampolines (read+execute, written through /proc/self/mem

@@ -6,6 +6,7 @@
  */
 #include "gobin/gobin.h"
 #include "link/host.h"
+#include "link/link.h"
 #include "patch/inline.h"
 #include "patch/x86.h"
 #include "versions/rt_sched_tables.h"
@@ -360,4 +361,19 @@ int goload_patch_inlined_callers(goload_patcher *p, const char *name, char **cal
 	else
 		gl_buf_free(&b);
 	return 0;
+}
+
+int goload_patch_module_func_at(const goload_module *m, uint64_t pc, const char **name, uint64_t *size,
+				goload_err *err)
+{
+	for (size_t i = 0; i < m->syms.len; i++) {
+		const gl_lsym *s = &m->syms.v[i];
+		if (!s->host && s->sect == SECT_TEXT && s->addr == pc && s->size && s->name[0]) {
+			*name = s->name;
+			*size = s->size;
+			return 0;
+		}
+	}
+	return gl_err(err, GOLOAD_E_NOTFOUND, "patch: no function of module %s starts at 0x%llx", m->name,
+		      (unsigned long long)pc);
 }

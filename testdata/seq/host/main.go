@@ -140,6 +140,16 @@ func main() {
 		}
 		t0 := time.Now()
 		res := run(strings.Fields(step))
+		// A dropped patch that a v1→v2 replacement took off is held by
+		// nothing any more (goload keeps only applied patches alive).
+		kept := graveyard[:0]
+		for _, p := range graveyard {
+			if p.Applied() {
+				kept = append(kept, p)
+			}
+		}
+		clear(graveyard[len(kept):])
+		graveyard = kept
 		op := strings.Fields(step)[0]
 		opTime[op] += time.Since(t0)
 		opCount[op]++
