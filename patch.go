@@ -313,7 +313,7 @@ func newPatch(name string, pc uintptr, tmod *Module, fv uintptr, rargs int32, rn
 	if tmod != nil {
 		// Before patcher.mu: it takes loadMu (the order is loadMu, then
 		// patcher.mu).
-		mcallers, mlist, merr = moduleInlinedCallers(tmod, name)
+		mcallers, mlist, merr = moduleInlinedCallers(name)
 	}
 	cn := C.CString(name)
 	defer C.free(unsafe.Pointer(cn))

@@ -8,7 +8,6 @@ import "C"
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 	"unsafe"
 )
@@ -168,73 +167,32 @@ func chainEntries(todo []*FuncPatch) []uintptr {
 	return es
 }
 
-// moduleInlined caches, per module, the module functions holding inlined
-// copies of each function: "caller (file:line), ..." by inlined name. The
-// module's code does not change while it is open. Under loadMu.
-var moduleInlined = map[*Module]map[string][]string{}
-
-// moduleInlinedCallers is inlinedCallers for a function of module m: the
-// module's inline trees, read through the runtime (the module's pclntab
-// is registered with it), one pass over its text when first asked. A
-// module's functions can only be inlined into the module itself (the host
-// was built before it).
-func moduleInlinedCallers(m *Module, name string) (int, string, error) {
-	// loadMu for the whole scan: the module cannot close under it.
+// moduleInlinedCallers is inlinedCallers for a function of a loaded
+// module: the inline trees of every open module's objects (a module that
+// reuses the target's package from its provider may have inlined it too;
+// the host, built before, cannot have).
+func moduleInlinedCallers(name string) (int, string, error) {
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
 	loadMu.Lock()
 	defer loadMu.Unlock()
-	if m.m == nil {
-		return 0, "", errClosed("NewPatch")
-	}
-	var lay C.goload_module_layout
-	C.goload_module_get_layout(m.m, &lay)
-	for o := range moduleInlined {
-		if o.m == nil { // closed since: forget it
-			delete(moduleInlined, o)
+	total := 0
+	var lists []string
+	for _, m := range modules {
+		if m.m == nil {
+			continue
+		}
+		var callers *C.char
+		var n C.size_t
+		var e C.goload_err
+		if C.goload_patch_module_inlined_callers(m.m, cn, &callers, &n, &e) < 0 {
+			return 0, "", cError(&e)
+		}
+		if n > 0 {
+			total += int(n)
+			lists = append(lists, C.GoString(callers))
+			C.free(unsafe.Pointer(callers))
 		}
 	}
-	tab := moduleInlined[m]
-	if tab == nil {
-		tab = map[string][]string{}
-		seen := map[string]bool{} // "inlined\x00caller"
-		outer := map[uintptr]string{}
-		for pc := uintptr(lay.text); pc < uintptr(lay.etext); pc++ {
-			f := runtime.FuncForPC(pc)
-			if f == nil {
-				continue
-			}
-			e := f.Entry()
-			on, ok := outer[e]
-			if !ok {
-				if of := runtime.FuncForPC(e); of != nil {
-					on = of.Name()
-				}
-				outer[e] = on
-			}
-			if f.Name() == on {
-				continue // the function's own code
-			}
-			// Inlined code: every inlined level, innermost first; the
-			// last frame is the function itself.
-			var fr []runtime.Frame
-			frames := runtime.CallersFrames([]uintptr{pc + 1})
-			for {
-				x, more := frames.Next()
-				fr = append(fr, x)
-				if !more {
-					break
-				}
-			}
-			for i := 0; i+1 < len(fr); i++ {
-				k := fr[i].Function + "\x00" + on
-				if seen[k] {
-					continue
-				}
-				seen[k] = true
-				tab[fr[i].Function] = append(tab[fr[i].Function], fmt.Sprintf("%s (%s:%d)", on, fr[i+1].File, fr[i+1].Line))
-			}
-		}
-		moduleInlined[m] = tab
-	}
-	callers := tab[name]
-	return len(callers), strings.Join(callers, ", "), nil
+	return total, strings.Join(lists, ", "), nil
 }

@@ -66,3 +66,12 @@ func TestPatchRaceHost(t *testing.T) {
 		runPatchBin(t, bin, args...)
 	}
 }
+
+// Functions of a loaded module are patch targets as host functions are:
+// NewPatch of a looked-up func, NewPatchSymbol by its name, calls from
+// inside the module through the entry jump, inlined copies refused, and
+// the module's Close refused while such a patch is applied (the safe rule:
+// goload does not revert behind the caller's back).
+func TestPatchModuleTarget(t *testing.T) {
+	runPatchHost(t, "modtarget", archive(t, "./testdata/patchmod/lib"))
+}

@@ -355,6 +355,11 @@ bool goload_patch_arch_supported(const char *goarch);
  * linker name and code size. NOTFOUND when no function of m starts there. */
 int goload_patch_module_func_at(const goload_module *m, uint64_t pc, const char **name, uint64_t *size,
 				goload_err *err);
+/* The functions of module m holding inlined copies of the function name
+ * (from the objects' inline trees): "caller (line N), ..." in *callers
+ * (malloc'd, NULL when none) and their number in *n. */
+int goload_patch_module_inlined_callers(goload_module *m, const char *name, char **callers, size_t *n,
+					goload_err *err);
 
 /* The patcher of the running process: memory near the host's text for
  * entry stubs and trampolines (read+execute, written through /proc/self/mem

@@ -377,3 +377,60 @@ int goload_patch_module_func_at(const goload_module *m, uint64_t pc, const char 
 	return gl_err(err, GOLOAD_E_NOTFOUND, "patch: no function of module %s starts at 0x%llx", m->name,
 		      (unsigned long long)pc);
 }
+
+/* Names of inline callees, as link.c's dep_object resolves them: the
+ * module's own objects, then those it opened for names only (every
+ * package an inline tree of the module names was opened at link time). */
+static const gl_goobj *inl_dep(void *ctx, const char *pkg, size_t n, goload_err *err)
+{
+	const goload_module *m = ctx;
+	uint64_t oi;
+	if (gl_strmap_get(&m->bypkg, pkg, n, &oi))
+		return m->objs.v[oi].o;
+	if (gl_strmap_get(&m->bydep, pkg, n, &oi) && oi)
+		return m->deps.v[oi - 1];
+	gl_err(err, GOLOAD_E_NOTFOUND, "package %.*s: not read", (int)n, pkg);
+	return NULL;
+}
+
+int goload_patch_module_inlined_callers(goload_module *m, const char *name, char **callers, size_t *n,
+					goload_err *err)
+{
+	*callers = NULL;
+	*n = 0;
+	size_t len = strlen(name);
+	gl_buf b = {0};
+	gl_goobj_resolver res = {inl_dep, m};
+	for (size_t i = 0; i < m->syms.len; i++) {
+		const gl_lsym *s = &m->syms.v[i];
+		if (s->host || s->sect != SECT_TEXT || s->obj >= m->objs.len || !s->name[0])
+			continue;
+		const gl_goobj *o = m->objs.v[s->obj].o;
+		gl_goobj_funcinfo fi;
+		if (!o || gl_goobj_funcinfo_get(o, s->idx, &fi, NULL) != 0)
+			continue;
+		for (uint32_t k = 0; k < fi.ninl; k++) {
+			gl_goobj_inl in = gl_goobj_funcinfo_inl_at(&fi, k);
+			gl_goobj_symname nm;
+			goload_err e = {0};
+			/* A callee whose package was never read is not one of
+			 * the loaded modules' functions. */
+			if (gl_goobj_ref_name(o, in.func, &res, &nm, &e) != 0 || nm.namelen != len ||
+			    memcmp(nm.name, name, len))
+				continue;
+			gl_buf_printf(&b, "%s%s (line %d)", *n ? ", " : "", s->name, in.line);
+			(*n)++;
+			break;
+		}
+	}
+	if (b.oom) {
+		gl_buf_free(&b);
+		return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
+	}
+	if (*n) {
+		gl_buf_u8(&b, 0);
+		*callers = (char *)b.p;
+	} else
+		gl_buf_free(&b);
+	return 0;
+}

@@ -647,6 +647,94 @@ func replace(n int) {
 		n, calls.Load(), v1s.Load(), v2s.Load(), goload.LastPause().Pause)
 }
 
+// modtarget patches functions of a loaded module (testdata/patchmod/lib):
+// a module-internal call goes through the entry jump too, an inlined
+// module function is refused naming its caller, v1→v2 replaces, Close
+// refuses while a patch of the module's function is applied, and once the
+// module is closed Apply refuses and Original is nil.
+func modtarget(archive string) {
+	const pkg = "github.com/goload/goload/testdata/patchmod/lib"
+	m, err := goload.Open(archive)
+	must(err)
+	triple, err := goload.Lookup[func(int) int](m, pkg+".Triple")
+	must(err)
+	callTriple, err := goload.Lookup[func(int) int](m, pkg+".CallTriple")
+	must(err)
+	small, err := goload.Lookup[func(int) int](m, pkg+".Small")
+	must(err)
+	var pe *goload.PatchError
+	if _, err := goload.NewPatch(small, func(x int) int { return x }); !errors.As(err, &pe) || pe.Reason != "inlined" ||
+		!strings.Contains(pe.Msg, pkg+".UsesSmall (") {
+		fail("modtarget: NewPatch of the inlined %s.Small: %v, want an inlined refusal naming UsesSmall", pkg, err)
+	}
+	p, err := goload.NewPatch(triple, func(x int) int { return 5 * x })
+	must(err)
+	if p.Name() != pkg+".Triple" {
+		fail("modtarget: patch named %q", p.Name())
+	}
+	var stop atomic.Bool
+	var calls, news, bad atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(seed int) {
+			defer wg.Done()
+			for x := seed; !stop.Load(); x++ {
+				a, b := triple(x), callTriple(x)
+				switch {
+				case a == 3*x && (b == 3*x+1 || b == 5*x+1), a == 5*x && (b == 5*x+1 || b == 3*x+1):
+					if a == 5*x {
+						news.Add(1)
+					}
+				default:
+					bad.Add(1)
+				}
+				calls.Add(1)
+			}
+		}(i * 1000003)
+	}
+	for i := 0; i < 300; i++ {
+		must(goload.Apply(p))
+		must(p.Revert())
+	}
+	must(goload.Apply(p))
+	stop.Store(true)
+	wg.Wait()
+	if bad.Load() != 0 || news.Load() == 0 {
+		fail("modtarget: %d calls, %d patched results, %d wrong", calls.Load(), news.Load(), bad.Load())
+	}
+	if triple(2) != 10 || callTriple(2) != 11 {
+		fail("modtarget: patched: Triple(2)=%d CallTriple(2)=%d, want 10, 11", triple(2), callTriple(2))
+	}
+	if o, _ := p.Original().(func(int) int); o == nil || o(2) != 6 {
+		fail("modtarget: Original of the module's Triple: %v", o)
+	}
+	p2, err := goload.NewPatchSymbol(pkg+".Triple", func(x int) int { return 7 * x })
+	must(err)
+	must(goload.Apply(p2)) // replaces p
+	if p.Applied() || triple(2) != 14 || callTriple(2) != 15 {
+		fail("modtarget: v2 over v1: v1 applied %v, Triple(2)=%d CallTriple(2)=%d", p.Applied(), triple(2), callTriple(2))
+	}
+	triple, callTriple, small = nil, nil, nil
+	runtime.GC()
+	err = m.Close()
+	if err == nil || !strings.Contains(err.Error(), "patch of the module's "+pkg+".Triple is applied") {
+		fail("modtarget: Close with the module's Triple patched: %v, want a refusal naming the patch", err)
+	}
+	must(p2.Revert())
+	if err := m.Close(); err != nil {
+		fail("modtarget: Close after Revert: %v", err)
+	}
+	if err := goload.Apply(p2); !errors.As(err, &pe) || pe.Reason != "closed" {
+		fail("modtarget: Apply after Close: %v, want reason closed", err)
+	}
+	if p2.Original() != nil {
+		fail("modtarget: Original after Close is not nil")
+	}
+	fmt.Printf("ok modtarget: %s patched under 8 callers (%d calls, %d patched, 0 wrong), inlined Small refused, v1->v2 replaced, Close refused while applied, Apply refused after Close\n",
+		pkg+".Triple", calls.Load(), news.Load())
+}
+
 func main() {
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: host torture N CALLERS|original|methods|unexported|closure|generic|refusals|bench|hotfix ARCHIVE")
@@ -671,6 +759,8 @@ func main() {
 		refusals()
 	case "bench":
 		bench()
+	case "modtarget":
+		modtarget(os.Args[2])
 	case "replace":
 		n, _ := strconv.Atoi(os.Args[2])
 		replace(n)
