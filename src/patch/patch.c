@@ -44,6 +44,8 @@ struct goload_patcher {
 	GL_VEC(goload_patch_site *) sites;
 	gl_gobin *self; /* the executable's pclntab, opened on first use */
 	gl_patch_inl_index *inl; /* its inline trees, indexed on first use */
+	GL_VEC(const gl_gobin_sym *) byaddr; /* its .symtab functions by address, on first use */
+	bool byaddr_built;
 	bool shared;    /* self is the loader host's image: not ours to close */
 };
 
@@ -120,6 +122,7 @@ void goload_patcher_close(goload_patcher *p)
 	GL_VEC_FREE(&p->sites);
 	GL_VEC_FREE(&p->chunks);
 	gl_patch_inl_index_free(p->inl);
+	GL_VEC_FREE(&p->byaddr);
 	if (!p->shared)
 		gl_gobin_close(p->self);
 	if (p->memfd >= 0)
@@ -304,21 +307,51 @@ int goload_patcher_share_host(goload_patcher *p, const goload_host *h, goload_er
 	return 0;
 }
 
+/* By address, then by position in the symbol index (qsort is not stable:
+ * the pointers, into one array, keep the index order). */
+static int cmp_sym_addr(const void *a, const void *b)
+{
+	const gl_gobin_sym *x = *(const gl_gobin_sym *const *)a, *y = *(const gl_gobin_sym *const *)b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
 int goload_patch_func_at(goload_patcher *p, uint64_t pc, const char **name, uint64_t *size, goload_err *err)
 {
 	int rc = self(p, err);
 	if (rc < 0)
 		return rc;
 	uint64_t va = pc - gl_gobin_bias(p->self);
-	/* .symtab spells generic instantiations in full; pclntab elides them. */
-	size_t n = gl_gobin_nsyms(p->self);
-	for (size_t i = 0; i < n; i++) {
-		const gl_gobin_sym *s = gl_gobin_sym_at(p->self, i);
-		if (s->addr == va && (s->kind == 'T' || s->kind == 't') && s->source == GL_SYMSRC_SYMTAB && s->size) {
-			*name = s->name;
-			*size = s->size;
-			return 0;
+	/* .symtab spells generic instantiations in full; pclntab elides them.
+	 * Its functions are indexed by address once (a scan of every symbol
+	 * per NewPatch cost tens of microseconds). */
+	if (!p->byaddr_built) {
+		size_t n = gl_gobin_nsyms(p->self);
+		for (size_t i = 0; i < n; i++) {
+			const gl_gobin_sym *s = gl_gobin_sym_at(p->self, i);
+			if ((s->kind == 'T' || s->kind == 't') && s->source == GL_SYMSRC_SYMTAB && s->size &&
+			    !GL_VEC_PUSH(&p->byaddr, s))
+				return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
 		}
+		if (p->byaddr.len)
+			qsort(p->byaddr.v, p->byaddr.len, sizeof p->byaddr.v[0], cmp_sym_addr);
+		p->byaddr_built = true;
+	}
+	size_t lo = 0, hi = p->byaddr.len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->byaddr.v[mid]->addr < va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Several symbols at one address: the first in index order, as the
+	 * scan found it (the sort keeps that order among equals). */
+	if (lo < p->byaddr.len && p->byaddr.v[lo]->addr == va) {
+		*name = p->byaddr.v[lo]->name;
+		*size = p->byaddr.v[lo]->size;
+		return 0;
 	}
 	gl_gobin_func f;
 	rc = gl_gobin_func_for_pc(p->self, va, &f, err);
