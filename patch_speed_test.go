@@ -39,7 +39,7 @@ func double4test(x int) int { return 2 * x }
 // v1 → v2: Apply of a patch of a function another patch has replaced
 // swaps them in one stop, while 8 goroutines check that no call started
 // after the first Apply ever runs the original code.
-func TestPatchReplace(t *testing.T) { runPatchHost(t, "replace", "2000") }
+func TestPatchReplace(t *testing.T) { runPatchHost(t, "replace", "500") }
 
 // A host built with -race (which turns on -d=checkptr) patches, calls and
 // reverts: goload.peek used to die there with "checkptr: pointer
