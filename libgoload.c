@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "28a07a76c9fe78e965b353a7618a5848df4022f2af41f6b97ee328eadfd21f0a"
+#define GOLOAD_C_SOURCES_SHA256 "0f94aa640430c5974812b06f11a51b0cdd67ac14d806d8655798107a61c3f5bc"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -34,6 +34,10 @@ type FuncPatch struct {
 	// modName its name, kept for the refusal once it is closed.
 	mod     *Module
 	modName string
+	// tmod is the loaded module whose function the target is (nil: a
+	// host function): Close refuses while the patch is applied, and once
+	// the module is closed Apply refuses and Original is nil.
+	tmod *Module
 }
 
 // PatchError is a refusal: Reason is machine-readable ("inlined",
@@ -107,13 +111,25 @@ func thePatcher() error {
 	return patcher.err
 }
 
+// patchArch refuses an architecture goload does not patch: the entry jump,
+// the stub and the trampoline are x86-64 code, which on any other CPU
+// would be bytes it cannot run (a SIGILL at the next call).
+func patchArch(goarch string) error {
+	ca := C.CString(goarch)
+	defer C.free(unsafe.Pointer(ca))
+	if !C.goload_patch_arch_supported(ca) {
+		return refusal(C.GOLOAD_PATCH_R_ARCH, "goload patches only amd64 code; this program is %s/%s", runtime.GOOS, goarch)
+	}
+	return nil
+}
+
 // funcPC is the code pointer of a func value held in an interface.
 func funcPC(f any) (fv, pc uintptr) {
 	fv = uintptr((*[2]unsafe.Pointer)(unsafe.Pointer(&f))[1])
 	if fv == 0 {
 		return 0, 0
 	}
-	return fv, *(*uintptr)(unsafe.Pointer(fv)) //nolint:govet
+	return fv, peek(fv)
 }
 
 // frameArgs is _func.args of the function at pc: the bytes of stack
@@ -140,17 +156,41 @@ func NewPatch(target, replacement any) (*FuncPatch, error) {
 	if pc == 0 {
 		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "target is a nil func")
 	}
+	if err := patchArch(runtime.GOARCH); err != nil {
+		return nil, err
+	}
 	if err := thePatcher(); err != nil {
 		return nil, err
 	}
-	name, _, err := hostFuncAt(pc)
+	name, _, tmod, err := targetFuncAt(pc)
 	if err != nil {
 		return nil, refusal(C.GOLOAD_PATCH_R_WRAPPER, "target code 0x%x is not a function entry: %v", pc, err)
 	}
 	if tt != rt {
 		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "%s has type %v, the replacement %v", name, tt, rt)
 	}
-	return newPatchOf(name, pc, replacement)
+	return newPatchOf(name, pc, tmod, replacement)
+}
+
+// targetFuncAt names the function whose entry is pc: the host's, or else
+// an open module's (then mod is that module).
+func targetFuncAt(pc uintptr) (name string, size uintptr, mod *Module, err error) {
+	if name, size, err = hostFuncAt(pc); err == nil {
+		return name, size, nil, nil
+	}
+	loadMu.Lock()
+	defer loadMu.Unlock()
+	m := moduleOfPC(pc)
+	if m == nil {
+		return "", 0, nil, err
+	}
+	var cname *C.char
+	var csize C.uint64_t
+	var e C.goload_err
+	if C.goload_patch_module_func_at(m.m, C.uint64_t(pc), &cname, &csize, &e) < 0 {
+		return "", 0, nil, cError(&e)
+	}
+	return C.GoString(cname), uintptr(csize), m, nil
 }
 
 // hostFuncAt names the host function at pc (with its type arguments when
@@ -174,17 +214,47 @@ func NewPatchSymbol(name string, replacement any) (*FuncPatch, error) {
 	if rt == nil || rt.Kind() != reflect.Func {
 		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "replacement for %s must be a func, got %v", name, rt)
 	}
+	if err := patchArch(runtime.GOARCH); err != nil {
+		return nil, err
+	}
 	if err := thePatcher(); err != nil {
 		return nil, err
 	}
 	pc, err := patchFuncAddr(patcher.p, name)
+	var tmod *Module
 	if err != nil {
-		return nil, err
+		// Not the host's: a function of an open module?
+		if tmod, pc = moduleFuncAddr(name); tmod == nil {
+			return nil, err
+		}
 	}
-	return newPatchOf(name, pc, replacement)
+	return newPatchOf(name, pc, tmod, replacement)
 }
 
-func newPatchOf(name string, pc uintptr, replacement any) (*FuncPatch, error) {
+// moduleFuncAddr is the entry of the function name defined by an open
+// module, and that module; nil when no open module defines it.
+func moduleFuncAddr(name string) (*Module, uintptr) {
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	loadMu.Lock()
+	defer loadMu.Unlock()
+	for _, m := range modules {
+		if m.m == nil {
+			continue
+		}
+		var sym C.goload_symbol
+		var e C.goload_err
+		if C.goload_module_lookup(m.m, cn, &sym, &e) == 0 && sym._func {
+			// A provider's function: the module that has its code.
+			if o := moduleOfPC(uintptr(sym.addr)); o != nil {
+				return o, uintptr(sym.addr)
+			}
+		}
+	}
+	return nil, 0
+}
+
+func newPatchOf(name string, pc uintptr, tmod *Module, replacement any) (*FuncPatch, error) {
 	fv, rpc := funcPC(replacement)
 	if rpc == 0 {
 		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE, "replacement for %s is a nil func", name)
@@ -193,13 +263,16 @@ func newPatchOf(name string, pc uintptr, replacement any) (*FuncPatch, error) {
 	if f := runtime.FuncForPC(rpc); f != nil {
 		rname = f.Name()
 	}
-	return newPatch(name, pc, fv, frameArgs(rpc), rname, reflect.TypeOf(replacement), replacement)
+	return newPatch(name, pc, tmod, fv, frameArgs(rpc), rname, reflect.TypeOf(replacement), replacement)
 }
 
 // newPatch prepares the site of the function name at pc to call the func
 // value fv (whose code takes rargs bytes of arguments and results); keep
 // holds what keeps fv alive, typ its type (nil: Original is unavailable).
-func newPatch(name string, pc, fv uintptr, rargs int32, rname string, typ reflect.Type, keep any) (*FuncPatch, error) {
+func newPatch(name string, pc uintptr, tmod *Module, fv uintptr, rargs int32, rname string, typ reflect.Type, keep any) (*FuncPatch, error) {
+	if err := patchArch(runtime.GOARCH); err != nil {
+		return nil, err
+	}
 	if err := thePatcher(); err != nil {
 		return nil, err
 	}
@@ -220,7 +293,13 @@ func newPatch(name string, pc, fv uintptr, rargs int32, rname string, typ reflec
 		return nil, refusal(C.GOLOAD_PATCH_R_SIGNATURE,
 			"%s takes %d bytes of arguments and results, %s %d", name, a, rname, rargs)
 	}
-	_, size, err := hostFuncAt(pc)
+	var size uintptr
+	var err error
+	if tmod == nil {
+		_, size, err = hostFuncAt(pc)
+	} else {
+		_, size, tmod, err = targetFuncAt(pc)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -228,6 +307,14 @@ func newPatch(name string, pc, fv uintptr, rargs int32, rname string, typ reflec
 	// it (INT3, up to the 32-byte function alignment) may lend bytes to a
 	// very short function, and the planner checks that it is padding.
 	size = (size + 31) &^ 31
+	var mcallers int
+	var mlist string
+	var merr error
+	if tmod != nil {
+		// Before patcher.mu: it takes loadMu (the order is loadMu, then
+		// patcher.mu).
+		mcallers, mlist, merr = moduleInlinedCallers(name)
+	}
 	cn := C.CString(name)
 	defer C.free(unsafe.Pointer(cn))
 	patcher.mu.Lock()
@@ -235,7 +322,13 @@ func newPatch(name string, pc, fv uintptr, rargs int32, rname string, typ reflec
 	var site *C.goload_patch_site
 	var reason C.int
 	var e C.goload_err
-	ncallers, list, err := inlinedCallers(name, cn)
+	var ncallers int
+	var list string
+	if tmod == nil {
+		ncallers, list, err = inlinedCallers(name, cn)
+	} else {
+		ncallers, list, err = mcallers, mlist, merr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +346,7 @@ func newPatch(name string, pc, fv uintptr, rargs int32, rname string, typ reflec
 	}
 	return &FuncPatch{
 		name: name, entry: pc, site: site, info: *C.goload_patch_site_get_info(site),
-		typ: typ, repl: keep, fv: fv, mod: mod, modName: modName,
+		typ: typ, repl: keep, fv: fv, mod: mod, modName: modName, tmod: tmod,
 	}, nil
 }
 
@@ -322,6 +415,14 @@ func (p *FuncPatch) Original() any {
 	if p.info.ctxt || p.typ == nil {
 		return nil
 	}
+	if p.tmod != nil {
+		loadMu.Lock()
+		closed := p.tmod.m == nil
+		loadMu.Unlock()
+		if closed {
+			return nil // the code it would run is gone
+		}
+	}
 	if p.orig == nil {
 		word := new(uintptr) // the funcval: its first word is the code pointer
 		*word = uintptr(p.info.trampoline)
@@ -333,7 +434,11 @@ func (p *FuncPatch) Original() any {
 
 // Apply writes the entry jumps of every patch, all or none, with the world
 // stopped; a goroutine stopped inside bytes to be written makes it start
-// the world and try again.
+// the world and try again. A patch of a function that another patch has
+// already replaced (v2 of a fix over v1) replaces that patch in the same
+// stop: the entry jump stays, calls go to v1 until the stop and to v2 from
+// then on, never to the original code; v1 is then no longer applied
+// (Applied reports false, its Revert does nothing).
 func Apply(ps ...*FuncPatch) error { return setPatches(ps, true) }
 
 // Revert puts the original bytes back.
@@ -361,7 +466,8 @@ func setPatches(ps []*FuncPatch, on bool) error {
 	defer loadMu.Unlock()
 	patcher.mu.Lock()
 	defer patcher.mu.Unlock()
-	var todo []*FuncPatch
+	var todo, writes, swaps []*FuncPatch
+	var replaced []*FuncPatch // swaps[i] replaces replaced[i]
 	seen := map[uintptr]bool{}
 	for i, p := range ps {
 		if p == nil {
@@ -375,8 +481,17 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		switch {
 		case on && cur == p, !on && !p.on:
 			continue
+		case on && cur != nil && cur.info.slot != p.info.slot:
+			return errorf("patch: %s: two sites for one entry (a goload bug)", p.name)
 		case on && cur != nil:
-			return refusal(C.GOLOAD_PATCH_R_BUSY, "%s is already patched by another patch; revert it first", p.name)
+			// Another patch of the same function is applied (v1 of a
+			// fix, p its v2): p replaces it in one step. Both share the
+			// entry's site (one stub, one slot), so the jump stays and
+			// only the slot's func value changes, with the world stopped:
+			// no call runs the original code in between.
+			swaps, replaced = append(swaps, p), append(replaced, cur)
+		default:
+			writes = append(writes, p)
 		}
 		todo = append(todo, p)
 	}
@@ -389,14 +504,14 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		}
 	}
 	patcher.ranges = patcher.ranges[:0]
-	for _, p := range todo {
+	for _, p := range writes {
 		patcher.ranges = append(patcher.ranges, rng{p.entry, p.entry + uintptr(p.info.cover)})
 		if on {
 			// The stub is unreachable until the jump is written.
-			*(*uintptr)(unsafe.Pointer(uintptr(p.info.slot))) = p.fv //nolint:govet
+			poke(uintptr(p.info.slot), p.fv)
 		}
 	}
-	entries := parkEntries(todo, on)
+	entries := parkEntries(writes, replaced, on)
 	var busy busyG
 	var failed *FuncPatch
 	var errno error
@@ -411,7 +526,14 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		busy = scanState.busy
 		isBusy := scanState.hit
 		if !isBusy {
-			failed, errno = writeAll(todo, on)
+			failed, errno = writeAll(writes, on)
+			if failed == nil {
+				for _, p := range swaps {
+					// One aligned word: a stub reads the old value or
+					// the new one, never a mix.
+					poke(uintptr(p.info.slot), p.fv)
+				}
+			}
 			syncCores()
 		}
 		patcher.w.start()
@@ -437,6 +559,9 @@ func setPatches(ps []*FuncPatch, on bool) error {
 	if st.Attempts == stopAttempts && busy.pc != 0 {
 		return refusal(C.GOLOAD_PATCH_R_BUSY, "goroutine %d (status %d) stays at 0x%x inside the bytes to write (found at 0x%x) after %d stops",
 			busy.goid, busy.status, busy.pc, busy.at, stopAttempts)
+	}
+	for _, q := range replaced {
+		q.on = false
 	}
 	for _, p := range todo {
 		p.on = on

@@ -34,11 +34,11 @@ const (
 
 // replacementPC is the code the patch's stub jumps to: the first word of
 // its func value.
-func (p *FuncPatch) replacementPC() uintptr { return *(*uintptr)(unsafe.Pointer(p.fv)) } //nolint:govet // a funcval
+func (p *FuncPatch) replacementPC() uintptr { return peek(p.fv) }
 
 // selfPatch refuses a replacement whose code is the target's own entry.
 func selfPatch(name string, pc, fv uintptr) error {
-	if *(*uintptr)(unsafe.Pointer(fv)) == pc { //nolint:govet // a funcval
+	if peek(fv) == pc {
 		return &PatchError{Reason: reasonCycle, Msg: fmt.Sprintf("%s would jump to itself (%s -> %s): its replacement is its own code", name, name, name)}
 	}
 	return nil
@@ -65,7 +65,7 @@ func moduleOfPC(pc uintptr) *Module {
 func moduleOfFunc(fv uintptr) (*Module, string) {
 	loadMu.Lock()
 	defer loadMu.Unlock()
-	if m := moduleOfPC(*(*uintptr)(unsafe.Pointer(fv))); m != nil { //nolint:govet // a funcval
+	if m := moduleOfPC(peek(fv)); m != nil {
 		return m, C.GoString(C.goload_module_name(m.m))
 	}
 	return nil, ""
@@ -78,6 +78,9 @@ func checkApply(todo []*FuncPatch) error {
 	for _, p := range todo {
 		if p.mod != nil && p.mod.m == nil {
 			return &PatchError{Reason: reasonClosed, Msg: fmt.Sprintf("the replacement of %s is code of module %s, which is closed", p.name, p.modName)}
+		}
+		if p.tmod != nil && p.tmod.m == nil {
+			return &PatchError{Reason: reasonClosed, Msg: fmt.Sprintf("%s is a function of a module that is closed: its code is gone", p.name)}
 		}
 	}
 	next := make(map[uintptr]*FuncPatch, len(patcher.applied)+len(todo))
@@ -146,7 +149,8 @@ func inlinedCallers(name string, cn *C.char) (int, string, error) {
 
 // parkEntries are the function entries where no goroutine may be parked
 // (its saved PC, or the PC an async preemption pushed) while todo is
-// written: a call in flight there is past another patch's jump, and only
+// written (writes: the patches whose entry bytes change; replaced: those a
+// v1→v2 swap takes off): a call in flight there is past another patch's jump, and only
 // that jump says what it must run.
 //
 //   - The entries of todo that another applied patch's stub jumps to (B in
@@ -162,12 +166,17 @@ func inlinedCallers(name string, cn *C.char) (int, string, error) {
 //     h2→h0 reverted by a reset, h0→v2.F0 applied seven steps later, and
 //     a call of h2 answered v2.F0's code (TestPatchRevertParkedAtReplacement,
 //     TestSeqRevertParkedAtReplacement). Only when the replacement is
-//     host code: a module's function is never a patch target, and its
-//     entry is the module's base address, a number often found in frames.
+//     host code: a module function's entry may be the module's base
+//     address, a number often found in frames. The same holds for the
+//     patch a v1→v2 swap takes off (replaced): its replacement is left
+//     behind the same way.
+//   - On Apply, the entry of a module function being patched (a target
+//     in a loaded module): the case above where B is a module's function,
+//     caught when B's entry is written rather than when A→B is reverted.
 //
 // The stop retries while a goroutine is parked at one of them (it moves
 // on as soon as it runs). Runs before the world stops: it may allocate.
-func parkEntries(todo []*FuncPatch, on bool) []uintptr {
+func parkEntries(todo, replaced []*FuncPatch, on bool) []uintptr {
 	var es []uintptr
 	for _, p := range todo {
 		for _, q := range patcher.applied {
@@ -179,6 +188,44 @@ func parkEntries(todo []*FuncPatch, on bool) []uintptr {
 		if !on && p.mod == nil {
 			es = append(es, p.replacementPC())
 		}
+		if on && p.tmod != nil {
+			es = append(es, p.entry)
+		}
+	}
+	for _, q := range replaced {
+		if q.mod == nil {
+			es = append(es, q.replacementPC())
+		}
 	}
 	return es
+}
+
+// moduleInlinedCallers is inlinedCallers for a function of a loaded
+// module: the inline trees of every open module's objects (a module that
+// reuses the target's package from its provider may have inlined it too;
+// the host, built before, cannot have).
+func moduleInlinedCallers(name string) (int, string, error) {
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	loadMu.Lock()
+	defer loadMu.Unlock()
+	total := 0
+	var lists []string
+	for _, m := range modules {
+		if m.m == nil {
+			continue
+		}
+		var callers *C.char
+		var n C.size_t
+		var e C.goload_err
+		if C.goload_patch_module_inlined_callers(m.m, cn, &callers, &n, &e) < 0 {
+			return 0, "", cError(&e)
+		}
+		if n > 0 {
+			total += int(n)
+			lists = append(lists, C.GoString(callers))
+			C.free(unsafe.Pointer(callers))
+		}
+	}
+	return total, strings.Join(lists, ", "), nil
 }

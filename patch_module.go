@@ -48,7 +48,7 @@ func (m *Module) PatchHost(pairs map[string]string) ([]*FuncPatch, error) {
 		}
 		word := new(uintptr) // the func value: Close refuses while the patch is applied
 		*word = uintptr(sym.addr)
-		p, err := newPatch(host, pc, uintptr(unsafe.Pointer(word)), int32(sym.args), name, nil, word)
+		p, err := newPatch(host, pc, nil, uintptr(unsafe.Pointer(word)), int32(sym.args), name, nil, word)
 		if err != nil {
 			return nil, err
 		}

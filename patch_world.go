@@ -38,7 +38,29 @@ type busyG struct {
 	status       uint32
 }
 
+// peek reads a word of memory Go's checks do not know as an object of
+// the caller's: a runtime.g, a goroutine's stack, a funcval, a stub's
+// slot. nocheckptr: under -race (which turns on -d=checkptr) the
+// conversion of a computed address into a heap object (a g, a closure)
+// would throw "pointer arithmetic result points to invalid allocation";
+// norace: reading other goroutines' stacks with the world stopped is not
+// a race, and the detector must not report (or pay for) it.
+//
+//go:nocheckptr
+//go:norace
 func peek(a uintptr) uintptr { return *(*uintptr)(unsafe.Pointer(a)) } //nolint:govet // runtime.g and stack memory
+
+// peek32 is peek for a 32-bit field.
+//
+//go:nocheckptr
+//go:norace
+func peek32(a uintptr) uint32 { return *(*uint32)(unsafe.Pointer(a)) } //nolint:govet
+
+// poke stores a word where peek reads: a stub's slot.
+//
+//go:nocheckptr
+//go:norace
+func poke(a, v uintptr) { *(*uintptr)(unsafe.Pointer(a)) = v } //nolint:govet
 
 func inRanges(pc uintptr, rs []rng) bool {
 	for _, r := range rs {
@@ -93,7 +115,7 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 	if g == 0 {
 		return busyG{}, false
 	}
-	b := busyG{goid: peek(g + o.goid), status: *(*uint32)(unsafe.Pointer(g + o.status))} //nolint:govet
+	b := busyG{goid: peek(g + o.goid), status: peek32(g + o.status)}
 	if b.status&^o.gScan == gDead {
 		// An exited goroutine keeps its stack for reuse, with the stale
 		// words of its last run.

@@ -530,7 +530,7 @@ func (m *seqModel) known(f []string) bool {
 
 func (m *seqModel) applyPatches(hs []string, on bool) expect {
 	seen := map[int]bool{}
-	var todo []*mPatch
+	var todo, replaced []*mPatch
 	for i, h := range hs {
 		p := m.tab[h]
 		if p == nil {
@@ -545,7 +545,10 @@ func (m *seqModel) applyPatches(hs []string, on bool) expect {
 		case on && cur == p, !on && !p.on:
 			continue
 		case on && cur != nil:
-			return errs("(busy)", fmt.Sprintf("main.h%d is already patched", p.t))
+			// v1→v2: the new patch replaces the applied one in the same
+			// stop (patch.go, setPatches), the target never runs its own
+			// code in between.
+			replaced = append(replaced, cur)
 		}
 		todo = append(todo, p)
 	}
@@ -572,6 +575,9 @@ func (m *seqModel) applyPatches(hs []string, on bool) expect {
 				}
 			}
 		}
+	}
+	for _, q := range replaced {
+		q.on = false
 	}
 	for _, p := range todo {
 		p.on = on
@@ -747,11 +753,8 @@ func (m *seqModel) predict(line string) (expect, bool) {
 	case "patchhost":
 		return m.patchHost(f[1], f[2], f[3:]), true
 	case "upgrade":
-		t := atoi(strings.Split(f[3], ":")[0])
-		if p := m.applied[t]; p != nil && p.inTab {
-			p.on, m.applied[t] = false, nil
-			m.mid = strings.Replace(m.exp(), "@exp=", "@mid=", 1)
-		}
+		// PatchHost over an applied patch of the same target replaces
+		// it in one step: no @mid state where the original code runs.
 		return m.patchHost(f[1], f[2], f[3:]), true
 	case "apply":
 		return m.applyPatches(f[1:], true), true

@@ -364,10 +364,24 @@ typedef enum goload_patch_reason {
 	GOLOAD_PATCH_R_GENERIC_WRAPPER, /* a generic dictionary wrapper: the body is the shape function */
 	GOLOAD_PATCH_R_BUSY,            /* a goroutine is stopped inside the bytes to write */
 	GOLOAD_PATCH_R_WRAPPER,         /* a compiler wrapper (method value -fm, ABI wrapper) */
+	GOLOAD_PATCH_R_ARCH,            /* an architecture goload does not patch (only amd64 is) */
 } goload_patch_reason;
 
 /* "too-short", "back-jump", ... Never NULL. */
 const char *goload_patch_reason_name(int reason);
+/* Whether goload patches code of that GOARCH ("amd64" only: the planner,
+ * the stub and the entry jump are x86-64 code). Sites refuse with
+ * GOLOAD_PATCH_R_ARCH on a host of another architecture. */
+bool goload_patch_arch_supported(const char *goarch);
+/* The loaded module's function whose entry is pc (a patch target): its
+ * linker name and code size. NOTFOUND when no function of m starts there. */
+int goload_patch_module_func_at(const goload_module *m, uint64_t pc, const char **name, uint64_t *size,
+				goload_err *err);
+/* The functions of module m holding inlined copies of the function name
+ * (from the objects' inline trees): "caller (line N), ..." in *callers
+ * (malloc'd, NULL when none) and their number in *n. */
+int goload_patch_module_inlined_callers(goload_module *m, const char *name, char **callers, size_t *n,
+					goload_err *err);
 
 /* The patcher of the running process: memory near the host's text for
  * entry stubs and trampolines (read+execute, written through /proc/self/mem

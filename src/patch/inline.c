@@ -3,47 +3,138 @@
  * out-of-line body, so a target the compiler copied into callers would
  * keep running its old code there. The callers' pclntab inline trees name
  * every copy.
+ *
+ * The index is built in one pass: for each function, its pcinline ranges
+ * are read once into an array, and each range's chain of inline nodes is
+ * followed to the outer function through the nodes' parent PCs, looked up
+ * in that array (a binary search, not a new decode of the table). Each
+ * (name, caller) pair is kept once, with the call site of its first
+ * occurrence.
  */
-#include "gobin/gobin.h"
+#include "patch/inline.h"
 
 #include <stdlib.h>
 
-typedef struct walk {
-	const gl_gobin *g;
-	const gl_gobin_func *f;
-	const char *name;    /* pclntab's spelling of the target */
-	gl_buf *out;
-	size_t n;
-	bool found_in_f;
-	goload_err *err;
-	int rc;
-} walk;
+typedef struct inl_site {
+	const char *name; /* pclntab's spelling of the inlined function */
+	uint32_t fidx;    /* the caller, by ftab index */
+	int32_t parent_pc; /* offset from the caller's entry: the call site */
+} inl_site;
+
+struct gl_patch_inl_index {
+	GL_VEC(inl_site) sites;
+};
+
+typedef struct inl_range {
+	uint64_t lo, hi;
+	int32_t ix;
+} inl_range;
+
+typedef struct collect {
+	GL_VEC(inl_range) r;
+	bool oom;
+} collect;
 
 static bool on_range(void *ctx, uint64_t lo, uint64_t hi, int32_t ix)
 {
-	walk *w = ctx;
-	GL_UNUSED(hi);
-	if (ix < 0 || w->found_in_f)
-		return true;
-	gl_gobin_frame fr[64];
-	int n = gl_gobin_pc_frames(w->g, lo, fr, GL_ARRAY_LEN(fr), w->err);
-	if (n < 0) {
-		w->rc = n;
+	collect *c = ctx;
+	inl_range r = {lo, hi, ix};
+	if (ix >= 0 && !GL_VEC_PUSH(&c->r, r)) {
+		c->oom = true;
 		return false;
 	}
-	if ((size_t)n > GL_ARRAY_LEN(fr))
-		n = (int)GL_ARRAY_LEN(fr);
-	/* fr[n-1] is the caller itself; fr[i+1] holds the call site of fr[i]. */
-	for (int i = 0; i + 1 < n; i++) {
-		if (fr[i].inlined && !strcmp(fr[i].func, w->name)) {
-			gl_buf_printf(w->out, "%s%s (%s:%d)", w->n ? ", " : "", w->f->name, fr[i + 1].file ? fr[i + 1].file : "?",
-				      fr[i + 1].line);
-			w->n++;
-			w->found_in_f = true;
+	return true;
+}
+
+/* The inline index at pc: the range holding it, -1 when pc runs the
+ * function's own code. */
+static int32_t index_at(const collect *c, uint64_t pc)
+{
+	size_t lo = 0, hi = c->r.len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->r.v[mid].hi <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->r.len && c->r.v[lo].lo <= pc && pc < c->r.v[lo].hi)
+		return c->r.v[lo].ix;
+	return -1;
+}
+
+static int cmp_site(const void *a, const void *b)
+{
+	const inl_site *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return x->fidx < y->fidx ? -1 : x->fidx > y->fidx;
+}
+
+void gl_patch_inl_index_free(gl_patch_inl_index *x)
+{
+	if (!x)
+		return;
+	GL_VEC_FREE(&x->sites);
+	free(x);
+}
+
+int gl_patch_inl_index_build(const gl_gobin *g, gl_patch_inl_index **out, goload_err *err)
+{
+	*out = NULL;
+	gl_patch_inl_index *x = calloc(1, sizeof *x);
+	if (!x)
+		return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
+	collect c = {0};
+	int rc = 0;
+	size_t nf = gl_gobin_nfuncs(g);
+	for (size_t i = 0; i < nf && !rc; i++) {
+		gl_gobin_func f;
+		if ((rc = gl_gobin_func_at(g, i, &f, err)) < 0)
+			break;
+		c.r.len = 0;
+		if ((rc = gl_gobin_inl_walk(g, &f, on_range, &c, err)) < 0)
+			break;
+		if (c.oom) {
+			rc = gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
 			break;
 		}
+		size_t first = x->sites.len; /* this function's pairs start here */
+		for (size_t k = 0; k < c.r.len && !rc; k++) {
+			int32_t ix = c.r.v[k].ix;
+			/* A corrupt tree could loop: no real chain is this deep. */
+			for (int depth = 0; ix >= 0 && depth < 4096; depth++) {
+				gl_gobin_inl node;
+				if ((rc = gl_gobin_inl_node(g, &f, ix, &node, err)) < 0)
+					break;
+				bool seen = false;
+				for (size_t s = first; s < x->sites.len && !seen; s++)
+					seen = x->sites.v[s].name == node.name || !strcmp(x->sites.v[s].name, node.name);
+				inl_site st = {node.name, (uint32_t)i, node.parent_pc};
+				if (!seen && !GL_VEC_PUSH(&x->sites, st)) {
+					rc = gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
+					break;
+				}
+				uint64_t pc = f.entry + (uint64_t)(int64_t)node.parent_pc;
+				if (pc < f.entry || pc >= f.end) {
+					rc = gl_err(err, GOLOAD_E_FORMAT, "%s: inline node %d parent pc 0x%llx is outside the function",
+						    f.name, ix, (unsigned long long)pc);
+					break;
+				}
+				ix = index_at(&c, pc);
+			}
+		}
 	}
-	return true;
+	GL_VEC_FREE(&c.r);
+	if (rc < 0) {
+		gl_patch_inl_index_free(x);
+		return rc;
+	}
+	if (x->sites.len)
+		qsort(x->sites.v, x->sites.len, sizeof x->sites.v[0], cmp_site);
+	*out = x;
+	return 0;
 }
 
 /* pclntab writes a generic instantiation's type arguments as "[...]". */
@@ -57,28 +148,47 @@ static void pcln_spelling(const char *name, char *buf, size_t cap)
 		snprintf(buf, cap, "%.*s[...]%s", (int)(lb - name), name, rb + 1);
 }
 
-int gl_patch_inlined_callers(const gl_gobin *g, const char *name, gl_buf *out, size_t *n, goload_err *err)
+int gl_patch_inl_index_callers(const gl_patch_inl_index *x, const gl_gobin *g, const char *name, gl_buf *out,
+			       size_t *n, goload_err *err)
 {
 	char spelled[1024];
 	pcln_spelling(name, spelled, sizeof spelled);
-	walk w = {g, NULL, spelled, out, 0, false, err, 0};
-	size_t nf = gl_gobin_nfuncs(g);
-	for (size_t i = 0; i < nf && !w.rc; i++) {
-		gl_gobin_func f;
-		int rc = gl_gobin_func_at(g, i, &f, err);
-		if (rc < 0)
-			return rc;
-		w.f = &f;
-		w.found_in_f = false;
-		rc = gl_gobin_inl_walk(g, &f, on_range, &w, err);
-		if (rc < 0)
-			return rc;
+	*n = 0;
+	size_t lo = 0, hi = x->sites.len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(x->sites.v[mid].name, spelled) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	if (w.rc < 0)
-		return w.rc;
+	for (size_t i = lo; i < x->sites.len && !strcmp(x->sites.v[i].name, spelled); i++) {
+		const inl_site *s = &x->sites.v[i];
+		gl_gobin_func f;
+		int rc = gl_gobin_func_at(g, s->fidx, &f, err);
+		if (rc < 0)
+			return rc;
+		const char *file = NULL;
+		int32_t line = 0;
+		rc = gl_gobin_func_line(g, &f, f.entry + (uint64_t)(int64_t)s->parent_pc, &file, &line, err);
+		if (rc < 0)
+			return rc;
+		gl_buf_printf(out, "%s%s (%s:%d)", *n ? ", " : "", f.name, file ? file : "?", line);
+		(*n)++;
+	}
 	if (out->oom)
 		return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
 	gl_buf_u8(out, 0);
-	*n = w.n;
 	return 0;
+}
+
+int gl_patch_inlined_callers(const gl_gobin *g, const char *name, gl_buf *out, size_t *n, goload_err *err)
+{
+	gl_patch_inl_index *x;
+	int rc = gl_patch_inl_index_build(g, &x, err);
+	if (rc < 0)
+		return rc;
+	rc = gl_patch_inl_index_callers(x, g, name, out, n, err);
+	gl_patch_inl_index_free(x);
+	return rc;
 }

@@ -4,8 +4,20 @@
 
 #include "gobin/gobin.h"
 
+/* Every (inlined function, caller) pair of an executable's inline trees,
+ * sorted by name: built once per image (one pass over every function's
+ * pcinline table), then each question is a binary search. */
+typedef struct gl_patch_inl_index gl_patch_inl_index;
+
+int gl_patch_inl_index_build(const gl_gobin *g, gl_patch_inl_index **out, goload_err *err);
+void gl_patch_inl_index_free(gl_patch_inl_index *x);
+
 /* Appends "caller (file:line), ..." to out (NUL-terminated), one entry per
  * function whose inline tree holds name, and sets *n to their number. */
+int gl_patch_inl_index_callers(const gl_patch_inl_index *x, const gl_gobin *g, const char *name, gl_buf *out,
+			       size_t *n, goload_err *err);
+
+/* The same without an index (builds one and frees it). */
 int gl_patch_inlined_callers(const gl_gobin *g, const char *name, gl_buf *out, size_t *n, goload_err *err);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "gobin/gobin.h"
 #include "link/host.h"
+#include "link/link.h"
 #include "patch/inline.h"
 #include "patch/x86.h"
 #include "versions/rt_sched_tables.h"
@@ -42,8 +43,21 @@ struct goload_patcher {
 	GL_VEC(chunk) chunks;
 	GL_VEC(goload_patch_site *) sites;
 	gl_gobin *self; /* the executable's pclntab, opened on first use */
+	gl_patch_inl_index *inl; /* its inline trees, indexed on first use */
+	GL_VEC(const gl_gobin_sym *) byaddr; /* its .symtab functions by address, on first use */
+	bool byaddr_built;
 	bool shared;    /* self is the loader host's image: not ours to close */
 };
+
+#if defined(__x86_64__)
+#define GL_PATCH_HOST_ARCH "amd64"
+#elif defined(__aarch64__)
+#define GL_PATCH_HOST_ARCH "arm64"
+#else
+#define GL_PATCH_HOST_ARCH "unknown"
+#endif
+
+bool goload_patch_arch_supported(const char *goarch) { return goarch && !strcmp(goarch, "amd64"); }
 
 const char *goload_patch_reason_name(int r)
 {
@@ -59,6 +73,7 @@ const char *goload_patch_reason_name(int r)
 		[GOLOAD_PATCH_R_GENERIC_WRAPPER] = "generic-wrapper",
 		[GOLOAD_PATCH_R_BUSY] = "busy",
 		[GOLOAD_PATCH_R_WRAPPER] = "wrapper",
+		[GOLOAD_PATCH_R_ARCH] = "arch",
 	};
 	if (r < 0 || (size_t)r >= GL_ARRAY_LEN(names) || !names[r])
 		return "unknown";
@@ -106,6 +121,8 @@ void goload_patcher_close(goload_patcher *p)
 	}
 	GL_VEC_FREE(&p->sites);
 	GL_VEC_FREE(&p->chunks);
+	gl_patch_inl_index_free(p->inl);
+	GL_VEC_FREE(&p->byaddr);
 	if (!p->shared)
 		gl_gobin_close(p->self);
 	if (p->memfd >= 0)
@@ -205,6 +222,13 @@ int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, con
 {
 	*out = NULL;
 	*reason = 0;
+	if (!goload_patch_arch_supported(GL_PATCH_HOST_ARCH)) {
+		/* The planner and the jump are x86-64 code: elsewhere they would
+		 * write bytes the CPU cannot run. */
+		*reason = GOLOAD_PATCH_R_ARCH;
+		return gl_err(err, GOLOAD_E_UNSUPPORTED, "patch: %s: goload patches only amd64 code, this is %s", name,
+			      GL_PATCH_HOST_ARCH);
+	}
 	for (size_t i = 0; i < p->sites.len; i++) {
 		if (p->sites.v[i]->info.entry == entry) {
 			*out = p->sites.v[i];
@@ -283,21 +307,51 @@ int goload_patcher_share_host(goload_patcher *p, const goload_host *h, goload_er
 	return 0;
 }
 
+/* By address, then by position in the symbol index (qsort is not stable:
+ * the pointers, into one array, keep the index order). */
+static int cmp_sym_addr(const void *a, const void *b)
+{
+	const gl_gobin_sym *x = *(const gl_gobin_sym *const *)a, *y = *(const gl_gobin_sym *const *)b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
 int goload_patch_func_at(goload_patcher *p, uint64_t pc, const char **name, uint64_t *size, goload_err *err)
 {
 	int rc = self(p, err);
 	if (rc < 0)
 		return rc;
 	uint64_t va = pc - gl_gobin_bias(p->self);
-	/* .symtab spells generic instantiations in full; pclntab elides them. */
-	size_t n = gl_gobin_nsyms(p->self);
-	for (size_t i = 0; i < n; i++) {
-		const gl_gobin_sym *s = gl_gobin_sym_at(p->self, i);
-		if (s->addr == va && (s->kind == 'T' || s->kind == 't') && s->source == GL_SYMSRC_SYMTAB && s->size) {
-			*name = s->name;
-			*size = s->size;
-			return 0;
+	/* .symtab spells generic instantiations in full; pclntab elides them.
+	 * Its functions are indexed by address once (a scan of every symbol
+	 * per NewPatch cost tens of microseconds). */
+	if (!p->byaddr_built) {
+		size_t n = gl_gobin_nsyms(p->self);
+		for (size_t i = 0; i < n; i++) {
+			const gl_gobin_sym *s = gl_gobin_sym_at(p->self, i);
+			if ((s->kind == 'T' || s->kind == 't') && s->source == GL_SYMSRC_SYMTAB && s->size &&
+			    !GL_VEC_PUSH(&p->byaddr, s))
+				return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
 		}
+		if (p->byaddr.len)
+			qsort(p->byaddr.v, p->byaddr.len, sizeof p->byaddr.v[0], cmp_sym_addr);
+		p->byaddr_built = true;
+	}
+	size_t lo = 0, hi = p->byaddr.len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->byaddr.v[mid]->addr < va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Several symbols at one address: the first in index order, as the
+	 * scan found it (the sort keeps that order among equals). */
+	if (lo < p->byaddr.len && p->byaddr.v[lo]->addr == va) {
+		*name = p->byaddr.v[lo]->name;
+		*size = p->byaddr.v[lo]->size;
+		return 0;
 	}
 	gl_gobin_func f;
 	rc = gl_gobin_func_for_pc(p->self, va, &f, err);
@@ -327,8 +381,10 @@ int goload_patch_inlined_callers(goload_patcher *p, const char *name, char **cal
 	int rc = self(p, err);
 	if (rc < 0)
 		return gl_err_prefix(err, "patch: inline trees");
+	if (!p->inl && (rc = gl_patch_inl_index_build(p->self, &p->inl, err)) < 0)
+		return gl_err_prefix(err, "patch: inline trees");
 	gl_buf b = {0};
-	rc = gl_patch_inlined_callers(p->self, name, &b, n, err);
+	rc = gl_patch_inl_index_callers(p->inl, p->self, name, &b, n, err);
 	if (rc < 0) {
 		gl_buf_free(&b);
 		return rc;
@@ -336,6 +392,78 @@ int goload_patch_inlined_callers(goload_patcher *p, const char *name, char **cal
 	if (*n)
 		*callers = (char *)b.p;
 	else
+		gl_buf_free(&b);
+	return 0;
+}
+
+int goload_patch_module_func_at(const goload_module *m, uint64_t pc, const char **name, uint64_t *size,
+				goload_err *err)
+{
+	for (size_t i = 0; i < m->syms.len; i++) {
+		const gl_lsym *s = &m->syms.v[i];
+		if (!s->host && s->sect == SECT_TEXT && s->addr == pc && s->size && s->name[0]) {
+			*name = s->name;
+			*size = s->size;
+			return 0;
+		}
+	}
+	return gl_err(err, GOLOAD_E_NOTFOUND, "patch: no function of module %s starts at 0x%llx", m->name,
+		      (unsigned long long)pc);
+}
+
+/* Names of inline callees, as link.c's dep_object resolves them: the
+ * module's own objects, then those it opened for names only (every
+ * package an inline tree of the module names was opened at link time). */
+static const gl_goobj *inl_dep(void *ctx, const char *pkg, size_t n, goload_err *err)
+{
+	const goload_module *m = ctx;
+	uint64_t oi;
+	if (gl_strmap_get(&m->bypkg, pkg, n, &oi))
+		return m->objs.v[oi].o;
+	if (gl_strmap_get(&m->bydep, pkg, n, &oi) && oi)
+		return m->deps.v[oi - 1];
+	gl_err(err, GOLOAD_E_NOTFOUND, "package %.*s: not read", (int)n, pkg);
+	return NULL;
+}
+
+int goload_patch_module_inlined_callers(goload_module *m, const char *name, char **callers, size_t *n,
+					goload_err *err)
+{
+	*callers = NULL;
+	*n = 0;
+	size_t len = strlen(name);
+	gl_buf b = {0};
+	gl_goobj_resolver res = {inl_dep, m};
+	for (size_t i = 0; i < m->syms.len; i++) {
+		const gl_lsym *s = &m->syms.v[i];
+		if (s->host || s->sect != SECT_TEXT || s->obj >= m->objs.len || !s->name[0])
+			continue;
+		const gl_goobj *o = m->objs.v[s->obj].o;
+		gl_goobj_funcinfo fi;
+		if (!o || gl_goobj_funcinfo_get(o, s->idx, &fi, NULL) != 0)
+			continue;
+		for (uint32_t k = 0; k < fi.ninl; k++) {
+			gl_goobj_inl in = gl_goobj_funcinfo_inl_at(&fi, k);
+			gl_goobj_symname nm;
+			goload_err e = {0};
+			/* A callee whose package was never read is not one of
+			 * the loaded modules' functions. */
+			if (gl_goobj_ref_name(o, in.func, &res, &nm, &e) != 0 || nm.namelen != len ||
+			    memcmp(nm.name, name, len))
+				continue;
+			gl_buf_printf(&b, "%s%s (line %d)", *n ? ", " : "", s->name, in.line);
+			(*n)++;
+			break;
+		}
+	}
+	if (b.oom) {
+		gl_buf_free(&b);
+		return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
+	}
+	if (*n) {
+		gl_buf_u8(&b, 0);
+		*callers = (char *)b.p;
+	} else
 		gl_buf_free(&b);
 	return 0;
 }

@@ -445,6 +445,7 @@ func refusals() {
 // bench prints the stop per patch+revert with busy goroutines, and the
 // cost of a call through the entry jump against a direct call.
 func bench() {
+	speed()
 	p, err := goload.NewPatch(scaled, func(x int) int { return touch(x) * 7 })
 	must(err)
 	for _, busy := range []int{0, 8, 64} {
@@ -493,6 +494,252 @@ func bench() {
 	fmt.Printf("call: direct %.2f ns, patched %.2f ns (ratio %.2f)\n", float64(direct)/calls, float64(patched)/calls, float64(patched)/float64(direct))
 }
 
+// v1 and v2 are two fixes of fixme: the speed bench replaces one by the
+// other while callers check every result.
+//
+//go:noinline
+func fixme(x int) int { return touch(x) + 1 }
+
+// speed prints the figures of issue 14: NewPatch (the first in the
+// process, which opens the patcher and indexes the executable, and the
+// next ones), then cycles of Apply+Revert of scaled while 8 goroutines call
+// it and check every result: per cycle median and p99, the stop pause p99
+// and the time of 2,000 cycles.
+func speed() {
+	t0 := time.Now()
+	_, err := goload.NewPatch(double, func(x int) int { return 3 * x })
+	must(err)
+	first := time.Since(t0)
+	targets := []func(int) int{heavy, touch, spin2, fixme, scaled}
+	var fresh, np []time.Duration
+	for round := 0; round < 20; round++ {
+		for _, t := range targets {
+			t0 := time.Now()
+			_, err := goload.NewPatch(t, func(x int) int { return x })
+			d := time.Since(t0)
+			if round == 0 {
+				fresh = append(fresh, d) // a target not prepared before
+			} else {
+				np = append(np, d)
+			}
+			must(err)
+		}
+	}
+	fmt.Printf("NewPatch: first in the process %v (opens the patcher, indexes the executable); a new target p50 %v max %v; again p50 %v p99 %v\n",
+		first.Round(time.Microsecond), percentile(fresh, 0.5), percentile(fresh, 1), percentile(np, 0.5), percentile(np, 0.99))
+
+	p, err := goload.NewPatch(scaled, func(x int) int { return touch(x) * 7 })
+	must(err)
+	var stop atomic.Bool
+	var bad, calls atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(seed int) {
+			defer wg.Done()
+			for x := seed; !stop.Load(); x++ {
+				if r := scaled(x); r != 5*x && r != 7*x {
+					bad.Add(1)
+				}
+				calls.Add(1)
+			}
+		}(i * 1000003)
+	}
+	const cycles = 2000
+	cyc := make([]time.Duration, 0, cycles)
+	pauses := make([]time.Duration, 0, 2*cycles)
+	attempts := 0
+	tAll := time.Now()
+	for i := 0; i < cycles; i++ {
+		t0 := time.Now()
+		must(goload.Apply(p))
+		pauses = append(pauses, goload.LastPause().Pause)
+		attempts += goload.LastPause().Attempts
+		must(p.Revert())
+		cyc = append(cyc, time.Since(t0))
+		pauses = append(pauses, goload.LastPause().Pause)
+		attempts += goload.LastPause().Attempts
+	}
+	all := time.Since(tAll)
+	stop.Store(true)
+	wg.Wait()
+	if bad.Load() != 0 {
+		fail("speed: %d wrong results in %d calls", bad.Load(), calls.Load())
+	}
+	fmt.Printf("Apply+Revert with 8 callers: p50 %v p99 %v; stop pause p50 %v p99 %v; %d cycles in %v (%d stops for %d writes), %d calls, 0 wrong\n",
+		percentile(cyc, 0.5), percentile(cyc, 0.99), percentile(pauses, 0.5), percentile(pauses, 0.99),
+		cycles, all.Round(time.Millisecond), attempts, 2*cycles, calls.Load())
+}
+
+//go:noinline
+func spin2(x int) int { return touch(x) - 1 }
+
+// replace applies v1 of a fix of fixme, then n times replaces the applied
+// version by the other one with Apply (v1 → v2 → v1 ...), while 8
+// goroutines call fixme and check every result: x+1 (the original) only
+// before the first Apply returned, x+10 or x+20 after.
+func replace(n int) {
+	orig := func(x int) int { return x + 1 }
+	p1, err := goload.NewPatch(fixme, func(x int) int { return touch(x) + 10 })
+	must(err)
+	p2, err := goload.NewPatch(fixme, func(x int) int { return touch(x) + 20 })
+	must(err)
+	var patched, stop atomic.Bool
+	var calls, origs, v1s, v2s, bad, early atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(seed int) {
+			defer wg.Done()
+			for x := seed; !stop.Load(); x++ {
+				after := patched.Load()
+				switch r := fixme(x); r {
+				case orig(x):
+					origs.Add(1)
+					if after {
+						early.Add(1)
+					}
+				case x + 10:
+					v1s.Add(1)
+				case x + 20:
+					v2s.Add(1)
+				default:
+					bad.Add(1)
+				}
+				calls.Add(1)
+			}
+		}(i * 1000003)
+	}
+	time.Sleep(time.Millisecond)
+	must(goload.Apply(p1))
+	patched.Store(true)
+	cur, other := p1, p2
+	for i := 0; i < n; i++ {
+		if err := goload.Apply(other); err != nil {
+			fail("replace: Apply of %d over %d: %v", 2-i%2, 1+i%2, err)
+		}
+		if cur.Applied() || !other.Applied() {
+			fail("replace: after Apply of the new version: old applied %v, new applied %v", cur.Applied(), other.Applied())
+		}
+		// The replaced patch is no longer applied: its Revert is a no-op.
+		must(cur.Revert())
+		if !other.Applied() {
+			fail("replace: Revert of the replaced patch reverted its successor")
+		}
+		cur, other = other, cur
+	}
+	stop.Store(true)
+	wg.Wait()
+	want := 20
+	if cur == p1 {
+		want = 10
+	}
+	if r := fixme(5); r != 5+want {
+		fail("replace: fixme(5) = %d after %d replacements, want %d", r, n, 5+want)
+	}
+	must(cur.Revert())
+	if r := fixme(5); r != 6 {
+		fail("replace: fixme(5) = %d after the last Revert, want 6", r)
+	}
+	if o := p2.Original().(func(int) int); o(5) != 6 {
+		fail("replace: Original of v2 gives %d, want 6", o(5))
+	}
+	if bad.Load() != 0 || early.Load() != 0 || v1s.Load() == 0 || v2s.Load() == 0 {
+		fail("replace: %d calls: %d original (%d after the first Apply), %d v1, %d v2, %d wrong",
+			calls.Load(), origs.Load(), early.Load(), v1s.Load(), v2s.Load(), bad.Load())
+	}
+	fmt.Printf("ok replace: %d replacements v1<->v2 under 8 callers: %d calls, %d v1, %d v2, 0 original after the first Apply, 0 wrong; last pause %v\n",
+		n, calls.Load(), v1s.Load(), v2s.Load(), goload.LastPause().Pause)
+}
+
+// modtarget patches functions of a loaded module (testdata/patchmod/lib):
+// a module-internal call goes through the entry jump too, an inlined
+// module function is refused naming its caller, v1→v2 replaces, Close
+// refuses while a patch of the module's function is applied, and once the
+// module is closed Apply refuses and Original is nil.
+func modtarget(archive string) {
+	const pkg = "github.com/goload/goload/testdata/patchmod/lib"
+	m, err := goload.Open(archive)
+	must(err)
+	triple, err := goload.Lookup[func(int) int](m, pkg+".Triple")
+	must(err)
+	callTriple, err := goload.Lookup[func(int) int](m, pkg+".CallTriple")
+	must(err)
+	small, err := goload.Lookup[func(int) int](m, pkg+".Small")
+	must(err)
+	var pe *goload.PatchError
+	if _, err := goload.NewPatch(small, func(x int) int { return x }); !errors.As(err, &pe) || pe.Reason != "inlined" ||
+		!strings.Contains(pe.Msg, pkg+".UsesSmall (") {
+		fail("modtarget: NewPatch of the inlined %s.Small: %v, want an inlined refusal naming UsesSmall", pkg, err)
+	}
+	p, err := goload.NewPatch(triple, func(x int) int { return 5 * x })
+	must(err)
+	if p.Name() != pkg+".Triple" {
+		fail("modtarget: patch named %q", p.Name())
+	}
+	var stop atomic.Bool
+	var calls, news, bad atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(seed int) {
+			defer wg.Done()
+			for x := seed; !stop.Load(); x++ {
+				a, b := triple(x), callTriple(x)
+				switch {
+				case a == 3*x && (b == 3*x+1 || b == 5*x+1), a == 5*x && (b == 5*x+1 || b == 3*x+1):
+					if a == 5*x {
+						news.Add(1)
+					}
+				default:
+					bad.Add(1)
+				}
+				calls.Add(1)
+			}
+		}(i * 1000003)
+	}
+	for i := 0; i < 300; i++ {
+		must(goload.Apply(p))
+		must(p.Revert())
+	}
+	must(goload.Apply(p))
+	stop.Store(true)
+	wg.Wait()
+	if bad.Load() != 0 || news.Load() == 0 {
+		fail("modtarget: %d calls, %d patched results, %d wrong", calls.Load(), news.Load(), bad.Load())
+	}
+	if triple(2) != 10 || callTriple(2) != 11 {
+		fail("modtarget: patched: Triple(2)=%d CallTriple(2)=%d, want 10, 11", triple(2), callTriple(2))
+	}
+	if o, _ := p.Original().(func(int) int); o == nil || o(2) != 6 {
+		fail("modtarget: Original of the module's Triple: %v", o)
+	}
+	p2, err := goload.NewPatchSymbol(pkg+".Triple", func(x int) int { return 7 * x })
+	must(err)
+	must(goload.Apply(p2)) // replaces p
+	if p.Applied() || triple(2) != 14 || callTriple(2) != 15 {
+		fail("modtarget: v2 over v1: v1 applied %v, Triple(2)=%d CallTriple(2)=%d", p.Applied(), triple(2), callTriple(2))
+	}
+	triple, callTriple, small = nil, nil, nil
+	runtime.GC()
+	err = m.Close()
+	if err == nil || !strings.Contains(err.Error(), "patch of the module's "+pkg+".Triple is applied") {
+		fail("modtarget: Close with the module's Triple patched: %v, want a refusal naming the patch", err)
+	}
+	must(p2.Revert())
+	if err := m.Close(); err != nil {
+		fail("modtarget: Close after Revert: %v", err)
+	}
+	if err := goload.Apply(p2); !errors.As(err, &pe) || pe.Reason != "closed" {
+		fail("modtarget: Apply after Close: %v, want reason closed", err)
+	}
+	if p2.Original() != nil {
+		fail("modtarget: Original after Close is not nil")
+	}
+	fmt.Printf("ok modtarget: %s patched under 8 callers (%d calls, %d patched, 0 wrong), inlined Small refused, v1->v2 replaced, Close refused while applied, Apply refused after Close\n",
+		pkg+".Triple", calls.Load(), news.Load())
+}
+
 func main() {
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: host torture N CALLERS|original|methods|unexported|closure|generic|refusals|bench|hotfix ARCHIVE")
@@ -517,6 +764,11 @@ func main() {
 		refusals()
 	case "bench":
 		bench()
+	case "modtarget":
+		modtarget(os.Args[2])
+	case "replace":
+		n, _ := strconv.Atoi(os.Args[2])
+		replace(n)
 	case "hotfix":
 		hotfix(os.Args[2])
 	default:

@@ -140,6 +140,16 @@ func main() {
 		}
 		t0 := time.Now()
 		res := run(strings.Fields(step))
+		// A dropped patch that a v1→v2 replacement took off is held by
+		// nothing any more (goload keeps only applied patches alive).
+		kept := graveyard[:0]
+		for _, p := range graveyard {
+			if p.Applied() {
+				kept = append(kept, p)
+			}
+		}
+		clear(graveyard[len(kept):])
+		graveyard = kept
 		op := strings.Fields(step)[0]
 		opTime[op] += time.Since(t0)
 		opCount[op]++
@@ -326,15 +336,7 @@ func run(f []string) string {
 		return "ok"
 	case "patchhost": // patchhost P m3 T:F [T:F]
 		return patchHost(f[1], mods[f[2]], f[3:])
-	case "upgrade": // upgrade P m3 T:F: the target's applied patch reverted, then PatchHost
-		t, _, _ := strings.Cut(f[3], ":")
-		for _, h := range sortedHandles() {
-			if p := patchTab[h]; p.Applied() && p.Name() == "main.h"+t {
-				if err := p.Revert(); err != nil {
-					return "err revert: " + err.Error()
-				}
-			}
-		}
+	case "upgrade": // upgrade P m3 T:F: PatchHost over the target's applied patch replaces it at once (v1→v2)
 		return patchHost(f[1], mods[f[2]], f[3:])
 	case "apply":
 		return result(goload.Apply(patchList(f[1:])...))
