@@ -322,7 +322,7 @@ func (m *Module) patchReasons(lay *C.goload_module_layout) []string {
 	defer patcher.mu.Unlock()
 	var rs []string
 	for _, p := range patcher.applied {
-		if to := *(*uintptr)(unsafe.Pointer(p.fv)); inModule(lay, to) { //nolint:govet // a funcval
+		if to := p.replacementPC(); inModule(lay, to) { // through peek: checkptr-safe on a -race host
 			rs = append(rs, fmt.Sprintf("patch of %s by %s is applied (Revert it first)", p.name, m.symbolize(uint64(to))))
 		} else if inModule(lay, p.entry) {
 			rs = append(rs, fmt.Sprintf("patch of the module's %s is applied (Revert it first)", p.name))
