@@ -643,7 +643,7 @@ func (m *seqModel) close(h string) expect {
 		return errs("Close: the module is closed")
 	}
 	// A module another open module shares a copy of refuses for that
-	// alone, before any other check (close.go: users).
+	// alone, before any other check (unload.go: users).
 	for _, o := range m.mods {
 		if o.open && o.prov == h {
 			return expect{res: "unload", note: "users", must: [][]string{{"uses its copy of package " + seqPkg + m.mods[h].ver,

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # The go command does not see changes to the C sources the cgo wrappers
 # #include: a digest of them in CGO_CFLAGS keys the build cache (as treeHash
-# in host_test.go).
+# in load_test.go).
 tree=$(find src include -type f | sort | xargs cat | sha256sum | cut -c1-16)
 CGO_CFLAGS="-O2 -g -DGOLOAD_TREE=$tree" "${GO:-go}" build -o "$tmp/host" ./testdata/patch/host
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $("${GO:-go}" version | cut -d' ' -f3)"

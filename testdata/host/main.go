@@ -1,5 +1,5 @@
 // The test host: a plain `go build` program that uses goload the way a
-// user's program would. host_test.go builds it and runs one check per
+// user's program would. load_test.go builds it and runs one check per
 // invocation; each check prints "ok" or fails with a message.
 package main
 

@@ -21,7 +21,7 @@ const (
 	cleanPkg = "github.com/goload/goload/testdata/unload/cleanup"
 )
 
-// unload CASE ARGS...: the checks of close_test.go.
+// unload CASE ARGS...: the checks of unload_test.go.
 func unload(args []string) error {
 	if len(args) < 2 {
 		return fmt.Errorf("usage: unload goroutine|value|patch|cycle|ver ARGS")

@@ -2,7 +2,7 @@
  * runtime's format (tests/fuzz/seeds/heapdump/): each kind of holder is found,
  * an unreachable object and a skipped one are not, and a truncated dump is
  * an error naming the record. The scan on real dumps is tested by
- * close_test.go (go test). */
+ * unload_test.go (go test). */
 #include "check.h"
 #include "unload/heapdump.h"
 

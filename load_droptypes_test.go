@@ -45,4 +45,3 @@ func TestDroppedTypeOfLoadedVariable(t *testing.T) {
 		t.Log(strings.TrimSpace(got))
 	})
 }
-
