@@ -511,7 +511,7 @@ func setPatches(ps []*FuncPatch, on bool) error {
 			poke(uintptr(p.info.slot), p.fv)
 		}
 	}
-	entries := parkEntries(writes, replaced, on)
+	entries := parkEntries(writes, on)
 	var busy busyG
 	var failed *FuncPatch
 	var errno error

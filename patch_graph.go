@@ -148,53 +148,43 @@ func inlinedCallers(name string, cn *C.char) (int, string, error) {
 }
 
 // parkEntries are the function entries where no goroutine may be parked
-// (its saved PC, or the PC an async preemption pushed) while todo is
-// written (writes: the patches whose entry bytes change; replaced: those a
-// v1→v2 swap takes off): a call in flight there is past another patch's jump, and only
-// that jump says what it must run.
+// (its saved PC, or the PC an async preemption pushed) while writes (the
+// patches whose entry bytes change) are written. A goroutine exactly at
+// an entry is no danger to the bytes being written (the range check lets
+// it be: resumed there it runs the new bytes, right for a call of that
+// function), but it may be a call of another function that went through
+// a patch's jump and was stopped at the replacement's first instruction:
 //
-//   - The entries of todo that another applied patch's stub jumps to (B in
-//     A→B→C): a call of A parked at B's entry, resumed after a Revert of
-//     A→B and B→C, would run B's own code, neither what A did nor what it
-//     does now.
-//   - On Revert, the entry of each reverted patch's replacement (B in
-//     A→B): a call of A parked there outlives the jump that sent it, and
-//     nothing ties it to A any more. Still parked when B is patched later
-//     (B→C, in a later Apply that no applied patch's jump leads into), it
-//     resumes into B's new jump and A answers C's code, which A never ran.
-//     The long run of the sequence tester hit it once in 20,000 sequences:
-//     h2→h0 reverted by a reset, h0→v2.F0 applied seven steps later, and
-//     a call of h2 answered v2.F0's code (TestPatchRevertParkedAtReplacement,
-//     TestSeqRevertParkedAtReplacement). Only when the replacement is
-//     host code: a module function's entry may be the module's base
-//     address, a number often found in frames. The same holds for the
-//     patch a v1→v2 swap takes off (replaced): its replacement is left
-//     behind the same way.
-//   - On Apply, the entry of a module function being patched (a target
-//     in a loaded module): the case above where B is a module's function,
-//     caught when B's entry is written rather than when A→B is reverted.
+//   - On Apply, every written entry. A call of A parked at B's entry
+//     (through A→B, now reverted or still applied) resumed into B's new
+//     jump answers C's code, which A never ran (Go's sequence tester hit
+//     it once in 20,000 sequences: h2→h0 reverted by a reset, h0→v2.F0
+//     applied seven steps later, and a call of h2 answered v2.F0's code;
+//     TestPatchRevertParkedAtReplacement, TestSeqRevertParkedAtReplacement).
+//     Checked when B's entry is written, not when A→B is reverted or
+//     swapped: a Revert or a v1→v2 swap then never waits for the calls
+//     sitting in the replacement, which under 8 busy callers made them
+//     retry for up to half a second.
+//   - On Revert, the written entries another applied patch's stub jumps
+//     to (B in A→B→C): a call of A parked at B's entry, resumed after a
+//     Revert of A→B and B→C, would run B's own code, neither what A did
+//     nor what it does now.
 //
-// The stop retries while a goroutine is parked at one of them (it moves
-// on as soon as it runs). Runs before the world stops: it may allocate.
-func parkEntries(todo, replaced []*FuncPatch, on bool) []uintptr {
+// A goroutine async-preempted at the entry, or a new one whose saved PC
+// is its function's entry, moves on as soon as it runs, so the stop
+// retries (the range check already waits for the other covered bytes). Runs before the world stops: it may allocate.
+func parkEntries(writes []*FuncPatch, on bool) []uintptr {
 	var es []uintptr
-	for _, p := range todo {
+	for _, p := range writes {
+		if on {
+			es = append(es, p.entry)
+			continue
+		}
 		for _, q := range patcher.applied {
 			if q != p && q.replacementPC() == p.entry {
 				es = append(es, p.entry)
 				break
 			}
-		}
-		if !on && p.mod == nil {
-			es = append(es, p.replacementPC())
-		}
-		if on && p.tmod != nil {
-			es = append(es, p.entry)
-		}
-	}
-	for _, q := range replaced {
-		if q.mod == nil {
-			es = append(es, q.replacementPC())
 		}
 	}
 	return es

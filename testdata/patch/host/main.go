@@ -618,6 +618,12 @@ func replace(n int) {
 		if err := goload.Apply(other); err != nil {
 			fail("replace: Apply of %d over %d: %v", 2-i%2, 1+i%2, err)
 		}
+		// Let the callers run under each version: a loop of stops alone
+		// starves them (every stop preempts them), and a version no call
+		// saw would check nothing.
+		for c0, t0 := calls.Load(), time.Now(); calls.Load() < c0+64 && time.Since(t0) < time.Second; {
+			// Spin: the callers run on the other Ps meanwhile.
+		}
 		if cur.Applied() || !other.Applied() {
 			fail("replace: after Apply of the new version: old applied %v, new applied %v", cur.Applied(), other.Applied())
 		}
