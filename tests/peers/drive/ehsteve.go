@@ -22,6 +22,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 
 	_ "net/http/pprof" // TestPprofIssue75 serves /debug/pprof from http.DefaultServeMux
@@ -488,6 +489,21 @@ func cloneConnection() {
 			}(conn)
 		}
 	}()
+	// received waits until connection i has received msg: the server's
+	// goroutines race with the client's Close and listener.Close, and the
+	// printed result must not depend on who wins (the twin, built
+	// natively, once printed one connection where goload's host had two).
+	received := func(i int, msg string) {
+		for t0 := time.Now(); time.Since(t0) < 10*time.Second; time.Sleep(time.Millisecond) {
+			mu.Lock()
+			ok := len(results) > i && strings.Join(results[i], "") == msg
+			mu.Unlock()
+			if ok {
+				return
+			}
+		}
+		P("connection %d never received %q", i, msg)
+	}
 	m1 := Open(eh + "test_clone_connection")
 	m2 := Open(eh + "test_clone_connection")
 	dialer1 := Get[func() common.MessageWriter](m1, "NewConnDialer")()
@@ -495,6 +511,7 @@ func cloneConnection() {
 	Must(dialer1.Dial(listener.Addr().String()), "Dial")
 	_, err = dialer1.WriteMessage("test1234")
 	Must(err, "WriteMessage")
+	received(0, "test1234")
 	// The peer moves dialer1 (and its open connection) into module 2's
 	// type: not claimed. Module 2 dials its own connection instead.
 	P("not claimed: ConvertTypesAcrossModules of a live connection")
@@ -504,6 +521,7 @@ func cloneConnection() {
 	Must(dialer2.Dial(listener.Addr().String()), "Dial 2")
 	_, err = dialer2.WriteMessage("test5678")
 	Must(err, "WriteMessage 2")
+	received(1, "test5678")
 	Must(dialer2.Close(), "Close 2")
 	dialer2 = nil
 	m2.Close()
