@@ -674,7 +674,7 @@ func (m *seqModel) close(h string) expect {
 		}
 		if p.kind == "new" && (p.on || p.inTab) {
 			e.must = append(e.must, []string{"heap object", m.sym(h, p.f)})
-			e.may = append(e.may, "main.patchTab", "main.graveyard", "goload.patcher")
+			e.may = append(e.may, "main.patchTab", "main.graveyard", "binding.patcher")
 		}
 	}
 	// OpenPackage fills the host's dropped methods (runtime's, whatever
