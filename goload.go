@@ -1,42 +1,53 @@
+// Package goload loads Go packages compiled by the standard toolchain into
+// the running program, unloads them, and hot-patches functions of the
+// running program: Open and OpenPackage link and register a Module, Lookup
+// gives its functions and variables typed, Module.Close unloads it once
+// nothing refers to it, and Patch, PatchSymbol and Module.PatchHost replace
+// functions. When goload cannot do a thing exactly as a normal build would,
+// it refuses with an error naming the symbol, type or holder and the
+// reason. linux/amd64; hosts built by Go 1.21 to 1.27.
+//
+// See the README and docs/ (load.md, unload.md, patch.md,
+// api-sequences.md, stripped-hosts.md) of the repository.
 package goload
 
-/*
-#include <stdlib.h>
-#include "goload.h"
-
-extern char *goloadDepArchive(char *pkg);
-static char *goload_dep_hook(void *ctx, const char *pkg) { return goloadDepArchive((char *)pkg); }
-static void goload_set_dep_hook(goload_link_opts *o) { o->dep_archive = goload_dep_hook; }
-*/
-import "C"
+// This file is the package's front door: the whole public API, each
+// declaration forwarding to the implementation in internal/binding (the
+// cgo glue, load_*, unload_*, patch_*, runtime_* and their tests).
+//
+// The types are real declarations, not aliases (type Module =
+// binding.Module), so that go doc and pkgsite show every field and method
+// here. Module and FuncPatch hold the implementation's value; the plain
+// data types (OpenOptions, Timings, PauseStats) and the error types
+// (Error, PatchError, UnloadError) repeat its fields and are converted at
+// the boundary (a Go conversion between identical struct types: the
+// compiler fails the build if the two drift apart, and a converted error
+// is the same object). The trade-off for the errors: every call here that
+// returns an error passes it through pub, so that errors.As(err,
+// &*goload.UnloadError) and err.(*goload.PatchError) keep working; an
+// implementation error wrapped inside another error would not be
+// converted (the implementation returns its errors unwrapped; nothing in
+// it uses %w). Aliases would need no conversion, but pkgsite would show
+// only "type UnloadError = binding.UnloadError", the fields in prose.
 
 import (
-	"os"
-	"reflect"
-	"runtime"
-	"runtime/debug"
-	"strings"
-	"sync"
+	"context"
 	"time"
-	"unsafe"
+
+	"github.com/goload/goload/internal/binding"
 )
 
 // Module is a set of Go packages loaded into the running program.
 type Module struct {
-	m *C.goload_module
-	// stub: every package was the host's or an earlier module's; nothing
-	// is mapped or registered, lookups go to those modules (uses).
-	stub bool
-	// uses are the earlier modules whose packages this one reuses (one
-	// copy of a package build per process): they stay while it is open.
-	uses []*Module
-	// times: where Open and Close spent their time (Timings).
-	times Timings
+	m *binding.Module
 }
 
-// loadMu serializes module registration: the runtime's modulesinit is not
-// reentrant and the module list is appended without a lock.
-var loadMu sync.Mutex
+// OpenOptions configures OpenPackage.
+type OpenOptions struct {
+	// Dir is the directory the pattern is resolved in, and whose module
+	// selects dependency versions; "" is the current directory.
+	Dir string
+}
 
 // Open links the archives (compiled by the host's own Go toolchain, e.g.
 // the paths `go list -export` prints) into the running program, registers
@@ -44,165 +55,35 @@ var loadMu sync.Mutex
 // Packages the host already contains must not be passed: the loaded code
 // uses the host's copy of them.
 func Open(archives ...string) (*Module, error) {
-	t := Timings{}
-	m, err := open(archives, nil, nil, time.Now(), &t)
-	if err == nil {
-		m.debugOpenTimes("Open")
-	}
-	return m, err
+	m, err := binding.Open(archives...)
+	return module(m), pub(err)
 }
 
-// open links archives; hostPkgs[i] (compiled into hostArchives[i]) are
-// packages the host has, read only for what its linker dropped. The
-// phases' times go to t, the whole call's since start.
-func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings) (*Module, error) {
-	t0 := time.Now()
-	r, err := runtimeCalls()
-	if err != nil {
-		return nil, err
-	}
-	h, err := theHost()
-	if err != nil {
-		return nil, err
-	}
-	t.HostIndex += time.Since(t0)
-	var copts C.goload_link_opts
-	goroot := C.CString(runtime.GOROOT())
-	defer C.free(unsafe.Pointer(goroot))
-	copts.goroot = goroot
-	if lvl := buildSetting("GOAMD64"); lvl != "" {
-		cl := C.CString(lvl)
-		defer C.free(unsafe.Pointer(cl))
-		copts.goamd64 = cl
-	}
-	copts.debug = C.bool(os.Getenv("GOLOAD_DEBUG") == "1")
-	C.goload_set_dep_hook(&copts)
-	argv, free := cArray(archives)
-	defer free()
-	hp, freeHP := cArray(hostPkgs)
-	defer freeHP()
-	ha, freeHA := cArray(hostArchives)
-	defer freeHA()
-	copts.host_pkgs, copts.host_archives, copts.nhost_archives = hp, ha, C.size_t(len(hostArchives))
-	xvars := xVars(buildSetting("-ldflags"))
-	xv, freeXV := cArray(xvars)
-	defer freeXV()
-	copts.xvars, copts.nxvars = xv, C.size_t(len(xvars))
-
-	loadMu.Lock()
-	defer loadMu.Unlock()
-	// The open modules, oldest first: a package build one of them loaded
-	// is reused, not loaded again.
-	var provs []*C.goload_module
-	for _, o := range modules {
-		if o.m != nil && !o.stub {
-			provs = append(provs, o.m)
-		}
-	}
-	if len(provs) > 0 {
-		pp := (**C.goload_module)(C.malloc(C.size_t(len(provs)) * C.size_t(unsafe.Sizeof((*C.goload_module)(nil)))))
-		defer C.free(unsafe.Pointer(pp))
-		copy(unsafe.Slice(pp, len(provs)), provs)
-		copts.providers, copts.nproviders = (**C.goload_module)(unsafe.Pointer(pp)), C.size_t(len(provs))
-	}
-	var cm *C.goload_module
-	var e C.goload_err
-	if C.goload_module_link(h, argv, C.size_t(len(archives)), &copts, &cm, &e) < 0 {
-		return nil, cError(&e)
-	}
-	t.linkTimes(cm)
-	if C.goload_module_is_stub(cm) {
-		t.Open = time.Since(start)
-		return opened(cm, true, t), nil
-	}
-	t0 = time.Now()
-	if err := fillHostTypes(r, cm); err != nil {
-		// The host's method tables may point into the module already:
-		// it stays mapped.
-		return nil, err
-	}
-	if C.goload_module_publish(cm, &e) < 0 {
-		C.goload_module_free(cm)
-		return nil, cError(&e)
-	}
-	// From here the runtime knows the module: only Close unmaps it.
-	md := C.goload_module_moduledata(cm)
-	r.modulesinit()
-	r.typelinksinit()
-	r.verify(md)
-	// The itabs are read from C before itabLock is taken: a cgo call is a
-	// system call to the scheduler, and one made holding a runtime lock
-	// dies with "stopm holding locks" when its P was taken meanwhile (a
-	// stop-the-world or sysmon's retake; seen under load on 1.23).
-	itabs := make([]unsafe.Pointer, C.goload_module_nitabs(cm))
-	for i := range itabs {
-		itabs[i] = C.goload_module_itab(cm, C.size_t(i))
-	}
-	r.lock(r.itabLock)
-	for _, it := range itabs {
-		r.itabAdd(it)
-	}
-	r.unlock(r.itabLock)
-	t.Register = time.Since(t0)
-	t0 = time.Now()
-	for i := 0; i < int(C.goload_module_ninittasks(cm)); i++ {
-		r.doInit1(C.goload_module_inittask(cm, C.size_t(i)))
-	}
-	t.Inits = time.Since(t0)
-	t.Open = time.Since(start)
-	return opened(cm, false, t), nil
+// OpenPackage builds the packages matching pattern, and every dependency,
+// with the host's own toolchain and build settings (Go version, GOAMD64,
+// GOEXPERIMENT, CGO_ENABLED, build tags), then loads the packages the host
+// lacks, in dependency order, reusing every package the host has. ctx
+// cancels the go command.
+//
+// The host's packages stay the host's: their variables, types and init
+// state are shared with the loaded code. A function of theirs the host's
+// linker dropped (one the host never called) is taken from the package's
+// archive. It is an error to need a package the host has at another
+// module version, or a package the host lacks that needs cgo.
+//
+// net and os/user, when the host lacks them, are built with the netgo and
+// osusergo tags: their pure-Go variants need no C code.
+func OpenPackage(ctx context.Context, pattern string, opts *OpenOptions) (*Module, error) {
+	m, err := binding.OpenPackage(ctx, pattern, (*binding.OpenOptions)(opts))
+	return module(m), pub(err)
 }
 
-// cArray is a C array of C copies of ss (NULL when empty) and its freer.
-func cArray(ss []string) (**C.char, func()) {
-	if len(ss) == 0 {
-		return nil, func() {}
+// module wraps the implementation's module (nil stays nil).
+func module(m *binding.Module) *Module {
+	if m == nil {
+		return nil
 	}
-	argv := (**C.char)(C.malloc(C.size_t(len(ss)) * C.size_t(unsafe.Sizeof((*C.char)(nil)))))
-	v := unsafe.Slice(argv, len(ss))
-	for i, s := range ss {
-		v[i] = C.CString(s)
-	}
-	return argv, func() {
-		for _, p := range v {
-			C.free(unsafe.Pointer(p))
-		}
-		C.free(unsafe.Pointer(argv))
-	}
-}
-
-// Name is the module's unique name, the one errors about it use (a
-// refused Close names the modules that must be closed first by it); ""
-// once it is closed.
-func (m *Module) Name() string {
-	loadMu.Lock()
-	defer loadMu.Unlock()
-	if m.m == nil {
-		return ""
-	}
-	return C.GoString(C.goload_module_name(m.m))
-}
-
-// MappedBytes is the memory the module maps: code, read-only data and
-// runtime tables, and data.
-func (m *Module) MappedBytes() int {
-	if m.m == nil {
-		return 0
-	}
-	return int(C.goload_module_mapped(m.m))
-}
-
-func buildSetting(key string) string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return ""
-	}
-	for _, s := range bi.Settings {
-		if s.Key == key {
-			return s.Value
-		}
-	}
-	return ""
+	return &Module{m: m}
 }
 
 // Lookup returns a symbol of the module by its full name
@@ -215,236 +96,231 @@ func buildSetting(key string) string {
 // wrappers such as (*T).M of a value method), only the size of the
 // argument frame.
 func Lookup[T any](m *Module, name string) (T, error) {
-	var zero T
-	if m.m == nil {
-		return zero, errClosed("Lookup " + name)
-	}
-	cname := C.CString(name)
-	defer C.free(unsafe.Pointer(cname))
-	var sym C.goload_symbol
-	var e C.goload_err
-	if C.goload_module_lookup(m.m, cname, &sym, &e) < 0 {
-		return zero, cError(&e)
-	}
-	want := strings.TrimPrefix(C.GoString(sym._type), "type:")
-	t := reflect.TypeOf((*T)(nil)).Elem()
-	if sym._func {
-		if t.Kind() != reflect.Func {
-			return zero, errorf("%s is a function, not a %s", name, t)
-		}
-		if want != "" && linkName(t) != want {
-			return zero, errorf("%s has type %s, not %s", name, want, linkName(t))
-		}
-		// Objects record no Go type for functions, but their DWARF
-		// info lists each parameter's type; functions without it
-		// (assembly) are checked by the size of their argument frame.
-		if sym.has_sig {
-			if err := checkSig(name, t, &sym); err != nil {
-				return zero, err
-			}
-		} else if got := argsSize(t); got != uintptr(sym.args) {
-			return zero, errorf("%s takes %d bytes of arguments and results, %s takes %d", name, sym.args, t, got)
-		}
-		return moduleFunc[T](uintptr(sym.addr)), nil
-	}
-	if t.Kind() != reflect.Pointer {
-		return zero, errorf("%s is a variable: look it up as a pointer, not a %s", name, t)
-	}
-	if want == "" || linkName(t.Elem()) != want {
-		return zero, errorf("%s has type %s, not %s", name, want, linkName(t.Elem()))
-	}
-	p := unsafe.Pointer(uintptr(sym.addr)) //nolint:govet // module data, outside the Go heap
-	return *(*T)(unsafe.Pointer(&p)), nil
+	v, err := binding.Lookup[T](m.m, name)
+	return v, pub(err)
 }
 
-// argsSize is FuncInfo.Args of a function of type t under the register
-// ABI (cmd/compile/internal/abi): stack-assigned parameters, then
-// stack-assigned results (pointer-aligned), then the spill area of the
-// register-assigned parameters, rounded to a pointer.
-func argsSize(t reflect.Type) uintptr {
-	const ptr = unsafe.Sizeof(uintptr(0))
-	align := func(x, a uintptr) uintptr { return (x + a - 1) &^ (a - 1) }
-	var off uintptr
-	var spill []reflect.Type
-	ints, floats := 9, 15
-	for i := 0; i < t.NumIn(); i++ {
-		if ni, nf, ok := regsOf(t.In(i)); ok && ni <= ints && nf <= floats {
-			ints, floats = ints-ni, floats-nf
-			spill = append(spill, t.In(i))
-			continue
+// Name is the module's unique name, the one errors about it use (a
+// refused Close names the modules that must be closed first by it); ""
+// once it is closed.
+func (m *Module) Name() string { return m.m.Name() }
+
+// MappedBytes is the memory the module maps: code, read-only data and
+// runtime tables, and data.
+func (m *Module) MappedBytes() int { return m.m.MappedBytes() }
+
+// Close unloads the module. It refuses (*UnloadError) while anything may
+// still reach the module's code or data: a goroutine running in it or
+// holding a pointer into it on its stack, a live heap object, host global,
+// other module's data, finalizer or defer pointing into it (function
+// values, type descriptors in interfaces, strings of its read-only data,
+// its variables), or a PatchHost patch of it that is still applied.
+// Otherwise the module is taken off the runtime's module list and itab
+// table, a full GC runs, and its memory is returned; its addresses stay
+// reserved and are never reused. Close is safe to call concurrently with
+// code that does not use the module; docs/unload.md lists what it cannot
+// see.
+func (m *Module) Close() error { return pub(m.m.Close()) }
+
+// PatchHost is the hot-fix workflow: it replaces host functions by
+// functions of the module, both by linker name
+// ({"main.handler": "example.com/fix.Handler"}), all at once or none.
+// Each pair must take the same argument frame (the ABI check; objects
+// record no Go types for functions). Revert the returned patches to undo.
+func (m *Module) PatchHost(pairs map[string]string) ([]*FuncPatch, error) {
+	ps, err := m.m.PatchHost(pairs)
+	var out []*FuncPatch
+	if ps != nil {
+		out = make([]*FuncPatch, len(ps))
+		for i, p := range ps {
+			out[i] = funcPatch(p)
 		}
-		off = align(off, uintptr(t.In(i).Align())) + t.In(i).Size()
 	}
-	off = align(off, ptr)
-	ints, floats = 9, 15
-	for i := 0; i < t.NumOut(); i++ {
-		if ni, nf, ok := regsOf(t.Out(i)); ok && ni <= ints && nf <= floats {
-			ints, floats = ints-ni, floats-nf
-			continue
-		}
-		off = align(off, uintptr(t.Out(i).Align())) + t.Out(i).Size()
-	}
-	off = align(off, ptr)
-	for _, p := range spill {
-		off = align(off, uintptr(p.Align())) + p.Size()
-	}
-	return align(off, ptr)
+	return out, pub(err)
 }
 
-// regsOf counts the integer and floating-point registers a value of type t
-// takes when register-assigned; ok is false when it cannot be.
-func regsOf(t reflect.Type) (ints, floats int, ok bool) {
-	switch t.Kind() {
-	case reflect.Float32, reflect.Float64:
-		return 0, 1, true
-	case reflect.Complex64, reflect.Complex128:
-		return 0, 2, true
-	case reflect.String, reflect.Interface:
-		return 2, 0, true
-	case reflect.Slice:
-		return 3, 0, true
-	case reflect.Struct:
-		for i := 0; i < t.NumField(); i++ {
-			fi, ff, fok := regsOf(t.Field(i).Type)
-			if !fok {
-				return 0, 0, false
-			}
-			ints, floats = ints+fi, floats+ff
-		}
-		return ints, floats, true
-	case reflect.Array:
-		switch t.Len() {
-		case 0:
-			return 0, 0, true
-		case 1:
-			return regsOf(t.Elem())
-		}
-		return 0, 0, false
-	}
-	return 1, 0, true
+// Timings returns where the module's Open and Close spent their time.
+func (m *Module) Timings() Timings { return Timings(m.m.Timings()) }
+
+// Timings says where the module's Open (or OpenPackage) and Close spent
+// their time, by phase (wall clock). GOLOAD_DEBUG=time prints them to
+// stderr as each call returns. Phases that did not run are zero: the host
+// index is built by the first Open of the process only (Check builds it
+// too), GoList is OpenPackage's, Close's are filled in once it succeeds.
+type Timings struct {
+	// Open
+	HostIndex   time.Duration // the host's symbol and type index, runtime functions, stripped-host recovery
+	GoList      time.Duration // OpenPackage: the go list run (build included) or its cached result
+	Plan        time.Duration // OpenPackage: which packages are the host's (goload_host_has_package)
+	Archives    time.Duration // opening and parsing the archives
+	Resolve     time.Duration // defining and resolving symbols against the host and earlier modules
+	Layout      time.Duration // section layout, func tables and pclntab, mapping the memory
+	Relocate    time.Duration // copying data, jumps to host code, relocations
+	RuntimeMeta time.Duration // GC masks, type and itab tables, moduledata, page protection
+	HostFill    time.Duration // the host's method tables and itab slots the module supplies
+	Register    time.Duration // host typemap, moduledata publication, modulesinit, typelinksinit, itabs
+	Inits       time.Duration // the packages' init functions
+	Open        time.Duration // the whole Open or OpenPackage call
+
+	// Close
+	Prepare  time.Duration // typemaps of other modules, patches, itabs, host-word handover
+	Scan     time.Duration // the safety check: heap dump and its scan for holders
+	ScanGC   time.Duration // the collection before the dump (of Scan's time)
+	Dump     time.Duration // writing the heap dump (runtime/debug.WriteHeapDump, world stopped; of Scan's time)
+	DumpScan time.Duration // reading it for holders (of Scan's time)
+	Unlink   time.Duration // taking it off the runtime's module list and itab table, world stopped
+	GC       time.Duration // the collection after the unlink
+	Unmap    time.Duration // returning its memory
+	Close    time.Duration // the whole Close call
 }
 
-// linkName spells a type the way the Go linker names its descriptor
-// (type:<name>): named types with their full package path.
-func linkName(t reflect.Type) string {
-	if t.Name() != "" {
-		if t.PkgPath() != "" {
-			return t.PkgPath() + "." + t.Name()
-		}
-		return t.Name()
-	}
-	switch t.Kind() {
-	case reflect.Pointer:
-		return "*" + linkName(t.Elem())
-	case reflect.Slice:
-		return "[]" + linkName(t.Elem())
-	case reflect.Array:
-		return "[" + itoa(t.Len()) + "]" + linkName(t.Elem())
-	case reflect.Map:
-		return "map[" + linkName(t.Key()) + "]" + linkName(t.Elem())
-	case reflect.Chan:
-		switch t.ChanDir() {
-		case reflect.RecvDir:
-			return "<-chan " + linkName(t.Elem())
-		case reflect.SendDir:
-			return "chan<- " + linkName(t.Elem())
-		}
-		return "chan " + linkName(t.Elem())
-	case reflect.Func:
-		var b strings.Builder
-		b.WriteString("func(")
-		for i := 0; i < t.NumIn(); i++ {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			if t.IsVariadic() && i == t.NumIn()-1 {
-				b.WriteString("..." + linkName(t.In(i).Elem()))
-			} else {
-				b.WriteString(linkName(t.In(i)))
-			}
-		}
-		b.WriteString(")")
-		switch t.NumOut() {
-		case 0:
-		case 1:
-			b.WriteString(" " + linkName(t.Out(0)))
-		default:
-			b.WriteString(" (")
-			for i := 0; i < t.NumOut(); i++ {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString(linkName(t.Out(i)))
-			}
-			b.WriteString(")")
-		}
-		return b.String()
-	}
-	return t.String()
+// OpenString is the Open phases on one line, in milliseconds.
+func (t Timings) OpenString() string { return binding.Timings(t).OpenString() }
+
+// CloseString is the Close phases on one line, in milliseconds.
+func (t Timings) CloseString() string { return binding.Timings(t).CloseString() }
+
+// Check reports whether goload can load into this process: the host's
+// symbol table is readable and every runtime function and variable the
+// loader uses resolves and answers a harmless call correctly. It builds
+// the host's symbol and type indexes (once per process, else the first
+// Open does): called at startup, it keeps them out of the first load.
+func Check() error { return pub(binding.Check()) }
+
+// FuncPatch replaces one function of the running program by another. The
+// function's first bytes become a 5-byte JMP to a stub that calls the
+// replacement; Original runs the replaced code through a trampoline.
+type FuncPatch struct {
+	p *binding.FuncPatch
 }
 
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
+// funcPatch wraps the implementation's patch (nil stays nil; a patch
+// returned with an error is wrapped too).
+func funcPatch(p *binding.FuncPatch) *FuncPatch {
+	if p == nil {
+		return nil
 	}
-	var b [20]byte
-	i := len(b)
-	for ; n > 0; n /= 10 {
-		i--
-		b[i] = byte('0' + n%10)
-	}
-	return string(b[i:])
+	return &FuncPatch{p: p}
 }
 
-// xVars are the variables -ldflags sets with -X ("import/path.name"),
-// from the flags the build info records, split as cmd/go splits them
-// (spaces outside single or double quotes).
-func xVars(ldflags string) []string {
-	var args []string
-	var cur strings.Builder
-	var quote byte
-	in := false
-	for i := 0; i < len(ldflags); i++ {
-		c := ldflags[i]
-		switch {
-		case quote != 0 && c == quote:
-			quote = 0
-		case quote != 0:
-			cur.WriteByte(c)
-		case c == '\'' || c == '"':
-			quote, in = c, true
-		case c == ' ' || c == '\t' || c == '\n':
-			if in {
-				args = append(args, cur.String())
-				cur.Reset()
-				in = false
-			}
-		default:
-			cur.WriteByte(c)
-			in = true
+// funcPatches unwraps ps for the implementation (nil stays nil).
+func funcPatches(ps []*FuncPatch) []*binding.FuncPatch {
+	out := make([]*binding.FuncPatch, len(ps))
+	for i, p := range ps {
+		if p != nil {
+			out[i] = p.p
 		}
 	}
-	if in {
-		args = append(args, cur.String())
+	return out
+}
+
+// NewPatch prepares replacing target (a func value naming a function,
+// method expression or closure body) by replacement, a func of the same
+// type. Nothing is written until Apply.
+func NewPatch(target, replacement any) (*FuncPatch, error) {
+	p, err := binding.NewPatch(target, replacement)
+	return funcPatch(p), pub(err)
+}
+
+// NewPatchSymbol prepares replacing the function named by its linker name
+// ("main.handler", "pkg.(*T).method", "pkg.F.func1",
+// "pkg.G[go.shape.int]") by replacement. Without the target's Go type the
+// check is the ABI one: both must use the same argument frame.
+func NewPatchSymbol(name string, replacement any) (*FuncPatch, error) {
+	p, err := binding.NewPatchSymbol(name, replacement)
+	return funcPatch(p), pub(err)
+}
+
+// Patch replaces target by replacement now; see NewPatch.
+func Patch(target, replacement any) (*FuncPatch, error) {
+	p, err := binding.Patch(target, replacement)
+	return funcPatch(p), pub(err)
+}
+
+// PatchSymbol replaces the function called name by replacement now; see
+// NewPatchSymbol.
+func PatchSymbol(name string, replacement any) (*FuncPatch, error) {
+	p, err := binding.PatchSymbol(name, replacement)
+	return funcPatch(p), pub(err)
+}
+
+// Name is the patched function's linker name.
+func (p *FuncPatch) Name() string { return p.p.Name() }
+
+// Applied reports whether the entry jump is in place.
+func (p *FuncPatch) Applied() bool { return p.p.Applied() }
+
+// Original returns a func of the replacement's type that runs the code
+// the patch replaced, whether or not the patch is applied. nil for the body
+// of a func literal, which needs its closure context, and for PatchHost
+// patches, whose types are not known on the Go side.
+func (p *FuncPatch) Original() any { return p.p.Original() }
+
+// Revert puts the original bytes back.
+func (p *FuncPatch) Revert() error { return pub(p.p.Revert()) }
+
+// Apply writes the entry jumps of every patch, all or none, with the world
+// stopped; a goroutine stopped inside bytes to be written makes it start
+// the world and try again. A patch of a function that another patch has
+// already replaced (v2 of a fix over v1) replaces that patch in the same
+// stop: the entry jump stays, calls go to v1 until the stop and to v2 from
+// then on, never to the original code; v1 is then no longer applied
+// (Applied reports false, its Revert does nothing).
+func Apply(ps ...*FuncPatch) error { return pub(binding.Apply(funcPatches(ps)...)) }
+
+// Revert puts the original bytes of several patches back, all or none.
+func Revert(ps ...*FuncPatch) error { return pub(binding.Revert(funcPatches(ps)...)) }
+
+// PauseStats describes the last Apply or Revert: how long the world was
+// stopped, and how many stops it took (a goroutine found inside the bytes
+// to write makes it start the world and try again).
+type PauseStats struct {
+	Pause    time.Duration
+	Attempts int
+}
+
+// LastPause reports the stop of the most recent Apply or Revert.
+func LastPause() PauseStats { return PauseStats(binding.LastPause()) }
+
+// Error is a failure reported by the C library: a machine-readable code
+// and a message naming the file, symbol or offset.
+type Error struct {
+	Code int    // goload_code
+	Name string // "format", "unresolved", ...
+	Msg  string
+}
+
+func (e *Error) Error() string { return (*binding.Error)(e).Error() }
+
+// PatchError is a refusal: Reason is machine-readable ("inlined",
+// "signature", "busy", ...), Msg names the function and the cause.
+type PatchError struct {
+	Reason string
+	Msg    string
+}
+
+func (e *PatchError) Error() string { return (*binding.PatchError)(e).Error() }
+
+// UnloadError is Close's refusal. Each reason names what may still use
+// the module and where it is held; the module stays loaded and working,
+// and Close can be called again once the holders are gone.
+type UnloadError struct {
+	Module  string
+	Reasons []string
+}
+
+func (e *UnloadError) Error() string { return (*binding.UnloadError)(e).Error() }
+
+// pub is err with the implementation's error types converted to this
+// package's (the same object, seen through the public type).
+func pub(err error) error {
+	switch e := err.(type) {
+	case *binding.Error:
+		return (*Error)(e)
+	case *binding.PatchError:
+		return (*PatchError)(e)
+	case *binding.UnloadError:
+		return (*UnloadError)(e)
 	}
-	var vars []string
-	for i := 0; i < len(args); i++ {
-		a := strings.TrimPrefix(args[i], "-")
-		var def string
-		switch {
-		case a == "-X" || a == "X":
-			if i+1 < len(args) {
-				i++
-				def = args[i]
-			}
-		case strings.HasPrefix(a, "X="), strings.HasPrefix(a, "-X="):
-			def = a[strings.IndexByte(a, '=')+1:]
-		default:
-			continue
-		}
-		if name, _, ok := strings.Cut(def, "="); ok && name != "" {
-			vars = append(vars, name)
-		}
-	}
-	return vars
+	return err
 }

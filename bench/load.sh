@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 GO=${GO:-go}
-"$GO" build -o "$tmp/host" ./testdata/benchhost
-"$GO" build -buildmode=plugin -o "$tmp/plain.so" ./testdata/pluginplain
-archive=$("$GO" list -export -f '{{.Export}}' ./testdata/fix/plain)
+"$GO" build -o "$tmp/host" ./internal/binding/testdata/benchhost
+"$GO" build -buildmode=plugin -o "$tmp/plain.so" ./internal/binding/testdata/pluginplain
+archive=$("$GO" list -export -f '{{.Export}}' ./internal/binding/testdata/fix/plain)
 "$tmp/host" "$archive" "$tmp/plain.so"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# OpenPackage figures. (e) a small package (testdata/fix/plain: strings
+# OpenPackage figures. (e) a small package (internal/binding/testdata/fix/plain: strings
 # only) and (a) the webfix fixture (encoding/json, net/http, regexp,
 # compress/gzip, crypto/sha256, text/template), into a host that imports
 # only fmt, with their archives in the build cache (build excluded: the go
@@ -13,13 +13,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d); trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
 GO=${GO:-go}
-pkg=github.com/goload/goload/testdata/openpkg/webfix
-small=github.com/goload/goload/testdata/fix/plain
+pkg=github.com/goload/goload/internal/binding/testdata/openpkg/webfix
+small=github.com/goload/goload/internal/binding/testdata/fix/plain
 # The go command does not track the C files the cgo wrappers include: an
 # overlay file holding their digest rebuilds package goload when they change.
 echo "package goload // C sources: $(cat $(find src include -type f | sort) | sha256sum | cut -c1-16)" > "$tmp/zz_tree.go"
 echo "{\"Replace\":{\"$PWD/zz_tree.go\":\"$tmp/zz_tree.go\"}}" > "$tmp/overlay.json"
-"$GO" build -overlay="$tmp/overlay.json" -o "$tmp/host" ./testdata/openpkg/benchhost
+"$GO" build -overlay="$tmp/overlay.json" -o "$tmp/host" ./internal/binding/testdata/openpkg/benchhost
 "$GO" list -export -deps -tags netgo,osusergo "$pkg" "$small" runtime >/dev/null # warm the cache
 golist() { # ms of one go list run like OpenPackage's
 	local t0 t1
@@ -29,7 +29,7 @@ golist() { # ms of one go list run like OpenPackage's
 	echo "$(( (t1 - t0) / 1000000 )) ms"
 }
 echo "(d) go list -export -deps, cached: small $(golist "$small"), webfix $(golist "$pkg")"
-echo "(c) Open(prebuilt plain archive):    $("$tmp/host" open "$("$GO" list -export -f '{{.Export}}' ./testdata/fix/plain)")"
+echo "(c) Open(prebuilt plain archive):    $("$tmp/host" open "$("$GO" list -export -f '{{.Export}}' ./internal/binding/testdata/fix/plain)")"
 echo "(e) OpenPackage(small), cached:      $("$tmp/host" openpkg "$small")"
 echo "(a) OpenPackage(webfix), cached:     $("$tmp/host" openpkg "$pkg")"
 echo "(b) OpenPackage(webfix), cold cache: $(GOCACHE="$tmp/cache" "$tmp/host" openpkg "$pkg")"

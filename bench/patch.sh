@@ -4,7 +4,7 @@
 # (p50, p99), the stop pause (p50, p99) and the time of 2,000 cycles while
 # 8 goroutines call the target and check every result; then the pause per
 # patch/revert with 0, 8 and 64 busy goroutines, and the cost of a call
-# through the entry jump against a direct call. Runs testdata/patch/host
+# through the entry jump against a direct call. Runs internal/binding/testdata/patch/host
 # built by the machine's Go (or $GO).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,6 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 # #include: a digest of them in CGO_CFLAGS keys the build cache (as treeHash
 # in load_test.go).
 tree=$(find src include -type f | sort | xargs cat | sha256sum | cut -c1-16)
-CGO_CFLAGS="-O2 -g -DGOLOAD_TREE=$tree" "${GO:-go}" build -o "$tmp/host" ./testdata/patch/host
+CGO_CFLAGS="-O2 -g -DGOLOAD_TREE=$tree" "${GO:-go}" build -o "$tmp/host" ./internal/binding/testdata/patch/host
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $("${GO:-go}" version | cut -d' ' -f3)"
 "$tmp/host" bench

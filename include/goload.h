@@ -475,7 +475,9 @@ const char *goload_module_symbol_at(const goload_module *m, uint64_t addr, uint6
 /* Start addresses of the module's own type descriptors (not those shared
  * with the host), ascending, into out[0..cap); returns how many there are. */
 size_t goload_module_type_addrs(const goload_module *m, uint64_t *out, size_t cap);
-/* The host's .symtab symbol containing addr; NULL when none (stripped). */
+/* The host symbol containing addr (its symbol table when present, its
+ * functions from pclntab, the data symbols recovery found in a stripped
+ * host) and addr's offset in it; NULL when none. */
 const char *goload_host_symbol_at(const goload_host *h, uint64_t addr, uint64_t *off);
 /* For a module the runtime no longer knows (unlinked, a full GC since):
  * frees it and replaces its mapping by an inaccessible reservation, so its

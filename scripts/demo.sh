@@ -28,7 +28,7 @@ go 1.21
 require github.com/goload/goload v0.0.0
 replace github.com/goload/goload => $PWD
 MOD
-# The go command does not track the C sources libgoload.c includes (its
+# The go command does not track the C sources internal/binding/libgoload.c includes (its
 # digest line is stale until scripts/cgo_sources.sh runs): their digest in
 # CGO_CFLAGS keeps a stale build from being reused all the same.
 digest=$(find src include -type f | sort | xargs cat | sha256sum | cut -c1-16)

@@ -93,21 +93,42 @@ size_t goload_module_type_addrs(const goload_module *m, uint64_t *out, size_t ca
 	return n;
 }
 
+/* A candidate for goload_host_symbol_at: the smallest sized symbol that
+ * contains va wins; one of size 0 (unknown) contains only its first byte. */
+static void host_sym_consider(const char *name, uint64_t start, uint64_t size, uint64_t va, const char **best,
+			      uint64_t *bstart, uint64_t *bsize)
+{
+	if (!name || !name[0] || va < start || va - start >= (size ? size : 1))
+		return;
+	if (!*best || span_rank(size) < span_rank(*bsize)) {
+		*best = name;
+		*bstart = start;
+		*bsize = size;
+	}
+}
+
+/* The one host symbol index (gobin's: .symtab and .dynsym when present,
+ * pclntab's functions always), then the data symbols recovery gave back to
+ * a stripped host: a holder in host data is named wherever a lookup by
+ * name would find it. */
 const char *goload_host_symbol_at(const goload_host *h, uint64_t addr, uint64_t *off)
 {
-	const gl_elf *e = gl_gobin_elf(h->img);
-	const gl_elf_sym *best = NULL;
-	for (size_t i = 0; i < e->nsyms; i++) {
-		const gl_elf_sym *s = &e->syms[i];
-		uint64_t a = s->value + h->bias;
-		if (!s->name || !s->name[0] || addr < a || addr - a >= (s->size ? s->size : 1))
-			continue;
-		if (!best || span_rank(s->size) < span_rank(best->size))
-			best = s;
+	uint64_t va = addr - h->bias, bstart = 0, bsize = 0;
+	const char *best = NULL;
+	for (size_t i = 0, n = gl_gobin_nsyms(h->img); i < n; i++) {
+		const gl_gobin_sym *s = gl_gobin_sym_at(h->img, i);
+		if (s->kind != 'U')
+			host_sym_consider(s->name, s->addr, s->size, va, &best, &bstart, &bsize);
+	}
+	if (h->recovered) {
+		/* recnames holds recsyms' names in order (see host.c) */
+		const char *name = (const char *)h->recnames.p;
+		for (size_t i = 0; i < h->recsyms.len; i++, name += strlen(name) + 1)
+			host_sym_consider(name, h->recsyms.v[i].addr, h->recsyms.v[i].size, va, &best, &bstart, &bsize);
 	}
 	if (best && off)
-		*off = addr - (best->value + h->bias);
-	return best ? best->name : NULL;
+		*off = va - bstart;
+	return best;
 }
 
 void goload_module_retire(goload_module *m)

@@ -1,0 +1,126 @@
+// Load benchmark (bench/load.sh): the plain fixture loaded by goload
+// against the same package built with -buildmode=plugin, and a call into
+// loaded code against a call into the same code linked into the host.
+package main
+
+import (
+	"fmt"
+	"os"
+	"plugin"
+	"strings"
+	"time"
+
+	"github.com/goload/goload"
+	twin "github.com/goload/goload/internal/binding/testdata/fix/twin/plain"
+)
+
+const pkg = "github.com/goload/goload/internal/binding/testdata/fix/plain"
+
+// sink keeps the call loops from being optimized away; it also holds
+// strings.ToUpper, which the loaded package calls and a host keeps only
+// when something references it.
+var sink int
+var keep = strings.ToUpper
+
+func perCall(f func(int, int) int, n int) time.Duration {
+	t0 := time.Now()
+	s := 0
+	for i := 0; i < n; i++ {
+		s = f(s, i)
+	}
+	sink += s
+	return time.Since(t0) / time.Duration(n)
+}
+
+func main() {
+	if len(os.Args) != 3 {
+		fmt.Fprintln(os.Stderr, "usage: benchhost ARCHIVE PLUGIN.so")
+		os.Exit(2)
+	}
+	archive, so := os.Args[1], os.Args[2]
+	_ = keep("")
+
+	t0 := time.Now()
+	m, err := goload.Open(archive)
+	if err != nil {
+		panic(err)
+	}
+	add, err := goload.Lookup[func(int, int) int](m, pkg+".Add")
+	if err != nil {
+		panic(err)
+	}
+	tLoad := time.Since(t0)
+
+	t0 = time.Now()
+	p, err := plugin.Open(so)
+	if err != nil {
+		panic(err)
+	}
+	sym, err := p.Lookup("Add")
+	if err != nil {
+		panic(err)
+	}
+	padd := *sym.(*func(int, int) int)
+	tPlugin := time.Since(t0)
+
+	const n = 200_000_000
+	var linked func(int, int) int = twin.Add // an indirect call, like the loaded one
+	perCall(add, n/10)                       // warm up
+	dLoaded, dLinked, dPlugin := perCall(add, n), perCall(linked, n), perCall(padd, n)
+
+	st, err := os.Stat(so)
+	if err != nil {
+		panic(err)
+	}
+	ratio := func(d time.Duration) float64 { return float64(d) / float64(tPlugin) }
+	fmt.Printf("(a) archive to callable, 1st Open: goload %v, plugin.Open %v, ratio %.2f\n", tLoad, tPlugin, ratio(tLoad))
+	fmt.Printf("    phases of the 1st Open: %s\n", m.Timings().OpenString())
+	noIndex := tLoad - m.Timings().HostIndex
+	fmt.Printf("    1st Open without the once-per-process host index (goload.Check at startup): %v, ratio %.2f\n", noIndex, ratio(noIndex))
+	fmt.Printf("(b) ns per call: loaded %.3f, linked into the host %.3f, ratio %.2f (plugin %.3f)\n",
+		float64(dLoaded.Nanoseconds()), float64(dLinked.Nanoseconds()), float64(dLoaded)/float64(dLinked), float64(dPlugin.Nanoseconds()))
+	fmt.Printf("(c) bytes: goload maps %d, plugin .so is %d bytes, ratio %.4f\n", m.MappedBytes(), st.Size(), float64(m.MappedBytes())/float64(st.Size()))
+	cycles(m, archive, tPlugin)
+}
+
+// cycles closes the first module, then opens and closes the archive again
+// (the same package cannot be opened twice while open: the second would
+// reuse the first's copy): the 2nd and 10th Open against plugin.Open (a
+// plugin loads once per process, and cannot be closed at all), and what
+// Close costs.
+func cycles(m *goload.Module, archive string, tPlugin time.Duration) {
+	if err := m.Close(); err != nil {
+		panic(err)
+	}
+	first := m.Timings()
+	const opens = 10
+	var closeTotal time.Duration
+	var mid goload.Timings
+	for i := 2; i <= opens; i++ {
+		t0 := time.Now()
+		m, err := goload.Open(archive)
+		if err != nil {
+			panic(err)
+		}
+		if _, err := goload.Lookup[func(int, int) int](m, pkg+".Add"); err != nil {
+			panic(err)
+		}
+		tOpen := time.Since(t0)
+		if err := m.Close(); err != nil {
+			panic(err)
+		}
+		t := m.Timings()
+		closeTotal += t.Close
+		if i == 2 || i == opens {
+			fmt.Printf("(a) Open %d: goload %v, ratio to plugin.Open %.2f\n", i, tOpen, float64(tOpen)/float64(tPlugin))
+			fmt.Printf("    phases: %s\n", t.OpenString())
+		}
+		if i == opens/2 {
+			mid = t
+		}
+	}
+	fmt.Printf("(d) Close: 1st %s\n", first.CloseString())
+	fmt.Printf("    Close %d: %s\n", opens/2, mid.CloseString())
+	fmt.Printf("    mean over %d Open+Close cycles %.2f ms per Close (plugin: no Close)\n",
+		opens-1, float64(closeTotal.Microseconds())/1000/float64(opens-1))
+}

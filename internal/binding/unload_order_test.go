@@ -1,0 +1,106 @@
+package binding
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Modules that each supply the host's dropped methods (shapes.Rect.Area,
+// Perim, (*Circle).Area: called through the host's own itabs, itabs the
+// runtime builds, an itab the host's type-assertion cache keeps, and
+// directly) close in every order, two and three of them: the first
+// module fills the host's entries, a later one records its own copy, and
+// Close of the filler hands each entry over to a live module's copy (or
+// writes the linker's value back when none is left). After each Close the
+// remaining modules are called again; everything printed must equal the
+// same packages linked natively (testdata/closeorder/twin). Before the
+// handover, closing the first module was refused while a later one was
+// open ("was opened after it ... close it first").
+func TestCloseOrderDroppedMethods(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		want, err := tc.cmd("run", "./testdata/closeorder/twin").Output()
+		if err != nil {
+			t.Fatalf("go run twin: %v", err)
+		}
+		bin := buildHost(t, tc, "./testdata/closeorder/host", "")
+		nm, err := tc.cmd("tool", "nm", bin).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, meth := range []string{"shapes.Rect.Area", "shapes.Rect.Perim", "shapes.(*Circle).Area"} {
+			if strings.Contains(string(nm), meth) {
+				t.Fatalf("the host has %s: the test needs it dropped", meth)
+			}
+		}
+		got, log := runDebug(t, bin, "")
+		if got != string(want) {
+			t.Fatalf("loaded modules printed\n%s\nthe native twin printed\n%s\nlog (tail):\n%s", got, want, tail(log, 3000))
+		}
+		handed := regexp.MustCompile(`(\d+) handed over to other modules, (\d+) written back`).FindAllStringSubmatch(log, -1)
+		var over, back int
+		for _, h := range handed {
+			if h[1] != "0" {
+				over++
+			}
+			if h[2] != "0" {
+				back++
+			}
+		}
+		// 8 orders, 20 Closes: the first Close of each order that closes
+		// the filler hands over; the last Close of each order writes back.
+		if over == 0 || back != 8 {
+			t.Fatalf("%d Closes handed host entries over, %d wrote them back (want some, and 8):\n%s", over, back, tail(log, 3000))
+		}
+		t.Logf("%s: %d Closes handed the host's entries over, %d wrote them back", tc.version, over, back)
+	})
+}
+
+// A module opened with Open (no host archives) while another supplies the
+// host's dropped Rect.Area has no copy of its own and calls that one
+// through an itab the runtime builds: the supplier's Close refuses, naming
+// the module and the method, until that module is closed.
+func TestCloseOrderStranded(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		bin := buildHost(t, tc, "./testdata/closeorder/host", "")
+		out, err := tc.cmd("list", "-export", "-f", "{{.Export}}", "./testdata/closeorder/modplain").Output()
+		if err != nil {
+			t.Fatalf("go list -export: %v", err)
+		}
+		got, log := runDebug(t, bin, "", "plain", strings.TrimSpace(string(out)))
+		re := regexp.MustCompile(`^plain area 42\n` +
+			`close a: goload: module goload\.module\.[0-9a-f]+ is still in use: module goload\.module\.[0-9a-f]+ was opened while \d+ of the host's dropped methods \([^\n]+\) pointed into this module, and has no copy of its own to take them over \(it may call them through an interface; close it first\)\n` +
+			`plain area 48\nclose plain: <nil>\nclose a: <nil>\n$`)
+		if !re.MatchString(got) {
+			t.Fatalf("host printed\n%s\nlog (tail):\n%s", got, tail(log, 3000))
+		}
+	})
+}
+
+// A host using encoding/json, encoding/xml, encoding/binary and reflect
+// loads a package that passes them its own types (their caches keep
+// those: encoderCache, fieldCache, tinfoMap, structSize, ptrMap,
+// lookupCache, funcLookupCache, structLookupCache, layoutCache,
+// runtime.reflectOffs; on 1.27 encoding/json/v2's arshaler cache). Close
+// drops those entries and closes; the host then uses the same packages
+// with its own types. Everything printed equals the natively linked twin
+// (testdata/closeorder/cachetwin). Before, Close refused, naming the
+// caches.
+func TestCloseOrderStdCaches(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		want, err := tc.cmd("run", "./testdata/closeorder/cachetwin").Output()
+		if err != nil {
+			t.Fatalf("go run twin: %v", err)
+		}
+		bin := buildHost(t, tc, "./testdata/closeorder/cachehost", "")
+		got, log := runDebug(t, bin, "")
+		if got != string(want) {
+			t.Fatalf("loaded module printed\n%s\nthe native twin printed\n%s\nlog (tail):\n%s", got, want, tail(log, 3000))
+		}
+		m := regexp.MustCompile(`only standard caches hold the module .*; dropped from them: (map\[.*\])`).FindStringSubmatch(log)
+		if m == nil {
+			t.Fatalf("the log does not say which caches Close cleaned:\n%s", tail(log, 3000))
+		}
+		t.Logf("%s: dropped %s", tc.version, m[1])
+	})
+}

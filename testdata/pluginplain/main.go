@@ -1,7 +1,0 @@
-// The plain fixture as a Go plugin, for bench/load.sh.
-package main
-
-import "github.com/goload/goload/testdata/fix/plain"
-
-// Add is plain.Add itself (a func value, not a wrapper).
-var Add = plain.Add

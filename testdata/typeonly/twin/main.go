@@ -1,9 +1,0 @@
-// The native twin: maker linked in.
-package main
-
-import (
-	"github.com/goload/goload/testdata/typeonly/maker"
-	"github.com/goload/goload/testdata/typeonly/script"
-)
-
-func main() { script.Run(maker.New, maker.NewAny, maker.KindAny, maker.Is) }
