@@ -6,11 +6,12 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "0f94aa640430c5974812b06f11a51b0cdd67ac14d806d8655798107a61c3f5bc"
+#define GOLOAD_C_SOURCES_SHA256 "403468e99cf4cccd6870f9cbf3291a4a0e6c86fd7f74d5e2f75c84069dd70f18"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
 
+#include "src/debug/debug.c"
 #include "src/elf/elf.c"
 #include "src/gobin/api.c"
 #include "src/gobin/buildinfo.c"

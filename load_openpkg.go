@@ -26,6 +26,11 @@ type OpenOptions struct {
 	// Dir is the directory the pattern is resolved in, and whose module
 	// selects dependency versions; "" is the current directory.
 	Dir string
+	// NoPerfMap and NoGDB turn off naming the module's code in
+	// /tmp/perf-PID.map and registering it with gdb's JIT interface
+	// (both on by default; GOLOAD_PERFMAP=0 and GOLOAD_GDBJIT=0 turn them
+	// off for every module). See docs/debugging.md.
+	NoPerfMap, NoGDB bool
 }
 
 // OpenPackage builds the packages matching pattern, and every dependency,
@@ -68,7 +73,7 @@ func OpenPackage(ctx context.Context, pattern string, opts *OpenOptions) (*Modul
 		return nil, err
 	}
 	t.Plan = time.Since(t0)
-	m, err := open(plan.load, plan.hostPkgs, plan.hostArchives, start, &t)
+	m, err := open(plan.load, plan.hostPkgs, plan.hostArchives, start, &t, debugFlags(opts))
 	if err == nil {
 		m.debugOpenTimes("OpenPackage " + pattern)
 	}
