@@ -220,6 +220,7 @@ func Lookup[T any](m *Module, name string) (T, error) {
 	if m.m == nil {
 		return zero, errClosed("Lookup " + name)
 	}
+	name = mainName(m, name) // "main.X" of a loaded main package (run.go)
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))
 	var sym C.goload_symbol

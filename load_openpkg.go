@@ -62,7 +62,12 @@ func OpenPackage(ctx context.Context, pattern string, opts *OpenOptions) (*Modul
 	if goCmd == "" {
 		return nil, errorf("no go command of the host's version %s (looked in %s/bin and on PATH)", runtime.Version(), runtime.GOROOT())
 	}
-	pkgs, err := goList(ctx, goCmd, pattern, opts.Dir)
+	// main packages are namespaced (run.go)
+	mainPaths, mainFlags, err := mainPackages(ctx, goCmd, pattern, opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	pkgs, err := goList(ctx, goCmd, pattern, opts.Dir, mainFlags...)
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +80,7 @@ func OpenPackage(ctx context.Context, pattern string, opts *OpenOptions) (*Modul
 	t.Plan = time.Since(t0)
 	m, err := open(plan.load, plan.hostPkgs, plan.hostArchives, start, &t, debugFlags(opts))
 	if err == nil {
+		setMain(m, mainPaths)
 		m.debugOpenTimes("OpenPackage " + pattern)
 	}
 	return m, err
@@ -114,7 +120,7 @@ var pureGo = []struct{ pkg, tag string }{{"net", "netgo"}, {"os/user", "osusergo
 
 // goList builds the pattern's packages and lists them with their archives,
 // dependencies first, with one go command.
-func goList(ctx context.Context, goCmd, pattern, dir string) ([]listPackage, error) {
+func goList(ctx context.Context, goCmd, pattern, dir string, flags ...string) ([]listPackage, error) {
 	var tags []string
 	if t := buildSetting("-tags"); t != "" {
 		tags = strings.Split(t, ",")
@@ -132,6 +138,7 @@ func goList(ctx context.Context, goCmd, pattern, dir string) ([]listPackage, err
 	if buildSetting("-trimpath") == "true" {
 		args = append(args, "-trimpath")
 	}
+	args = append(args, flags...)
 	// runtime too: compiled code calls it without importing it
 	// (runtime.panicnildottype of a type assertion), and what the host's
 	// linker dropped of it comes from its archive like any host package's.
