@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "403468e99cf4cccd6870f9cbf3291a4a0e6c86fd7f74d5e2f75c84069dd70f18"
+#define GOLOAD_C_SOURCES_SHA256 "280e8046fe35915ac782a4b0cef0e54153ae1c1a0591de52417878dca3cdb95d"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

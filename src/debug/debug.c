@@ -141,8 +141,9 @@ typedef GL_VEC(char *) strvec;
 
 typedef GL_VEC(gl_dbg_func) funcvec;
 
-/* Walks a Go pc-value table (runtime/symtab.go step, PC quantum 1 on
- * amd64): cb gets each run [lo, hi) and its value. */
+/* One step of a Go pc-value table (runtime/symtab.go step, PC quantum 1
+ * on amd64): *val then holds from the old *pc up to the new *pc. False
+ * at the end of the table (or where it is truncated). */
 static bool pcvalue_next(gl_span *t, bool first, uint64_t *pc, int32_t *val)
 {
 	uint64_t uv = 0, pd = 0;
@@ -167,7 +168,7 @@ static bool pcvalue_next(gl_span *t, bool first, uint64_t *pc, int32_t *val)
 			break;
 	}
 	int32_t vd = (uv & 1) ? (int32_t) ~(uint32_t)(uv >> 1) : (int32_t)(uv >> 1);
-	*val += vd;
+	*val = (int32_t)((uint32_t)*val + (uint32_t)vd); /* wraps on bad input, never UB */
 	*pc += pd;
 	t->p += i;
 	t->n -= i;
@@ -215,7 +216,7 @@ static void frame_end(gl_buf *b, size_t at)
  * (pcsp: what it has pushed below its return address) changes, the CFA
  * offset changes with it, as in the Go linker's own .debug_frame. FDE
  * addresses are .text-relative (the object is relocatable). */
-static void frame_table(gl_buf *b, const funcvec *fs, uint64_t base)
+static void frame_table(gl_buf *b, const funcvec *fs)
 {
 	size_t at = b->len;
 	gl_buf_u32(b, 0);
@@ -236,15 +237,13 @@ static void frame_table(gl_buf *b, const funcvec *fs, uint64_t base)
 		size_t fat = b->len;
 		gl_buf_u32(b, 0);
 		gl_buf_u32(b, 0); /* the CIE at offset 0 */
-		gl_buf_u64(b, f->addr - base); /* base 0: absolute, as gdb reads an unrelocated ET_REL */
+		gl_buf_u64(b, f->addr); /* absolute: gdb reads an ET_REL without relocations as is */
 		gl_buf_u64(b, f->size);
 		gl_span t = f->pcsp;
 		uint64_t pc = f->addr, loc = f->addr;
 		int32_t val = -1, cur = 0;
 		for (bool first = true;; first = false) {
 			uint64_t lo = pc;
-			int32_t prev = val;
-			(void)prev;
 			if (!pcvalue_next(&t, first, &pc, &val))
 				break;
 			/* val holds over [lo, pc) */
@@ -451,7 +450,7 @@ static int build_elf(const funcvec *fs, const strvec *files, uint64_t lo, uint64
 		gl_buf_append(&sec[S_SYMTAB], &sy, sizeof sy);
 		gl_buf_append(&sec[S_STRTAB], f->name, strlen(f->name) + 1);
 	}
-	frame_table(&sec[S_FRAME], fs, 0);
+	frame_table(&sec[S_FRAME], fs);
 	bool lines = files->len > 0;
 	info_table(&sec[S_ABBREV], &sec[S_INFO], fs, lo, hi, lines);
 	if (lines)
