@@ -91,7 +91,14 @@ func Run(ctx context.Context, pattern string, args []string, opts *OpenOptions) 
 		return err
 	}
 	if len(paths) != 1 {
-		return errorf("goload run %s: the pattern matches %d main packages, not one", pattern, len(paths))
+		// go list without -e says what is wrong with the pattern, if anything
+		cmd := exec.CommandContext(ctx, goCmd, "list", pattern)
+		cmd.Dir = opts.Dir
+		cmd.Env = append(os.Environ(), "GOTOOLCHAIN=local")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return errorf("%s", strings.TrimSpace(string(out)))
+		}
+		return errorf("%s matches %d main packages: goload run runs one", pattern, len(paths))
 	}
 	saved := os.Args
 	os.Args = append([]string{path.Base(paths[0])}, args...)
