@@ -47,6 +47,11 @@ type OpenOptions struct {
 	// Dir is the directory the pattern is resolved in, and whose module
 	// selects dependency versions; "" is the current directory.
 	Dir string
+	// NoPerfMap and NoGDB turn off naming the module's code in
+	// /tmp/perf-PID.map and registering it with gdb's JIT interface
+	// (both on by default; GOLOAD_PERFMAP=0 and GOLOAD_GDBJIT=0 turn them
+	// off for every module). See docs/debugging.md.
+	NoPerfMap, NoGDB bool
 }
 
 // Open links the archives (compiled by the host's own Go toolchain, e.g.
@@ -76,6 +81,20 @@ func Open(archives ...string) (*Module, error) {
 func OpenPackage(ctx context.Context, pattern string, opts *OpenOptions) (*Module, error) {
 	m, err := binding.OpenPackage(ctx, pattern, (*binding.OpenOptions)(opts))
 	return module(m), pub(err)
+}
+
+// Run runs the main package pattern names as `go run` would, in this
+// process: os.Args becomes the program's name (the package's last path
+// element) and args, the package and what it needs of what the host
+// lacks are loaded (OpenPackage, which runs their inits), then its
+// main.main runs. Run returns when main.main returns: the caller should
+// then exit 0, as a program whose main returns does. os.Exit in the
+// program ends the process with its code, as it would natively. The
+// program's symbols live under goload.run/<path>, so they never collide
+// with the host's main package; Lookup(m, "main.X") finds them. See
+// docs/debugging.md.
+func Run(ctx context.Context, pattern string, args []string, opts *OpenOptions) error {
+	return pub(binding.Run(ctx, pattern, args, (*binding.OpenOptions)(opts)))
 }
 
 // module wraps the implementation's module (nil stays nil).

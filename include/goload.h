@@ -569,6 +569,27 @@ void goload_heapscan_free(goload_heapscan *s);
 
 /* GOLOAD-SECTION-UNLOAD-END */
 
+/* GOLOAD-SECTION-DEBUG: loaded code as perf and gdb see it (src/debug). */
+
+enum { GOLOAD_DEBUG_PERFMAP = 1, /* lines in /tmp/perf-PID.map */
+       GOLOAD_DEBUG_GDB = 2 /* an in-memory ELF object registered with GDB's JIT interface */ };
+
+/* Names every function (and jump to a host function) of a published
+ * module for perf and gdb, as flags ask. */
+int goload_debug_register_module(const goload_module *m, unsigned flags, goload_err *err);
+/* Names one range of code (a patch's stub and trampoline), under key. */
+int goload_debug_register_code(const void *key, uint64_t addr, uint64_t size, const char *name, unsigned flags,
+			       goload_err *err);
+/* Unregisters what was registered under key (a module) from gdb; perf's
+ * map lines cannot be removed. */
+void goload_debug_unregister(const void *key);
+bool goload_debug_registered(const void *key);
+/* Both, less what the environment turns off: GOLOAD_PERFMAP=0 (the perf
+ * map), GOLOAD_GDBJIT=0 (gdb's JIT interface). */
+unsigned goload_debug_env_flags(void);
+
+/* GOLOAD-SECTION-DEBUG-END */
+
 #ifdef __cplusplus
 }
 #endif

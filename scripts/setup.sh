@@ -11,7 +11,7 @@ PROXY_TOOLCHAINS="go1.24.13 go1.25.9 go1.27.1"
 OLD_TOOLCHAINS="go1.15.15 go1.16.15 go1.17.13 go1.18.10 go1.19.13 go1.20.14"
 # Debian packages; golang-1.2x-go come from bookworm-backports.
 DEBS="build-essential cmake ninja-build pkg-config git python3 binutils file \
-clang libclang-rt-14-dev llvm libcapstone-dev \
+clang libclang-rt-14-dev llvm libcapstone-dev linux-perf gdb \
 golang-1.21-go golang-1.22-go golang-1.23-go"
 
 SUDO=""

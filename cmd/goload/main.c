@@ -14,6 +14,7 @@ static const struct command commands[] = {
 	{"inspect", cmd_inspect, "read a Go executable or shared object (info, funcs, line, types, itabs, symbols)"},
 	{"nm", cmd_nm, "list symbols of Go object files and archives, like go tool nm"},
 	{"objdump", cmd_objdump, "dump symbols, relocations and funcinfo of Go object files and archives"},
+	{"run", cmd_run, "load a main package into a small Go host and run it with its arguments"},
 };
 
 int cmd_fail(const char *cmd, const goload_err *err)

@@ -6,11 +6,12 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "79288ebfba256c58266044bdd59bc0a157975dd6f7f895ae6db868a294f12773"
+#define GOLOAD_C_SOURCES_SHA256 "a47bd53d06df149079184950be94cf7426624b9e7ebb9eb6d8ca71041cf8d28c"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
 
+#include "../../src/debug/debug.c"
 #include "../../src/elf/elf.c"
 #include "../../src/gobin/api.c"
 #include "../../src/gobin/buildinfo.c"

@@ -45,7 +45,7 @@ var loadMu sync.Mutex
 // uses the host's copy of them.
 func Open(archives ...string) (*Module, error) {
 	t := Timings{}
-	m, err := open(archives, nil, nil, time.Now(), &t)
+	m, err := open(archives, nil, nil, time.Now(), &t, debugFlags(nil))
 	if err == nil {
 		m.debugOpenTimes("Open")
 	}
@@ -55,7 +55,7 @@ func Open(archives ...string) (*Module, error) {
 // open links archives; hostPkgs[i] (compiled into hostArchives[i]) are
 // packages the host has, read only for what its linker dropped. The
 // phases' times go to t, the whole call's since start.
-func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings) (*Module, error) {
+func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings, dbg C.uint) (*Module, error) {
 	t0 := time.Now()
 	r, err := runtimeCalls()
 	if err != nil {
@@ -127,6 +127,7 @@ func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings
 	}
 	// From here the runtime knows the module: only Close unmaps it.
 	md := C.goload_module_moduledata(cm)
+	registerDebug(cm, dbg) // perf and gdb name its code (debug.go)
 	r.modulesinit()
 	r.typelinksinit()
 	r.verify(md)
@@ -219,6 +220,7 @@ func Lookup[T any](m *Module, name string) (T, error) {
 	if m.m == nil {
 		return zero, errClosed("Lookup " + name)
 	}
+	name = mainName(m, name) // "main.X" of a loaded main package (run.go)
 	cname := C.CString(name)
 	defer C.free(unsafe.Pointer(cname))
 	var sym C.goload_symbol

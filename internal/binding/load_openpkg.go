@@ -26,6 +26,11 @@ type OpenOptions struct {
 	// Dir is the directory the pattern is resolved in, and whose module
 	// selects dependency versions; "" is the current directory.
 	Dir string
+	// NoPerfMap and NoGDB turn off naming the module's code in
+	// /tmp/perf-PID.map and registering it with gdb's JIT interface
+	// (both on by default; GOLOAD_PERFMAP=0 and GOLOAD_GDBJIT=0 turn them
+	// off for every module). See docs/debugging.md.
+	NoPerfMap, NoGDB bool
 }
 
 // OpenPackage builds the packages matching pattern, and every dependency,
@@ -57,7 +62,12 @@ func OpenPackage(ctx context.Context, pattern string, opts *OpenOptions) (*Modul
 	if goCmd == "" {
 		return nil, errorf("no go command of the host's version %s (looked in %s/bin and on PATH)", runtime.Version(), runtime.GOROOT())
 	}
-	pkgs, err := goList(ctx, goCmd, pattern, opts.Dir)
+	// main packages are namespaced (run.go)
+	mainPaths, mainFlags, err := mainPackages(ctx, goCmd, pattern, opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	pkgs, err := goList(ctx, goCmd, pattern, opts.Dir, mainFlags...)
 	if err != nil {
 		return nil, err
 	}
@@ -68,8 +78,9 @@ func OpenPackage(ctx context.Context, pattern string, opts *OpenOptions) (*Modul
 		return nil, err
 	}
 	t.Plan = time.Since(t0)
-	m, err := open(plan.load, plan.hostPkgs, plan.hostArchives, start, &t)
+	m, err := open(plan.load, plan.hostPkgs, plan.hostArchives, start, &t, debugFlags(opts))
 	if err == nil {
+		setMain(m, mainPaths)
 		m.debugOpenTimes("OpenPackage " + pattern)
 	}
 	return m, err
@@ -109,7 +120,7 @@ var pureGo = []struct{ pkg, tag string }{{"net", "netgo"}, {"os/user", "osusergo
 
 // goList builds the pattern's packages and lists them with their archives,
 // dependencies first, with one go command.
-func goList(ctx context.Context, goCmd, pattern, dir string) ([]listPackage, error) {
+func goList(ctx context.Context, goCmd, pattern, dir string, flags ...string) ([]listPackage, error) {
 	var tags []string
 	if t := buildSetting("-tags"); t != "" {
 		tags = strings.Split(t, ",")
@@ -127,6 +138,7 @@ func goList(ctx context.Context, goCmd, pattern, dir string) ([]listPackage, err
 	if buildSetting("-trimpath") == "true" {
 		args = append(args, "-trimpath")
 	}
+	args = append(args, flags...)
 	// runtime too: compiled code calls it without importing it
 	// (runtime.panicnildottype of a type assertion), and what the host's
 	// linker dropped of it comes from its archive like any host package's.

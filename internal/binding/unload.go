@@ -263,6 +263,7 @@ func (m *Module) Close() error {
 	runtime.GC()
 	ct.GC = time.Since(t0)
 	t0 = time.Now()
+	unregisterDebug(m.m)
 	C.goload_module_retire(m.m)
 	m.m = nil
 	delete(seqOf, m)

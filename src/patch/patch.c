@@ -274,6 +274,15 @@ int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, con
 	rc = gl_x86_jmp_bytes(entry, code, s->info.jump, plan.cover, err);
 	if (rc < 0)
 		return rc;
+	/* perf and gdb name the stub and trampoline (best effort: a map file
+	 * that cannot be written does not refuse the patch) */
+	char *dn = malloc(strlen(name) + sizeof "goload.patch:");
+	if (dn) {
+		strcpy(dn, "goload.patch:");
+		strcat(dn, name);
+		(void)goload_debug_register_code(s, code, GL_X86_STUB_LEN + tlen, dn, goload_debug_env_flags(), NULL);
+		free(dn);
+	}
 	*out = s;
 	return 0;
 }
