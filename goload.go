@@ -55,7 +55,8 @@ func Open(archives ...string) (*Module, error) {
 // open links archives; hostPkgs[i] (compiled into hostArchives[i]) are
 // packages the host has, read only for what its linker dropped. The
 // phases' times go to t, the whole call's since start.
-func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings) (*Module, error) {
+// roots (fix mode, OpenFix) are the only functions defined, from hostArchives.
+func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings, roots ...string) (*Module, error) {
 	t0 := time.Now()
 	r, err := runtimeCalls()
 	if err != nil {
@@ -88,6 +89,9 @@ func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings
 	xv, freeXV := cArray(xvars)
 	defer freeXV()
 	copts.xvars, copts.nxvars = xv, C.size_t(len(xvars))
+	fr, freeFR := cArray(roots)
+	defer freeFR()
+	copts.fix_roots, copts.nfix_roots = fr, C.size_t(len(roots))
 
 	loadMu.Lock()
 	defer loadMu.Unlock()

@@ -463,7 +463,10 @@ int resolve_all(goload_module *m, goload_err *err)
 	size_t nmiss = 0;
 	int rc = 0;
 	GL_VEC(uint32_t) tramps = {0};
-	if (m->opts.nhost_archives && (rc = gl_host_dropped_methods(m->host, want_method, m, err)) < 0)
+	/* (Not for a fix: it replaces functions and keeps the host's types
+	 * as they are.) */
+	if (m->opts.nhost_archives && !m->opts.nfix_roots &&
+	    (rc = gl_host_dropped_methods(m->host, want_method, m, err)) < 0)
 		return rc;
 	uint32_t si = 0;
 	size_t hi = 0;
