@@ -232,6 +232,7 @@ typedef struct fixer {
 	GL_VEC(char *) changed; /* function names */
 	GL_VEC(char *) fresh;   /* functions the host lacks */
 	gl_strmap rebuilt;      /* prefixes of the rebuilt packages */
+	gl_strmap layouts;      /* types refused for their layout */
 	gl_buf refusals;
 	size_t nrefused, ncompared;
 	bool verbose;
@@ -311,8 +312,32 @@ static bool same_target(fixer *f, const gl_goobj *o, const gl_goobj_reloc *r, ui
 		snprintf(why, wn, "a relocation target cannot be named: %s", e.msg);
 		return false;
 	}
-	/* Content-addressed data this object defines: compare the bytes. */
 	uint32_t local;
+	/* A type of the rebuilt package: the running program's descriptor
+	 * keeps its layout (size, pointer bytes), so it must not change. */
+	if (nm.namelen > 5 && !memcmp(nm.name, "type:", 5) && gl_goobj_ref_local(o, r->sym, &local) &&
+	    local < gl_goobj_ndefs(o)) {
+		gl_span d = gl_goobj_data(o, local);
+		const uint8_t *hp = gl_gobin_va(f->g, target, 16);
+		uint64_t ms[2], hs[2];
+		if (d.n >= 16 && hp) {
+			memcpy(ms, d.p, 16);
+			memcpy(hs, hp, 16);
+			if (ms[0] != hs[0] || ms[1] != hs[1]) {
+				char key[1100];
+				snprintf(key, sizeof key, "%.*s", (int)nm.namelen, nm.name);
+				if (!gl_strmap_get(&f->layouts, key, strlen(key), NULL)) {
+					bool existed;
+					gl_strmap_add(&f->layouts, strdup(key), strlen(key), 1, &existed);
+					refuse(f, "%s: changed layout of an existing type: %" PRIu64 " bytes (%" PRIu64
+						  " with pointers), the running program's %" PRIu64 " (%" PRIu64 ")",
+					       key + 5, ms[0], ms[1], hs[0], hs[1]);
+				}
+			}
+		}
+		return true;
+	}
+	/* Content-addressed data this object defines: compare the bytes. */
 	if (gl_goobj_ref_local(o, r->sym, &local) && local < gl_goobj_ndefs(o)) {
 		gl_goobj_sym s = gl_goobj_sym_at(o, local);
 		size_t hl;
@@ -391,6 +416,11 @@ static int diff_func(fixer *f, const pkginfo *pk, const gl_goobj *o, uint32_t i)
 	goload_err e = {0};
 	if (gl_gobin_func_for_pc(f->g, hs->addr, &hf, &e) < 0 || hf.entry != hs->addr)
 		return 0;
+	/* Callers outside the rebuilt packages still pass the old arguments. */
+	gl_goobj_funcinfo fi;
+	if (gl_goobj_funcinfo_get(o, i, &fi, &e) == 0 && (int32_t)fi.args != hf.args)
+		refuse(f, "%s: changed signature: it takes %u bytes of arguments and results, the running one %d", name, fi.args,
+		       hf.args);
 	gl_span d = gl_goobj_data(o, i);
 	uint64_t hsize = hs->source == GL_SYMSRC_SYMTAB && hs->size ? hs->size : hf.end - hf.entry;
 	const uint8_t *hp = gl_gobin_va(f->g, hs->addr, hsize);
@@ -433,12 +463,6 @@ static int diff_func(fixer *f, const pkginfo *pk, const gl_goobj *o, uint32_t i)
 		refuse(f, "%s: a change inside the runtime (%s) cannot be applied to a running program", name, why);
 	else if (is_init(name, s.namelen, pl))
 		refuse(f, "%s: a changed package initializer (init) already ran: restart to apply it (%s)", name, why);
-	else {
-		gl_goobj_funcinfo fi;
-		if (gl_goobj_funcinfo_get(o, i, &fi, &e) == 0 && (int32_t)fi.args != hf.args)
-			refuse(f, "%s: changed signature: it takes %u bytes of arguments and results, the running one %d", name,
-			       fi.args, hf.args);
-	}
 	char *c = strdup(name);
 	if (c && !GL_VEC_PUSH(&f->changed, c))
 		free(c);

@@ -322,6 +322,7 @@ uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname
 		return m->objs.v[oi].sym[local];
 	gl_goobj_symname nm = {0};
 	uint64_t stmp = 0;
+	uint32_t fixsize = 0; /* fix mode: the size of a variable of the rebuilt package */
 	if (cache && local < gl_goobj_ndefs(o)) {
 		if (!m->objs.v[oi].lazy)
 			return NOSYM;
@@ -330,6 +331,8 @@ uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname
 		 * function's private data. */
 		gl_goobj_sym s = gl_goobj_sym_at(o, local);
 		size_t hl;
+		if (m->opts.nfix_roots && is_data_sect(sect_of_kind(s.kind)))
+			fixsize = s.size;
 		/* A static temporary (pkg..stmp_N) is file-local, but the
 		 * compiler numbers them once per package: the host's variable of
 		 * that name and size is this very one, which the host's init may
@@ -343,6 +346,16 @@ uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname
 		}
 		if (!stmp && (!s.namelen || s.abi == GL_GOOBJ_ABI_STATIC || gl_goobj_hash(o, local, &hl)))
 			return m->frozen ? NOSYM : pull(m, oi, local, err);
+		/* A fix keeps the running program's types: the rebuilt package's
+		 * type of a name the host has must have its layout. */
+		if (m->opts.nfix_roots && s.namelen > 5 && !memcmp(s.name, "type:", 5)) {
+			uint64_t ht = gl_host_type(m->host, s.name, s.namelen);
+			gl_goobj_resolver res = {dep_object, m};
+			if (ht && gl_host_type_check(m->host, o, local, &res, ht, err) < 0) {
+				gl_err_prefix(err, "fix: changed layout of an existing type");
+				return NOSYM;
+			}
+		}
 		/* A type descriptor is this module's copy (aliased to the host's
 		 * by alias_host_types): descriptors name types by offsets from
 		 * the module's own types, which cannot reach the host's. */
@@ -397,6 +410,12 @@ uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname
 	hs.name = keep(m, nm.name, nm.namelen);
 	hs.size = hs.name && !prov ? (uint32_t)gl_host_size(m->host, hs.name) : psize;
 	hs.prov = prov ? use + 1 : 0;
+	if (fixsize && hs.size && hs.size != fixsize && !prov) {
+		/* The running program's variable stays: it must be the same type. */
+		gl_err(err, GOLOAD_E_MISMATCH, "fix: variable %s is %u bytes in the new code, %u in the running program: its type changed",
+		       hs.name, fixsize, hs.size);
+		return NOSYM;
+	}
 	size_t kl = 0;
 	char *key = name_key(m, nm.name, nm.namelen, (uint16_t)abis[0], &kl);
 	id = new_sym(m, hs);

@@ -1,6 +1,6 @@
 // A small net/http service with a bug, to fix live with `goload fix`
 // (docs/fix.md): greet answers "helo" instead of "hello". The counter
-// hits is the service's state: it survives the fix.
+// hits and the last visitor are the service's state: they survive the fix.
 package main
 
 import (
@@ -16,14 +16,36 @@ import (
 
 var hits atomic.Int64
 
+type visit struct {
+	name string
+}
+
+var last atomic.Pointer[visit]
+
 // greet is small: the compiler inlines it into handle.
 func greet(name string) string {
 	return "helo, " + name
 }
 
+// status is kept out of line.
+//
+//go:noinline
+func status(n int64) string {
+	if n%2 == 0 {
+		return "even"
+	}
+	return "odd"
+}
+
 func handle(w http.ResponseWriter, r *http.Request) {
 	n := hits.Add(1)
-	fmt.Fprintf(w, "%d %s\n", n, greet(r.URL.Query().Get("name")))
+	name := r.URL.Query().Get("name")
+	prev := last.Swap(&visit{name: name})
+	before := ""
+	if prev != nil {
+		before = prev.name
+	}
+	fmt.Fprintf(w, "%d %s %s (after %q)\n", n, greet(name), status(n), before)
 }
 
 func main() {
