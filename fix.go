@@ -30,7 +30,12 @@ import (
 // funcs too (its rebuilt code has the new inlined copy); otherwise it is
 // refused (reason inlined) naming the callers left. Close the module if
 // Apply fails.
-func OpenFix(pkgs, archives, funcs []string) (*Module, []*FuncPatch, error) {
+//
+// vars are variables of the running executable by name and link-time
+// address, as goload fix found them in its unchanged code: a stripped
+// executable names none, and a variable it neither names nor lists here is
+// refused (a new copy would lose the running program's value). May be nil.
+func OpenFix(pkgs, archives, funcs []string, vars map[string]uint64) (*Module, []*FuncPatch, error) {
 	if len(funcs) == 0 {
 		return nil, nil, errorf("fix: no function to load")
 	}
@@ -38,7 +43,7 @@ func OpenFix(pkgs, archives, funcs []string) (*Module, []*FuncPatch, error) {
 		return nil, nil, errorf("fix: %d packages for %d archives", len(pkgs), len(archives))
 	}
 	t := Timings{}
-	m, err := open(nil, pkgs, archives, time.Now(), &t, funcs...)
+	m, err := open(nil, pkgs, archives, time.Now(), &t, &fixSpec{funcs, vars})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -49,6 +54,12 @@ func OpenFix(pkgs, archives, funcs []string) (*Module, []*FuncPatch, error) {
 		return nil, nil, err
 	}
 	return m, ps, nil
+}
+
+// fixSpec is what open links in fix mode.
+type fixSpec struct {
+	funcs []string
+	vars  map[string]uint64
 }
 
 // fixPatches makes one patch per function of funcs: host function to the

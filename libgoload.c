@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "8d1fd98a387c63a466009efec01ad2e03f30feece5339c87d0f49fbaf72c7023"
+#define GOLOAD_C_SOURCES_SHA256 "22c44c63b562ce404e264f50610e90ae1bf276c4b5ba7ef06fbd28a9fc20ec27"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

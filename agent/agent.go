@@ -193,6 +193,7 @@ func handle(c *net.UnixConn) {
 		reply(w, err)
 	case "fix":
 		var pkgs, archives, funcs []string
+		vars := map[string]uint64{}
 		for {
 			l, err := r.ReadString('\n')
 			if err != nil {
@@ -214,12 +215,20 @@ func handle(c *net.UnixConn) {
 				pkgs, archives = append(pkgs, p), append(archives, a)
 			case "func":
 				funcs = append(funcs, v)
+			case "var":
+				n, a, _ := strings.Cut(v, " ")
+				addr, err := strconv.ParseUint(a, 0, 64)
+				if err != nil {
+					fmt.Fprintf(w, "error bad var line %q\n", l)
+					return
+				}
+				vars[n] = addr
 			default:
 				fmt.Fprintf(w, "error unknown line %q\n", l)
 				return
 			}
 		}
-		out, err := apply(pkgs, archives, funcs)
+		out, err := apply(pkgs, archives, funcs, vars)
 		for _, l := range out {
 			fmt.Fprintf(w, "%s\n", l)
 		}
@@ -242,11 +251,11 @@ func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " | ") }
 // apply loads the fix and applies all its patches in one transaction. A
 // function an earlier fix already replaced is swapped to the new code in
 // the same stop (the earlier fix's patch is then no longer applied).
-func apply(pkgs, archives, funcs []string) ([]string, error) {
+func apply(pkgs, archives, funcs []string, vars map[string]uint64) ([]string, error) {
 	fixMu.Lock()
 	defer fixMu.Unlock()
 	t0 := time.Now()
-	m, ps, err := goload.OpenFix(pkgs, archives, funcs)
+	m, ps, err := goload.OpenFix(pkgs, archives, funcs, vars)
 	if err != nil {
 		return nil, err
 	}

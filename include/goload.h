@@ -233,6 +233,14 @@ typedef struct goload_link_opts {
 	 * is refused. May be NULL. */
 	const char *const *fix_roots;
 	size_t nfix_roots;
+	/* Fix mode: variables of the host by name and link-time address, as
+	 * the caller found them in the host's unchanged code (a stripped host
+	 * names none). A variable of the host packages that neither these nor
+	 * the host name is refused on a stripped host: a new copy would lose
+	 * the running program's value. May be NULL. */
+	const char *const *fix_vars;
+	const uint64_t *fix_var_addrs;
+	size_t nfix_vars;
 } goload_link_opts;
 
 /* Whether the host contains package `pkgpath` (compiled into `archive`):

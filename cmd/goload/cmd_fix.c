@@ -233,6 +233,8 @@ typedef struct fixer {
 	GL_VEC(char *) fresh;   /* functions the host lacks */
 	gl_strmap rebuilt;      /* prefixes of the rebuilt packages */
 	gl_strmap layouts;      /* types refused for their layout */
+	GL_VEC(hostsym) pending; /* variables' addresses seen in the function being compared */
+	GL_VEC(hostsym) vars;    /* ... in the unchanged functions: sent to the agent */
 	gl_buf refusals;
 	size_t nrefused, ncompared;
 	bool verbose;
@@ -277,6 +279,26 @@ static bool same_name(const char *host, const char *obj, size_t n)
 	if (hl == n + 5 && !strcmp(host + n, ".abi0"))
 		hl = n;
 	return hl == n && !memcmp(host, obj, n);
+}
+
+/* Whether a relocation target is a package-level variable (named, not
+ * content-addressed, not a type or linker-made symbol). */
+static bool name_is_var(const gl_goobj *o, gl_goobj_ref ref, const gl_goobj_symname *nm)
+{
+	if ((nm->namelen > 5 && !memcmp(nm->name, "type:", 5)) || (nm->namelen > 3 && !memcmp(nm->name, "go:", 3)) ||
+	    memchr(nm->name, '.', nm->namelen) == NULL)
+		return false;
+	for (uint32_t k = 0; k + 7 <= nm->namelen; k++)
+		if (!memcmp(nm->name + k, "..stmp_", 7))
+			return false;
+	uint32_t local;
+	size_t hl;
+	if (gl_goobj_ref_local(o, ref, &local) && local < gl_goobj_ndefs(o)) {
+		gl_goobj_sym s = gl_goobj_sym_at(o, local);
+		return !gl_goobj_hash(o, local, &hl) && s.abi <= 1 &&
+		       (s.kind == GL_SK_DATA || s.kind == GL_SK_NOPTRDATA || s.kind == GL_SK_BSS || s.kind == GL_SK_NOPTRBSS);
+	}
+	return true; /* another package's: decided by the link */
 }
 
 static bool is_pcrel(int t) { return t == GL_R_CALL || t == GL_R_PCREL || t == GL_R_GOTPCREL; }
@@ -362,6 +384,15 @@ static bool same_target(fixer *f, const gl_goobj *o, const gl_goobj_reloc *r, ui
 		hname = fn.name;
 	if (!hname)
 		hname = data_name_at(f, target);
+	bool var = !hname && nm.namelen && name_is_var(o, r->sym, &nm);
+	if (var) {
+		/* A stripped host's variable: its address, if the function is
+		 * unchanged, tells the agent where the running one is. */
+		char *c = strndup(nm.name, nm.namelen);
+		hostsym hv = {target, c};
+		if (c && !GL_VEC_PUSH(&f->pending, hv))
+			free(c);
+	}
 	if (!hname) {
 		/* A target the host does not name: a stripped host's data, or a
 		 * section symbol's interior (go:string.*). Not decided here. */
@@ -434,26 +465,46 @@ static int diff_func(fixer *f, const pkginfo *pk, const gl_goobj *o, uint32_t i)
 			same = false;
 			snprintf(why, sizeof why, "%zu bytes of code, were more", (size_t)d.n);
 		}
-	uint8_t *mask = same ? calloc(d.n ? d.n : 1, 1) : NULL;
-	if (same && !mask)
+	/* Relocated bytes are masked; the first other byte that differs ends
+	 * the prefix both codes share (where relocation sites still match). */
+	uint8_t *mask = hp ? calloc(d.n ? d.n : 1, 1) : NULL;
+	if (hp && !mask)
 		return gl_err(&e, GOLOAD_E_NOMEM, "out of memory");
-	uint32_t first, nr = same ? gl_goobj_relocs(o, i, &first) : 0;
-	for (uint32_t j = 0; same && j < nr; j++) {
+	uint32_t first, nr = mask ? gl_goobj_relocs(o, i, &first) : 0;
+	for (uint32_t j = 0; j < nr; j++) {
 		gl_goobj_reloc r = gl_goobj_reloc_at(o, first + j);
 		if (r.siz == 0 || r.off < 0 || (uint64_t)r.off + r.siz > d.n)
 			continue;
 		memset(mask + r.off, 1, r.siz);
 		if (r.type == GL_R_GOTPCREL && r.off >= 2)
 			mask[r.off - 2] = 1; /* MOVQ may be relaxed to LEAQ by the linker */
-		if (!same_target(f, o, &r, hs->addr + (uint64_t)r.off, why, sizeof why))
-			same = false;
+		if (r.type == GL_R_TLS_IE && r.off >= 3)
+			memset(mask + r.off - 3, 1, 3); /* relaxed to the local-exec form */
 	}
-	for (size_t k = 0; same && k < d.n; k++)
+	uint64_t shared = mask ? (d.n < hsize ? d.n : hsize) : 0;
+	for (uint64_t k = 0; k < shared; k++)
 		if (!mask[k] && d.p[k] != hp[k]) {
+			if (same)
+				snprintf(why, sizeof why, "code differs at +%#" PRIx64, k);
 			same = false;
-			snprintf(why, sizeof why, "code differs at +%#zx", k);
+			shared = k;
 		}
+	/* Every target named in the shared prefix; the variables' addresses
+	 * found there are the running ones (a stripped host names none). */
+	for (uint32_t j = 0; j < nr; j++) {
+		gl_goobj_reloc r = gl_goobj_reloc_at(o, first + j);
+		if (r.siz == 0 || r.off < 0 || (uint64_t)r.off + r.siz > shared)
+			continue;
+		if (!same_target(f, o, &r, hs->addr + (uint64_t)r.off, why, sizeof why)) {
+			same = false;
+			break;
+		}
+	}
 	free(mask);
+	for (size_t k = 0; k < f->pending.len; k++)
+		if (!GL_VEC_PUSH(&f->vars, f->pending.v[k]))
+			free((char *)f->pending.v[k].name);
+	f->pending.len = 0;
 	if (same)
 		return 0;
 	if (f->verbose)
@@ -879,6 +930,8 @@ int cmd_fix(int argc, char **argv)
 	for (size_t i = 0; i < f.pkgs.len; i++)
 		if (f.pkgs.v[i].inhost)
 			gl_buf_printf(&req, "pkg %s %s\n", f.pkgs.v[i].prefix, f.pkgs.v[i].archive);
+	for (size_t i = 0; i < f.vars.len; i++)
+		gl_buf_printf(&req, "var %s %#" PRIx64 "\n", f.vars.v[i].name, f.vars.v[i].addr);
 	for (size_t i = 0; i < f.changed.len; i++) {
 		gl_buf_printf(&req, "func %s\n", f.changed.v[i]);
 		if (dry)

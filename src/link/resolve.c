@@ -313,6 +313,18 @@ static bool is_stmp(const char *name, size_t n)
 	return false;
 }
 
+static bool fix_private(const char *name, size_t n)
+{
+	static const char *const pats[] = {"..stmp_", "..typeAssert.", "..interfaceSwitch."};
+	for (size_t p = 0; p < sizeof pats / sizeof pats[0]; p++) {
+		size_t pl = strlen(pats[p]);
+		for (size_t i = 0; i + pl <= n; i++)
+			if (!memcmp(name + i, pats[p], pl))
+				return true;
+	}
+	return false;
+}
+
 uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname *missing, goload_err *err)
 {
 	const gl_goobj *o = m->objs.v[oi].o;
@@ -338,6 +350,11 @@ uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname
 		 * that name and size is this very one, which the host's init may
 		 * have filled in (net/http.DefaultTransport's Transport: the host
 		 * dropped the variable and kept the temporary its init writes). */
+		/* A fix's compiler-numbered variables (static temporaries, type
+		 * assertion and switch caches) are its own: the rebuild may have
+		 * numbered them differently from the host's. */
+		if (m->opts.nfix_roots && is_data_sect(sect_of_kind(s.kind)) && fix_private(s.name, s.namelen))
+			return m->frozen ? NOSYM : pull(m, oi, local, err);
 		if (s.abi == GL_GOOBJ_ABI_STATIC && is_data_sect(sect_of_kind(s.kind)) && is_stmp(s.name, s.namelen)) {
 			const char *k = keep(m, s.name, s.namelen);
 			stmp = k ? host_lookup(m->host, s.name, s.namelen, 1) : 0;
@@ -399,6 +416,16 @@ uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname
 	bool prov = false;
 	if (!a && m->uses.len && (a = provider_addr(m, nm.name, nm.namelen, abis, &psize, &use)))
 		prov = true;
+	for (size_t k = 0; !a && fixsize && k < m->opts.nfix_vars; k++)
+		if (strlen(m->opts.fix_vars[k]) == nm.namelen && !memcmp(m->opts.fix_vars[k], nm.name, nm.namelen))
+			a = m->opts.fix_var_addrs[k] + m->host->bias;
+	if (!a && fixsize && m->host->stripped && !stmp) {
+		gl_err(err, GOLOAD_E_UNRESOLVED,
+		       "fix: variable %.*s: the running program is stripped and its unchanged code does not use it: a new copy would "
+		       "lose its value (if it is new, rebuild the program with a symbol table)",
+		       (int)nm.namelen, nm.name);
+		return NOSYM;
+	}
 	if (!a) {
 		id = hostpkg_find(m, &nm, abis, err);
 		if (id != NOSYM)
