@@ -138,7 +138,7 @@ func samePeer(c *net.UnixConn) error {
 
 // The protocol is lines of text. A request is a command line ("status",
 // "list", "revert ID", "fix"), for "fix" followed by "pkg IMPORTPATH
-// ARCHIVE" and "func NAME" lines and "end". The answer is lines of
+// ARCHIVE", "func NAME" and "var NAME ADDRESS" lines and "end". The answer is lines of
 // results and a last line "ok" or "error MESSAGE".
 func handle(c *net.UnixConn) {
 	defer c.Close()

@@ -307,7 +307,8 @@ static bool is_pcrel(int t) { return t == GL_R_CALL || t == GL_R_PCREL || t == G
  * linked value), reaches the same target: by name, or for content-
  * addressed data (string literals, constants) by its bytes. why gets the
  * difference. */
-static bool same_target(fixer *f, const gl_goobj *o, const gl_goobj_reloc *r, uint64_t site, char *why, size_t wn)
+static bool same_target(fixer *f, const gl_goobj *o, const gl_goobj_reloc *r, uint64_t site, char *why, size_t wn,
+			bool types_only)
 {
 	uint64_t target;
 	const uint8_t *p = gl_gobin_va(f->g, site, r->siz);
@@ -334,6 +335,9 @@ static bool same_target(fixer *f, const gl_goobj *o, const gl_goobj_reloc *r, ui
 		snprintf(why, wn, "a relocation target cannot be named: %s", e.msg);
 		return false;
 	}
+	bool is_type = nm.namelen > 5 && !memcmp(nm.name, "type:", 5);
+	if (types_only && !is_type)
+		return true;
 	uint32_t local;
 	/* A type of the rebuilt package: the running program's descriptor
 	 * keeps its layout (size, pointer bytes), so it must not change. */
@@ -490,12 +494,14 @@ static int diff_func(fixer *f, const pkginfo *pk, const gl_goobj *o, uint32_t i)
 			shared = k;
 		}
 	/* Every target named in the shared prefix; the variables' addresses
-	 * found there are the running ones (a stripped host names none). */
+	 * found there are the running ones (a stripped host names none).
+	 * Past it the host's bytes hold other instructions: the agent's link
+	 * checks the types referenced there against the host's. */
 	for (uint32_t j = 0; j < nr; j++) {
 		gl_goobj_reloc r = gl_goobj_reloc_at(o, first + j);
 		if (r.siz == 0 || r.off < 0 || (uint64_t)r.off + r.siz > shared)
 			continue;
-		if (!same_target(f, o, &r, hs->addr + (uint64_t)r.off, why, sizeof why)) {
+		if (!same_target(f, o, &r, hs->addr + (uint64_t)r.off, why, sizeof why, false)) {
 			same = false;
 			break;
 		}
@@ -572,7 +578,7 @@ static void diff_data(fixer *f, const gl_goobj *o, uint32_t i)
 		if (r.siz == 0 || r.off < 0 || (uint64_t)r.off + r.siz > s.size)
 			continue;
 		memset(mask + r.off, 1, r.siz);
-		if (!same_target(f, o, &r, hs->addr + (uint64_t)r.off, why, sizeof why))
+		if (!same_target(f, o, &r, hs->addr + (uint64_t)r.off, why, sizeof why, false))
 			same = false;
 	}
 	for (size_t k = 0; same && mask && k < s.size; k++)
