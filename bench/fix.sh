@@ -8,4 +8,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 minor=$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(go env GOVERSION)"
-GOLOAD_GO_VERSIONS=$minor GOLOAD_FIX_BENCH=${1:-20} go test -count=1 -run '^TestFixBench$' . | grep -v '^ok\|^PASS'
+GOLOAD_GO_VERSIONS=$minor GOLOAD_FIX_BENCH=${1:-20} go test -count=1 -v -run '^TestFixBench$' . | grep -v '^=== RUN\|^--- PASS\|^PASS\|^ok'
