@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -56,10 +57,31 @@ type fixService struct {
 }
 
 func startFixService(t *testing.T, tc toolchain, flags ...string) *fixService {
+	return startFixServiceFrom(t, tc, "examples/fix/service", flags...)
+}
+
+// startFixServiceFrom copies the Go files of srcdir (and its
+// subfolders) into the module example.com/fixsvc, builds and starts it.
+func startFixServiceFrom(t *testing.T, tc toolchain, srcdir string, flags ...string) *fixService {
 	t.Helper()
 	wd, _ := os.Getwd()
 	dir := t.TempDir()
-	src, err := os.ReadFile("examples/fix/service/main.go")
+	src, err := os.ReadFile(filepath.Join(srcdir, "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = filepath.WalkDir(srcdir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || p == filepath.Join(srcdir, "main.go") || !strings.HasSuffix(p, ".go") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err == nil {
+			rel, _ := filepath.Rel(srcdir, p)
+			os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755)
+			err = os.WriteFile(filepath.Join(dir, rel), b, 0o644)
+		}
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,4 +364,40 @@ func testFixService(t *testing.T, tc toolchain, flags []string) {
 		// ps looks in GOLOAD_AGENT_DIR too
 		t.Errorf("goload ps does not list %d:\n%s", s.pid, out)
 	}
+}
+
+// TestFixInlinedAcrossPackages: util.Word is inlined into main.handle.
+// Fixing package util alone would leave main.handle running the old
+// inlined copy: refused, naming the caller, and the service answers as
+// before. Rebuilding both (the default, ./...) patches main.handle.
+func TestFixInlinedAcrossPackages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds services")
+	}
+	forEach(t, func(t *testing.T, tc toolchain) {
+		s := startFixServiceFrom(t, tc, "testdata/fixinl")
+		c := &http.Client{Timeout: 10 * time.Second}
+		if b, err := s.get(c, "x"); err != nil || b != "old x\n" {
+			t.Fatalf("before: %q %v", b, err)
+		}
+		util := filepath.Join(s.dir, "util", "util.go")
+		b, _ := os.ReadFile(util)
+		if err := os.WriteFile(util, []byte(strings.Replace(string(b), `"old "`, `"new "`, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, errs, err := s.goload("fix", "-p", strconv.Itoa(s.pid), "./util")
+		if err == nil || !strings.Contains(errs, "util.Word is inlined into main.handle") || !strings.Contains(errs, "not rebuilt") {
+			t.Errorf("fixing util alone was not refused: %v\n%s%s", err, out, errs)
+		}
+		if b, err := s.get(c, "x"); err != nil || b != "old x\n" {
+			t.Errorf("after the refusal: %q %v", b, err)
+		}
+		out, errs, err = s.goload("fix", "-p", strconv.Itoa(s.pid))
+		if err != nil || !strings.Contains(out, "patched main.handle\n") {
+			t.Fatalf("goload fix: %v\n%s%s", err, out, errs)
+		}
+		if b, err := s.get(c, "x"); err != nil || b != "new x\n" {
+			t.Errorf("after the fix: %q %v", b, err)
+		}
+	})
 }

@@ -238,6 +238,7 @@ typedef struct fixer {
 	gl_buf refusals;
 	size_t nrefused, ncompared;
 	bool verbose;
+	int depth; /* of same_data */
 } fixer;
 
 static int cmp_hostsym(const void *a, const void *b)
@@ -303,6 +304,37 @@ static bool name_is_var(const gl_goobj *o, gl_goobj_ref ref, const gl_goobj_symn
 
 static bool is_pcrel(int t) { return t == GL_R_CALL || t == GL_R_PCREL || t == GL_R_GOTPCREL; }
 
+static bool same_target(fixer *f, const gl_goobj *o, const gl_goobj_reloc *r, uint64_t site, char *why, size_t wn,
+			bool types_only);
+
+/* Whether the host's bytes at addr hold definition i of object o: equal
+ * outside its relocations, each relocation reaching the same target. */
+static bool same_data(fixer *f, const gl_goobj *o, uint32_t i, uint64_t addr, char *why, size_t wn)
+{
+	gl_goobj_sym s = gl_goobj_sym_at(o, i);
+	gl_span d = gl_goobj_data(o, i);
+	const uint8_t *hp = s.size ? gl_gobin_va(f->g, addr, s.size) : (const uint8_t *)"";
+	if (!hp)
+		return false;
+	uint8_t *mask = calloc(s.size ? s.size : 1, 1);
+	if (!mask)
+		return false;
+	uint32_t first, nr = gl_goobj_relocs(o, i, &first);
+	bool same = true;
+	for (uint32_t j = 0; same && j < nr; j++) {
+		gl_goobj_reloc r = gl_goobj_reloc_at(o, first + j);
+		if (r.siz == 0 || r.off < 0 || (uint64_t)r.off + r.siz > s.size)
+			continue;
+		memset(mask + r.off, 1, r.siz);
+		same = same_target(f, o, &r, addr + (uint64_t)r.off, why, wn, false);
+	}
+	for (uint32_t k = 0; same && k < s.size; k++)
+		if (!mask[k] && (k < d.n ? d.p[k] : 0) != hp[k])
+			same = false;
+	free(mask);
+	return same;
+}
+
 /* Whether relocation r of object o, at host address site (holding the
  * linked value), reaches the same target: by name, or for content-
  * addressed data (string literals, constants) by its bytes. why gets the
@@ -363,22 +395,22 @@ static bool same_target(fixer *f, const gl_goobj *o, const gl_goobj_reloc *r, ui
 		}
 		return true;
 	}
-	/* Content-addressed data this object defines: compare the bytes. */
+	/* Data private to the object (content-addressed: string literals,
+	 * constants; static temporaries such as a string boxed for an
+	 * interface) is compared by content, its own relocations followed. */
 	if (gl_goobj_ref_local(o, r->sym, &local) && local < gl_goobj_ndefs(o)) {
 		gl_goobj_sym s = gl_goobj_sym_at(o, local);
 		size_t hl;
-		int sect = s.kind;
-		if (gl_goobj_hash(o, local, &hl) && sect != GL_SK_TEXT) {
-			uint32_t first, nr = gl_goobj_relocs(o, local, &first);
-			gl_span d = gl_goobj_data(o, local);
-			const uint8_t *hp = d.n ? gl_gobin_va(f->g, target, d.n) : (const uint8_t *)"";
-			if (nr == 0) {
-				if (!hp || memcmp(hp, d.p, d.n)) {
-					snprintf(why, wn, "the data %.*s differs", (int)(nm.namelen > 60 ? 60 : nm.namelen), nm.name);
-					return false;
-				}
-				return true;
-			}
+		bool priv = gl_goobj_hash(o, local, &hl) || s.abi == GL_GOOBJ_ABI_STATIC;
+		for (uint32_t k = 0; !priv && k + 7 <= nm.namelen; k++)
+			priv = !memcmp(nm.name + k, "..stmp_", 7);
+		if (priv && s.kind != GL_SK_TEXT && f->depth < 4) {
+			f->depth++;
+			bool same = same_data(f, o, local, target, why, wn);
+			f->depth--;
+			if (!same && !why[0])
+				snprintf(why, wn, "the data %.*s differs", (int)(nm.namelen > 60 ? 60 : nm.namelen), nm.name);
+			return same;
 		}
 	}
 	gl_gobin_func fn;
@@ -638,7 +670,10 @@ static void check_inlined(fixer *f, const char *name)
 	gl_buf b = {0};
 	size_t n = 0;
 	goload_err e = {0};
-	if (gl_patch_inl_index_callers(f->inl, f->g, name, &b, &n, &e) < 0 || !n) {
+	int rc = gl_patch_inl_index_callers(f->inl, f->g, name, &b, &n, &e);
+	if (f->verbose)
+		fprintf(stderr, "goload %s: %s: %zu inlined copies%s%s\n", f->cmd, name, n, rc < 0 ? ": " : "", rc < 0 ? e.msg : "");
+	if (rc < 0 || !n) {
 		gl_buf_free(&b);
 		return;
 	}
@@ -898,22 +933,17 @@ int cmd_fix(int argc, char **argv)
 	}
 	if (gl_patch_inl_index_build(f.g, &f.inl, &e) < 0)
 		return cmd_fail("fix", &e);
-	size_t ntargets = 0;
+	/* A package the host has no function of may still be in it, inlined
+	 * everywhere: every package named is compared. */
 	for (size_t i = 0; i < f.pkgs.len; i++) {
 		pkginfo *pk = &f.pkgs.v[i];
-		if (!pk->target || !pk->inhost)
-			continue;
 		bool existed;
-		gl_strmap_add(&f.rebuilt, pk->prefix, strlen(pk->prefix), 1, &existed);
-		ntargets++;
-	}
-	if (!ntargets) {
-		fprintf(stderr, "goload fix: none of the packages is in process %d's program\n", pid);
-		return 1;
+		if (pk->target)
+			gl_strmap_add(&f.rebuilt, pk->prefix, strlen(pk->prefix), 1, &existed);
 	}
 	for (size_t i = 0; i < f.pkgs.len; i++) {
 		pkginfo *pk = &f.pkgs.v[i];
-		if (pk->target && pk->inhost && diff_package(&f, pk) != 0)
+		if (pk->target && diff_package(&f, pk) != 0)
 			return 1;
 	}
 	for (size_t i = 0; i < f.changed.len; i++)
@@ -926,7 +956,10 @@ int cmd_fix(int argc, char **argv)
 		return 1;
 	}
 	if (!f.changed.len) {
-		printf("no function changed (%zu compared)\n", f.ncompared);
+		if (!f.ncompared)
+			printf("no function changed: none of the packages' functions is in process %d's program\n", pid);
+		else
+			printf("no function changed (%zu compared)\n", f.ncompared);
 		return 0;
 	}
 	/* the request: every package of the host the build listed (their
@@ -934,7 +967,7 @@ int cmd_fix(int argc, char **argv)
 	gl_buf req = {0};
 	gl_buf_printf(&req, "fix\n");
 	for (size_t i = 0; i < f.pkgs.len; i++)
-		if (f.pkgs.v[i].inhost)
+		if (f.pkgs.v[i].inhost || f.pkgs.v[i].target)
 			gl_buf_printf(&req, "pkg %s %s\n", f.pkgs.v[i].prefix, f.pkgs.v[i].archive);
 	for (size_t i = 0; i < f.vars.len; i++)
 		gl_buf_printf(&req, "var %s %#" PRIx64 "\n", f.vars.v[i].name, f.vars.v[i].addr);
