@@ -73,10 +73,15 @@ func Listen(opts Options) error {
 	if p == "" {
 		p = SocketPath(os.Getpid())
 	}
-	os.Remove(p) // a socket left by an earlier process of this pid
-	old := syscall.Umask(0o177)
+	// A socket left by an earlier process of this pid; nothing else is
+	// removed.
+	if fi, err := os.Lstat(p); err == nil && fi.Mode()&os.ModeSocket != 0 {
+		os.Remove(p)
+	}
+	// Connecting needs write permission on the socket: until the chmod
+	// below only the owner has it (0777 &^ umask 022), and the peer's
+	// credentials are checked on every connection anyway.
 	l, err := net.ListenUnix("unix", &net.UnixAddr{Name: p, Net: "unix"})
-	syscall.Umask(old)
 	if err != nil {
 		return fmt.Errorf("goload agent: %w", err)
 	}
