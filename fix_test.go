@@ -401,3 +401,49 @@ func TestFixInlinedAcrossPackages(t *testing.T) {
 		}
 	})
 }
+
+// TestFixWatch: goload fix --watch applies every saved change, keeping
+// the process and its state (the counter goes on).
+func TestFixWatch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds services")
+	}
+	forEach(t, func(t *testing.T, tc toolchain) {
+		s := startFixService(t, tc)
+		cmd := exec.Command(fixCLI(t), "fix", "-p", strconv.Itoa(s.pid), "--watch")
+		cmd.Dir = s.dir
+		cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(tc.gocmd)+":"+os.Getenv("PATH"), "GOTOOLCHAIN=local",
+			"GOLOAD_AGENT_DIR="+s.sock, "GOFLAGS=-overlay="+treeOverlay(t))
+		var out strings.Builder
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		c := &http.Client{Timeout: 10 * time.Second}
+		time.Sleep(500 * time.Millisecond)
+		n := 0
+		for i, greeting := range []string{"hello, ", "hey, "} {
+			time.Sleep(20 * time.Millisecond) // a new modification time
+			s.edit(`"helo, "`, `"`+greeting+`"`)
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				b, err := s.get(c, "w")
+				if err != nil {
+					t.Fatal(err)
+				}
+				n++
+				if got, _ := strconv.Atoi(strings.Fields(b)[0]); got != n {
+					t.Fatalf("counter %d after %d requests: state lost", got, n)
+				}
+				if strings.Contains(b, greeting+"w") {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("change %d not applied after 30 s: %q\n%s", i, b, out.String())
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		}
+	})
+}

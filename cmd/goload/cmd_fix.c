@@ -13,6 +13,8 @@
 #include "patch/inline.h"
 
 #include <dirent.h>
+#include <ftw.h>
+#include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -699,6 +701,68 @@ static void check_inlined(fixer *f, const char *name)
 	gl_buf_free(&b);
 }
 
+/* ------------------------------------------------------------ --watch */
+
+static struct timespec watch_latest;
+static size_t watch_files;
+
+static int watch_visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)ftw;
+	size_t n = strlen(path);
+	if (type == FTW_D && n > 2 && strrchr(path, '/')[1] == '.')
+		return FTW_SKIP_SUBTREE; /* .git and the like */
+	if (type != FTW_F || n < 3 || strcmp(path + n - 3, ".go"))
+		return FTW_CONTINUE;
+	watch_files++;
+	if (st->st_mtim.tv_sec > watch_latest.tv_sec ||
+	    (st->st_mtim.tv_sec == watch_latest.tv_sec && st->st_mtim.tv_nsec > watch_latest.tv_nsec))
+		watch_latest = st->st_mtim;
+	return FTW_CONTINUE;
+}
+
+/* The newest modification time of the .go files under the current folder. */
+static struct timespec watch_scan(void)
+{
+	watch_latest = (struct timespec){0};
+	watch_files = 0;
+	nftw(".", watch_visit, 32, FTW_PHYS | FTW_ACTIONRETVAL);
+	return watch_latest;
+}
+
+/* --watch: every saved change of a .go file runs the fix again (this
+ * command without --watch), until interrupted. */
+static int fix_watch(int argc, char **argv)
+{
+	char **args = calloc((size_t)argc + 2, sizeof *args);
+	int na = 0;
+	args[na++] = "/proc/self/exe";
+	args[na++] = "fix";
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--watch"))
+			args[na++] = argv[i];
+	args[na] = NULL;
+	struct timespec last = watch_scan();
+	fprintf(stderr, "goload fix: watching %zu .go files; every saved change is fixed live (Ctrl-C stops)\n", watch_files);
+	for (;;) {
+		struct timespec ts = {0, 300 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+		struct timespec now = watch_scan();
+		if (now.tv_sec == last.tv_sec && now.tv_nsec == last.tv_nsec)
+			continue;
+		last = now;
+		pid_t pid = fork();
+		if (pid == 0) {
+			execv(args[0], args);
+			_exit(127);
+		}
+		int st;
+		if (pid > 0)
+			waitpid(pid, &st, 0);
+		fflush(stdout);
+	}
+}
+
 /* ------------------------------------------------------------ the command */
 
 static int fix_usage(void)
@@ -707,9 +771,11 @@ static int fix_usage(void)
 		"usage: goload fix -p PID [-v] [-n] [PACKAGES]\n"
 		"       goload fix -p PID --list\n"
 		"       goload fix -p PID --revert [ID]\n"
+		"       goload fix -p PID --watch [PACKAGES]\n"
 		"  Rebuilds PACKAGES (default ./...) with the running program's build settings, compares every\n"
 		"  function with the running code and applies the changed ones in one transaction through the\n"
-		"  program's agent (github.com/goload/goload/agent). -n: print the plan only. See docs/fix.md.\n");
+		"  program's agent (github.com/goload/goload/agent). -n: print the plan only; --watch: fix again on\n"
+		"  every saved change of a .go file under the current folder. See docs/fix.md.\n");
 	return 2;
 }
 
@@ -750,7 +816,7 @@ static char *go_cmd(void)
 int cmd_fix(int argc, char **argv)
 {
 	int pid = 0;
-	bool list = false, revert = false, verbose = false, dry = false;
+	bool list = false, revert = false, verbose = false, dry = false, watch = false;
 	const char *revert_id = NULL;
 	char *pkgs[256];
 	size_t npkgs = 0;
@@ -770,6 +836,8 @@ int cmd_fix(int argc, char **argv)
 			verbose = true;
 		else if (!strcmp(a, "-n"))
 			dry = true;
+		else if (!strcmp(a, "--watch"))
+			watch = true;
 		else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			return fix_usage(), 0;
 		else if (a[0] == '-')
@@ -779,6 +847,8 @@ int cmd_fix(int argc, char **argv)
 	}
 	if (pid <= 0)
 		return fix_usage();
+	if (watch)
+		return fix_watch(argc, argv);
 	char sock[4096];
 	agent_path(pid, sock, sizeof sock);
 	char *resp = NULL;
