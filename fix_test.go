@@ -331,6 +331,13 @@ func testFixService(t *testing.T, tc toolchain, flags []string) {
 	}
 	check("layout change")
 
+	s.edit(`"helo, "`, `"hello, "`, "func handle(", "func init() { hits.Add(100) }\n\nfunc handle(")
+	out, errs, err = s.goload("fix", "-p", strconv.Itoa(s.pid))
+	if err == nil || !strings.Contains(errs, "main.init.0: a new package initializer") {
+		t.Errorf("a new init was not refused: %v\n%s%s", err, out, errs)
+	}
+	check("new init")
+
 	// A second fix of the same function replaces the first.
 	s.edit(`"helo, "`, `"hi, "`)
 	if out, errs, err = s.goload("fix", "-p", strconv.Itoa(s.pid)); err != nil {

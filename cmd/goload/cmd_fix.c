@@ -475,6 +475,14 @@ static int diff_func(fixer *f, const pkginfo *pk, const gl_goobj *o, uint32_t i)
 	if (!hs)
 		hs = gl_gobin_sym_lookup(f->g, name, s.namelen);
 	if (!hs || (hs->kind != 'T' && hs->kind != 't')) {
+		/* a user's init, pkg.init.N (pkg.init, of the variables'
+		 * initializers, may be missing from an unchanged host: Go 1.21's
+		 * linker drops it when the inittask does not need it) */
+		const char *tail = name + strlen(pk->prefix) + 5;
+		if (is_init(name, s.namelen, strlen(pk->prefix)) && *tail && tail[1] &&
+		    strspn(tail + 1, "0123456789") == strlen(tail + 1))
+			refuse(f, "%s: a new package initializer (init) would not run in the running program: restart to apply it",
+			       name);
 		char *c = strdup(name);
 		if (c && !GL_VEC_PUSH(&f->fresh, c))
 			free(c);
