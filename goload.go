@@ -97,6 +97,37 @@ func Run(ctx context.Context, pattern string, args []string, opts *OpenOptions) 
 	return pub(binding.Run(ctx, pattern, args, (*binding.OpenOptions)(opts)))
 }
 
+// OpenFix loads a hot fix: funcs ("example.com/p.F", "main.(*T).M") are
+// the changed functions of packages the host contains, pkgs[i] rebuilt
+// from the changed source into archives[i] with the host's own toolchain
+// and build settings. Only those functions are defined in the module,
+// from the archives; everything else they reference that the host has
+// (package-level variables, types, itabs, unchanged functions) is the
+// host's own, so the program's state is kept. What the host lacks (a new
+// function, a function its linker dropped) is taken from the archives. A
+// type whose layout differs from the host's type of that name, and a
+// function of the runtime, are refused.
+//
+// The returned patches, not yet applied, replace each host function of
+// funcs by its new copy: apply them with one Apply (all or none). A
+// target inlined into callers is accepted when every such caller is in
+// funcs too (its rebuilt code has the new inlined copy); otherwise it is
+// refused (reason inlined) naming the callers left. Close the module if
+// Apply fails.
+//
+// vars are variables of the running executable by name and link-time
+// address, as goload fix found them in its unchanged code: a stripped
+// executable names none, and a variable it neither names nor lists here is
+// refused (a new copy would lose the running program's value). May be nil.
+func OpenFix(pkgs, archives, funcs []string, vars map[string]uint64) (*Module, []*FuncPatch, error) {
+	m, ps, err := binding.OpenFix(pkgs, archives, funcs, vars)
+	out := make([]*FuncPatch, len(ps))
+	for i, p := range ps {
+		out[i] = funcPatch(p)
+	}
+	return module(m), out, pub(err)
+}
+
 // module wraps the implementation's module (nil stays nil).
 func module(m *binding.Module) *Module {
 	if m == nil {

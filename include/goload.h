@@ -221,6 +221,26 @@ typedef struct goload_link_opts {
 	 * taken from an archive (refused, naming it). May be NULL. */
 	const char *const *xvars;
 	size_t nxvars;
+	/* Fix mode (goload fix): with no archives, the module is made of these
+	 * functions only ("example.com/p.F", ABIInternal), taken from the
+	 * host_archives of their packages (packages the host contains, rebuilt
+	 * from changed source) even though the host has functions of those
+	 * names. Everything else they reference that the host has (variables,
+	 * types, itabs, unchanged functions) is the host's own, so its state is
+	 * kept; what the host lacks is pulled as for a dropped symbol. A type
+	 * whose layout differs from the host's type of that name is refused.
+	 * A root of package runtime (or runtime/internal/..., internal/runtime/...)
+	 * is refused. May be NULL. */
+	const char *const *fix_roots;
+	size_t nfix_roots;
+	/* Fix mode: variables of the host by name and link-time address, as
+	 * the caller found them in the host's unchanged code (a stripped host
+	 * names none). A variable of the host packages that neither these nor
+	 * the host name is refused on a stripped host: a new copy would lose
+	 * the running program's value. May be NULL. */
+	const char *const *fix_vars;
+	const uint64_t *fix_var_addrs;
+	size_t nfix_vars;
 } goload_link_opts;
 
 /* Whether the host contains package `pkgpath` (compiled into `archive`):

@@ -10,6 +10,8 @@ int cmd_inspect(int argc, char **argv);
 int cmd_nm(int argc, char **argv);
 int cmd_objdump(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_fix(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
 
 /* Prints "goload <cmd>: <code name>: <message>" to stderr, returns 1. */
 int cmd_fail(const char *cmd, const goload_err *err);

@@ -15,6 +15,8 @@ static const struct command commands[] = {
 	{"nm", cmd_nm, "list symbols of Go object files and archives, like go tool nm"},
 	{"objdump", cmd_objdump, "dump symbols, relocations and funcinfo of Go object files and archives"},
 	{"run", cmd_run, "load a main package into a small Go host and run it with its arguments"},
+	{"fix", cmd_fix, "hot-fix a running Go program from a source change (through its goload agent)"},
+	{"ps", cmd_ps, "list the Go processes running a goload agent"},
 };
 
 int cmd_fail(const char *cmd, const goload_err *err)

@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "a47bd53d06df149079184950be94cf7426624b9e7ebb9eb6d8ca71041cf8d28c"
+#define GOLOAD_C_SOURCES_SHA256 "738d6a6db6573bda5aaf80c1e719bb60f2c433c21df9374c3df9f8c9a2bead1d"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

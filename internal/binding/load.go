@@ -55,7 +55,13 @@ func Open(archives ...string) (*Module, error) {
 // open links archives; hostPkgs[i] (compiled into hostArchives[i]) are
 // packages the host has, read only for what its linker dropped. The
 // phases' times go to t, the whole call's since start.
-func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings, dbg C.uint) (*Module, error) {
+// fix (OpenFix) gives the only functions defined, from hostArchives.
+func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings, dbg C.uint, fix ...*fixSpec) (*Module, error) {
+	var roots []string
+	var fixVars map[string]uint64
+	if len(fix) > 0 {
+		roots, fixVars = fix[0].funcs, fix[0].vars
+	}
 	t0 := time.Now()
 	r, err := runtimeCalls()
 	if err != nil {
@@ -88,6 +94,23 @@ func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings
 	xv, freeXV := cArray(xvars)
 	defer freeXV()
 	copts.xvars, copts.nxvars = xv, C.size_t(len(xvars))
+	fr, freeFR := cArray(roots)
+	defer freeFR()
+	copts.fix_roots, copts.nfix_roots = fr, C.size_t(len(roots))
+	if len(fixVars) > 0 {
+		names := make([]string, 0, len(fixVars))
+		for n := range fixVars {
+			names = append(names, n)
+		}
+		fv, freeFV := cArray(names)
+		defer freeFV()
+		addrs := (*C.uint64_t)(C.malloc(C.size_t(8 * len(names))))
+		defer C.free(unsafe.Pointer(addrs))
+		for i, n := range names {
+			unsafe.Slice(addrs, len(names))[i] = C.uint64_t(fixVars[n])
+		}
+		copts.fix_vars, copts.fix_var_addrs, copts.nfix_vars = fv, addrs, C.size_t(len(names))
+	}
 
 	loadMu.Lock()
 	defer loadMu.Unlock()

@@ -270,6 +270,13 @@ func newPatchOf(name string, pc uintptr, tmod *Module, replacement any) (*FuncPa
 // value fv (whose code takes rargs bytes of arguments and results); keep
 // holds what keeps fv alive, typ its type (nil: Original is unavailable).
 func newPatch(name string, pc uintptr, tmod *Module, fv uintptr, rargs int32, rname string, typ reflect.Type, keep any) (*FuncPatch, error) {
+	return newPatchCovered(name, pc, tmod, fv, rargs, rname, typ, keep, nil)
+}
+
+// newPatchCovered is newPatch where the inlined copies of the target in
+// the callers of covered are no refusal: those callers are patched in the
+// same transaction (OpenFix).
+func newPatchCovered(name string, pc uintptr, tmod *Module, fv uintptr, rargs int32, rname string, typ reflect.Type, keep any, covered map[string]bool) (*FuncPatch, error) {
 	if err := patchArch(runtime.GOARCH); err != nil {
 		return nil, err
 	}
@@ -331,6 +338,9 @@ func newPatch(name string, pc uintptr, tmod *Module, fv uintptr, rargs int32, rn
 	}
 	if err != nil {
 		return nil, err
+	}
+	if ncallers > 0 && covered != nil {
+		ncallers, list = uncovered(list, covered)
 	}
 	if ncallers > 0 {
 		return nil, refusal(C.GOLOAD_PATCH_R_INLINED,

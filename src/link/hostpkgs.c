@@ -239,3 +239,40 @@ uint32_t hostpkg_find(goload_module *m, const gl_goobj_symname *nm, const int *a
 	}
 	return id;
 }
+
+/* Fix mode: each root function is defined from its package's rebuilt
+ * archive (a host package), though the host has a function of that name:
+ * it is the new code. Everything else the roots reference resolves as for
+ * a dropped host symbol: the host's variables, types and functions when it
+ * has them, pulled from the archive when it lacks them. The roots are
+ * defined before resolving, so that one root calling another reaches the
+ * new copy, not the host's. */
+int fix_roots(goload_module *m, goload_err *err)
+{
+	for (size_t r = 0; r < m->opts.nfix_roots; r++) {
+		const char *name = m->opts.fix_roots[r];
+		size_t n = strlen(name), pl = name_pkglen(name, n);
+		uint64_t k;
+		if (!pl)
+			return gl_err(err, GOLOAD_E_INVAL, "fix: %s names no package function", name);
+		if ((pl == 7 && !memcmp(name, "runtime", 7)) || !strncmp(name, "runtime/internal/", 17) ||
+		    !strncmp(name, "internal/runtime/", 17))
+			return gl_err(err, GOLOAD_E_UNSUPPORTED, "fix: %s: a change inside the runtime cannot be applied to a running program",
+				      name);
+		if (!gl_strmap_get(&m->byhostpkg, name, pl, &k))
+			return gl_err(err, GOLOAD_E_INVAL, "fix: %s: no archive of package %.*s was given", name, (int)pl, name);
+		if (open_hostpkg(m, k, err) < 0)
+			return -1;
+		uint64_t v;
+		if (!gl_strmap_get(&m->hostdefs[1], name, n, &v))
+			return gl_err(err, GOLOAD_E_NOTFOUND, "fix: %s: archive %s defines no such function", name,
+				      m->opts.host_archives[k]);
+		uint32_t oi = (uint32_t)(v >> 32), i = (uint32_t)v;
+		if (sect_of_kind(gl_goobj_sym_at(m->objs.v[oi].o, i).kind) != SECT_TEXT)
+			return gl_err(err, GOLOAD_E_INVAL, "fix: %s is not a function", name);
+		if (pull(m, oi, i, err) == NOSYM)
+			return err && err->code ? -1 : gl_err(err, GOLOAD_E_INTERNAL, "fix: %s: not defined", name);
+		dbg(m, "fix: %s defined from archive %s", name, m->opts.host_archives[k]);
+	}
+	return 0;
+}

@@ -217,7 +217,8 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 	if (rc == 0) /* before open_archives: a package of types only is the host's by them */
 		rc = gl_host_types_index(h, err);
 	phase_end(m, GOLOAD_PHASE_HOST, &t0);
-	if (rc == 0)
+	bool fix = narchives == 0 && m->opts.nfix_roots;
+	if (rc == 0 && !fix)
 		rc = open_archives(m, archives, narchives, err);
 	phase_end(m, GOLOAD_PHASE_ARCHIVES, &t0);
 	if (rc == 0 && m->stub) {
@@ -238,6 +239,8 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		rc = gl_host_types_index(h, err);
 	if (rc == 0)
 		rc = define(m, err);
+	if (rc == 0 && fix)
+		rc = fix_roots(m, err);
 	if (rc == 0)
 		rc = alias_host_types(m, err);
 	if (rc == 0)

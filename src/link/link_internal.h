@@ -78,6 +78,7 @@ int resolve_all(goload_module *m, goload_err *err);
 
 /* hostpkgs.c */
 int open_hostpkg(goload_module *m, size_t k, goload_err *err);
+int fix_roots(goload_module *m, goload_err *err);
 uint32_t pull(goload_module *m, uint32_t oi, uint32_t i, goload_err *err);
 bool is_data_sect(int sect);
 int varinit_task(goload_module *m, goload_err *err);

@@ -313,6 +313,18 @@ static bool is_stmp(const char *name, size_t n)
 	return false;
 }
 
+static bool fix_private(const char *name, size_t n)
+{
+	static const char *const pats[] = {"..stmp_", "..typeAssert.", "..interfaceSwitch."};
+	for (size_t p = 0; p < sizeof pats / sizeof pats[0]; p++) {
+		size_t pl = strlen(pats[p]);
+		for (size_t i = 0; i + pl <= n; i++)
+			if (!memcmp(name + i, pats[p], pl))
+				return true;
+	}
+	return false;
+}
+
 uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname *missing, goload_err *err)
 {
 	const gl_goobj *o = m->objs.v[oi].o;
@@ -322,6 +334,7 @@ uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname
 		return m->objs.v[oi].sym[local];
 	gl_goobj_symname nm = {0};
 	uint64_t stmp = 0;
+	uint32_t fixsize = 0; /* fix mode: the size of a variable of the rebuilt package */
 	if (cache && local < gl_goobj_ndefs(o)) {
 		if (!m->objs.v[oi].lazy)
 			return NOSYM;
@@ -330,11 +343,18 @@ uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname
 		 * function's private data. */
 		gl_goobj_sym s = gl_goobj_sym_at(o, local);
 		size_t hl;
+		if (m->opts.nfix_roots && is_data_sect(sect_of_kind(s.kind)))
+			fixsize = s.size;
 		/* A static temporary (pkg..stmp_N) is file-local, but the
 		 * compiler numbers them once per package: the host's variable of
 		 * that name and size is this very one, which the host's init may
 		 * have filled in (net/http.DefaultTransport's Transport: the host
 		 * dropped the variable and kept the temporary its init writes). */
+		/* A fix's compiler-numbered variables (static temporaries, type
+		 * assertion and switch caches) are its own: the rebuild may have
+		 * numbered them differently from the host's. */
+		if (m->opts.nfix_roots && is_data_sect(sect_of_kind(s.kind)) && fix_private(s.name, s.namelen))
+			return m->frozen ? NOSYM : pull(m, oi, local, err);
 		if (s.abi == GL_GOOBJ_ABI_STATIC && is_data_sect(sect_of_kind(s.kind)) && is_stmp(s.name, s.namelen)) {
 			const char *k = keep(m, s.name, s.namelen);
 			stmp = k ? host_lookup(m->host, s.name, s.namelen, 1) : 0;
@@ -343,6 +363,16 @@ uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname
 		}
 		if (!stmp && (!s.namelen || s.abi == GL_GOOBJ_ABI_STATIC || gl_goobj_hash(o, local, &hl)))
 			return m->frozen ? NOSYM : pull(m, oi, local, err);
+		/* A fix keeps the running program's types: the rebuilt package's
+		 * type of a name the host has must have its layout. */
+		if (m->opts.nfix_roots && s.namelen > 5 && !memcmp(s.name, "type:", 5)) {
+			uint64_t ht = gl_host_type(m->host, s.name, s.namelen);
+			gl_goobj_resolver res = {dep_object, m};
+			if (ht && gl_host_type_check(m->host, o, local, &res, ht, err) < 0) {
+				gl_err_prefix(err, "fix: changed layout of an existing type");
+				return NOSYM;
+			}
+		}
 		/* A type descriptor is this module's copy (aliased to the host's
 		 * by alias_host_types): descriptors name types by offsets from
 		 * the module's own types, which cannot reach the host's. */
@@ -386,6 +416,16 @@ uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname
 	bool prov = false;
 	if (!a && m->uses.len && (a = provider_addr(m, nm.name, nm.namelen, abis, &psize, &use)))
 		prov = true;
+	for (size_t k = 0; !a && fixsize && k < m->opts.nfix_vars; k++)
+		if (strlen(m->opts.fix_vars[k]) == nm.namelen && !memcmp(m->opts.fix_vars[k], nm.name, nm.namelen))
+			a = m->opts.fix_var_addrs[k] + m->host->bias;
+	if (!a && fixsize && m->host->stripped && !stmp) {
+		gl_err(err, GOLOAD_E_UNRESOLVED,
+		       "fix: variable %.*s: the running program is stripped and its unchanged code does not use it: a new copy would "
+		       "lose its value (if it is new, rebuild the program with a symbol table)",
+		       (int)nm.namelen, nm.name);
+		return NOSYM;
+	}
 	if (!a) {
 		id = hostpkg_find(m, &nm, abis, err);
 		if (id != NOSYM)
@@ -397,6 +437,12 @@ uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname
 	hs.name = keep(m, nm.name, nm.namelen);
 	hs.size = hs.name && !prov ? (uint32_t)gl_host_size(m->host, hs.name) : psize;
 	hs.prov = prov ? use + 1 : 0;
+	if (fixsize && hs.size && hs.size != fixsize && !prov) {
+		/* The running program's variable stays: it must be the same type. */
+		gl_err(err, GOLOAD_E_MISMATCH, "fix: variable %s is %u bytes in the new code, %u in the running program: its type changed",
+		       hs.name, fixsize, hs.size);
+		return NOSYM;
+	}
 	size_t kl = 0;
 	char *key = name_key(m, nm.name, nm.namelen, (uint16_t)abis[0], &kl);
 	id = new_sym(m, hs);
@@ -463,7 +509,10 @@ int resolve_all(goload_module *m, goload_err *err)
 	size_t nmiss = 0;
 	int rc = 0;
 	GL_VEC(uint32_t) tramps = {0};
-	if (m->opts.nhost_archives && (rc = gl_host_dropped_methods(m->host, want_method, m, err)) < 0)
+	/* (Not for a fix: it replaces functions and keeps the host's types
+	 * as they are.) */
+	if (m->opts.nhost_archives && !m->opts.nfix_roots &&
+	    (rc = gl_host_dropped_methods(m->host, want_method, m, err)) < 0)
 		return rc;
 	uint32_t si = 0;
 	size_t hi = 0;
