@@ -26,6 +26,9 @@ type box struct {
 	p *int
 }
 
+//go:noinline
+func newBox(f func() *int) *box { return &box{1, f()} }
+
 // unloadHolders KIND ARCHIVE: the module is held in one way (heap: a host
 // global's heap object points to the module's variable; itab: a host
 // global fmt.Stringer of a module type, its itab built by the runtime;
@@ -54,7 +57,7 @@ func unloadHolders(kind, archive string) error {
 	var release func()
 	switch kind {
 	case "heap":
-		heldBox = &box{1, ptr()}
+		heldBox = newBox(ptr) // in a frame of its own: no stale slot of this one keeps the pointer
 		want = []string{"heap object at", "reachable from " + hostGlobal("main.heldBox"), holdersPkg + ".v"}
 		release = func() { heldBox = nil }
 	case "itab":
