@@ -24,10 +24,15 @@ import (
 // descriptors) needs no bookkeeping. At most one descriptor of a table is
 // equal to a type (each was kept because no earlier one was equal), so
 // the order in which the two parts are searched cannot change the answer.
-// GOLOAD_CHECK_TYPEMAP=1 also runs typelinksinit and compares (the tests).
+// GOLOAD_CHECK_TYPEMAP=1 also runs typelinksinit and compares (the tests);
+// GOLOAD_BENCH_BEFORE=1 runs typelinksinit instead (bench/load.sh's (e)).
 func addTypemap(r *rtCalls, cm *C.goload_module) error {
 	var info C.goload_unload_info
 	C.goload_module_unload_info(cm, &info)
+	if os.Getenv("GOLOAD_BENCH_BEFORE") == "1" { // bench/load.sh: the cost before
+		r.typelinksinit()
+		return nil
+	}
 	h, err := hostTypeHash(r, &info)
 	if err != nil {
 		debugf("register: %v; runtime.typelinksinit instead", err)
