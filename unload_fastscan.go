@@ -89,7 +89,7 @@ var fastWalk struct {
 func fastCheck(at, v uintptr) bool {
 	w := &fastWalk
 	if v-w.below-1 < w.size {
-		if i, ok := slices.BinarySearch(w.counted, v); ok {
+		if i, ok := searchWords(w.counted, v); ok {
 			w.got[i]++
 			return false
 		}
@@ -97,7 +97,7 @@ func fastCheck(at, v uintptr) bool {
 		return true
 	}
 	if len(w.itabs) > 0 && v >= w.itabs[0] && v <= w.itabs[len(w.itabs)-1] {
-		if _, ok := slices.BinarySearch(w.itabs, v); ok {
+		if _, ok := searchWords(w.itabs, v); ok {
 			w.hitAt, w.hitVal = at, v
 			return true
 		}
@@ -159,7 +159,7 @@ func fastRun(mheap, allgs, allfin, itabTable, host uintptr, hostLen [4]uintptr, 
 			}
 		}
 	}
-	slices.Sort(w.itabs)
+	sortWords(w.itabs)
 	// every goroutine
 	gs, n := peek(allgs), peek(allgs+8)
 	if n > uintptr(cap(w.gs)) {
@@ -170,7 +170,7 @@ func fastRun(mheap, allgs, allfin, itabTable, host uintptr, hostLen [4]uintptr, 
 	for i := uintptr(0); i < n; i++ {
 		w.gs[i] = peek(gs + 8*i)
 	}
-	slices.Sort(w.gs)
+	sortWords(w.gs)
 	// the host's data and bss, less the ignored ranges; other modules'
 	for k := 0; k < 2; k++ {
 		lo, hi := hostLen[2*k], hostLen[2*k+1]
@@ -272,7 +272,7 @@ func fastRun(mheap, allgs, allfin, itabTable, host uintptr, hostLen [4]uintptr, 
 			}
 			base := start + k*elem
 			if base >= gMin && base <= gMax {
-				if _, ok := slices.BinarySearch(w.gs, base); ok {
+				if _, ok := searchWords(w.gs, base); ok {
 					if fastG(base, elem) {
 						return true
 					}
@@ -285,6 +285,55 @@ func fastRun(mheap, allgs, allfin, itabTable, host uintptr, hostLen [4]uintptr, 
 		}
 	}
 	return false
+}
+
+// searchWords and sortWords are the stopped world's binary search and
+// sort: no race instrumentation (a -race host), no allocation.
+//
+//go:norace
+func searchWords(a []uintptr, v uintptr) (int, bool) {
+	lo, hi := 0, len(a)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if a[mid] < v {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo, lo < len(a) && a[lo] == v
+}
+
+// sortWords is a heapsort.
+//
+//go:norace
+func sortWords(a []uintptr) {
+	n := len(a)
+	for i := n/2 - 1; i >= 0; i-- {
+		siftWords(a, i, n)
+	}
+	for end := n - 1; end > 0; end-- {
+		a[0], a[end] = a[end], a[0]
+		siftWords(a, 0, end)
+	}
+}
+
+//go:norace
+func siftWords(a []uintptr, i, n int) {
+	for {
+		c := 2*i + 1
+		if c >= n {
+			return
+		}
+		if c+1 < n && a[c+1] > a[c] {
+			c++
+		}
+		if a[i] >= a[c] {
+			return
+		}
+		a[i], a[c] = a[c], a[i]
+		i = c
+	}
 }
 
 // fastG reads a runtime.g's words but its gopc and startpc, and, when it
