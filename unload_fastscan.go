@@ -60,8 +60,10 @@ import (
 // cleanup queue (cleanupQueueReason), registered cleanups (findCleanup at
 // the unlink), goroutines parked in the module (unlink's check).
 //
-// Garbage counts like a live object here, so Close collects first: the
-// walk reads what the collection kept, plus what was allocated since.
+// Garbage counts like a live object here: a walk that finds nothing
+// proves as much with or without a collection, so Close walks first
+// without one, and only on a candidate collects and walks again (a
+// dropped func value from Lookup is such garbage) before the dump.
 
 // fastWalk is the walk's state. It holds no address of the module itself
 // (a global's words are read by the walk): the range is kept as below-1
@@ -388,10 +390,19 @@ func (m *Module) fastClean(lay *C.goload_module_layout, info *C.goload_unload_in
 	if why, err := cleanupQueueReason(info); err != nil || why != "" {
 		return false, "cleanups queued"
 	}
+	if ok, _ := m.fastWalkOnce(lay, info, held, callerSlot, ct); ok {
+		return true, ""
+	}
+	// garbage counts like a live object: collect, and walk once more
 	t0 := time.Now()
 	runtime.GC()
 	ct.ScanGC += time.Since(t0)
-	t0 = time.Now()
+	return m.fastWalkOnce(lay, info, held, callerSlot, ct)
+}
+
+// fastWalkOnce prepares the walk, stops the world and walks.
+func (m *Module) fastWalkOnce(lay *C.goload_module_layout, info *C.goload_unload_info, held []uint64, callerSlot unsafe.Pointer, ct *Timings) (bool, string) {
+	t0 := time.Now()
 	defer func() { ct.Walk += time.Since(t0) }()
 	var syms [5]uintptr
 	for i, n := range []string{"runtime.mheap_", "runtime.allgs", "runtime.allfin", "runtime.itabTable", "runtime.firstmoduledata"} {
