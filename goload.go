@@ -215,7 +215,8 @@ type Timings struct {
 	// Close
 	Prepare  time.Duration // typemaps of other modules, patches, itabs, host-word handover
 	Scan     time.Duration // the safety check: heap dump and its scan for holders
-	ScanGC   time.Duration // the collection before the dump (of Scan's time)
+	ScanGC   time.Duration // the collection before the walk or the dump (of Scan's time)
+	Walk     time.Duration // the stopped-world walk (of Scan's time)
 	Dump     time.Duration // writing the heap dump (runtime/debug.WriteHeapDump, world stopped; of Scan's time)
 	DumpScan time.Duration // reading it for holders (of Scan's time)
 	Unlink   time.Duration // taking it off the runtime's module list and itab table, world stopped

@@ -8,7 +8,9 @@
 # (Module.Timings); (b) ns per call of the loaded function against the
 # same function linked into the host; (c) bytes goload maps against the
 # plugin's .so; (d) Module.Close, per phase (safety scan: heap dump and its
-# scan, unlink, GC, unmap). Uses $GO or go.
+# scan, unlink, GC, unmap); (e) Open, register and Close before and now
+# in one run, alternating cycles (GOLOAD_BENCH_BEFORE=1: the heap dump at
+# Close, runtime.typelinksinit at Open). Uses $GO or go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

@@ -519,6 +519,12 @@ typedef struct goload_unload_info {
 	uint16_t span_elemsize, span_freeindex, span_allocbits; /* mspan.isFree */
 	bool typemap_by_offset;                        /* typemap is map[typeOff]*_type */
 	uint16_t md_typelinks;                         /* typelinks []int32, when typemap_by_offset */
+	/* Close's stopped-world walk (unload_fastscan.go); span_state 0: none */
+	uint16_t md_data, md_edata, md_bss, md_ebss;   /* moduledata field offsets */
+	uint16_t span_state, span_spanclass, span_largetype; /* largetype 0: none */
+	uint8_t span_inuse, finalizer_kind;
+	uint16_t specialfinalizer_size, finblock_cnt, finblock_fin, finalizer_size;
+	uint16_t g_gopc, g_startpc;
 } goload_unload_info;
 
 void goload_module_unload_info(const goload_module *m, goload_unload_info *out);

@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "738d6a6db6573bda5aaf80c1e719bb60f2c433c21df9374c3df9f8c9a2bead1d"
+#define GOLOAD_C_SOURCES_SHA256 "87fd345603fed9e401ad21c09fbca30bc8a4b7081131bb7ecfd623ec94f4703a"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -152,7 +152,9 @@ func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings
 	md := C.goload_module_moduledata(cm)
 	registerDebug(cm, dbg) // perf and gdb name its code (debug.go)
 	r.modulesinit()
-	r.typelinksinit()
+	if err := addTypemap(r, cm); err != nil { // typelinksinit for this module, host types hashed once (load_typehash.go)
+		return nil, err
+	}
 	r.verify(md)
 	// The itabs are read from C before itabLock is taken: a cgo call is a
 	// system call to the scheduler, and one made holding a runtime lock

@@ -33,7 +33,8 @@ type Timings struct {
 	// Close
 	Prepare  time.Duration // typemaps of other modules, patches, itabs, host-word handover
 	Scan     time.Duration // the safety check: heap dump and its scan for holders
-	ScanGC   time.Duration // the collection before the dump (of Scan's time)
+	ScanGC   time.Duration // the collection before the walk or the dump (of Scan's time)
+	Walk     time.Duration // the stopped-world walk (unload_fastscan.go; of Scan's time)
 	Dump     time.Duration // writing the heap dump (runtime/debug.WriteHeapDump, world stopped; of Scan's time)
 	DumpScan time.Duration // reading it for holders (of Scan's time)
 	Unlink   time.Duration // taking it off the runtime's module list and itab table, world stopped
@@ -84,8 +85,8 @@ func (t Timings) OpenString() string {
 
 // CloseString is the Close phases on one line, in milliseconds.
 func (t Timings) CloseString() string {
-	return fmt.Sprintf("%s ms (prepare %s, safety scan %s [GC %s, heap dump %s, its scan %s], unlink %s, GC %s, unmap %s)",
-		ms(t.Close), ms(t.Prepare), ms(t.Scan), ms(t.ScanGC), ms(t.Dump), ms(t.DumpScan), ms(t.Unlink), ms(t.GC), ms(t.Unmap))
+	return fmt.Sprintf("%s ms (prepare %s, safety scan %s [GC %s, walk %s, heap dump %s, its scan %s], unlink %s, GC %s, unmap %s)",
+		ms(t.Close), ms(t.Prepare), ms(t.Scan), ms(t.ScanGC), ms(t.Walk), ms(t.Dump), ms(t.DumpScan), ms(t.Unlink), ms(t.GC), ms(t.Unmap))
 }
 
 func (m *Module) debugOpenTimes(what string) {
@@ -99,6 +100,7 @@ func (m *Module) debugOpenTimes(what string) {
 func (m *Module) closeTimes(ct Timings) {
 	t := &m.times
 	t.Prepare, t.Scan, t.ScanGC, t.Dump, t.DumpScan = ct.Prepare, ct.Scan, ct.ScanGC, ct.Dump, ct.DumpScan
+	t.Walk = ct.Walk
 	t.Unlink, t.GC, t.Unmap, t.Close = ct.Unlink, ct.GC, ct.Unmap, ct.Close
 	if debugTime() {
 		fmt.Fprintf(os.Stderr, "goload: time: Close: %s\n", t.CloseString())

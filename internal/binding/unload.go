@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -199,10 +200,21 @@ func (m *Module) Close() error {
 	// it queues and which then run). So a quick scan that finds nothing
 	// is as good as the full one below, and when it finds anything, or
 	// the unlink meets a cleanup, Close collects and scans as before.
-	quick := len(reasons) == 0
+	quick, fastTried := len(reasons) == 0, false
 	for {
 		t0 := time.Now()
 		var hr []string
+		if quick && !fastTried && os.Getenv("GOLOAD_BENCH_BEFORE") != "1" {
+			// the stopped-world walk first (unload_fastscan.go): clean, and
+			// no dump is needed; a candidate, and the dump scan decides
+			fastTried = true
+			if ok, why := m.fastClean(&lay, &info, held, unsafe.Pointer(&m), &ct); ok {
+				ct.Scan += time.Since(t0)
+				goto unlink
+			} else {
+				debugf("unload: the fast scan is not sure (%s); scanning the heap dump", why)
+			}
+		}
 		if quick {
 			q, _, _, err := m.heapReasons(&lay, &info, held, caches, false, &ct)
 			if err != nil {
@@ -236,6 +248,7 @@ func (m *Module) Close() error {
 		if len(reasons) > 0 {
 			return &UnloadError{Module: name, Reasons: reasons}
 		}
+	unlink:
 		t0 = time.Now()
 		busy, err := m.unlink(r, &lay, &info, h.writes, h.succ)
 		ct.Unlink += time.Since(t0)

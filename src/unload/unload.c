@@ -46,6 +46,14 @@ void goload_module_unload_info(const goload_module *m, goload_unload_info *out)
 		/* 1.27 keys it by *_type, with typelinks folded into types (typedesclen) */
 		.typemap_by_offset = rt->md_off[GL_MD_TYPEDESCLEN] == GL_RT_ABSENT,
 		.md_typelinks = rt->md_off[GL_MD_TYPELINKS],
+		.md_data = rt->md_off[GL_MD_DATA], .md_edata = rt->md_off[GL_MD_EDATA],
+		.md_bss = rt->md_off[GL_MD_BSS], .md_ebss = rt->md_off[GL_MD_EBSS],
+		.span_state = rt->walk.mspan_off_state, .span_spanclass = rt->walk.mspan_off_spanclass,
+		.span_largetype = rt->walk.mspan_off_largetype, .span_inuse = rt->walk.span_inuse,
+		.finalizer_kind = rt->walk.finalizer_kind, .specialfinalizer_size = rt->walk.specialfinalizer_size,
+		.finblock_cnt = rt->walk.finblock_off_cnt, .finblock_fin = rt->walk.finblock_off_fin,
+		.finalizer_size = rt->walk.finalizer_size, .g_gopc = rt->walk.g_off_gopc,
+		.g_startpc = rt->walk.g_off_startpc,
 	};
 }
 

@@ -308,6 +308,17 @@ static const struct gl_rttab rt_120 = {
 		 .p_off_cleanups_queued = pqueued, .mspan_off_elemsize = elemsize, .mspan_off_freeindex = freeindex, \
 		 .mspan_off_allocbits = allocbits}
 
+/* What Close's stopped-world walk reads (unload_fastscan.go), go_asm.h of
+ * runtime: mspan_state, mspan_spanclass, const_mSpanInUse, mspan_largeType
+ * (0 before 1.22: none), const__KindSpecialFinalizer,
+ * specialfinalizer__size, finblock_cnt and finblock_fin (finBlock_ from
+ * 1.25; alllink is the first word), finalizer__size, g_gopc, g_startpc. */
+#define WALK(state, spanclass, inuse, largetype, fkind, fsize, fbcnt, fbfin, finsize, gopc, startpc)          \
+	.walk = {.mspan_off_state = state, .mspan_off_spanclass = spanclass, .span_inuse = inuse,                \
+		 .mspan_off_largetype = largetype, .finalizer_kind = fkind, .specialfinalizer_size = fsize,         \
+		 .finblock_off_cnt = fbcnt, .finblock_off_fin = fbfin, .finalizer_size = finsize, .g_off_gopc = gopc,  \
+		 .g_off_startpc = startpc}
+
 static const struct gl_rttab rt_121 = {
 	.name = "1.21", .minor_lo = 21, .minor_hi = 21,
 	.pcln_magic = 0xfffffff1,
@@ -335,6 +346,7 @@ static const struct gl_rttab rt_121 = {
 	FLAGS_117,
 	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 	HEAP(65864, 24, 136, 8, 10, 16, 0, 0, 0, 0, 0, 112, 48, 72),
+	WALK(107, 106, 1, 0, 1, 48, 16, 24, 40, 280, 296),
 };
 
 static const struct gl_rttab rt_122 = {
@@ -365,6 +377,7 @@ static const struct gl_rttab rt_122 = {
 	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
 	HEAP(65864, 24, 128, 8, 10, 16, 0, 0, 0, 0, 0, 104, 48, 64),
+	WALK(99, 98, 1, 152, 1, 48, 16, 24, 40, 280, 296),
 };
 
 static const struct gl_rttab rt_123 = {
@@ -395,6 +408,7 @@ static const struct gl_rttab rt_123 = {
 	TYPE_LAYOUT(40, 0x1f, true, 0x40, 0),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
 	HEAP(65864, 24, 128, 8, 10, 16, 0, 0, 0, 0, 0, 104, 48, 64),
+	WALK(99, 98, 1, 152, 1, 48, 16, 24, 40, 288, 304),
 };
 
 static const struct gl_rttab rt_124 = {
@@ -425,6 +439,7 @@ static const struct gl_rttab rt_124 = {
 	TYPE_LAYOUT(64, 0x1f, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
 	HEAP(65864, 24, 128, 8, 16, 24, 6, 1, 0, 0, 0, 104, 48, 64),
+	WALK(99, 98, 1, 152, 1, 56, 16, 24, 40, 288, 304),
 };
 
 static const struct gl_rttab rt_125 = {
@@ -455,6 +470,7 @@ static const struct gl_rttab rt_125 = {
 	TYPE_LAYOUT(64, 0x1f, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
 	HEAP(65864, 24, 128, 8, 16, 24, 7, 1, 232, 240, 9464, 104, 48, 64),
+	WALK(99, 98, 1, 152, 2, 56, 16, 24, 40, 280, 296),
 };
 
 static const struct gl_rttab rt_126 = {
@@ -485,6 +501,7 @@ static const struct gl_rttab rt_126 = {
 	TYPE_LAYOUT(64, 0xff, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
 	HEAP(65864, 24, 128, 8, 16, 24, 7, 3, 232, 240, 13744, 104, 48, 64),
+	WALK(99, 98, 1, 152, 2, 56, 16, 24, 40, 288, 304),
 };
 
 static const struct gl_rttab rt_127 = {
@@ -515,6 +532,7 @@ static const struct gl_rttab rt_127 = {
 	TYPE_LAYOUT(88, 0xff, true, 0, 0x10),
 	.malloc_header_min = 512, .malloc_header_max = 32768,
 	HEAP(65864, 24, 128, 8, 16, 24, 7, 3, 232, 240, 13744, 104, 48, 64),
+	WALK(99, 98, 1, 152, 2, 56, 16, 24, 40, 288, 304),
 };
 
 const struct gl_rttab *const gl_rttabs[] = {

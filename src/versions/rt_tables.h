@@ -218,6 +218,14 @@ struct gl_rttab {
 		uint16_t cleanupq_off_queued, cleanupq_off_executed, p_off_cleanups_queued;
 		uint16_t mspan_off_elemsize, mspan_off_freeindex, mspan_off_allocbits;
 	} heap;
+	/* Close's stopped-world walk of spans, specials, the finalizer queue
+	 * and goroutines (0 everywhere: no walk, the heap dump only). */
+	struct gl_rtwalk {
+		uint16_t mspan_off_state, mspan_off_spanclass, mspan_off_largetype; /* largetype 0: none */
+		uint8_t span_inuse, finalizer_kind;
+		uint16_t specialfinalizer_size, finblock_off_cnt, finblock_off_fin, finalizer_size;
+		uint16_t g_off_gopc, g_off_startpc;
+	} walk;
 };
 
 /* Every known table, oldest first, and how many. */

@@ -42,6 +42,30 @@ static void heap_facts(const struct gl_rttab *t, int minor)
 	P("mspan_elemsize", h->mspan_off_elemsize);
 	P("mspan_freeindex", h->mspan_off_freeindex);
 	P("mspan_allocBits", h->mspan_off_allocbits);
+	const struct gl_rtwalk *w = &t->walk;
+	if (w->mspan_off_state) {
+		const char *fb = minor >= 25 ? "finBlock" : "finblock";
+		char name[64];
+		P("mspan_state", w->mspan_off_state);
+		P("mspan_spanclass", w->mspan_off_spanclass);
+		P("const_mSpanInUse", w->span_inuse);
+		if (w->mspan_off_largetype)
+			P("mspan_largeType", w->mspan_off_largetype);
+		else
+			puts("!mspan_largeType");
+		P("const__KindSpecialFinalizer", w->finalizer_kind);
+		P("specialfinalizer__size", w->specialfinalizer_size);
+		P("specialfinalizer_fn", h->special_size); /* fn, nret, fint, ot follow the header */
+		snprintf(name, sizeof name, "%s_alllink", fb);
+		P(name, 0);
+		snprintf(name, sizeof name, "%s_cnt", fb);
+		P(name, w->finblock_off_cnt);
+		snprintf(name, sizeof name, "%s_fin", fb);
+		P(name, w->finblock_off_fin);
+		P("finalizer__size", w->finalizer_size);
+		P("g_gopc", w->g_off_gopc);
+		P("g_startpc", w->g_off_startpc);
+	}
 	if (!h->cleanup_kind) {
 		puts("!const__KindSpecialCleanup");
 		return;

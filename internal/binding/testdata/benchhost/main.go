@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"plugin"
+	"sort"
 	"strings"
 	"time"
 
@@ -123,4 +124,48 @@ func cycles(m *goload.Module, archive string, tPlugin time.Duration) {
 	fmt.Printf("    Close %d: %s\n", opens/2, mid.CloseString())
 	fmt.Printf("    mean over %d Open+Close cycles %.2f ms per Close (plugin: no Close)\n",
 		opens-1, float64(closeTotal.Microseconds())/1000/float64(opens-1))
+	beforeAfter(archive)
+}
+
+// beforeAfter runs Open+Close cycles the way goload did before the
+// stopped-world walk at Close and the typemap built with the host's types
+// hashed once (GOLOAD_BENCH_BEFORE=1: the heap dump at every Close,
+// runtime.typelinksinit at every Open), then as it does now, alternating,
+// and prints both side by side.
+func beforeAfter(archive string) {
+	const rounds = 20
+	var open, reg, cl [2][]time.Duration
+	for i := 0; i < 2*rounds; i++ {
+		k := i % 2 // 0: before, 1: now
+		if k == 0 {
+			os.Setenv("GOLOAD_BENCH_BEFORE", "1")
+		} else {
+			os.Unsetenv("GOLOAD_BENCH_BEFORE")
+		}
+		t0 := time.Now()
+		m, err := goload.Open(archive)
+		if err != nil {
+			panic(err)
+		}
+		tOpen := time.Since(t0)
+		if err := m.Close(); err != nil {
+			panic(err)
+		}
+		t := m.Timings()
+		open[k], reg[k], cl[k] = append(open[k], tOpen), append(reg[k], t.Register), append(cl[k], t.Close)
+	}
+	os.Unsetenv("GOLOAD_BENCH_BEFORE")
+	med := func(ds []time.Duration) float64 {
+		s := append([]time.Duration(nil), ds...)
+		sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+		return float64(s[len(s)/2].Microseconds()) / 1000
+	}
+	fmt.Printf("(e) before -> now, median of %d Open+Close cycles each, alternating (GOLOAD_BENCH_BEFORE=1: heap dump at Close, runtime.typelinksinit at Open):\n", rounds)
+	for _, r := range []struct {
+		what string
+		d    [2][]time.Duration
+	}{{"Open", open}, {"  register", reg}, {"Close", cl}} {
+		b, n := med(r.d[0]), med(r.d[1])
+		fmt.Printf("    %-10s %7.3f ms -> %7.3f ms, ratio %.2f\n", r.what, b, n, n/b)
+	}
 }

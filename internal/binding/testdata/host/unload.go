@@ -39,6 +39,8 @@ func unload(args []string) error {
 		return unloadCleanup(args[1])
 	case "cleanupq":
 		return unloadCleanupQueued(args[1])
+	case "heap", "itab", "finalizer", "queued", "stack":
+		return unloadHolders(args[0], args[1]) // holders.go
 	case "cycle":
 		n, err := strconv.Atoi(args[1])
 		if err != nil || len(args) != 3 {
