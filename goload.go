@@ -126,10 +126,28 @@ func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings
 			freeExts()
 			break
 		}
+		var by *C.char
+		if b := C.goload_module_split_blocked(cm, &by); b != nil {
+			// Dropped host code that needs a package the host lacks: no
+			// extension can hold it; the module keeps its own copies of
+			// what the extensions do not have (docs/unload.md).
+			debugf("host extension: %s needs %s, of a package the host lacks: the module keeps its own copies of the dropped host symbols no extension has",
+				C.GoString(b), C.GoString(by))
+			freeExts()
+			C.goload_module_free(cm)
+			copts.split_host = false
+			continue
+		}
 		var ce *C.goload_module
 		rc = C.goload_extension_link(h, cm, &copts, &ce, &e)
 		freeExts()
 		C.goload_module_free(cm)
+		if rc < 0 && e.code == C.GOLOAD_E_UNRESOLVED {
+			// As above, found only by the extension's own link.
+			debugf("host extension: %s: the module keeps its own copies of the dropped host symbols no extension has", cError(&e))
+			copts.split_host = false
+			continue
+		}
 		if rc < 0 {
 			return nil, cError(&e)
 		}

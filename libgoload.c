@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "130eec461e182a4fcd77a73fef250356f6e6ecd8acac3a59102f085792b208eb"
+#define GOLOAD_C_SOURCES_SHA256 "d3207c21604e381d56cce5d438c8eabfceaebd268cbec287737e524bc51bc6f8"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

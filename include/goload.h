@@ -359,6 +359,12 @@ bool goload_module_is_stub(const goload_module *m);
  * extension has: nothing is laid out or mapped; pass it to
  * goload_extension_link, then free it. */
 bool goload_module_needs_extension(const goload_module *m);
+/* Such a link whose dropped host-package code needs a symbol of a package
+ * the host lacks (which this module loads): the dropped symbol needing it
+ * (*by: that symbol), else NULL. No extension can hold that code: link
+ * again without split_host (the module keeps its own copies of what no
+ * extension has). */
+const char *goload_module_split_blocked(const goload_module *m, const char **by);
 /* Links the dropped host-package symbols `need` asked for (and what they
  * need, dropped methods and their types, dropped variables' initializers)
  * as a host extension: a module of host packages only (they depend on

@@ -175,6 +175,8 @@ struct goload_module {
 	uint64_t phase_ns[GOLOAD_PHASE_N]; /* goload_module_phase_ns */
 	const goload_module *need; /* extension links: the split link asking */
 	bool pulled;              /* split links: a host package's symbol was pulled */
+	const char *blocked, *blocked_by; /* split links: pulled code that needs a
+					   * loaded (non-host) package's symbol */
 	GL_VEC(struct gl_extroot) extroots; /* split links: what was pulled by name */
 };
 

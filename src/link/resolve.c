@@ -584,6 +584,16 @@ again:
 			goload_err e = {0};
 			uint32_t t = resolve(m, s->obj, r.sym, &nm, &e);
 			s = gl_link_sym(m, si); /* resolve may grow the symbol table */
+			const gl_lsym *ts = t != NOSYM ? gl_link_sym(m, t) : NULL;
+			if (m->opts.split_host && !m->blocked && ts && m->objs.v[s->obj].lazy &&
+			    ((from_obj(ts) && !m->objs.v[ts->obj].lazy && !(ts->flags & GL_SF_DUPOK)) ||
+			     (ts->host && ts->prov && !m->uses.v[ts->prov - 1].ext))) {
+				/* Dropped code of a host package needs a package the host
+				 * lacks (io/fs.glob, path.Join): a host extension cannot
+				 * hold it (it would depend on this module). */
+				m->blocked = s->name;
+				m->blocked_by = ts->name;
+			}
 			if (e.code) {
 				rc = gl_err(err, e.code, "%s: %s", s->name, e.msg);
 				break;
