@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "d3207c21604e381d56cce5d438c8eabfceaebd268cbec287737e524bc51bc6f8"
+#define GOLOAD_C_SOURCES_SHA256 "bf91568164dc936bc27a98c98b046e286a9cc193b642b5cdc0a798e95bef91d8"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -585,8 +585,15 @@ again:
 			uint32_t t = resolve(m, s->obj, r.sym, &nm, &e);
 			s = gl_link_sym(m, si); /* resolve may grow the symbol table */
 			const gl_lsym *ts = t != NOSYM ? gl_link_sym(m, t) : NULL;
+			size_t thl;
+			/* (dupok and content-addressed ones, e.g. Go 1.21's
+			 * F.stkobj, the extension has its own copy of) */
 			if (m->opts.split_host && !m->blocked && ts && m->objs.v[s->obj].lazy &&
-			    ((from_obj(ts) && !m->objs.v[ts->obj].lazy && !(ts->flags & GL_SF_DUPOK)) ||
+			    ((from_obj(ts) && !m->objs.v[ts->obj].lazy && !(ts->flags & GL_SF_DUPOK) &&
+			      !gl_goobj_hash(m->objs.v[ts->obj].o, ts->idx, &thl) && ts->name[0] &&
+			      !host_lookup(m->host, ts->name, strlen(ts->name), 1) &&
+			      !host_lookup(m->host, ts->name, strlen(ts->name), 0) &&
+			      !(!strncmp(ts->name, "type:", 5) && gl_host_type(m->host, ts->name, strlen(ts->name)))) ||
 			     (ts->host && ts->prov && !m->uses.v[ts->prov - 1].ext))) {
 				/* Dropped code of a host package needs a package the host
 				 * lacks (io/fs.glob, path.Join): a host extension cannot
