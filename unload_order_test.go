@@ -74,7 +74,14 @@ func TestCloseOrderStranded(t *testing.T) {
 		got, log := runDebug(t, bin, "", "plain", strings.TrimSpace(string(out)))
 		re := regexp.MustCompile(`^plain area 42\nclose a: <nil>\n` +
 			`plain area 48\nclose plain: <nil>\nclose a: goload: inval: Close: the module is closed\n$`)
-		if !re.MatchString(got) {
+		// Go 1.21: the host "lacks" runtime/internal/atomic (none of its
+		// own functions are in the host), so module a loads it and fills
+		// the host's dropped methods of its types (which the host has)
+		// itself: the old refusal stays, for those methods only.
+		old := regexp.MustCompile(`^plain area 42\n` +
+			`close a: goload: module goload\.module\.[0-9a-f]+ is still in use: module goload\.module\.[0-9a-f]+ was opened while \d+ of the host's dropped methods \(runtime/internal/atomic\.[^\n]+\) pointed into this module, and has no copy of its own to take them over \(it may call them through an interface; close it first\)\n` +
+			`plain area 48\nclose plain: <nil>\nclose a: <nil>\n$`)
+		if !re.MatchString(got) && !(tc.minor == "21" && old.MatchString(got)) {
 			t.Fatalf("host printed\n%s\nlog (tail):\n%s", got, tail(log, 3000))
 		}
 	})
