@@ -241,6 +241,18 @@ typedef struct goload_link_opts {
 	const char *const *fix_vars;
 	const uint64_t *fix_var_addrs;
 	size_t nfix_vars;
+	/* Host extensions (goload_extension_link), oldest first: what the
+	 * host's linker dropped of its packages, linked once per process and
+	 * never unloaded. A dropped symbol of a host package that one of
+	 * them defines is theirs (one copy per process, as in a normal
+	 * build), never pulled again. May be NULL. */
+	const goload_module *const *extensions;
+	size_t nextensions;
+	/* With host archives: a link that would take dropped symbols of host
+	 * packages into the module stops after resolving and gives a module
+	 * for which goload_module_needs_extension is true; link the extension
+	 * from it, then link again with the extension listed. */
+	bool split_host;
 } goload_link_opts;
 
 /* Whether the host contains package `pkgpath` (compiled into `archive`):
@@ -363,6 +375,24 @@ const goload_module *goload_module_use(const goload_module *m, size_t i, const c
  * module maps nothing and is never registered with the runtime; lookups
  * go to its providers. */
 bool goload_module_is_stub(const goload_module *m);
+/* A link with opts.split_host that needs dropped host-package symbols no
+ * extension has: nothing is laid out or mapped; pass it to
+ * goload_extension_link, then free it. */
+bool goload_module_needs_extension(const goload_module *m);
+/* Such a link whose dropped host-package code needs a symbol of a package
+ * the host lacks (which this module loads): the dropped symbol needing it
+ * (*by: that symbol), else NULL. No extension can hold that code: link
+ * again without split_host (the module keeps its own copies of what no
+ * extension has). */
+const char *goload_module_split_blocked(const goload_module *m, const char **by);
+/* Links the dropped host-package symbols `need` asked for (and what they
+ * need, dropped methods and their types, dropped variables' initializers)
+ * as a host extension: a module of host packages only (they depend on
+ * host packages only), registered and initialized like any, which is
+ * never closed. opts: the host archives of `need`'s link, and the
+ * earlier extensions. */
+int goload_extension_link(goload_host *h, const goload_module *need, const goload_link_opts *opts, goload_module **out,
+			  goload_err *err);
 
 /* GOLOAD-SECTION-LOAD-END */
 

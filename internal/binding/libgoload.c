@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "87fd345603fed9e401ad21c09fbca30bc8a4b7081131bb7ecfd623ec94f4703a"
+#define GOLOAD_C_SOURCES_SHA256 "236e77107191659f5143c1ff761800852008c41d2607925bf93751dcf7ab7c6a"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -32,6 +32,8 @@ type Module struct {
 	uses []*Module
 	// times: where Open and Close spent their time (Timings).
 	times Timings
+	// ext: a host extension (hostExts), never closed.
+	ext bool
 }
 
 // loadMu serializes module registration: the runtime's modulesinit is not
@@ -130,30 +132,114 @@ func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings
 	}
 	var cm *C.goload_module
 	var e C.goload_err
-	if C.goload_module_link(h, argv, C.size_t(len(archives)), &copts, &cm, &e) < 0 {
-		return nil, cError(&e)
+	// What the host's linker dropped of its packages goes into host
+	// extensions (never closed), linked before the module that first
+	// needs it: one copy per process of each such variable. Not for a fix:
+	// its archives are rebuilt from changed source, and what it takes of
+	// them must stay the fix's own (a later fix replaces it); it still
+	// binds to the extensions' copies, where the running state is.
+	copts.split_host = C.bool(len(hostArchives) > 0 && len(fix) == 0)
+	for round := 0; ; round++ {
+		exts, freeExts := hostExtensions()
+		copts.extensions, copts.nextensions = exts, C.size_t(len(hostExts))
+		rc := C.goload_module_link(h, argv, C.size_t(len(archives)), &copts, &cm, &e)
+		if rc < 0 {
+			freeExts()
+			return nil, cError(&e)
+		}
+		t.linkTimes(cm)
+		if !C.goload_module_needs_extension(cm) {
+			freeExts()
+			break
+		}
+		var by *C.char
+		if b := C.goload_module_split_blocked(cm, &by); b != nil {
+			// Dropped host code that needs a package the host lacks: no
+			// extension can hold it; the module keeps its own copies of
+			// what the extensions do not have (docs/unload.md).
+			debugf("host extension: %s needs %s, of a package the host lacks: the module keeps its own copies of the dropped host symbols no extension has",
+				C.GoString(b), C.GoString(by))
+			freeExts()
+			C.goload_module_free(cm)
+			copts.split_host = false
+			continue
+		}
+		var ce *C.goload_module
+		rc = C.goload_extension_link(h, cm, &copts, &ce, &e)
+		freeExts()
+		C.goload_module_free(cm)
+		if rc < 0 && e.code == C.GOLOAD_E_UNRESOLVED {
+			// As above, found only by the extension's own link.
+			debugf("host extension: %s: the module keeps its own copies of the dropped host symbols no extension has", cError(&e))
+			copts.split_host = false
+			continue
+		}
+		if rc < 0 {
+			return nil, cError(&e)
+		}
+		t.linkTimes(ce)
+		err := register(r, ce, t, dbg)
+		if err != nil {
+			return nil, err
+		}
+		x := opened(ce, false, t)
+		x.ext = true
+		hostExts = append(hostExts, x)
+		debugf("host extension %s: %d bytes of dropped host-package code and data, kept for the process's life",
+			C.GoString(C.goload_module_name(ce)), x.MappedBytes())
+		if round == 2 {
+			// Each extension holds what the link asked for; a third
+			// request is a goload bug.
+			return nil, errorf("host extension: the link of %s still needs dropped host symbols after %d extensions", strings.Join(archives, " "), round+1)
+		}
 	}
-	t.linkTimes(cm)
 	if C.goload_module_is_stub(cm) {
 		t.Open = time.Since(start)
 		return opened(cm, true, t), nil
 	}
-	t0 = time.Now()
+	if err := register(r, cm, t, dbg); err != nil {
+		return nil, err
+	}
+	t.Open = time.Since(start)
+	return opened(cm, false, t), nil
+}
+
+// hostExts are the host extensions, oldest first (guarded by loadMu; also
+// in modules, never closed).
+var hostExts []*Module
+
+// hostExtensions is hostExts as a C array and its freer.
+func hostExtensions() (**C.goload_module, func()) {
+	if len(hostExts) == 0 {
+		return nil, func() {}
+	}
+	pp := (**C.goload_module)(C.malloc(C.size_t(len(hostExts)) * C.size_t(unsafe.Sizeof((*C.goload_module)(nil)))))
+	for i, x := range hostExts {
+		unsafe.Slice(pp, len(hostExts))[i] = x.m
+	}
+	return pp, func() { C.free(unsafe.Pointer(pp)) }
+}
+
+// register gives a linked module to the runtime (its host type fills,
+// moduledata, itabs) and runs its init tasks.
+func register(r *rtCalls, cm *C.goload_module, t *Timings, dbg C.uint) error {
+	t0 := time.Now()
+	var e C.goload_err
 	if err := fillHostTypes(r, cm); err != nil {
 		// The host's method tables may point into the module already:
 		// it stays mapped.
-		return nil, err
+		return err
 	}
 	if C.goload_module_publish(cm, &e) < 0 {
 		C.goload_module_free(cm)
-		return nil, cError(&e)
+		return cError(&e)
 	}
 	// From here the runtime knows the module: only Close unmaps it.
 	md := C.goload_module_moduledata(cm)
 	registerDebug(cm, dbg) // perf and gdb name its code (debug.go)
 	r.modulesinit()
 	if err := addTypemap(r, cm); err != nil { // typelinksinit for this module, host types hashed once (load_typehash.go)
-		return nil, err
+		return err
 	}
 	r.verify(md)
 	// The itabs are read from C before itabLock is taken: a cgo call is a
@@ -169,14 +255,13 @@ func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings
 		r.itabAdd(it)
 	}
 	r.unlock(r.itabLock)
-	t.Register = time.Since(t0)
+	t.Register += time.Since(t0)
 	t0 = time.Now()
 	for i := 0; i < int(C.goload_module_ninittasks(cm)); i++ {
 		r.doInit1(C.goload_module_inittask(cm, C.size_t(i)))
 	}
-	t.Inits = time.Since(t0)
-	t.Open = time.Since(start)
-	return opened(cm, false, t), nil
+	t.Inits += time.Since(t0)
+	return nil
 }
 
 // cArray is a C array of C copies of ss (NULL when empty) and its freer.

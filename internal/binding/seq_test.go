@@ -474,12 +474,6 @@ func (m *seqModel) provider(ver string, pkg bool) string {
 	return best
 }
 
-// seqTakesOver: a module that filled the host's dropped methods itself
-// (OpenPackage, not a stub) takes over an earlier one's fills at its Close.
-func seqTakesOver(o *mMod) bool { return seqPkgTakesOver && o.pkg && o.prov == "" }
-
-const seqPkgTakesOver = true
-
 func (m *seqModel) modID(h string, f int) int {
 	if m.mods[h].ver == "v1" {
 		return 1000 + f
@@ -677,18 +671,11 @@ func (m *seqModel) close(h string) expect {
 			e.may = append(e.may, "main.patchTab", "main.graveyard", "binding.patcher")
 		}
 	}
-	// OpenPackage fills the host's dropped methods (runtime's, whatever
-	// the package: runtime is a dependency) with the module's copies; a
-	// module opened later (a stub too) may call them, so it must be closed
-	// first, unless it has copies of its own to take them over.
-	if me := m.mods[h]; me.pkg {
-		for _, o := range m.mods {
-			if o.open && o.order > me.order && !seqTakesOver(o) {
-				e.must = append(e.must, []string{"was opened while", "pointed into this module, and has no copy of its own to take them over"})
-				e.may = append(e.may, "pointed into this module, and has no copy of its own")
-			}
-		}
-	}
+	// The host's dropped methods (runtime's, whatever the package:
+	// runtime is a dependency) are filled by the host extension the first
+	// OpenPackage linked, which is never closed, not by the module: no
+	// module's Close is refused for them (a refusal naming "pointed into
+	// this module" is an unexpected holder).
 	if len(e.must) == 0 {
 		m.mods[h].open = false
 		return expect{res: "ok"}

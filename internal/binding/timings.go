@@ -54,12 +54,12 @@ func (m *Module) Timings() Timings {
 func (t *Timings) linkTimes(cm *C.goload_module) {
 	ns := func(p C.int) time.Duration { return time.Duration(C.goload_module_phase_ns(cm, p)) }
 	t.HostIndex += ns(C.GOLOAD_PHASE_HOST)
-	t.Archives = ns(C.GOLOAD_PHASE_ARCHIVES)
-	t.Resolve = ns(C.GOLOAD_PHASE_RESOLVE)
-	t.Layout = ns(C.GOLOAD_PHASE_LAYOUT)
-	t.Relocate = ns(C.GOLOAD_PHASE_RELOC)
-	t.RuntimeMeta = ns(C.GOLOAD_PHASE_RTMETA)
-	t.HostFill = ns(C.GOLOAD_PHASE_HOSTFILL)
+	t.Archives += ns(C.GOLOAD_PHASE_ARCHIVES)
+	t.Resolve += ns(C.GOLOAD_PHASE_RESOLVE)
+	t.Layout += ns(C.GOLOAD_PHASE_LAYOUT)
+	t.Relocate += ns(C.GOLOAD_PHASE_RELOC)
+	t.RuntimeMeta += ns(C.GOLOAD_PHASE_RTMETA)
+	t.HostFill += ns(C.GOLOAD_PHASE_HOSTFILL)
 }
 
 func debugTime() bool {

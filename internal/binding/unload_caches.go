@@ -1,6 +1,7 @@
 package binding
 
 /*
+#include <stdlib.h>
 #include "goload.h"
 */
 import "C"
@@ -83,7 +84,7 @@ type bucketCache struct {
 func stdCacheRanges() []rng {
 	var rs []rng
 	for _, c := range stdCaches {
-		a, err := hostSym(c.sym)
+		a, err := cacheSym(c.sym)
 		if err != nil || a == 0 {
 			continue
 		}
@@ -251,7 +252,7 @@ func cleanStdCaches(r *rtCalls, lay *C.goload_module_layout, info *C.goload_unlo
 		}
 	}
 	for _, sc := range stdCaches {
-		a, err := hostSym(sc.sym)
+		a, err := cacheSym(sc.sym)
 		if err != nil || a == 0 {
 			continue
 		}
@@ -398,4 +399,23 @@ func (c *cacheCleaner) rehome(m *sync.Map, sym string) {
 		return true
 	})
 	compact(m)
+}
+
+// cacheSym is a standard cache variable's address: the host's, else the
+// host extension's that holds it (the host's linker dropped it, and it
+// was linked with the dropped code using it; docs/unload.md).
+func cacheSym(name string) (uintptr, error) {
+	if a, err := hostSym(name); err == nil && a != 0 {
+		return a, nil
+	}
+	cs := C.CString(name)
+	defer C.free(unsafe.Pointer(cs))
+	for _, x := range hostExts {
+		var sym C.goload_symbol
+		var e C.goload_err
+		if C.goload_module_lookup(x.m, cs, &sym, &e) == 0 && !sym._func {
+			return uintptr(sym.addr), nil
+		}
+	}
+	return 0, errorf("no variable %s in the host or its extensions", name)
 }

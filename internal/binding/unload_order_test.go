@@ -16,7 +16,9 @@ import (
 // remaining modules are called again; everything printed must equal the
 // same packages linked natively (testdata/closeorder/twin). Before the
 // handover, closing the first module was refused while a later one was
-// open ("was opened after it ... close it first").
+// open ("was opened after it ... close it first"). Since host extensions
+// the methods are the extension's (linked by the first OpenPackage, never
+// closed): no module fills, hands over or writes back a host entry.
 func TestCloseOrderDroppedMethods(t *testing.T) {
 	forEach(t, func(t *testing.T, tc toolchain) {
 		want, err := tc.cmd("run", "./testdata/closeorder/twin").Output()
@@ -47,19 +49,21 @@ func TestCloseOrderDroppedMethods(t *testing.T) {
 				back++
 			}
 		}
-		// 8 orders, 20 Closes: the first Close of each order that closes
-		// the filler hands over; the last Close of each order writes back.
-		if over == 0 || back != 8 {
-			t.Fatalf("%d Closes handed host entries over, %d wrote them back (want some, and 8):\n%s", over, back, tail(log, 3000))
+		// 8 orders, 20 Closes: the host extension filled the entries; a
+		// module that handed one over or wrote one back owned it.
+		if over != 0 || back != 0 || !strings.Contains(log, "goload: host extension goload.hostext.") {
+			t.Fatalf("%d Closes handed host entries over, %d wrote them back (want 0 and 0: the host extension's):\n%s", over, back, tail(log, 3000))
 		}
-		t.Logf("%s: %d Closes handed the host's entries over, %d wrote them back", tc.version, over, back)
+		t.Logf("%s: the host's entries are the host extension's; no Close handed over or wrote back", tc.version)
 	})
 }
 
-// A module opened with Open (no host archives) while another supplies the
-// host's dropped Rect.Area has no copy of its own and calls that one
-// through an itab the runtime builds: the supplier's Close refuses, naming
-// the module and the method, until that module is closed.
+// A module opened with Open (no host archives) while an OpenPackage
+// module needed the host's dropped Rect.Area has no copy of its own and
+// calls that one through an itab the runtime builds. The supplier's Close
+// refused, naming the module and the method, until that module was closed;
+// since host extensions the method is the extension's, so the first Close
+// succeeds and the plain module still calls Area (48, as natively).
 func TestCloseOrderStranded(t *testing.T) {
 	forEach(t, func(t *testing.T, tc toolchain) {
 		bin := buildHost(t, tc, "./testdata/closeorder/host", "")
@@ -68,10 +72,16 @@ func TestCloseOrderStranded(t *testing.T) {
 			t.Fatalf("go list -export: %v", err)
 		}
 		got, log := runDebug(t, bin, "", "plain", strings.TrimSpace(string(out)))
-		re := regexp.MustCompile(`^plain area 42\n` +
-			`close a: goload: module goload\.module\.[0-9a-f]+ is still in use: module goload\.module\.[0-9a-f]+ was opened while \d+ of the host's dropped methods \([^\n]+\) pointed into this module, and has no copy of its own to take them over \(it may call them through an interface; close it first\)\n` +
+		re := regexp.MustCompile(`^plain area 42\nclose a: <nil>\n` +
+			`plain area 48\nclose plain: <nil>\nclose a: goload: inval: Close: the module is closed\n$`)
+		// Go 1.21: the host "lacks" runtime/internal/atomic (none of its
+		// own functions are in the host), so module a loads it and fills
+		// the host's dropped methods of its types (which the host has)
+		// itself: the old refusal stays, for those methods only.
+		old := regexp.MustCompile(`^plain area 42\n` +
+			`close a: goload: module goload\.module\.[0-9a-f]+ is still in use: module goload\.module\.[0-9a-f]+ was opened while \d+ of the host's dropped methods \(runtime/internal/atomic\.[^\n]+\) pointed into this module, and has no copy of its own to take them over \(it may call them through an interface; close it first\)\n` +
 			`plain area 48\nclose plain: <nil>\nclose a: <nil>\n$`)
-		if !re.MatchString(got) {
+		if !re.MatchString(got) && !(tc.minor == "21" && old.MatchString(got)) {
 			t.Fatalf("host printed\n%s\nlog (tail):\n%s", got, tail(log, 3000))
 		}
 	})

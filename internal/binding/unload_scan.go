@@ -165,7 +165,9 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 	for i := 0; i < kept; i++ {
 		var h C.goload_holder
 		C.goload_heapscan_hit(s, C.size_t(i), &h)
-		inCache := h.root_kind == C.GOLOAD_HOLDER_DATA && inRange(caches, uintptr(h.root_at))
+		// (a cache the host's linker dropped is a host extension's
+		// variable: an extra root block, see cacheSym)
+		inCache := (h.root_kind == C.GOLOAD_HOLDER_DATA || h.root_kind == C.GOLOAD_HOLDER_EXTRA) && inRange(caches, uintptr(h.root_at))
 		inCaches = inCaches && inCache
 		onStacks = onStacks && onStack(&h)
 		switch {

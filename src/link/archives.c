@@ -327,7 +327,7 @@ static int share_archive(goload_module *m, size_t first, const gl_goobj_archive 
 	size_t u = 0;
 	while (u < m->uses.len && m->uses.v[u].prov != prov)
 		u++;
-	struct gl_use use = {prov, pkg};
+	struct gl_use use = {.prov = prov, .pkg = pkg};
 	if (u < m->uses.len) {
 		/* "p1, p2, ...": every package reused from it */
 		const char *old = m->uses.v[u].pkg;

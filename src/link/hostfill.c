@@ -104,10 +104,18 @@ int want_method(void *ctx, const gl_host_method *hm, goload_err *err)
 				  .name = hm->name, .namelen = hm->namelen};
 	int abis[2] = {1, -1};
 	gl_goobj_symname nm = {.name = name, .namelen = (uint32_t)n, .abi = 1};
+	uint32_t xs, xu;
 	if (!hm->slot)
 		f.addr = 1; /* the host's code, its text offsets kept: nothing to fill */
-	else if (!find_named(m, name, n, 1, &f.sym) && !(f.addr = host_lookup(m->host, name, n, 1)))
+	else if (!find_named(m, name, n, 1, &f.sym) && !(f.addr = host_lookup(m->host, name, n, 1))) {
+		/* A host extension has the method: it filled the host's words
+		 * (method table, type, itabs), which stay as long as the process. */
+		if (ext_addr(m, name, n, abis, &xs, &xu))
+			return 0;
 		f.sym = hostpkg_find(m, &nm, abis, err);
+	}
+	if (ext_sym(m, f.sym))
+		return 0;
 	if (err && err->code)
 		return -err->code;
 	if (f.sym == NOSYM && !f.addr) {
@@ -119,6 +127,8 @@ int want_method(void *ctx, const gl_host_method *hm, goload_err *err)
 		struct gl_typefill tf = {.slot = hm->mtyp, .sym = method_type_sym(m, hm, &none, err)};
 		if (err && err->code)
 			return -err->code;
+		if (ext_sym(m, tf.sym)) /* the extension filled it */
+			tf.sym = NOSYM, none = true;
 		if (tf.sym == NOSYM && !none)
 			return gl_err(err, GOLOAD_E_NOTFOUND,
 				      "host method %s: the host's linker dropped its func type, and the archive of its package has "
@@ -315,7 +325,8 @@ int alias_host_types(goload_module *m, goload_err *err)
 			int abis[2] = {0, 1};
 			uint32_t use, psize;
 			size_t nl = strlen(s->name);
-			if (m->uses.len && (s->alias = provider_addr(m, s->name, nl, abis, &psize, &use)))
+			if (m->uses.len && ((s->alias = provider_addr(m, s->name, nl, abis, &psize, &use)) ||
+					    (s->alias = ext_addr(m, s->name, nl, abis, &psize, &use))))
 				dbg(m, "type %s -> module %s 0x%llx", s->name, m->uses.v[use].prov->name, (unsigned long long)s->alias);
 			continue;
 		}

@@ -61,6 +61,8 @@ static int dropped_var_init(goload_module *m, uint32_t oi, uint32_t i, goload_er
  * relocations are resolved by resolve_all, which reaches the new symbol). */
 uint32_t pull(goload_module *m, uint32_t oi, uint32_t i, goload_err *err)
 {
+	if (m->opts.split_host && m->objs.v[oi].lazy && m->objs.v[oi].sym[i] == NOSYM)
+		m->pulled = true; /* a host extension must have it (goload_extension_link) */
 	if (m->objs.v[oi].sym[i] == NOSYM &&
 	    (define_one(m, oi, i, err) < 0 || (m->objs.v[oi].lazy && dropped_var_init(m, oi, i, err) < 0)))
 		return NOSYM;
@@ -208,6 +210,11 @@ static uint32_t hostpkg_def(goload_module *m, const gl_goobj_symname *nm, const 
 	for (int a = 0; a < 2 && abis[a] >= 0; a++)
 		if (abis[a] <= 1 && gl_strmap_get(&m->hostdefs[abis[a]], nm->name, nm->namelen, &v)) {
 			uint32_t oi = (uint32_t)(v >> 32), id = pull(m, oi, (uint32_t)v, err);
+			struct gl_extroot root = {.name = m->opts.split_host ? keep(m, nm->name, nm->namelen) : NULL, .abi = abis[a]};
+			if (id != NOSYM && m->opts.split_host && (!root.name || !GL_VEC_PUSH(&m->extroots, root))) {
+				gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+				return NOSYM;
+			}
 			if (id != NOSYM)
 				dbg(m, "dropped symbol %.*s taken from archive %s (package %s)", (int)nm->namelen, nm->name,
 				    m->objs.v[oi].archive, m->objs.v[oi].pkgpath);

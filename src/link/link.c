@@ -196,8 +196,75 @@ uint64_t goload_module_phase_ns(const goload_module *m, int phase)
 	return phase >= 0 && phase < GOLOAD_PHASE_N ? m->phase_ns[phase] : 0;
 }
 
+/* A host extension's roots: what the split link `need` pulled by name. */
+static int pull_roots(goload_module *m, goload_err *err)
+{
+	for (size_t i = 0; i < m->need->extroots.len; i++) {
+		const struct gl_extroot *r = &m->need->extroots.v[i];
+		gl_goobj_symname nm = {.name = r->name, .namelen = (uint32_t)strlen(r->name), .abi = r->abi};
+		int abis[2] = {r->abi, -1};
+		uint32_t xs, xu;
+		if (ext_addr(m, nm.name, nm.namelen, abis, &xs, &xu))
+			continue;
+		if (hostpkg_find(m, &nm, abis, err) != NOSYM)
+			continue;
+		if (err && err->code)
+			return -1;
+		/* A func value the package's own code never takes: made here,
+		 * the address of its function (the Go compiler's F·f). */
+		size_t n = nm.namelen;
+		uint32_t fn = NOSYM, id;
+		gl_goobj_symname fnm = {.name = r->name, .namelen = (uint32_t)(n - 3), .abi = 1};
+		int fabis[2] = {1, 0};
+		uint64_t ha = n > 3 ? host_lookup(m->host, r->name, n - 3, 1) : 0;
+		if (n > 3 && !memcmp(r->name + n - 3, "\xc2\xb7" "f", 3) && !ha)
+			fn = hostpkg_find(m, &fnm, fabis, err);
+		if (err && err->code)
+			return -1;
+		if (!ha && fn == NOSYM)
+			return gl_err(err, GOLOAD_E_NOTFOUND, "host extension: %s is in none of the host packages' archives",
+				      r->name);
+		if (fn == NOSYM) {
+			gl_lsym hs = {.name = keep(m, r->name, n - 3), .obj = NOSYM, .host = true, .resolved = true, .addr = ha};
+			if (!hs.name || (fn = new_sym(m, hs)) == NOSYM)
+				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		}
+		gl_lsym fv = {.name = keep(m, r->name, n), .obj = NOSYM, .kind = GL_SK_RODATA, .sect = SECT_RODATA,
+			      .size = 8, .align = 8, .target = fn, .resolved = true};
+		size_t kl;
+		char *key = fv.name ? name_key(m, r->name, n, (uint16_t)r->abi, &kl) : NULL;
+		bool existed;
+		if (!key || (id = new_sym(m, fv)) == NOSYM || !gl_strmap_add(&m->byname, key, kl, id, &existed))
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		dbg(m, "host extension: func value %s made (its package's archive has none)", r->name);
+	}
+	return 0;
+}
+
+static int link_module(goload_host *h, const char *const *archives, size_t narchives, const goload_link_opts *opts,
+		       const goload_module *need, goload_module **out, goload_err *err);
+
 int goload_module_link(goload_host *h, const char *const *archives, size_t narchives, const goload_link_opts *opts,
 		       goload_module **out, goload_err *err)
+{
+	return link_module(h, archives, narchives, opts, NULL, out, err);
+}
+
+/* The symbols of host packages that the host's linker dropped and `need`
+ * asked for, with everything they need of those packages, as one more
+ * module that is never closed: one copy of each per process, whichever
+ * module needed it first and whatever order modules close in. */
+int goload_extension_link(goload_host *h, const goload_module *need, const goload_link_opts *opts, goload_module **out,
+			  goload_err *err)
+{
+	*out = NULL;
+	if (!need || !need->pulled || !opts || !opts->nhost_archives)
+		return gl_err(err, GOLOAD_E_INVAL, "host extension: no split link needing one");
+	return link_module(h, NULL, 0, opts, need, out, err);
+}
+
+static int link_module(goload_host *h, const char *const *archives, size_t narchives, const goload_link_opts *opts,
+		       const goload_module *need, goload_module **out, goload_err *err)
 {
 	*out = NULL;
 	if (!h->rt)
@@ -209,6 +276,11 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 	m->host = h;
 	if (opts)
 		m->opts = *opts;
+	if ((m->need = need)) {
+		m->opts.split_host = false;
+		m->opts.providers = NULL;
+		m->opts.nproviders = 0;
+	}
 	funcbuild fb = {0};
 	uint64_t t0 = mono_ns();
 	int rc = goload_host_recover(h, opts, err);
@@ -218,7 +290,7 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		rc = gl_host_types_index(h, err);
 	phase_end(m, GOLOAD_PHASE_HOST, &t0);
 	bool fix = narchives == 0 && m->opts.nfix_roots;
-	if (rc == 0 && !fix)
+	if (rc == 0 && !fix && !need)
 		rc = open_archives(m, archives, narchives, err);
 	phase_end(m, GOLOAD_PHASE_ARCHIVES, &t0);
 	if (rc == 0 && m->stub) {
@@ -236,6 +308,8 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		return 0;
 	}
 	if (rc == 0)
+		rc = add_ext_uses(m, err);
+	if (rc == 0)
 		rc = gl_host_types_index(h, err);
 	if (rc == 0)
 		rc = define(m, err);
@@ -243,6 +317,8 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 		rc = fix_roots(m, err);
 	if (rc == 0)
 		rc = alias_host_types(m, err);
+	if (rc == 0 && need)
+		rc = pull_roots(m, err);
 	if (rc == 0)
 		rc = resolve_all(m, err);
 	if (rc == 0)
@@ -250,6 +326,12 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 	if (rc < 0)
 		goto fail;
 	phase_end(m, GOLOAD_PHASE_RESOLVE, &t0);
+	if (m->pulled) {
+		/* Split: the host extension first (goload_extension_link). */
+		dbg(m, "dropped symbols of host packages needed (%zu by name): a host extension first", m->extroots.len);
+		*out = m;
+		return 0;
+	}
 	m->frozen = true;
 	if (!layout(m)) {
 		rc = gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
@@ -286,6 +368,13 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 	memcpy(mem_at(m, m->pcln_addr), m->pcln.bytes.p, m->pcln.bytes.len);
 	for (uint32_t si = 0; si < m->syms.len; si++) {
 		gl_lsym *s = gl_link_sym(m, si);
+		size_t nl = strlen(s->name);
+		if (need && s->sect == SECT_RODATA && s->obj == NOSYM && !s->host && nl > 3 &&
+		    !strcmp(s->name + nl - 3, "\xc2\xb7" "f")) {
+			/* a func value made by pull_roots */
+			memcpy(mem_at(m, s->addr), &gl_link_sym(m, s->target)->addr, 8);
+			continue;
+		}
 		if (s->sect != SECT_TEXT || s->obj != NOSYM || s->host)
 			continue;
 		int64_t rel = (int64_t)(gl_link_sym(m, s->target)->addr - (s->addr + 5));
@@ -316,7 +405,8 @@ int goload_module_link(goload_host *h, const char *const *archives, size_t narch
 	m->name = keep(m, "", 0);
 	{
 		char nm[64];
-		snprintf(nm, sizeof nm, "goload.module.%llx", (unsigned long long)m->sect_addr[SECT_TEXT]);
+		snprintf(nm, sizeof nm, "%s.%llx", need ? "goload.hostext" : "goload.module",
+			 (unsigned long long)m->sect_addr[SECT_TEXT]);
 		m->name = m->opts.name ? keep(m, m->opts.name, strlen(m->opts.name)) : keep(m, nm, strlen(nm));
 	}
 	gl_rt_sections sec = {

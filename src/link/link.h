@@ -113,6 +113,13 @@ struct gl_loadedpkg {
 struct gl_use {
 	const goload_module *prov;
 	const char *pkg; /* the first package reused from it */
+	bool ext;        /* a host extension (opts.extensions) */
+};
+
+/* A dropped host-package symbol a split link needs from an extension. */
+struct gl_extroot {
+	const char *name;
+	int abi;
 };
 
 /* A host package whose archive is consulted for dropped symbols. */
@@ -166,6 +173,11 @@ struct goload_module {
 	uint64_t typedesclen; /* Go 1.27+: the typelinked descriptors' end, from rodata's start */
 	size_t nrel[64];   /* relocations applied, by enum gl_rtype (capped) */
 	uint64_t phase_ns[GOLOAD_PHASE_N]; /* goload_module_phase_ns */
+	const goload_module *need; /* extension links: the split link asking */
+	bool pulled;              /* split links: a host package's symbol was pulled */
+	const char *blocked, *blocked_by; /* split links: pulled code that needs a
+					   * loaded (non-host) package's symbol */
+	GL_VEC(struct gl_extroot) extroots; /* split links: what was pulled by name */
 };
 
 /* Symbol of a link-wide index. */

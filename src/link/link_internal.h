@@ -71,6 +71,9 @@ int define_one(goload_module *m, uint32_t oi, uint32_t i, goload_err *err);
 int define(goload_module *m, goload_err *err);
 uint64_t provider_addr(const goload_module *m, const char *name, size_t n, const int *abis, uint32_t *size,
 		       uint32_t *use);
+uint64_t ext_addr(const goload_module *m, const char *name, size_t n, const int *abis, uint32_t *size, uint32_t *use);
+bool ext_sym(const goload_module *m, uint32_t id);
+int add_ext_uses(goload_module *m, goload_err *err);
 uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname *missing, goload_err *err);
 bool is_marker(int t);
 bool optional_type_ref(goload_module *m, const gl_lsym *s, int32_t off);

@@ -56,6 +56,7 @@ void goload_module_free(goload_module *m)
 	GL_VEC_FREE(&m->typelinks);
 	GL_VEC_FREE(&m->loaded);
 	GL_VEC_FREE(&m->uses);
+	GL_VEC_FREE(&m->extroots);
 	gl_strmap_free(&m->provided);
 	free(m);
 }
@@ -70,6 +71,14 @@ const goload_module *goload_module_use(const goload_module *m, size_t i, const c
 }
 
 bool goload_module_is_stub(const goload_module *m) { return m->stub; }
+bool goload_module_needs_extension(const goload_module *m) { return m->pulled; }
+
+const char *goload_module_split_blocked(const goload_module *m, const char **by)
+{
+	if (by)
+		*by = m->blocked_by;
+	return m->blocked;
+}
 
 void *goload_module_moduledata(const goload_module *m) { return m->md; }
 size_t goload_module_mapped(const goload_module *m) { return m->mem.size; }

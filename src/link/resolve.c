@@ -26,6 +26,19 @@ int init_syms(goload_module *m, uint32_t oi, goload_err *err)
 	return 0;
 }
 
+/* A loaded object's func value "pkg.F·f" of a host package (one
+ * OpenPackage reads the archive of) that the host does not have. */
+static bool ext_funcval(const goload_module *m, const gl_lobj *lo, const gl_goobj_sym *s)
+{
+	size_t n = s->namelen, pl;
+	uint64_t k;
+	if (lo->lazy || !(s->flags & GL_SF_DUPOK) || n < 4 || memcmp(s->name + n - 3, "\xc2\xb7" "f", 3) ||
+	    (!m->opts.split_host && !m->opts.nextensions) || !(pl = name_pkglen(s->name, n)) ||
+	    !gl_strmap_get(&m->byhostpkg, s->name, pl, &k))
+		return false;
+	return !host_lookup(m->host, s->name, n, s->abi);
+}
+
 /* The link symbol of definition i of object oi: a new one, or the one a
  * dupok or content-addressed twin already made. */
 int define_one(goload_module *m, uint32_t oi, uint32_t i, goload_err *err)
@@ -55,6 +68,8 @@ int define_one(goload_module *m, uint32_t oi, uint32_t i, goload_err *err)
 		int abis[2] = {s.abi, -1};
 		if (!hitab && m->uses.len && (hitab = provider_addr(m, s.name, s.namelen, abis, &psize, &use)))
 			pitab = true;
+		if (!hitab && m->uses.len && (hitab = ext_addr(m, s.name, s.namelen, abis, &psize, &use)))
+			pitab = true;
 	}
 	if (hitab) {
 		ls.host = true;
@@ -66,6 +81,24 @@ int define_one(goload_module *m, uint32_t oi, uint32_t i, goload_err *err)
 		struct gl_hostitab hi = {oi, i, ls.addr};
 		if (!pitab && !GL_VEC_PUSH(&m->hostitabs, hi))
 			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	}
+	/* A func value of a host package's function (pkg.F·f, dupok in each
+	 * package that takes it) that the host lacks is the host extension's:
+	 * a host variable it is stored in (a hook) must not hold the module. */
+	if (!hitab && ext_funcval(m, lo, &s)) {
+		int abis[2] = {s.abi, -1};
+		if ((hitab = ext_addr(m, s.name, s.namelen, abis, &psize, &use))) {
+			ls.host = ls.resolved = true;
+			ls.sect = SECT_NONE;
+			ls.obj = NOSYM;
+			ls.addr = hitab;
+			ls.prov = use + 1;
+		} else if (m->opts.split_host) {
+			struct gl_extroot root = {.name = keep(m, s.name, s.namelen), .abi = s.abi};
+			if (!root.name || !GL_VEC_PUSH(&m->extroots, root))
+				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+			m->pulled = true;
+		}
 	}
 	/* A variable the object defines in another package's name, by
 	 * linkname, without content (math/bits' runtime.overflowError): of a
@@ -302,6 +335,51 @@ uint64_t provider_addr(const goload_module *m, const char *name, size_t n, const
 	return 0;
 }
 
+/* A symbol a host extension defines (see goload_extension_link): its
+ * address there, 0 if none; *use is the extension's index in uses. Any
+ * name: a host package's function, variable or type, or a composite type
+ * or itab its code made. */
+uint64_t ext_addr(const goload_module *m, const char *name, size_t n, const int *abis, uint32_t *size, uint32_t *use)
+{
+	for (size_t i = 0; i < m->uses.len; i++) {
+		const goload_module *p = m->uses.v[i].prov;
+		uint32_t id;
+		for (int k = 0; m->uses.v[i].ext && k < 2 && abis[k] >= 0; k++) {
+			if (!find_named(p, name, n, (uint16_t)abis[k], &id))
+				continue;
+			const gl_lsym *s = &p->syms.v[id];
+			/* (not its trampolines to host functions; a func value it
+			 * made is, see pull_roots) */
+			if (s->host || s->sect == SECT_NONE || (s->obj == NOSYM && s->sect == SECT_TEXT))
+				continue;
+			*use = (uint32_t)i;
+			*size = s->size;
+			return s->alias ? s->alias : s->addr;
+		}
+	}
+	return 0;
+}
+
+/* Whether link symbol id is a host extension's. */
+bool ext_sym(const goload_module *m, uint32_t id)
+{
+	const gl_lsym *s = id == NOSYM ? NULL : &m->syms.v[id];
+	return s && s->host && s->prov && m->uses.v[s->prov - 1].ext;
+}
+
+/* The host extensions become uses of this link, after the earlier modules
+ * it reuses packages from (their indices stay those the binding knows):
+ * reached by ext_addr only, no package is "provided" by them. */
+int add_ext_uses(goload_module *m, goload_err *err)
+{
+	for (size_t i = 0; i < m->opts.nextensions; i++) {
+		struct gl_use u = {.prov = m->opts.extensions[i], .pkg = "(host packages)", .ext = true};
+		if (!GL_VEC_PUSH(&m->uses, u))
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	}
+	return 0;
+}
+
 /* The link symbol a reference of object oi names, creating a host symbol on
  * first use. NOSYM with *missing set when nothing defines it. */
 /* Whether name is a package's static temporary, "pkg..stmp_N". */
@@ -376,7 +454,10 @@ uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname
 		/* A type descriptor is this module's copy (aliased to the host's
 		 * by alias_host_types): descriptors name types by offsets from
 		 * the module's own types, which cannot reach the host's. */
-		if (s.namelen > 5 && !memcmp(s.name, "type:", 5) && (s.flags & GL_SF_DUPOK) && !m->frozen)
+		uint32_t xs, xu;
+		int xabis[2] = {s.abi, -1};
+		if (s.namelen > 5 && !memcmp(s.name, "type:", 5) && (s.flags & GL_SF_DUPOK) && !m->frozen &&
+		    !ext_addr(m, s.name, s.namelen, xabis, &xs, &xu))
 			return pull(m, oi, local, err);
 		nm.name = s.name;
 		nm.namelen = s.namelen;
@@ -415,6 +496,10 @@ uint32_t resolve(goload_module *m, uint32_t oi, gl_goobj_ref r, gl_goobj_symname
 	uint32_t use = 0, psize = 0;
 	bool prov = false;
 	if (!a && m->uses.len && (a = provider_addr(m, nm.name, nm.namelen, abis, &psize, &use)))
+		prov = true;
+	/* What the host's linker dropped of its packages: a host extension's
+	 * copy, the one copy per process. */
+	if (!a && m->uses.len && (a = ext_addr(m, nm.name, nm.namelen, abis, &psize, &use)))
 		prov = true;
 	for (size_t k = 0; !a && fixsize && k < m->opts.nfix_vars; k++)
 		if (strlen(m->opts.fix_vars[k]) == nm.namelen && !memcmp(m->opts.fix_vars[k], nm.name, nm.namelen))
@@ -548,6 +633,23 @@ again:
 			goload_err e = {0};
 			uint32_t t = resolve(m, s->obj, r.sym, &nm, &e);
 			s = gl_link_sym(m, si); /* resolve may grow the symbol table */
+			const gl_lsym *ts = t != NOSYM ? gl_link_sym(m, t) : NULL;
+			size_t thl;
+			/* (dupok and content-addressed ones, e.g. Go 1.21's
+			 * F.stkobj, the extension has its own copy of) */
+			if (m->opts.split_host && !m->blocked && ts && m->objs.v[s->obj].lazy &&
+			    ((from_obj(ts) && !m->objs.v[ts->obj].lazy && !(ts->flags & GL_SF_DUPOK) &&
+			      !gl_goobj_hash(m->objs.v[ts->obj].o, ts->idx, &thl) && ts->name[0] &&
+			      !host_lookup(m->host, ts->name, strlen(ts->name), 1) &&
+			      !host_lookup(m->host, ts->name, strlen(ts->name), 0) &&
+			      !(!strncmp(ts->name, "type:", 5) && gl_host_type(m->host, ts->name, strlen(ts->name)))) ||
+			     (ts->host && ts->prov && !m->uses.v[ts->prov - 1].ext))) {
+				/* Dropped code of a host package needs a package the host
+				 * lacks (io/fs.glob, path.Join): a host extension cannot
+				 * hold it (it would depend on this module). */
+				m->blocked = s->name;
+				m->blocked_by = ts->name;
+			}
 			if (e.code) {
 				rc = gl_err(err, e.code, "%s: %s", s->name, e.msg);
 				break;
