@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "236e77107191659f5143c1ff761800852008c41d2607925bf93751dcf7ab7c6a"
+#define GOLOAD_C_SOURCES_SHA256 "3ee10dc8778c1e139971b38bbbb66cb44be0b3ceb47abede2182e4949a0d4067"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -51,7 +51,7 @@ var runCases = [][]string{
 
 func TestRunMainPackage(t *testing.T) {
 	forEach(t, func(t *testing.T, tc toolchain) {
-		host := buildHost(t, tc, "./cmd/goload/runhost", "")
+		host := buildHost(t, tc, repoRoot+"/cmd/goload/runhost", "")
 		native := buildHost(t, tc, runProg, "")
 		wd, _ := os.Getwd()
 		for _, args := range runCases {

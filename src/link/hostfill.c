@@ -307,17 +307,21 @@ int type_copy(goload_module *m, uint32_t si, gl_goobj_ref ref, uint32_t t, goloa
 	return 0;
 }
 
-/* Type identity is pointer identity: a type the host already has must be
- * the host's descriptor wherever loaded code takes its address, and only
- * if both describe one layout (the archives may have been compiled against
- * another version of the type's package). */
-int alias_host_types(goload_module *m, goload_err *err)
+/* The module's copies of content-addressed type descriptors (dupok) that
+ * the host or an earlier module has are theirs for every direct reference
+ * (s->alias); offsets still name the module's copy. Run before the
+ * resolve (for the objects' own types) and again after it, for the types
+ * pulled from host archives meanwhile: a host extension's code makes its
+ * values with them, and a value of one type must carry one descriptor
+ * (x.(*[]byte) compares descriptors). */
+int alias_dupok_types(goload_module *m, goload_err *err)
 {
-	size_t n = 0, nreused = m->deps.len; /* objects read later are for names only */
+	size_t n = 0;
 	gl_goobj_resolver res = {dep_object, m};
 	for (uint32_t si = 0; si < m->syms.len; si++) {
 		gl_lsym *s = gl_link_sym(m, si);
-		if (s->host || s->sect != SECT_RODATA || !(s->flags & GL_SF_DUPOK) || strncmp(s->name, "type:", 5))
+		if (s->host || s->alias || s->obj == NOSYM || s->sect != SECT_RODATA || !(s->flags & GL_SF_DUPOK) ||
+		    strncmp(s->name, "type:", 5))
 			continue;
 		uint64_t ht = gl_host_type(m->host, s->name, strlen(s->name));
 		if (!ht) {
@@ -339,6 +343,20 @@ int alias_host_types(goload_module *m, goload_err *err)
 		dbg(m, "type %s -> host 0x%llx", s->name, (unsigned long long)s->alias);
 	}
 	dbg(m, "%zu loaded types are the host's", n);
+	return 0;
+}
+
+/* Type identity is pointer identity: a type the host already has must be
+ * the host's descriptor wherever loaded code takes its address, and only
+ * if both describe one layout (the archives may have been compiled against
+ * another version of the type's package). */
+int alias_host_types(goload_module *m, goload_err *err)
+{
+	size_t nreused = m->deps.len; /* objects read later are for names only */
+	gl_goobj_resolver res = {dep_object, m};
+	int rc0 = alias_dupok_types(m, err);
+	if (rc0 < 0)
+		return rc0;
 	/* A named type this module defines (its package is not the host's:
 	 * the host's linker kept none of its code or variables) while the
 	 * host has a descriptor of that name: a normal build has one package

@@ -321,6 +321,8 @@ static int link_module(goload_host *h, const char *const *archives, size_t narch
 		rc = pull_roots(m, err);
 	if (rc == 0)
 		rc = resolve_all(m, err);
+	if (rc == 0) /* types pulled by the resolve */
+		rc = alias_dupok_types(m, err);
 	if (rc == 0)
 		rc = varinit_task(m, err);
 	if (rc < 0)

@@ -95,6 +95,7 @@ int patch_host_methods(goload_module *m, goload_err *err);
 int host_itab_slots(goload_module *m, struct gl_hostitab h, bool write, goload_err *err);
 int type_copy(goload_module *m, uint32_t si, gl_goobj_ref ref, uint32_t t, goload_err *err);
 int alias_host_types(goload_module *m, goload_err *err);
+int alias_dupok_types(goload_module *m, goload_err *err);
 
 /* layout.c */
 bool sorted_typelinks(goload_module *m, u32vec *tl);
