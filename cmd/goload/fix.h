@@ -1,0 +1,52 @@
+/* goload fix: the state of one fix and the function diff (fix_diff.c)
+ * that cmd_fix.c drives. */
+#ifndef GOLOAD_CMD_FIX_H
+#define GOLOAD_CMD_FIX_H
+
+#include "cmds.h"
+#include "gobin/gobin.h"
+#include "goobj/goobj.h"
+#include "patch/inline.h"
+
+typedef struct hostsym {
+	uint64_t addr;
+	const char *name;
+} hostsym;
+
+typedef struct pkginfo {
+	char *path, *name, *archive, *prefix; /* prefix: symbol prefix ("main" for package main) */
+	bool target;                          /* named on the command line (not only a dependency) */
+	bool inhost;
+} pkginfo;
+
+typedef struct fixer {
+	const char *cmd;
+	gl_gobin *g;
+	GL_VEC(hostsym) byaddr; /* .symtab, sorted */
+	gl_goobj_deps *deps;
+	gl_patch_inl_index *inl;
+	gl_strmap hostpkgs;     /* symbol prefixes of the host's functions */
+	GL_VEC(pkginfo) pkgs;
+	GL_VEC(char *) changed; /* function names */
+	GL_VEC(char *) fresh;   /* functions the host lacks */
+	gl_strmap rebuilt;      /* prefixes of the rebuilt packages */
+	gl_strmap layouts;      /* types refused for their layout */
+	GL_VEC(hostsym) pending; /* variables' addresses seen in the function being compared */
+	GL_VEC(hostsym) vars;    /* ... in the unchanged functions: sent to the agent */
+	gl_buf refusals;
+	size_t nrefused, ncompared;
+	bool verbose;
+	int depth; /* of same_data */
+} fixer;
+
+/* Orders host symbols by address (qsort). */
+int fix_cmp_hostsym(const void *a, const void *b);
+/* Compares every function, variable and type of package pk with the
+ * host's; the changed and new functions go to f->changed and f->fresh,
+ * what cannot be applied safely to f->refusals. */
+int fix_diff_package(fixer *f, const pkginfo *pk);
+/* Refuses a changed function inlined into a caller the fix does not
+ * rebuild (the caller would keep the old inlined copy). */
+void fix_check_inlined(fixer *f, const char *name);
+
+#endif
