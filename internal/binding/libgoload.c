@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "236e77107191659f5143c1ff761800852008c41d2607925bf93751dcf7ab7c6a"
+#define GOLOAD_C_SOURCES_SHA256 "a3718e27d39b7588ebb6cab6293943c7575b6aacdedb1f1efdc0ceb08829331c"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
@@ -32,6 +32,7 @@
 #include "../../src/link/hostfill.c"
 #include "../../src/link/hostpkgs.c"
 #include "../../src/link/hosttypes.c"
+#include "../../src/link/ifaceuse.c"
 #include "../../src/link/layout.c"
 #include "../../src/link/link.c"
 #include "../../src/link/module.c"
