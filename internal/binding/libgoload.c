@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "a3718e27d39b7588ebb6cab6293943c7575b6aacdedb1f1efdc0ceb08829331c"
+#define GOLOAD_C_SOURCES_SHA256 "9a47ebb3c7e97b2de35581ae84062c54b8dd011bd1996f43d30f722f1c7ad220"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

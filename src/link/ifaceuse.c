@@ -91,7 +91,9 @@ static int note_iface_type(goload_module *m, const gl_goobj *o, gl_goobj_ref ref
 	gl_goobj_symname nm = {0};
 	gl_goobj_resolver res = {dep_object, m};
 	uint64_t v;
-	if (gl_goobj_ref_name(o, ref, &res, &nm, NULL) < 0 || nm.namelen < 5 || memcmp(nm.name, "type:", 5))
+	/* (not "type:.namedata…", "type:.importpath…": no types) */
+	if (gl_goobj_ref_name(o, ref, &res, &nm, NULL) < 0 || nm.namelen < 6 || memcmp(nm.name, "type:", 5) ||
+	    nm.name[5] == '.')
 		return 0;
 	if (gl_strmap_get(&m->ifacetypes, nm.name, nm.namelen, &v))
 		return 0;
