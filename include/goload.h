@@ -312,6 +312,7 @@ typedef struct goload_host_fill {
 	uint64_t at, old, new, code;
 	uint32_t n; /* 8: an itab slot; 4: a method table's text offset */
 	bool owner;
+	const char *method; /* the method's symbol ("pkg.(*T).M"), or NULL */
 } goload_host_fill;
 size_t goload_module_host_fills(const goload_module *m);
 void goload_module_host_fill(const goload_module *m, size_t i, goload_host_fill *out);
@@ -331,6 +332,13 @@ size_t goload_module_type_fills(const goload_module *m);
 void goload_module_type_fill(const goload_module *m, size_t i, goload_type_fill *out);
 int goload_module_write_type_fills(goload_module *m, goload_err *err);
 void goload_module_host_fill_own(goload_module *m, size_t i, bool owner);
+/* Whether the module's code could call `method` of the type `type`
+ * ("pkg.T", a host type) through the type's method table, as the Go
+ * linker's dead-code pass reads it: why (an interface call of that name,
+ * reflect's Method or MethodByName, the type put in an interface), or
+ * NULL. Close of a module that filled the host's dropped methods asks it
+ * of every module opened since. */
+const char *goload_module_iface_use(const goload_module *m, const char *type, const char *method);
 /* Unmaps the module. Only for modules never registered with the runtime. */
 void goload_module_free(goload_module *m);
 

@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "3ee10dc8778c1e139971b38bbbb66cb44be0b3ceb47abede2182e4949a0d4067"
+#define GOLOAD_C_SOURCES_SHA256 "93e5d282b2eeb700eef61e968e78f34252392240129b83fe1bc62a33c0f27245"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
@@ -32,6 +32,7 @@
 #include "../../src/link/hostfill.c"
 #include "../../src/link/hostpkgs.c"
 #include "../../src/link/hosttypes.c"
+#include "../../src/link/ifaceuse.c"
 #include "../../src/link/layout.c"
 #include "../../src/link/link.c"
 #include "../../src/link/module.c"

@@ -181,6 +181,20 @@ func hostTypeHash(r *rtCalls, info *C.goload_unload_info) (*typeHashes, error) {
 	return &hostHashes.h, hostHashes.err
 }
 
+// hostHashesObject is the heap object of hostHashes' table (0 before the
+// first Open): it holds only the host's descriptors, never a module's, so
+// the heap scan of Close does not follow it. Its groups hold the uint32
+// hashes as keys, and a module mapped below 4 GiB (near a non-PIE host)
+// may lie at a hash's value: a false holder (peers' eh_k8s and
+// rw_protobuf on 1.27: "heap object ... reachable from host global
+// ...hostHashes+0x10, points to type:...").
+func hostHashesObject() uint64 {
+	if hostHashes.h.byHash == nil {
+		return 0
+	}
+	return uint64(*(*uintptr)(unsafe.Pointer(&hostHashes.h.byHash)))
+}
+
 // typemapValues lists what a module's typelinks stand for, as
 // typelinksinit collects them: through its typemap when it has one.
 func typemapValues(h *typeHashes, md uintptr, info *C.goload_unload_info) []unsafe.Pointer {

@@ -24,6 +24,7 @@ type hostFill struct {
 	old, new [8]byte
 	n        int
 	owner    bool
+	method   string // the method's symbol ("pkg.(*T).M"), "" when unknown
 }
 
 func (m *Module) hostFills() []hostFill {
@@ -32,6 +33,9 @@ func (m *Module) hostFills() []hostFill {
 		var f C.goload_host_fill
 		C.goload_module_host_fill(m.m, C.size_t(i), &f)
 		fs[i] = hostFill{i: i, at: uintptr(f.at), code: uintptr(f.code), n: int(f.n), owner: bool(f.owner)}
+		if f.method != nil {
+			fs[i].method = C.GoString(f.method)
+		}
 		binary.LittleEndian.PutUint64(fs[i].old[:], uint64(f.old))
 		binary.LittleEndian.PutUint64(fs[i].new[:], uint64(f.new))
 	}
@@ -108,13 +112,17 @@ func (m *Module) handover() *handoverPlan {
 			h.reverted = append(h.reverted, f.at)
 			since, ok := filledSince[f.at]
 			for _, o := range modules {
-				if o == m || o.m == nil || !ok || seqOf[o] <= since {
+				if o == m || o.m == nil || !ok || seqOf[o] <= since || !o.mayCall(f.method) {
 					continue
 				}
 				if len(stranded[o]) == 0 {
 					strandedOrder = append(strandedOrder, o)
 				}
-				stranded[o] = append(stranded[o], m.symbolize(uint64(f.code)))
+				name := f.method
+				if name == "" {
+					name = m.symbolize(uint64(f.code))
+				}
+				stranded[o] = append(stranded[o], name)
 			}
 		}
 		h.writes = append(h.writes, w)
@@ -132,6 +140,54 @@ func (m *Module) handover() *handoverPlan {
 	}
 	sort.Slice(h.succ, func(i, j int) bool { return h.succ[i].from < h.succ[j].from })
 	return h
+}
+
+// mayCall says whether o's code could reach the host method sym (a
+// dropped method another module filled) through its type's method
+// table, as the Go linker's dead-code pass reads code: an interface call
+// of the method's name, reflect's Method or MethodByName, or the
+// receiver type put in an interface (host code may then call it). A
+// module with none of them cannot: it does not keep the filler open
+// (peers' eh_two_modules: a host extension linked later has no use of
+// internal/profilerecord's methods). Unknown names count.
+func (o *Module) mayCall(sym string) bool {
+	recv, meth, ok := splitMethodSym(sym)
+	if !ok || o.stub {
+		return !o.stub
+	}
+	cr, cm := C.CString(recv), C.CString(meth)
+	defer C.free(unsafe.Pointer(cr))
+	defer C.free(unsafe.Pointer(cm))
+	why := C.goload_module_iface_use(o.m, cr, cm)
+	if why == nil {
+		debugf("unload: module %s cannot call %s through the host's method table", C.GoString(C.goload_module_name(o.m)), sym)
+		return false
+	}
+	debugf("unload: module %s may call %s through the host's method table: %s", C.GoString(C.goload_module_name(o.m)), sym, C.GoString(why))
+	return true
+}
+
+// splitMethodSym splits "pkg.(*T).M" or "pkg.T.M" (T may be generic,
+// "pkg.T[...]") into the receiver's type "pkg.T" and the method "M".
+func splitMethodSym(sym string) (recv, meth string, ok bool) {
+	sym = strings.TrimSuffix(sym, "-fm")
+	end := strings.LastIndexByte(sym, ']')
+	dot := strings.LastIndexByte(sym, '.')
+	if dot <= end || dot <= 0 || dot == len(sym)-1 {
+		return "", "", false
+	}
+	recv, meth = sym[:dot], sym[dot+1:]
+	if strings.HasSuffix(recv, ")") {
+		i := strings.LastIndex(recv, ".(*")
+		if i < 0 {
+			return "", "", false
+		}
+		recv = recv[:i+1] + recv[i+3:len(recv)-1]
+	}
+	if strings.ContainsAny(recv, "()") || strings.HasPrefix(recv, "type:") {
+		return "", "", false
+	}
+	return recv, meth, true
 }
 
 // commit records the new owners once the words are written.

@@ -32,10 +32,10 @@ static bool itab_slot_dropped(goload_module *m, uint64_t itab, int32_t off)
 /* A word another open module filled already (it still differs from the
  * linker's value) is not written: the module records its own value as a
  * claim, for Close of the filler to hand the word over to. */
-int host_write(goload_module *m, uint64_t at, const void *p, size_t n, uint64_t code, bool into_module,
-		      goload_err *err)
+int host_write(goload_module *m, uint64_t at, const void *p, size_t n, uint64_t code, const char *method,
+	       bool into_module, goload_err *err)
 {
-	struct gl_hostfill f = {.at = at, .n = (uint32_t)n, .code = code, .owner = true};
+	struct gl_hostfill f = {.at = at, .n = (uint32_t)n, .code = code, .owner = true, .method = method};
 	uint64_t cur = 0;
 	memcpy(&cur, (const void *)(uintptr_t)at, n);
 	f.old = gl_host_orig_value(m->host, at, n);
@@ -148,6 +148,7 @@ int want_method(void *ctx, const gl_host_method *hm, goload_err *err)
 struct itabfill {
 	goload_module *m;
 	uint64_t code;
+	const char *method;
 	bool into_module;
 };
 
@@ -156,7 +157,7 @@ static int fill_itab_slot(void *ctx, uint64_t slot, goload_err *err)
 	struct itabfill *c = ctx;
 	dbg(c->m, "itab slot at 0x%llx: dropped method at 0x%llx filled", (unsigned long long)slot,
 	    (unsigned long long)c->code);
-	return host_write(c->m, slot, &c->code, 8, c->code, c->into_module, err);
+	return host_write(c->m, slot, &c->code, 8, c->code, c->method, c->into_module, err);
 }
 
 /* Points the host's method tables at the code of their dropped methods:
@@ -179,7 +180,7 @@ int patch_host_methods(goload_module *m, goload_err *err)
 			continue;
 		}
 		int32_t off = (int32_t)(uint32_t)(a - text);
-		int rc = host_write(m, f.slot, &off, 4, a, !f.addr, err);
+		int rc = host_write(m, f.slot, &off, 4, a, f.addr ? NULL : gl_link_sym(m, f.sym)->name, !f.addr, err);
 		if (rc < 0)
 			return rc;
 		if (!f.addr)
@@ -200,7 +201,7 @@ int patch_host_methods(goload_module *m, goload_err *err)
 		uint64_t a = t->host ? t->addr : t->alias;
 		if (a >= types && a < etypes) {
 			int32_t off = (int32_t)(a - types);
-			int rc = host_write(m, f->slot, &off, 4, a, true, err);
+			int rc = host_write(m, f->slot, &off, 4, a, f->method, true, err);
 			if (rc < 0)
 				return rc;
 			dbg(m, "host method %s: its type %s is the host's", f->method, t->name);
@@ -220,7 +221,7 @@ int patch_host_methods(goload_module *m, goload_err *err)
 	 * runtime.unreachableMethod for the method: they get its code too. */
 	for (size_t i = 0; i < m->methodfills.len; i++) {
 		struct gl_methodfill f = m->methodfills.v[i];
-		struct itabfill c = {m, f.addr ? f.addr : gl_link_sym(m, f.sym)->addr, !f.addr};
+		struct itabfill c = {m, f.addr ? f.addr : gl_link_sym(m, f.sym)->addr, f.addr ? NULL : gl_link_sym(m, f.sym)->name, !f.addr};
 		int rc = f.type ? gl_host_itab_slots(m->host, f.type, f.name, f.namelen, fill_itab_slot, &c, err) : 0;
 		if (rc < 0)
 			return rc;
@@ -246,7 +247,7 @@ int host_itab_slots(goload_module *m, struct gl_hostitab h, bool write, goload_e
 		if (!write || t == NOSYM || gl_link_sym(m, t)->host)
 			continue;
 		uint64_t v = gl_link_sym(m, t)->addr;
-		int rc = host_write(m, h.addr + (uint64_t)r.off, &v, 8, v, true, err);
+		int rc = host_write(m, h.addr + (uint64_t)r.off, &v, 8, v, gl_link_sym(m, t)->name, true, err);
 		if (rc < 0)
 			return rc;
 		dbg(m, "host itab at 0x%llx: dropped method %s filled from its archive", (unsigned long long)h.addr,

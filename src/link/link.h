@@ -100,6 +100,7 @@ struct gl_hostfill {
 	uint64_t at, old, new, code;
 	uint32_t n;
 	bool owner;
+	const char *method; /* the method's symbol (arena), or NULL */
 };
 
 /* A package this module loaded: its path and its archive (kept open
@@ -170,6 +171,10 @@ struct goload_module {
 	GL_VEC(struct gl_varinit) varinits;
 	uint32_t varinit_task; /* the init task running them; 0 if none */
 	GL_VEC(int32_t) typelinks;
+	/* what its code could call through a host method table (ifaceuse.c) */
+	gl_strmap ifacenames; /* method names of its interface calls, reflect by name */
+	gl_strmap ifacetypes; /* types it converts to interfaces, and what they reach */
+	const char *iface_any; /* why any method may be called (reflect), or NULL */
 	uint64_t typedesclen; /* Go 1.27+: the typelinked descriptors' end, from rodata's start */
 	size_t nrel[64];   /* relocations applied, by enum gl_rtype (capped) */
 	uint64_t phase_ns[GOLOAD_PHASE_N]; /* goload_module_phase_ns */

@@ -88,9 +88,11 @@ int varinit_task(goload_module *m, goload_err *err);
 uint32_t hostpkg_find(goload_module *m, const gl_goobj_symname *nm, const int *abis, goload_err *err);
 
 /* hostfill.c */
-int host_write(goload_module *m, uint64_t at, const void *p, size_t n, uint64_t code, bool into_module,
+int host_write(goload_module *m, uint64_t at, const void *p, size_t n, uint64_t code, const char *method, bool into_module,
 	       goload_err *err);
 int want_method(void *ctx, const gl_host_method *hm, goload_err *err);
+int note_iface_use(goload_module *m, uint32_t oi, const gl_lsym *s, gl_goobj_reloc r, goload_err *err);
+int note_reflect_method(goload_module *m, const gl_lsym *s, goload_err *err);
 int patch_host_methods(goload_module *m, goload_err *err);
 int host_itab_slots(goload_module *m, struct gl_hostitab h, bool write, goload_err *err);
 int type_copy(goload_module *m, uint32_t si, gl_goobj_ref ref, uint32_t t, goload_err *err);

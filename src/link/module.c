@@ -44,6 +44,8 @@ void goload_module_free(goload_module *m)
 	GL_VEC_FREE(&m->methodfills);
 	GL_VEC_FREE(&m->typefills);
 	GL_VEC_FREE(&m->hostfills);
+	gl_strmap_free(&m->ifacenames);
+	gl_strmap_free(&m->ifacetypes);
 	free(m->hostpkgs);
 	gl_buf_free(&m->arena);
 	gl_rt_pcln_free(&m->pcln);
@@ -87,7 +89,7 @@ size_t goload_module_host_fills(const goload_module *m) { return m->hostfills.le
 void goload_module_host_fill(const goload_module *m, size_t i, goload_host_fill *out)
 {
 	const struct gl_hostfill *f = &m->hostfills.v[i];
-	*out = (goload_host_fill){.at = f->at, .old = f->old, .new = f->new, .code = f->code, .n = f->n, .owner = f->owner};
+	*out = (goload_host_fill){.at = f->at, .old = f->old, .new = f->new, .code = f->code, .n = f->n, .owner = f->owner, .method = f->method};
 }
 
 void goload_module_host_fill_own(goload_module *m, size_t i, bool owner)
@@ -118,7 +120,7 @@ int goload_module_write_type_fills(goload_module *m, goload_err *err)
 {
 	for (size_t i = 0; i < m->typefills.len; i++) {
 		const struct gl_typefill *f = &m->typefills.v[i];
-		int rc = f->type ? host_write(m, f->slot, &f->key, 4, f->type, true, err) : 0;
+		int rc = f->type ? host_write(m, f->slot, &f->key, 4, f->type, f->method, true, err) : 0;
 		if (rc < 0)
 			return rc;
 	}

@@ -606,6 +606,8 @@ again:
 		gl_lsym *s = gl_link_sym(m, si);
 		if (!from_obj(s))
 			continue;
+		if ((s->flags & GL_SF_REFLECTMETHOD) && (rc = note_reflect_method(m, s, err)) < 0)
+			break;
 		/* Resolving may open host packages' objects (growing objs). */
 		const gl_goobj *o = m->objs.v[s->obj].o;
 		uint32_t first, n = gl_goobj_relocs(o, s->idx, &first);
@@ -627,6 +629,11 @@ again:
 				r = (gl_goobj_reloc){.type = GL_R_ADDR, .sym = a.sym};
 			} else
 				r = gl_goobj_reloc_at(o, first + j);
+			if (j < n && !gl_goobj_ref_is_nil(r.sym) &&
+			    (r.type == GL_R_USEIFACE || r.type == GL_R_USEIFACEMETHOD ||
+			     r.type == GL_R_USEGENERICIFACEMETHOD || r.type == GL_R_USENAMEDMETHOD) &&
+			    (rc = note_iface_use(m, s->obj, s, r, err)) < 0)
+				break;
 			if (is_marker(r.type) || gl_goobj_ref_is_nil(r.sym))
 				continue;
 			gl_goobj_symname nm = {0};
