@@ -241,6 +241,50 @@ static int pull_roots(goload_module *m, goload_err *err)
 	return 0;
 }
 
+/* A host extension of variables alone (their accessors were inlined into
+ * the module): the runtime wants at least one function in a module's
+ * pclntab, so the smallest function of the first variable's object is
+ * pulled too: code of a host package that a normal build could have kept,
+ * never called. Before the resolve, which pulls what it needs. */
+static int pad_text(goload_module *m, goload_err *err)
+{
+	uint32_t oi = NOSYM;
+	for (uint32_t i = 0; i < m->syms.len; i++) {
+		const gl_lsym *s = gl_link_sym(m, i);
+		if (s->sect == SECT_TEXT)
+			return 0;
+		if (oi == NOSYM && s->obj != NOSYM && !s->host && m->objs.v[s->obj].lazy)
+			oi = s->obj;
+	}
+	if (oi == NOSYM)
+		return gl_err(err, GOLOAD_E_UNSUPPORTED, "host extension: nothing of a host package to hold");
+	const gl_goobj *o = m->objs.v[oi].o;
+	uint32_t best = NOSYM, bsize = 0;
+	size_t hl;
+	for (uint32_t d = 0; d < gl_goobj_ndefs(o); d++) {
+		gl_goobj_sym s = gl_goobj_sym_at(o, d);
+		if (s.kind != GL_SK_TEXT || !s.namelen || s.abi > 1 || gl_goobj_hash(o, d, &hl) || (best != NOSYM && s.size >= bsize))
+			continue;
+		/* never an init function: only its init task may run it */
+		bool init = s.namelen >= 5 && !memcmp(s.name + s.namelen - 5, ".init", 5);
+		for (uint32_t k = 0; !init && k + 6 <= s.namelen; k++)
+			init = !memcmp(s.name + k, ".init.", 6);
+		if (init)
+			continue;
+		best = d;
+		bsize = s.size;
+	}
+	if (best == NOSYM)
+		return gl_err(err, GOLOAD_E_UNSUPPORTED,
+			      "host extension: only variables of %s, whose object has no function to give the module its one "
+			      "function (the runtime needs one)", m->objs.v[oi].pkgpath ? m->objs.v[oi].pkgpath : "a host package");
+	if (pull(m, oi, best, err) == NOSYM)
+		return -1;
+	gl_goobj_sym bs = gl_goobj_sym_at(o, best);
+	dbg(m, "host extension of variables only: %.*s pulled too (a module needs a function)", (int)bs.namelen, bs.name);
+	return 0;
+}
+
 static int link_module(goload_host *h, const char *const *archives, size_t narchives, const goload_link_opts *opts,
 		       const goload_module *need, goload_module **out, goload_err *err);
 
@@ -319,6 +363,8 @@ static int link_module(goload_host *h, const char *const *archives, size_t narch
 		rc = alias_host_types(m, err);
 	if (rc == 0 && need)
 		rc = pull_roots(m, err);
+	if (rc == 0 && need)
+		rc = pad_text(m, err);
 	if (rc == 0)
 		rc = resolve_all(m, err);
 	if (rc == 0) /* types pulled by the resolve */
