@@ -76,16 +76,9 @@ func (m *Module) fixPatches(funcs []string) ([]*FuncPatch, error) {
 	sort.Strings(names)
 	var ps []*FuncPatch
 	for _, name := range names {
-		cname := C.CString(name)
-		var sym C.goload_symbol
-		var e C.goload_err
-		rc := C.goload_module_lookup(m.m, cname, &sym, &e)
-		C.free(unsafe.Pointer(cname))
-		if rc < 0 {
-			return nil, cError(&e)
-		}
-		if !sym._func {
-			return nil, errorf("fix: %s is a variable of the module, not a function", name)
+		sym, err := m.funcSymbol("fix", name)
+		if err != nil {
+			return nil, err
 		}
 		pc, err := patchFuncAddr(patcher.p, name)
 		if err != nil {

@@ -28,16 +28,9 @@ func (m *Module) PatchHost(pairs map[string]string) ([]*FuncPatch, error) {
 	var ps []*FuncPatch
 	for _, host := range hosts {
 		name := pairs[host]
-		cname := C.CString(name)
-		var sym C.goload_symbol
-		var e C.goload_err
-		rc := C.goload_module_lookup(m.m, cname, &sym, &e)
-		C.free(unsafe.Pointer(cname))
-		if rc < 0 {
-			return nil, cError(&e)
-		}
-		if !sym._func {
-			return nil, errorf("patch: %s is a variable of the module, not a function", name)
+		sym, err := m.funcSymbol("patch", name)
+		if err != nil {
+			return nil, err
 		}
 		if err := thePatcher(); err != nil {
 			return nil, err
@@ -55,4 +48,20 @@ func (m *Module) PatchHost(pairs map[string]string) ([]*FuncPatch, error) {
 		ps = append(ps, p)
 	}
 	return ps, Apply(ps...)
+}
+
+// funcSymbol looks up function name in the module; a variable of that
+// name is refused ("<op>: ... not a function").
+func (m *Module) funcSymbol(op, name string) (C.goload_symbol, error) {
+	cname := C.CString(name)
+	defer C.free(unsafe.Pointer(cname))
+	var sym C.goload_symbol
+	var e C.goload_err
+	if C.goload_module_lookup(m.m, cname, &sym, &e) < 0 {
+		return sym, cError(&e)
+	}
+	if !sym._func {
+		return sym, errorf("%s: %s is a variable of the module, not a function", op, name)
+	}
+	return sym, nil
 }
