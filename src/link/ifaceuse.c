@@ -16,20 +16,13 @@
 /* A runtime name (abi.Name): flag byte, uvarint length, bytes. */
 static bool decode_name(const uint8_t *p, size_t n, const char **s, size_t *len)
 {
-	uint64_t l = 0;
-	size_t i = 1;
-	for (unsigned sh = 0; i < n && sh < 64; sh += 7, i++) {
-		l |= (uint64_t)(p[i] & 0x7f) << sh;
-		if (!(p[i] & 0x80)) {
-			i++;
-			if (l > n - i)
-				return false;
-			*s = (const char *)p + i;
-			*len = (size_t)l;
-			return true;
-		}
-	}
-	return false;
+	uint64_t l;
+	size_t k = n > 1 ? gl_uvarint(p + 1, n - 1, &l) : 0;
+	if (!k || l > n - 1 - k)
+		return false;
+	*s = (const char *)p + 1 + k;
+	*len = (size_t)l;
+	return true;
 }
 
 static bool add_name(goload_module *m, gl_strmap *set, const char *s, size_t n)
@@ -63,8 +56,13 @@ static bool host_imethod_name(goload_module *m, uint64_t t, int64_t off, const c
 		return false;
 	memcpy(&types, (const void *)(uintptr_t)(md + rt->md_off[GL_MD_TYPES]), 8);
 	memcpy(&etypes, (const void *)(uintptr_t)(md + rt->md_off[GL_MD_ETYPES]), 8);
+	/* (the descriptor and its Imethod within the host's types: an
+	 * addend from a malformed object never reads outside them) */
+	uint64_t at = t + (uint64_t)off + rt->imethod_off_name;
+	if (t < types || at < t || at + 4 > etypes)
+		return false;
 	int32_t no;
-	memcpy(&no, (const void *)(uintptr_t)(t + (uint64_t)off + rt->imethod_off_name), 4);
+	memcpy(&no, (const void *)(uintptr_t)at, 4);
 	uint64_t a = types + (uint64_t)(int64_t)no;
 	if (no < 0 || a >= etypes)
 		return false;
