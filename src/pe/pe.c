@@ -96,6 +96,9 @@ int gl_pe_open(gl_span img, const char *what, gl_pe **out, goload_err *err)
 		gl_pe_sec *sc = &p->secs[i];
 		char *shortname = p->names + i * 9;
 		memcpy(shortname, nm, 8);
+		for (size_t k = 0; k < 8 && shortname[k]; k++)
+			if (shortname[k] < 0x20 || shortname[k] > 0x7e)
+				shortname[k] = '?'; /* names appear in error messages */
 		sc->name = shortname;
 		if (shortname[0] == '/') { /* "/123": offset into the string table */
 			uint32_t off = (uint32_t)strtoul(shortname + 1, NULL, 10);
