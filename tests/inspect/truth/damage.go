@@ -118,3 +118,59 @@ func cmdDamage(in, dir string) {
 	put("macho32", func(c []byte) { le.PutUint32(c[0:], 0xfeedface) })
 	fmt.Print()
 }
+
+// fuzzseed IN OUT: the first 64 KiB of a real PE or Mach-O file with every
+// range that pointed past them emptied, so the reader accepts it: headers,
+// section tables and load commands as the Go linker wrote them.
+func cmdFuzzSeed(in, out string) {
+	const keep = 64 << 10
+	b := readFile(in)
+	if len(b) > keep {
+		b = b[:keep]
+	}
+	n := uint64(len(b))
+	if bytes.HasPrefix(b, []byte("MZ")) {
+		pe := int(le.Uint32(b[0x3c:]))
+		nsec := int(le.Uint16(b[pe+6:]))
+		sh := pe + 24 + int(le.Uint16(b[pe+20:]))
+		if uint64(le.Uint32(b[pe+12:]))+18*uint64(le.Uint32(b[pe+16:])) >= n {
+			le.PutUint32(b[pe+12:], 0)
+			le.PutUint32(b[pe+16:], 0)
+		}
+		for i := 0; i < nsec; i++ {
+			s := sh + 40*i
+			if uint64(le.Uint32(b[s+20:]))+uint64(le.Uint32(b[s+16:])) > n {
+				le.PutUint32(b[s+16:], 0)
+				le.PutUint32(b[s+20:], 0)
+			}
+		}
+	} else {
+		ncmds := int(le.Uint32(b[16:]))
+		off := 32
+		for i := 0; i < ncmds; i++ {
+			cmd, size := le.Uint32(b[off:]), int(le.Uint32(b[off+4:]))
+			switch cmd {
+			case 0x19:
+				if le.Uint64(b[off+40:])+le.Uint64(b[off+48:]) > n {
+					le.PutUint64(b[off+40:], 0)
+					le.PutUint64(b[off+48:], 0)
+				}
+				ns := int(le.Uint32(b[off+64:]))
+				for k := 0; k < ns; k++ {
+					s := off + 72 + 80*k
+					if uint64(le.Uint32(b[s+48:]))+le.Uint64(b[s+40:]) > n && le.Uint32(b[s+64:])&0xff != 1 {
+						le.PutUint32(b[s+48:], 0)
+						le.PutUint64(b[s+40:], 0)
+					}
+				}
+			case 0x2:
+				if uint64(le.Uint32(b[off+8:]))+16*uint64(le.Uint32(b[off+12:])) > n ||
+					uint64(le.Uint32(b[off+16:]))+uint64(le.Uint32(b[off+20:])) > n {
+					le.PutUint32(b[off+12:], 0)
+				}
+			}
+			off += size
+		}
+	}
+	writeFile(out, b)
+}

@@ -12,6 +12,7 @@
 //	truth mini OUT                   write a minimal synthetic Go 1.26 image (fuzz seed)
 //	truth fat OUT THIN...            a universal Mach-O of thin Mach-O files
 //	truth damage IN DIR              PE/Mach-O variants with one header field out of range
+//	truth fuzzseed IN OUT            the parseable first 64 KiB of a PE/Mach-O file (fuzz seeds)
 //
 // funcs, buildinfo, inline, itabs and same read ELF, PE and Mach-O twins
 // (formats.go).
@@ -824,6 +825,9 @@ func main() {
 			die("usage: truth fat OUT THIN...")
 		}
 		cmdFat(a[1], a[2:]...)
+	case "fuzzseed":
+		need(2)
+		cmdFuzzSeed(a[1], a[2])
 	case "damage":
 		need(2)
 		cmdDamage(a[1], a[2])
