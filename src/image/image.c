@@ -174,27 +174,38 @@ static int from_pe(gl_image *im, gl_span img, const char *what, goload_err *err)
 			continue;
 		im->segs[im->nsegs++] = (gl_image_seg){p->image_base + s->rva, mem, s->rawoff, nobits ? 0 : file, flags};
 	}
-	/* As cmd/internal/objfile reads COFF symbols. */
+	/* As cmd/internal/objfile reads COFF symbols. Go's internal linker
+	 * puts bss into .data: past runtime.bss, or past the section's file
+	 * bytes, a data symbol is bss. */
+	int16_t bss_sec = 0;
+	uint32_t bss_addr = 0;
+	for (size_t i = 0; i < p->nsyms && !bss_sec; i++)
+		if (!strcmp(p->syms[i].name, "runtime.bss")) {
+			bss_sec = p->syms[i].secnum;
+			bss_addr = p->syms[i].value;
+		}
 	for (size_t i = 0; i < p->nsyms; i++) {
 		const gl_pe_sym *s = &p->syms[i];
-		if (!s->name[0] || s->secnum < 0 || (size_t)s->secnum > p->nsecs || s->sclass == 103 /* FILE */)
+		if (!s->name[0] || s->secnum < -1 || (size_t)s->secnum > p->nsecs || s->sclass == 103 /* FILE */)
 			continue;
-		char kind = 'U';
+		char kind = s->secnum == 0 ? 'U' : 'C'; /* undefined; absolute */
 		uint64_t va = s->value;
 		if (s->secnum > 0) {
 			const gl_pe_sec *sec = &p->secs[s->secnum - 1];
 			va = p->image_base + sec->rva + s->value;
+			kind = '?';
 			if (sec->chars & GL_PE_SCN_CNT_CODE)
 				kind = 'T';
 			else if (sec->chars & GL_PE_SCN_CNT_INITIALIZED_DATA)
-				kind = sec->chars & GL_PE_SCN_MEM_WRITE ? 'D' : 'R';
+				kind = !(sec->chars & GL_PE_SCN_MEM_WRITE)                          ? 'R'
+				       : (bss_sec == s->secnum && bss_addr && s->value >= bss_addr) ? 'B'
+				       : s->value >= sec->rawsize                                   ? 'B'
+												    : 'D';
 			else if (sec->chars & GL_PE_SCN_CNT_UNINITIALIZED_DATA)
 				kind = 'B';
-			else
-				kind = 'D';
 		}
 		im->syms[im->nsyms++] = (gl_image_sym){s->name, va, 0, kind, GL_IMGSYM_SYMTAB};
-		im->nsymtab += kind != 'U';
+	im->nsymtab += kind != 'U';
 	}
 	return 0;
 }
@@ -252,21 +263,23 @@ static int from_macho(gl_image *im, gl_span img, const char *what, const char *a
 		const gl_macho_sym *s = &m->syms[i];
 		if (s->type & 0xe0 /* N_STAB */ || !s->name[0])
 			continue;
-		char k = 'D';
+		char k = '?';
 		if (s->sect == 0) {
 			k = 'U';
 		} else if (s->sect <= m->nsecs) {
 			const gl_macho_sec *x = &m->secs[s->sect - 1];
 			if (!strcmp(x->seg, "__TEXT") || !strcmp(x->seg, "__DATA_CONST"))
 				k = 'R';
+			else if (!strcmp(x->seg, "__DATA"))
+				k = 'D';
 			if (!strcmp(x->seg, "__TEXT") && !strcmp(x->name, "__text"))
 				k = 'T';
 			else if (!strcmp(x->seg, "__DATA") && (!strcmp(x->name, "__bss") || !strcmp(x->name, "__noptrbss")))
 				k = 'B';
 		}
-		/* The C convention's leading underscore is not part of the name
-		 * (go tool nm drops it too). */
-		const char *name = s->name[0] == '_' && s->name[1] ? s->name + 1 : s->name;
+		/* The linker adds "_" to Go symbols (those with a dot); debug/macho
+		 * and go tool nm drop it again (Go issue 33808). */
+		const char *name = s->name[0] == '_' && strchr(s->name, '.') ? s->name + 1 : s->name;
 		im->syms[im->nsyms++] = (gl_image_sym){name, s->value, 0, k, GL_IMGSYM_SYMTAB};
 		/* -s keeps LC_SYMTAB for the imports: stripped means no definitions. */
 		im->nsymtab += k != 'U';

@@ -87,9 +87,16 @@ for tc in "${tcs[@]}"; do
       t "$name $k inline" "${P[@]}" "$truth" inline "$GOLOAD_BIN" "$v-$k" "$v-plain"
       t "$name $k itabs" "${P[@]}" "$truth" itabs "$GOLOAD_BIN" "$v-$k" "$v-plain"
       t "$name $k buildinfo" "${P[@]}" "$truth" buildinfo "$GOLOAD_BIN" "$v-$k"
+      # The file's own symbol table: every defined symbol go tool nm lists
+      # (-s -w removes it: PE has none left, Mach-O keeps only imports).
+      # The newest nm: from 1.22 on it marks Go's bss inside PE .data as B.
+      [ $k = plain ] && t "$name $k symbols" env "PATH=$(dirname "${tcs[-1]##* }"):$PATH" "$truth" symbols "$GOLOAD_BIN" "$v-$k"
       # info names the format and the target OS; every subcommand, text and JSON.
       fmt=PE; [ $os = darwin ] && fmt=Mach-O
       info=$("$GOLOAD_BIN" inspect info "$v-$k")
+      # (Go 1.21's -s keeps a darwin binary's symbols)
+      want=no; [ $k = stripped ] && { [ $os = windows ] || [ $minor -ge 22 ]; } && want=yes
+      grep -q "^stripped: *$want" <<<"$info" && ok || bad "$name $k: info does not say stripped: $want"
       if grep -q "^format: *$fmt\$" <<<"$info" && grep -q "^os: *$os\$" <<<"$info" && grep -q "^arch: *$arch\$" <<<"$info" &&
          grep -q "\"format\": *\"$fmt\"" <<<"$("$GOLOAD_BIN" inspect info --json "$v-$k")"; then ok
       else bad "$name $k: info does not say format $fmt, os $os, arch $arch"; fi

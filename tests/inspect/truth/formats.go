@@ -10,6 +10,7 @@ import (
 	"debug/elf"
 	"debug/macho"
 	"debug/pe"
+	"encoding/json"
 	"os"
 	"strings"
 )
@@ -124,4 +125,42 @@ func openAny(path string) *binFile {
 		arch := map[macho.Cpu]string{macho.CpuAmd64: "amd64", macho.CpuArm64: "arm64"}[f.Cpu]
 		return &binFile{"macho", arch, data, text, f.DWARF, read, nil}
 	}
+}
+
+type symJSON struct {
+	Name   string `json:"name"`
+	Addr   string `json:"addr"`
+	Kind   string `json:"kind"`
+	Source string `json:"source"`
+}
+
+// symbols GOLOAD BIN: every symbol go tool nm lists (name, address, kind)
+// is one of `inspect symbols`, read from the file's own symbol table.
+func cmdSymbols(goload, bin string) {
+	var ss []symJSON
+	if err := json.Unmarshal(run(goload, "inspect", "symbols", "--json", bin), &ss); err != nil {
+		die("inspect symbols --json %s: %v", bin, err)
+	}
+	type key struct{ name, kind string }
+	ours := map[key]map[uint64]bool{}
+	for _, s := range ss {
+		if s.Source != "symtab" && s.Source != "dynsym" {
+			continue
+		}
+		k := key{s.Name, s.Kind}
+		if ours[k] == nil {
+			ours[k] = map[uint64]bool{}
+		}
+		ours[k][hex(s.Addr)] = true
+	}
+	n := 0
+	for _, s := range nm(bin) {
+		if s.kind == "U" {
+			continue
+		}
+		n++
+		check(ours[key{s.name, s.kind}][s.addr], "symbol", "nm has %s %s at %#x, inspect symbols does not", s.kind, s.name, s.addr)
+	}
+	check(n > 100, "symbol-count", "nm lists only %d defined symbols", n)
+	done()
 }

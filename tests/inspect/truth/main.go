@@ -7,6 +7,7 @@
 //	truth inline GOLOAD BIN TWIN     inline chains == DWARF inlined subroutines
 //	truth itabs GOLOAD BIN TWIN      itabs == the go:itab.T,I symbols of nm; type names decode
 //	truth same GOLOAD A B            same function list (damaged variants)
+//	truth symbols GOLOAD BIN         every defined symbol of go tool nm is in `inspect symbols`
 //	truth strip-sections IN OUT      remove the section header table
 //	truth smash-magic IN OUT         overwrite the pclntab magic
 //	truth mini OUT                   write a minimal synthetic Go 1.26 image (fuzz seed)
@@ -825,6 +826,9 @@ func main() {
 			die("usage: truth fat OUT THIN...")
 		}
 		cmdFat(a[1], a[2:]...)
+	case "symbols":
+		need(2)
+		cmdSymbols(a[1], a[2])
 	case "fuzzseed":
 		need(2)
 		cmdFuzzSeed(a[1], a[2])
