@@ -97,6 +97,9 @@ for tc in "${tcs[@]}"; do
       # (Go 1.21's -s keeps a darwin binary's symbols)
       want=no; [ $k = stripped ] && { [ $os = windows ] || [ $minor -ge 22 ]; } && want=yes
       grep -q "^stripped: *$want" <<<"$info" && ok || bad "$name $k: info does not say stripped: $want"
+      # The entry point (PE AddressOfEntryPoint + image base, Mach-O LC_MAIN
+      # or LC_UNIXTHREAD) lies in Go's text: internal linking (CGO_ENABLED=0).
+      grep -q "^linking: *internal\$" <<<"$info" && ok || bad "$name $k: info does not say linking: internal"
       if grep -q "^format: *$fmt\$" <<<"$info" && grep -q "^os: *$os\$" <<<"$info" && grep -q "^arch: *$arch\$" <<<"$info" &&
          grep -q "\"format\": *\"$fmt\"" <<<"$("$GOLOAD_BIN" inspect info --json "$v-$k")"; then ok
       else bad "$name $k: info does not say format $fmt, os $os, arch $arch"; fi
