@@ -3,7 +3,11 @@
  * every function entry of the `go` binary, against `go tool nm -size` on
  * the same binary. Prints wall time and peak RSS of both and the ratios.
  *
- *   bench_inspect_go [GO_BINARY] [RUNS]
+ *   bench_inspect_go [BINARY...] [RUNS]
+ *
+ * BINARY defaults to the `go` on PATH; several binaries (ELF, PE, Mach-O:
+ * bench/inspect_formats.sh cross-builds cmd/go for Windows and macOS) are
+ * measured one after the other, each with its own ratios.
  *
  * Each side runs in its own child process (output to /dev/null), so peak
  * RSS is that child's own (wait4's ru_maxrss, which also covers the nm
@@ -97,12 +101,60 @@ static void keep_best(result *best, result r)
 	best->status = r.status;
 }
 
+static int bench_one(const char *path, int runs)
+{
+	char *nm_argv[] = {"go", "tool", "nm", "-size", (char *)path, NULL};
+	result ours = {0, 0, -1}, nm = {0, 0, -1};
+	/* Warm the page cache and go's tool cache once. */
+	measure(NULL, NULL, nm_argv);
+	for (int i = 0; i < runs; i++) {
+		keep_best(&ours, measure(list_funcs, path, NULL));
+		keep_best(&nm, measure(NULL, NULL, nm_argv));
+	}
+	if (ours.status != 0 || nm.status != 0) {
+		fprintf(stderr, "bench_inspect_go: %s: a run failed (goload %d, go tool nm %d)\n", path, ours.status,
+			nm.status);
+		return 1;
+	}
+	gl_gobin *g;
+	goload_err err;
+	const char *fmt = "?", *os = "?", *arch = "?";
+	size_t nfuncs = 0;
+	if (gl_gobin_open_path(path, &g, &err) == 0) {
+		const gl_gobin_info *in = gl_gobin_get_info(g);
+		fmt = in->format;
+		os = in->goos;
+		arch = in->goarch;
+		nfuncs = in->nfuncs;
+	}
+	printf("binary: %s (%s %s/%s, %zu functions; best of %d runs)\n", path, fmt, os, arch, nfuncs, runs);
+	printf("%-42s %9s %12s\n", "", "wall ms", "peak RSS KiB");
+	printf("%-42s %9.1f %12ld\n", "goload: funcs + entry file:line", ours.secs * 1e3, ours.maxrss_kb);
+	printf("%-42s %9.1f %12ld\n", "go tool nm -size", nm.secs * 1e3, nm.maxrss_kb);
+	printf("ratio (go tool nm / goload): time %.1fx, memory %.1fx\n", nm.secs / ours.secs,
+	       (double)nm.maxrss_kb / (double)ours.maxrss_kb);
+	if (nfuncs)
+		gl_gobin_close(g);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char gopath[4096] = "";
-	if (argc > 1) {
-		snprintf(gopath, sizeof gopath, "%s", argv[1]);
-	} else {
+	int runs = 5;
+	const char **bins = calloc((size_t)argc + 1, sizeof *bins);
+	int nbins = 0;
+	if (!bins)
+		return 1;
+	for (int i = 1; i < argc; i++) {
+		char *end;
+		long v = strtol(argv[i], &end, 10);
+		if (*argv[i] && !*end && v > 0)
+			runs = (int)v;
+		else
+			bins[nbins++] = argv[i];
+	}
+	if (nbins == 0) {
 		FILE *p = popen("command -v go", "r");
 		if (!p || !fgets(gopath, sizeof gopath, p)) {
 			fprintf(stderr, "bench_inspect_go: no go on PATH\n");
@@ -115,25 +167,11 @@ int main(int argc, char **argv)
 			snprintf(gopath, sizeof gopath, "%s", real);
 			free(real);
 		}
+		bins[nbins++] = gopath;
 	}
-	int runs = argc > 2 ? atoi(argv[2]) : 5;
-	char *nm_argv[] = {"go", "tool", "nm", "-size", gopath, NULL};
-	result ours = {0, 0, -1}, nm = {0, 0, -1};
-	/* Warm the page cache and go's tool cache once. */
-	measure(NULL, NULL, nm_argv);
-	for (int i = 0; i < runs; i++) {
-		keep_best(&ours, measure(list_funcs, gopath, NULL));
-		keep_best(&nm, measure(NULL, NULL, nm_argv));
-	}
-	if (ours.status != 0 || nm.status != 0) {
-		fprintf(stderr, "bench_inspect_go: a run failed (goload %d, go tool nm %d)\n", ours.status, nm.status);
-		return 1;
-	}
-	printf("binary: %s (best of %d runs)\n", gopath, runs);
-	printf("%-42s %9s %12s\n", "", "wall ms", "peak RSS KiB");
-	printf("%-42s %9.1f %12ld\n", "goload: funcs + entry file:line", ours.secs * 1e3, ours.maxrss_kb);
-	printf("%-42s %9.1f %12ld\n", "go tool nm -size", nm.secs * 1e3, nm.maxrss_kb);
-	printf("ratio (go tool nm / goload): time %.1fx, memory %.1fx\n", nm.secs / ours.secs,
-	       (double)nm.maxrss_kb / (double)ours.maxrss_kb);
-	return 0;
+	int rc = 0;
+	for (int i = 0; i < nbins; i++)
+		rc |= bench_one(bins[i], runs);
+	free(bins);
+	return rc;
 }

@@ -13,6 +13,7 @@
 typedef struct opts {
 	bool json;
 	const char *filter;
+	const char *arch; /* --arch: one slice of a universal Mach-O */
 	const char *file;
 	char **args; /* extra positional arguments (PCs for `line`) */
 	int nargs;
@@ -22,13 +23,15 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: goload inspect <info|funcs|line|types|itabs|symbols> [--json] [options] FILE [PC...]\n"
 		   "\n"
+		   "  FILE is a Go executable for Linux (ELF), Windows (PE32+) or macOS (Mach-O), amd64 or arm64\n"
 		   "  info      Go version, build info (like go version -m), build mode, linking, layout\n"
 		   "  funcs     every function: entry, end, size, package, file, start line, funcID, flags\n"
 		   "            --filter REGEX keeps the functions whose name matches (POSIX extended)\n"
 		   "  line      function and file:line of each PC, with the chain of inlined calls\n"
 		   "  types     type descriptors reachable from typelinks, with methods of named types\n"
 		   "  itabs     itabs: interface, concrete type, method entry PCs\n"
-		   "  symbols   name -> address from .symtab/.dynsym and pclntab\n"
+		   "  symbols   name -> address from the symbol table (when present) and pclntab\n"
+		   "  --arch A  the amd64 or arm64 slice of a universal (fat) Mach-O\n"
 		   "  --json    machine-readable output (docs/inspect-json.md)\n");
 }
 
@@ -94,6 +97,8 @@ static int do_info(gl_gobin *g, const opts *o)
 		gl_json_init(&j, stdout, true);
 		gl_json_obj_begin(&j);
 		gl_json_kstr(&j, "file", in->what);
+		gl_json_kstr(&j, "format", in->format);
+		gl_json_kstr(&j, "os", in->goos);
 		gl_json_kstr(&j, "arch", in->goarch);
 		gl_json_kstr(&j, "go_version", in->go_version);
 		gl_json_ki64(&j, "go_minor", in->minor);
@@ -145,6 +150,8 @@ static int do_info(gl_gobin *g, const opts *o)
 		return 0;
 	}
 	printf("file:            %s\n", in->what);
+	printf("format:          %s\n", in->format);
+	printf("os:              %s\n", in->goos);
 	printf("arch:            %s\n", in->goarch);
 	printf("go version:      %s\n", in->go_version[0] ? in->go_version : "(no buildinfo)");
 	printf("runtime layout:  %s (go1.%d)\n", in->rt->name, in->minor);
@@ -154,7 +161,7 @@ static int do_info(gl_gobin *g, const opts *o)
 	       in->md_source == GL_MDSRC_SYMBOL ? "symbol" : "scan", in->md_candidates);
 	printf("build mode:      %s\n", gl_buildmode_name(in->buildmode));
 	printf("linking:         %s\n", in->external_link ? "external" : "internal");
-	printf("stripped:        %s\n", in->stripped ? "yes (no .symtab)" : "no");
+	printf("stripped:        %s\n", in->stripped ? "yes (no symbol table)" : "no");
 	printf("section headers: %s\n", in->has_sections ? "yes" : "no");
 	printf("dwarf:           %s\n", in->has_dwarf ? "yes" : "no");
 	printf("functions:       %zu\n", in->nfuncs);
@@ -544,6 +551,15 @@ int cmd_inspect(int argc, char **argv)
 		}
 		else if (!strncmp(argv[i], "--filter=", 9))
 			o.filter = argv[i] + 9;
+		else if (!strcmp(argv[i], "--arch")) {
+			if (i + 1 == argc) {
+				fprintf(stderr, "goload inspect: option \"--arch\" needs an argument\n");
+				free(pos);
+				return 2;
+			}
+			o.arch = argv[++i];
+		} else if (!strncmp(argv[i], "--arch=", 7))
+			o.arch = argv[i] + 7;
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
 			free(pos);
@@ -565,7 +581,7 @@ int cmd_inspect(int argc, char **argv)
 	o.nargs = npos - 1;
 	gl_gobin *g;
 	goload_err err = {0};
-	if (gl_gobin_open_path(o.file, &g, &err) != 0) {
+	if (gl_gobin_open_path_arch(o.file, o.arch, &g, &err) != 0) {
 		free(pos);
 		return cmd_fail("inspect", &err);
 	}

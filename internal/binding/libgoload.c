@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "750855f6281f86201be343dd6cbb321ea1fdeb1ec356fa7d1de3736799bbf794"
+#define GOLOAD_C_SOURCES_SHA256 "27c5b9d2dbc7777a57f48178d6841cb115235ce7a3e7b391a5496be5004bcfa8"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
@@ -26,6 +26,7 @@
 #include "../../src/goobj/goobj.c"
 #include "../../src/goobj/gosort.c"
 #include "../../src/goobj/nm.c"
+#include "../../src/image/image.c"
 #include "../../src/link/archives.c"
 #include "../../src/link/functab.c"
 #include "../../src/link/host.c"
@@ -39,10 +40,12 @@
 #include "../../src/link/relocate.c"
 #include "../../src/link/resolve.c"
 #include "../../src/link/tables.c"
+#include "../../src/macho/macho.c"
 #include "../../src/mem/mem.c"
 #include "../../src/patch/inline.c"
 #include "../../src/patch/patch.c"
 #include "../../src/patch/x86.c"
+#include "../../src/pe/pe.c"
 #include "../../src/recover/recover.c"
 #include "../../src/rt/rt.c"
 #include "../../src/unload/heapdump.c"

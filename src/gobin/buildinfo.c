@@ -13,22 +13,23 @@ static const char bi_magic[14] = "\xff Go buildinf:";
 
 static bool find_blob(const gl_gobin *g, gl_span *blob, uint64_t *va)
 {
-	const gl_elf *e = g->elf;
-	const gl_elf_sec *s = gl_elf_sec_find(e, ".go.buildinfo");
+	const gl_image *im = g->image;
+	const gl_image_sec *s = gl_image_gosec(im, GL_GOSEC_BUILDINFO);
 	if (s) {
-		gl_span d = gl_elf_sec_data(e, s);
+		gl_span d = gl_image_sec_data(im, s);
 		if (d.n >= 32 && !memcmp(d.p, bi_magic, sizeof bi_magic)) {
 			*blob = d;
 			*va = s->addr;
 			return true;
 		}
 	}
-	/* Without sections: the blob is 16-byte aligned in a writable segment. */
-	for (size_t i = 0; i < e->nsegs; i++) {
-		const gl_elf_seg *sg = &e->segs[i];
-		if (sg->type != GL_PT_LOAD || !(sg->flags & GL_PF_W))
+	/* Without its section: the blob is 16-byte aligned in a writable
+	 * segment (ELF and Mach-O data, PE .data). */
+	for (size_t i = 0; i < im->nsegs; i++) {
+		const gl_image_seg *sg = &im->segs[i];
+		if (!(sg->flags & GL_IMG_W))
 			continue;
-		gl_span d = gl_span_sub(e->img, sg->off, sg->filesz);
+		gl_span d = gl_span_sub(im->img, sg->off, sg->filesz);
 		uint64_t start = (16 - (sg->vaddr & 15)) & 15;
 		for (uint64_t off = start; off + 32 <= d.n; off += 16) {
 			if (memcmp(d.p + off, bi_magic, sizeof bi_magic) == 0) {

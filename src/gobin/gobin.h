@@ -23,6 +23,7 @@
 #define GL_GOBIN_H
 
 #include "elf/elf.h"
+#include "image/image.h"
 #include "util/util.h"
 #include "versions/rt_tables.h"
 
@@ -39,8 +40,15 @@ int gl_gobin_open_span(gl_span img, const char *what, gl_gobin **out, goload_err
  * the load bias of a PIE host from the loaded program headers. */
 int gl_gobin_open_self(gl_gobin **out, goload_err *err);
 void gl_gobin_close(gl_gobin *g);
+/* The same for one architecture of a universal Mach-O (arch "amd64",
+ * "arm64"); arch NULL is the plain open. */
+int gl_gobin_open_path_arch(const char *path, const char *arch, gl_gobin **out, goload_err *err);
+int gl_gobin_open_span_arch(gl_span img, const char *what, const char *arch, gl_gobin **out, goload_err *err);
 
+/* The ELF view, or NULL when the image is PE or Mach-O (loading and
+ * patching need ELF; inspect reads all three through gl_gobin_image). */
 const gl_elf *gl_gobin_elf(const gl_gobin *g);
+const gl_image *gl_gobin_image(const gl_gobin *g);
 /* Runtime address minus link-time address; 0 unless opened from self. */
 uint64_t gl_gobin_bias(const gl_gobin *g);
 
@@ -64,6 +72,8 @@ enum gl_md_source {
 typedef struct gl_gobin_info {
 	const char *what;       /* path or name given at open */
 	const char *goarch;     /* "amd64", "arm64" */
+	const char *format;     /* "ELF", "PE", "Mach-O" */
+	const char *goos;       /* target OS from the file format: "linux", "windows", "darwin" */
 	const char *go_version; /* buildinfo's "go1.26.8"; "" when there is no buildinfo */
 	int minor;              /* Go minor whose runtime layout validated (rt->minor_lo..hi) */
 	const struct gl_rttab *rt;
@@ -72,7 +82,7 @@ typedef struct gl_gobin_info {
 	bool pcln_magic_ok;     /* false when the magic was damaged but the layout validated */
 	int buildmode;          /* enum gl_buildmode */
 	bool external_link;     /* linked by the system linker (cgo, -linkmode=external) */
-	bool stripped;          /* no .symtab (or -s) */
+	bool stripped;          /* no symbol table (.symtab, COFF symbols, LC_SYMTAB): -s */
 	bool has_sections;      /* section headers present */
 	bool has_dwarf;         /* .debug_info or .zdebug_info present */
 	int md_source;          /* enum gl_md_source */

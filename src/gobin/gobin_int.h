@@ -3,11 +3,11 @@
 #define GL_GOBIN_INT_H
 
 #include "gobin/gobin.h"
+#include "image/image.h"
 
 struct gl_gobin {
 	gl_file *file; /* when opened from a path */
-	uint8_t *relocated; /* private copy with dynamic relocations applied, or NULL */
-	gl_elf *elf;
+	gl_image *image; /* the file, whatever its format */
 	gl_span img;
 	uint64_t bias;
 	char *what;

@@ -30,24 +30,25 @@ const char *gl_buildmode_name(int mode)
 	}
 }
 
-const gl_elf *gl_gobin_elf(const gl_gobin *g) { return g->elf; }
+const gl_elf *gl_gobin_elf(const gl_gobin *g) { return g->image->elf; }
+const gl_image *gl_gobin_image(const gl_gobin *g) { return g->image; }
 uint64_t gl_gobin_bias(const gl_gobin *g) { return g->bias; }
 const gl_gobin_info *gl_gobin_get_info(const gl_gobin *g) { return &g->info; }
 
 const uint8_t *gl_gobin_va(const gl_gobin *g, uint64_t va, uint64_t n)
 {
-	return gl_elf_va(g->elf, va, n);
+	return gl_image_va(g->image, va, n);
 }
 
 gl_span gl_gobin_va_span(const gl_gobin *g, uint64_t va, uint64_t n)
 {
-	const uint8_t *p = gl_elf_va(g->elf, va, n);
+	const uint8_t *p = gl_image_va(g->image, va, n);
 	return p ? gl_span_make(p, (size_t)n) : gl_span_make(NULL, 0);
 }
 
 bool gl_gobin_u64(const gl_gobin *g, uint64_t va, uint64_t *v)
 {
-	const uint8_t *p = gl_elf_va(g->elf, va, 8);
+	const uint8_t *p = gl_image_va(g->image, va, 8);
 	*v = 0;
 	if (!p)
 		return false;
@@ -222,17 +223,13 @@ static bool pch_shape_ok(const uint8_t *p)
 /* pcHeader candidates named by sections and symbols (cheap). */
 static bool pcln_named(const gl_gobin *g, u64vec *out)
 {
-	const gl_elf *e = g->elf;
-	/* PIE before Go 1.26 puts it in RELRO as .data.rel.ro.gopclntab. */
-	static const char *const secs[] = {".gopclntab", ".data.rel.ro.gopclntab"};
-	for (size_t i = 0; i < GL_ARRAY_LEN(secs); i++) {
-		const gl_elf_sec *s = gl_elf_sec_find(e, secs[i]);
-		if (s && s->addr && !vec_add_unique(out, s->addr))
-			return false;
-	}
+	const gl_image *im = g->image;
+	const gl_image_sec *s = gl_image_gosec(im, GL_GOSEC_PCLNTAB);
+	if (s && s->addr && !vec_add_unique(out, s->addr))
+		return false;
 	static const char *const names[] = {"runtime.pcheader", "runtime.pclntab"};
 	for (size_t i = 0; i < GL_ARRAY_LEN(names); i++) {
-		const gl_elf_sym *sym = gl_elf_sym_find(e, names[i]);
+		const gl_image_sym *sym = gl_image_sym_find(im, names[i]);
 		if (sym && sym->value && !vec_add_unique(out, sym->value))
 			return false;
 	}
@@ -243,12 +240,12 @@ static bool pcln_named(const gl_gobin *g, u64vec *out)
  * read-only data, but RELRO (writable in the program headers) in older PIEs. */
 static bool pcln_magic_scan(const gl_gobin *g, u64vec *out)
 {
-	const gl_elf *e = g->elf;
-	for (size_t i = 0; i < e->nsegs; i++) {
-		const gl_elf_seg *sg = &e->segs[i];
-		if (sg->type != GL_PT_LOAD || sg->filesz < 16)
+	const gl_image *im = g->image;
+	for (size_t i = 0; i < im->nsegs; i++) {
+		const gl_image_seg *sg = &im->segs[i];
+		if (sg->filesz < 16)
 			continue;
-		const uint8_t *base = e->img.p + sg->off;
+		const uint8_t *base = im->img.p + sg->off;
 		for (uint64_t off = 0; off + 16 <= sg->filesz; off += 8) {
 			uint32_t w;
 			memcpy(&w, base + off, 4);
@@ -266,7 +263,7 @@ static bool md_named(const gl_gobin *g, u64vec *out)
 {
 	static const char *const names[] = {"runtime.firstmoduledata", "local.moduledata", "go:link.moduledata"};
 	for (size_t i = 0; i < GL_ARRAY_LEN(names); i++) {
-		const gl_elf_sym *sym = gl_elf_sym_find(g->elf, names[i]);
+		const gl_image_sym *sym = gl_image_sym_find(g->image, names[i]);
 		if (sym && sym->value && !vec_add_unique(out, sym->value))
 			return false;
 	}
@@ -278,12 +275,12 @@ static bool md_named(const gl_gobin *g, u64vec *out)
  * every word that points at something shaped like a pcHeader. */
 static bool md_scan(const gl_gobin *g, const u64vec *pcs, u64vec *out)
 {
-	const gl_elf *e = g->elf;
-	for (size_t i = 0; i < e->nsegs; i++) {
-		const gl_elf_seg *sg = &e->segs[i];
-		if (sg->type != GL_PT_LOAD || !(sg->flags & GL_PF_W) || sg->filesz < 8)
+	const gl_image *im = g->image;
+	for (size_t i = 0; i < im->nsegs; i++) {
+		const gl_image_seg *sg = &im->segs[i];
+		if (!(sg->flags & GL_IMG_W) || sg->filesz < 8)
 			continue;
-		const uint8_t *base = e->img.p + sg->off;
+		const uint8_t *base = im->img.p + sg->off;
 		uint64_t start = (8 - (sg->vaddr & 7)) & 7;
 		for (uint64_t off = start; off + 8 <= sg->filesz; off += 8) {
 			uint64_t w;
@@ -293,7 +290,7 @@ static bool md_scan(const gl_gobin *g, const u64vec *pcs, u64vec *out)
 				for (size_t k = 0; k < pcs->len && !hit; k++)
 					hit = pcs->v[k] == w;
 			} else if (w) {
-				const uint8_t *p = gl_elf_va(e, w, 16);
+				const uint8_t *p = gl_image_va(im, w, 16);
 				hit = p && pch_shape_ok(p);
 			}
 			if (hit && !vec_add_unique(out, sg->vaddr + off))
@@ -364,7 +361,7 @@ static int choose_layout(gl_gobin *g, goload_err *err)
 		goto found;
 	uint64_t go12 = 0;
 	for (size_t i = 0; ok && i < pcs.len && !go12; i++) {
-		const uint8_t *p = gl_elf_va(g->elf, pcs.v[i], 4);
+		const uint8_t *p = gl_image_va(g->image, pcs.v[i], 4);
 		uint32_t magic = 0;
 		if (p)
 			memcpy(&magic, p, 4);
@@ -438,9 +435,7 @@ static int load_pclntab(gl_gobin *g, goload_err *err)
 	g->info.pclntab_va = g->pch_va;
 	g->info.pclntab_end = mdw(&m, GL_MD_EPCLNTAB);
 	if (!g->info.pclntab_end) {
-		const gl_elf_sec *s = gl_elf_sec_find(g->elf, ".gopclntab");
-		if (!s)
-			s = gl_elf_sec_find(g->elf, ".data.rel.ro.gopclntab");
+		const gl_image_sec *s = gl_image_gosec(g->image, GL_GOSEC_PCLNTAB);
 		if (s && s->addr == g->pch_va)
 			g->info.pclntab_end = s->addr + s->size;
 	}
@@ -516,17 +511,19 @@ static bool entry_in_go_text(const gl_gobin *g)
 {
 	gl_gobin_func f;
 	goload_err e;
-	return gl_gobin_func_for_pc(g, g->elf->entry, &f, &e) == 0;
+	return gl_gobin_func_for_pc(g, g->image->entry, &f, &e) == 0;
 }
 
 static void classify(gl_gobin *g)
 {
-	const gl_elf *e = g->elf;
+	const gl_image *im = g->image;
 	gl_gobin_info *in = &g->info;
-	in->goarch = gl_elf_machine_name(e->machine);
-	in->has_sections = e->nsecs > 0;
-	in->stripped = e->nsyms == 0;
-	in->has_dwarf = gl_elf_sec_find(e, ".debug_info") || gl_elf_sec_find(e, ".zdebug_info");
+	in->goarch = im->arch;
+	in->format = im->format_name;
+	in->goos = im->os;
+	in->has_sections = im->nsecs > 0;
+	in->stripped = im->nsymtab == 0;
+	in->has_dwarf = gl_image_gosec(im, GL_GOSEC_DWARFINFO) != NULL;
 	md_view m = {g->rt, g->md};
 	bool hasmain = g->md.p[g->rt->md_off[GL_MD_HASMAIN]] != 0;
 	gl_gobin_slice pp = mds(&m, GL_MD_PLUGINPATH);
@@ -541,7 +538,7 @@ static void classify(gl_gobin *g)
 		in->buildmode = GL_BUILDMODE_PLUGIN;
 	else if (bm && !strcmp(bm, "shared"))
 		in->buildmode = GL_BUILDMODE_SHARED;
-	else if (e->etype == GL_ET_EXEC)
+	else if (im->fixed)
 		in->buildmode = GL_BUILDMODE_EXE;
 	else if (pp.len)
 		in->buildmode = GL_BUILDMODE_PLUGIN;
@@ -561,50 +558,12 @@ static void classify(gl_gobin *g)
 
 /* ------------------------------------------------------------------- open */
 
-typedef struct reloc_ctx {
-	const gl_elf *e;
-	uint8_t *copy; /* NULL while counting */
-	size_t needed;
-} reloc_ctx;
-
-static void reloc_word(void *p, gl_elf_dynword w)
-{
-	reloc_ctx *c = p;
-	const uint8_t *at = gl_elf_va(c->e, w.va, 8);
-	uint64_t cur;
-	if (!at || !w.value)
-		return;
-	memcpy(&cur, at, 8);
-	if (cur != 0)
-		return; /* the static linker already wrote it */
-	c->needed++;
-	if (c->copy)
-		memcpy(c->copy + (at - c->e->img.p), &w.value, 8);
-}
-
-/* Some linkers leave the words of dynamic relocations 0 in the file (GNU
- * ld on arm64, and symbol relocations in plugins): apply the ones whose
- * value is known to a private copy, so moduledata and the tables it points
- * at read as the running program sees them. Images that need none (most)
- * are not copied. */
-static int apply_dynrelocs(gl_gobin *g, goload_err *err)
-{
-	reloc_ctx c = {g->elf, NULL, 0};
-	if (!gl_elf_dynwords(g->elf, reloc_word, &c) || !c.needed)
-		return 0;
-	c.copy = malloc(g->img.n);
-	if (!c.copy)
-		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for a relocated copy", g->what);
-	memcpy(c.copy, g->img.p, g->img.n);
-	gl_elf_dynwords(g->elf, reloc_word, &c);
-	gl_elf_close(g->elf);
-	g->elf = NULL;
-	g->relocated = c.copy;
-	g->img = gl_span_make(c.copy, g->img.n);
-	return gl_elf_open(g->img, g->what, &g->elf, err);
-}
-
 int gl_gobin_open_span(gl_span img, const char *what, gl_gobin **out, goload_err *err)
+{
+	return gl_gobin_open_span_arch(img, what, NULL, out, err);
+}
+
+int gl_gobin_open_span_arch(gl_span img, const char *what, const char *arch, gl_gobin **out, goload_err *err)
 {
 	*out = NULL;
 	gl_gobin *g = calloc(1, sizeof *g);
@@ -619,8 +578,9 @@ int gl_gobin_open_span(gl_span img, const char *what, gl_gobin **out, goload_err
 	}
 	g->info.what = g->what;
 	g->info.go_version = "";
-	if ((rc = gl_elf_open(img, g->what, &g->elf, err)) != 0 || (rc = apply_dynrelocs(g, err)) != 0)
+	if ((rc = gl_image_open(img, g->what, arch, &g->image, err)) != 0)
 		goto fail;
+	g->img = g->image->img;
 	if ((rc = gl_gobin_load_buildinfo(g, err)) != 0)
 		goto fail;
 	if (g->has_bi)
@@ -637,12 +597,17 @@ fail:
 
 int gl_gobin_open_path(const char *path, gl_gobin **out, goload_err *err)
 {
+	return gl_gobin_open_path_arch(path, NULL, out, err);
+}
+
+int gl_gobin_open_path_arch(const char *path, const char *arch, gl_gobin **out, goload_err *err)
+{
 	gl_file *f;
 	*out = NULL;
 	int rc = gl_file_open(path, &f, err);
 	if (rc)
 		return rc;
-	if ((rc = gl_gobin_open_span(f->data, path, out, err)) != 0) {
+	if ((rc = gl_gobin_open_span_arch(f->data, path, arch, out, err)) != 0) {
 		gl_file_close(f);
 		return rc;
 	}
@@ -674,8 +639,7 @@ void gl_gobin_close(gl_gobin *g)
 		return;
 	gl_gobin_free_syms(g);
 	gl_gobin_free_buildinfo(g);
-	gl_elf_close(g->elf);
-	free(g->relocated);
+	gl_image_close(g->image);
 	gl_file_close(g->file);
 	free(g->what);
 	free(g);

@@ -12,29 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char sym_kind(const gl_elf *e, const gl_elf_sym *s)
-{
-	char k = 'R';
-	if (s->shndx == 0)
-		return 'U';
-	if (s->shndx < e->nsecs) {
-		const gl_elf_sec *sec = &e->secs[s->shndx];
-		if (sec->flags & 4 /* SHF_EXECINSTR */)
-			k = 'T';
-		else if (sec->type == GL_SHT_NOBITS)
-			k = 'B';
-		else if (sec->flags & 1 /* SHF_WRITE */)
-			k = 'D';
-	} else if (s->type == GL_STT_FUNC) {
-		k = 'T';
-	} else if (s->type == GL_STT_TLS) {
-		k = 'B';
-	} else {
-		k = 'D';
-	}
-	return s->bind == 0 /* STB_LOCAL */ ? (char)(k - 'A' + 'a') : k;
-}
-
 static bool ends_with(const char *s, const char *suf)
 {
 	size_t n = strlen(s), m = strlen(suf);
@@ -57,7 +34,7 @@ static bool add_sym(gl_gobin *g, const gl_gobin_sym *s, bool (*better)(const gl_
 }
 
 /* Within one source, a defined symbol beats an undefined one, a global beats a local. */
-static bool elf_better(const gl_gobin_sym *n, const gl_gobin_sym *o)
+static bool table_better(const gl_gobin_sym *n, const gl_gobin_sym *o)
 {
 	if (o->kind == 'U' && n->kind != 'U')
 		return true;
@@ -104,26 +81,18 @@ static bool pcln_twin(gl_gobin *g, const gl_gobin_sym *n, bool *ok)
 
 static int build(gl_gobin *g, goload_err *err)
 {
-	const gl_elf *e = g->elf;
-	struct {
-		const gl_elf_sym *v;
-		size_t n;
-		uint8_t src;
-	} tabs[] = {{e->syms, e->nsyms, GL_SYMSRC_SYMTAB}, {e->dynsyms, e->ndynsyms, GL_SYMSRC_DYNSYM}};
+	const gl_image *im = g->image;
 	/* Sized once: growing rehashes every entry (tens of thousands). */
-	size_t want = e->nsyms + e->ndynsyms + (size_t)g->nfunc / (e->nsyms ? 8 : 1);
+	size_t want = im->nsyms + (size_t)g->nfunc / (im->nsymtab ? 8 : 1);
 	if (!gl_strmap_reserve(&g->symmap, want) || !GL_VEC_RESERVE(&g->syms, want))
 		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
-	for (size_t t = 0; t < GL_ARRAY_LEN(tabs); t++) {
-		for (size_t i = 0; i < tabs[t].n; i++) {
-			const gl_elf_sym *es = &tabs[t].v[i];
-			if (!es->name[0] || es->type == GL_STT_SECTION || es->type == GL_STT_FILE)
-				continue;
-			gl_gobin_sym s = {es->name, es->value, es->size, sym_kind(e, es), tabs[t].src, 0,
-					  ends_with(es->name, ".abi0"), false};
-			if (!add_sym(g, &s, elf_better))
-				return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
-		}
+	for (size_t i = 0; i < im->nsyms; i++) {
+		const gl_image_sym *is = &im->syms[i];
+		gl_gobin_sym s = {is->name, is->value, is->size, is->kind,
+				  is->source == GL_IMGSYM_SYMTAB ? GL_SYMSRC_SYMTAB : GL_SYMSRC_DYNSYM, 0,
+				  ends_with(is->name, ".abi0"), false};
+		if (!add_sym(g, &s, table_better))
+			return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
 	}
 	for (size_t i = 0; i < g->nfunc; i++) {
 		gl_gobin_func f;
@@ -132,10 +101,14 @@ static int build(gl_gobin *g, goload_err *err)
 			return rc;
 		/* A name .symtab or .dynsym has is kept (pcln_twin): its size,
 		 * a walk over the whole pc-value table, is not needed. */
-		uint64_t idx;
-		if (gl_strmap_get(&g->symmap, f.name, strlen(f.name), &idx) && g->syms.v[idx].source != GL_SYMSRC_PCLNTAB)
+		uint64_t idx, size;
+		if (gl_strmap_get(&g->symmap, f.name, strlen(f.name), &idx) && g->syms.v[idx].source != GL_SYMSRC_PCLNTAB) {
+			/* PE and Mach-O symbol tables record no sizes: the pc tables do. */
+			gl_gobin_sym *o = &g->syms.v[idx];
+			if (o->size == 0 && o->addr == f.entry && (rc = gl_gobin_func_size(g, &f, &o->size, err)) != 0)
+				return rc;
 			continue;
-		uint64_t size;
+		}
 		if ((rc = gl_gobin_func_size(g, &f, &size, err)) != 0)
 			return rc;
 		bool is_asm = g->rt->flag_asm && (f.flag & g->rt->flag_asm);

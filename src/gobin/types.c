@@ -20,7 +20,7 @@ static uint64_t mdword(const gl_gobin *g, enum gl_md_field f)
 /* An abi.Name at va: flags byte, length, bytes. */
 static bool name_at(const gl_gobin *g, uint64_t va, const char **s, size_t *n, uint8_t *flags)
 {
-	gl_span sp = gl_elf_va_span(g->elf, va);
+	gl_span sp = gl_image_va_span(g->image, va);
 	if (sp.n < 2)
 		return false;
 	gl_rd r = gl_rd_make(sp, 0);
@@ -131,7 +131,7 @@ int gl_gobin_type_method(const gl_gobin *g, const gl_gobin_type *t, size_t i, gl
 /* Bytes of the descriptor at t (abi.Type.DescriptorSize, Go 1.27). */
 static int descriptor_size(const gl_gobin *g, const gl_gobin_type *t, uint64_t *size, goload_err *err)
 {
-	if (!gl_rt_descriptor_size(g->rt, gl_elf_va_span(g->elf, t->va), size))
+	if (!gl_rt_descriptor_size(g->rt, gl_image_va_span(g->image, t->va), size))
 		return gl_err(err, GOLOAD_E_FORMAT, "%s: %s type at 0x%llx is truncated or has a bad member count",
 			      g->what, gl_kind_name(t->kind), (unsigned long long)t->va);
 	return 0;

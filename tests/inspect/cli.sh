@@ -21,7 +21,7 @@ expect "unknown subcommand" 2 "unknown subcommand" "$G" inspect frobnicate "$min
 expect "unknown option" 2 "unknown option" "$G" inspect funcs --bogus "$mini"
 expect "missing file" 1 "/nonexistent/x" "$G" inspect info /nonexistent/x
 expect "not a Go image" 1 "not a Go image" "$G" inspect info "$G"
-expect "not ELF" 1 "not an ELF file" "$G" inspect info "$GOLOAD_SRC/README.md"
+expect "not ELF" 1 "not an ELF, PE or Mach-O file" "$G" inspect info "$GOLOAD_SRC/README.md"
 expect "bad regex" 2 "bad --filter" "$G" inspect funcs --filter '(' "$mini"
 expect "bad pc" 2 "not a PC" "$G" inspect line "$mini" zzz
 expect "pc outside text" 1 "outside Go text" "$G" inspect line "$mini" 0x10

@@ -58,7 +58,7 @@ else
 fi
 
 truth=$tmp/truth
-(mkdir -p "$tmp/truthsrc" && cp "$here/truth/main.go" "$tmp/truthsrc/" && cd "$tmp/truthsrc" &&
+(mkdir -p "$tmp/truthsrc" && cp "$here"/truth/*.go "$tmp/truthsrc/" && cd "$tmp/truthsrc" &&
   printf 'module truth\ngo 1.21\n' > go.mod && go build -o "$truth" .) || {
   echo "cannot build the truth helper"; echo "0 passed, 1 failed"; exit 1; }
 

@@ -7,9 +7,16 @@
 //	truth inline GOLOAD BIN TWIN     inline chains == DWARF inlined subroutines
 //	truth itabs GOLOAD BIN TWIN      itabs == the go:itab.T,I symbols of nm; type names decode
 //	truth same GOLOAD A B            same function list (damaged variants)
+//	truth symbols GOLOAD BIN         every defined symbol of go tool nm is in `inspect symbols`
 //	truth strip-sections IN OUT      remove the section header table
 //	truth smash-magic IN OUT         overwrite the pclntab magic
 //	truth mini OUT                   write a minimal synthetic Go 1.26 image (fuzz seed)
+//	truth fat OUT THIN...            a universal Mach-O of thin Mach-O files
+//	truth damage IN DIR              PE/Mach-O variants with one header field out of range
+//	truth fuzzseed IN OUT            the parseable first 64 KiB of a PE/Mach-O file (fuzz seeds)
+//
+// funcs, buildinfo, inline, itabs and same read ELF, PE and Mach-O twins
+// (formats.go).
 //
 // Each check prints "N passed, M failed" and exits 1 on a failure. TWIN is
 // the unstripped twin of BIN (the same build without -s -w).
@@ -184,26 +191,12 @@ func pclnData(f *elf.File) ([]byte, uint64) {
 	return nil, 0
 }
 
-func gosymTable(twin string) (*gosym.Table, *elf.File) {
-	f, err := elf.Open(twin)
-	if err != nil {
-		die("%s: %v", twin, err)
-	}
-	data, _ := pclnData(f)
-	if data == nil {
+func gosymTable(twin string) (*gosym.Table, *binFile) {
+	f := openAny(twin)
+	if f.pcln == nil {
 		die("%s: no pclntab", twin)
 	}
-	var text uint64
-	syms, _ := f.Symbols()
-	for _, s := range syms {
-		if s.Name == "runtime.text" {
-			text = s.Value
-		}
-	}
-	if text == 0 {
-		text = f.Section(".text").Addr
-	}
-	tab, err := gosym.NewTable(nil, gosym.NewLineTable(data, text))
+	tab, err := gosym.NewTable(nil, gosym.NewLineTable(f.pcln, f.text))
 	if err != nil {
 		die("%s: gosym: %v", twin, err)
 	}
@@ -221,7 +214,7 @@ func cmdFuncs(goload, bin, twin string) {
 			byAddr[s.addr] = append(byAddr[s.addr], s)
 		}
 	}
-	tab, _ := gosymTable(twin)
+	tab, tf := gosymTable(twin)
 	ours := map[uint64]bool{}
 	var lo, hi uint64 = ^uint64(0), 0
 	for _, f := range fs {
@@ -235,7 +228,8 @@ func cmdFuncs(goload, bin, twin string) {
 		for i, s := range byAddr[e] {
 			// ELF symbols spell the middle dot of generated names as '.'.
 			n := strings.ReplaceAll(f.Name, "·", ".")
-			if s.name == n || s.name == n+".abi0" || elidedSame(n, s.name) {
+			// Mach-O spells a name without a dot with one more underscore.
+			if s.name == n || s.name == n+".abi0" || elidedSame(n, s.name) || (tf.format == "macho" && s.name == "_"+n) {
 				match = &byAddr[e][i]
 			}
 			// Plugins and shared libraries hash the ELF names of type: symbols.
@@ -244,11 +238,27 @@ func cmdFuncs(goload, bin, twin string) {
 			}
 		}
 		check(match != nil, "nm-name", "%s at %#x: no nm text symbol of that name (nm has %v)", f.Name, e, byAddr[e])
-		if match != nil && !marker {
+		if match != nil && !marker && tf.format == "elf" {
 			check(match.size == f.Size, "nm-size", "%s: size %d, nm says %d", f.Name, f.Size, match.size)
 		}
 		gf := tab.PCToFunc(e)
 		check(gf != nil && gf.Name == f.Name, "gosym-func", "%#x: %s, gosym says %v", e, f.Name, gf)
+		if gf != nil && !marker {
+			check(gf.Entry == e && e+f.Size <= gf.End, "gosym-end", "%s: [%#x, +%d), gosym says [%#x, %#x)",
+				f.Name, e, f.Size, gf.Entry, gf.End)
+		}
+		if tf.format != "elf" && !marker && gf != nil && gf.End > e {
+			// PE and Mach-O symbols have no sizes (nm's is the distance to
+			// the next symbol): the size must end where the padding the
+			// linker fills the gap with begins (INT3 on amd64, 0 on arm64).
+			pad := tf.read(e+f.Size, gf.End-e-f.Size)
+			fill := byte(0)
+			if tf.arch == "amd64" {
+				fill = 0xcc
+			}
+			ok := f.Size <= gf.End-e && pad != nil && len(bytes.Trim(pad, string([]byte{fill}))) == 0
+			check(ok, "size-padding", "%s: size %d of [%#x, %#x): the rest is not padding", f.Name, f.Size, e, gf.End)
+		}
 		if !marker {
 			file, line, _ := tab.PCToLine(e)
 			check(file == f.File && line == f.EntryLine, "gosym-entry-line", "%s: %s:%d, gosym says %s:%d",
@@ -326,11 +336,7 @@ type inl struct {
 }
 
 func cmdInline(goload, bin, twin string) {
-	f, err := elf.Open(twin)
-	if err != nil {
-		die("%v", err)
-	}
-	d, err := f.DWARF()
+	d, err := openAny(twin).dwarf()
 	if err != nil {
 		die("%s: DWARF: %v", twin, err)
 	}
@@ -815,6 +821,20 @@ func main() {
 	case "mini12":
 		need(1)
 		mini12(a[1])
+	case "fat":
+		if len(a) < 4 {
+			die("usage: truth fat OUT THIN...")
+		}
+		cmdFat(a[1], a[2:]...)
+	case "symbols":
+		need(2)
+		cmdSymbols(a[1], a[2])
+	case "fuzzseed":
+		need(2)
+		cmdFuzzSeed(a[1], a[2])
+	case "damage":
+		need(2)
+		cmdDamage(a[1], a[2])
 	case "smash-magic":
 		need(2)
 		rewrite(a[1], a[2], smashMagic)

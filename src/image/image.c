@@ -1,0 +1,403 @@
+/*
+ * The image interface over the three backends. Each backend parses its own
+ * format (src/elf, src/pe, src/macho); this file turns what it read into
+ * segments, sections and symbols, and answers byte reads by address.
+ */
+#include "image/image.h"
+#include "macho/macho.h"
+#include "pe/pe.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ ELF */
+
+static char elf_sym_kind(const gl_elf *e, const gl_elf_sym *s)
+{
+	char k = 'R';
+	if (s->shndx == 0)
+		return 'U';
+	if (s->shndx < e->nsecs) {
+		const gl_elf_sec *sec = &e->secs[s->shndx];
+		if (sec->flags & 4 /* SHF_EXECINSTR */)
+			k = 'T';
+		else if (sec->type == GL_SHT_NOBITS)
+			k = 'B';
+		else if (sec->flags & 1 /* SHF_WRITE */)
+			k = 'D';
+	} else if (s->type == GL_STT_FUNC) {
+		k = 'T';
+	} else if (s->type == GL_STT_TLS) {
+		k = 'B';
+	} else {
+		k = 'D';
+	}
+	return s->bind == 0 /* STB_LOCAL */ ? (char)(k - 'A' + 'a') : k;
+}
+
+typedef struct reloc_ctx {
+	const gl_elf *e;
+	uint8_t *copy; /* NULL while counting */
+	size_t needed;
+} reloc_ctx;
+
+static void reloc_word(void *p, gl_elf_dynword w)
+{
+	reloc_ctx *c = p;
+	const uint8_t *at = gl_elf_va(c->e, w.va, 8);
+	uint64_t cur;
+	if (!at || !w.value)
+		return;
+	memcpy(&cur, at, 8);
+	if (cur != 0)
+		return; /* the static linker already wrote it */
+	c->needed++;
+	if (c->copy)
+		memcpy(c->copy + (at - c->e->img.p), &w.value, 8);
+}
+
+/* Some linkers leave the words of dynamic relocations 0 in the file (GNU
+ * ld on arm64, and symbol relocations in plugins): apply the ones whose
+ * value is known to a private copy, so moduledata and the tables it points
+ * at read as the running program sees them. Images that need none (most)
+ * are not copied. */
+static int elf_open_relocated(gl_image *im, gl_span img, const char *what, goload_err *err)
+{
+	int rc = gl_elf_open(img, what, &im->elf, err);
+	if (rc)
+		return rc;
+	reloc_ctx c = {im->elf, NULL, 0};
+	if (!gl_elf_dynwords(im->elf, reloc_word, &c) || !c.needed)
+		return 0;
+	c.copy = malloc(img.n);
+	if (!c.copy)
+		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for a relocated copy", what);
+	memcpy(c.copy, img.p, img.n);
+	gl_elf_dynwords(im->elf, reloc_word, &c);
+	gl_elf_close(im->elf);
+	im->elf = NULL;
+	im->owned = c.copy;
+	return gl_elf_open(gl_span_make(c.copy, img.n), what, &im->elf, err);
+}
+
+static const char *elf_os(const gl_elf *e)
+{
+	switch (e->img.p[7]) { /* EI_OSABI */
+	case 2: return "netbsd";
+	case 6: return "solaris";
+	case 9: return "freebsd";
+	case 12: return "openbsd";
+	default: return "linux";
+	}
+}
+
+static int from_elf(gl_image *im, gl_span img, const char *what, goload_err *err)
+{
+	int rc = elf_open_relocated(im, img, what, err);
+	if (rc)
+		return rc;
+	const gl_elf *e = im->elf;
+	im->format = GL_IMG_ELF;
+	im->format_name = "ELF";
+	im->arch = gl_elf_machine_name(e->machine);
+	im->os = elf_os(e);
+	im->img = e->img;
+	im->entry = e->entry;
+	im->fixed = e->etype == GL_ET_EXEC;
+	im->segs = calloc(e->nsegs ? e->nsegs : 1, sizeof *im->segs);
+	im->secs = calloc(e->nsecs ? e->nsecs : 1, sizeof *im->secs);
+	im->syms = calloc(e->nsyms + e->ndynsyms + 1, sizeof *im->syms);
+	if (!im->segs || !im->secs || !im->syms)
+		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory", what);
+	for (size_t i = 0; i < e->nsegs; i++) {
+		const gl_elf_seg *s = &e->segs[i];
+		if (s->type != GL_PT_LOAD)
+			continue;
+		im->segs[im->nsegs++] = (gl_image_seg){s->vaddr, s->memsz, s->off, s->filesz,
+						       (s->flags & GL_PF_R ? GL_IMG_R : 0) | (s->flags & GL_PF_W ? GL_IMG_W : 0) |
+							       (s->flags & GL_PF_X ? GL_IMG_X : 0)};
+	}
+	for (size_t i = 0; i < e->nsecs; i++) {
+		const gl_elf_sec *s = &e->secs[i];
+		im->secs[im->nsecs++] = (gl_image_sec){s->name, s->addr, s->size, s->off,
+						       GL_IMG_R | (s->flags & 1 ? GL_IMG_W : 0) | (s->flags & 4 ? GL_IMG_X : 0),
+						       s->type == GL_SHT_NOBITS};
+	}
+	struct {
+		const gl_elf_sym *v;
+		size_t n;
+		uint8_t src;
+	} tabs[] = {{e->syms, e->nsyms, GL_IMGSYM_SYMTAB}, {e->dynsyms, e->ndynsyms, GL_IMGSYM_DYNSYM}};
+	for (size_t t = 0; t < 2; t++)
+		for (size_t i = 0; i < tabs[t].n; i++) {
+			const gl_elf_sym *s = &tabs[t].v[i];
+			if (!s->name[0] || s->type == GL_STT_SECTION || s->type == GL_STT_FILE)
+				continue;
+			im->syms[im->nsyms++] = (gl_image_sym){s->name, s->value, s->size, elf_sym_kind(e, s), tabs[t].src};
+			if (t == 0)
+				im->nsymtab++;
+		}
+	return 0;
+}
+
+/* ------------------------------------------------------------------- PE */
+
+static int from_pe(gl_image *im, gl_span img, const char *what, goload_err *err)
+{
+	gl_pe *p;
+	int rc = gl_pe_open(img, what, &p, err);
+	if (rc)
+		return rc;
+	im->backend = p;
+	im->format = GL_IMG_PE;
+	im->format_name = "PE";
+	im->arch = p->machine == GL_PE_AMD64 ? "amd64" : "arm64";
+	im->os = "windows";
+	im->img = img;
+	im->entry = p->entry_rva ? p->image_base + p->entry_rva : 0;
+	im->segs = calloc(p->nsecs + 1, sizeof *im->segs);
+	im->secs = calloc(p->nsecs + 1, sizeof *im->secs);
+	im->syms = calloc(p->nsyms + 1, sizeof *im->syms);
+	if (!im->segs || !im->secs || !im->syms)
+		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory", what);
+	for (size_t i = 0; i < p->nsecs; i++) {
+		const gl_pe_sec *s = &p->secs[i];
+		uint32_t flags = (s->chars & GL_PE_SCN_MEM_READ ? GL_IMG_R : 0) | (s->chars & GL_PE_SCN_MEM_WRITE ? GL_IMG_W : 0) |
+				 (s->chars & GL_PE_SCN_MEM_EXECUTE ? GL_IMG_X : 0);
+		uint64_t mem = s->vsize ? s->vsize : s->rawsize;
+		/* SizeOfRawData is rounded up to the file alignment: past
+		 * VirtualSize it is padding, not the section's bytes. */
+		uint64_t file = s->rawsize < mem ? s->rawsize : mem;
+		bool nobits = !s->rawsize || ((s->chars & GL_PE_SCN_CNT_UNINITIALIZED_DATA) && !(s->chars & GL_PE_SCN_CNT_INITIALIZED_DATA));
+		im->secs[im->nsecs++] = (gl_image_sec){s->name, p->image_base + s->rva, mem, s->rawoff, flags, nobits};
+		if (s->rva == 0 || !mem) /* not mapped (debug data of objects) */
+			continue;
+		im->segs[im->nsegs++] = (gl_image_seg){p->image_base + s->rva, mem, s->rawoff, nobits ? 0 : file, flags};
+	}
+	/* As cmd/internal/objfile reads COFF symbols. Go's internal linker
+	 * puts bss into .data: past runtime.bss, or past the section's file
+	 * bytes, a data symbol is bss. */
+	int16_t bss_sec = 0;
+	uint32_t bss_addr = 0;
+	for (size_t i = 0; i < p->nsyms && !bss_sec; i++)
+		if (!strcmp(p->syms[i].name, "runtime.bss")) {
+			bss_sec = p->syms[i].secnum;
+			bss_addr = p->syms[i].value;
+		}
+	for (size_t i = 0; i < p->nsyms; i++) {
+		const gl_pe_sym *s = &p->syms[i];
+		if (!s->name[0] || s->secnum < -1 || (size_t)s->secnum > p->nsecs || s->sclass == 103 /* FILE */)
+			continue;
+		char kind = s->secnum == 0 ? 'U' : 'C'; /* undefined; absolute */
+		uint64_t va = s->value;
+		if (s->secnum > 0) {
+			const gl_pe_sec *sec = &p->secs[s->secnum - 1];
+			va = p->image_base + sec->rva + s->value;
+			kind = '?';
+			if (sec->chars & GL_PE_SCN_CNT_CODE)
+				kind = 'T';
+			else if (sec->chars & GL_PE_SCN_CNT_INITIALIZED_DATA)
+				kind = !(sec->chars & GL_PE_SCN_MEM_WRITE)                          ? 'R'
+				       : (bss_sec == s->secnum && bss_addr && s->value >= bss_addr) ? 'B'
+				       : s->value >= sec->rawsize                                   ? 'B'
+												    : 'D';
+			else if (sec->chars & GL_PE_SCN_CNT_UNINITIALIZED_DATA)
+				kind = 'B';
+		}
+		im->syms[im->nsyms++] = (gl_image_sym){s->name, va, 0, kind, GL_IMGSYM_SYMTAB};
+	im->nsymtab += kind != 'U';
+	}
+	return 0;
+}
+
+/* --------------------------------------------------------------- Mach-O */
+
+static int from_macho(gl_image *im, gl_span img, const char *what, const char *arch, goload_err *err)
+{
+	int kind = gl_macho_kind(img);
+	int rc;
+	if (kind == 2) {
+		gl_span slice;
+		if ((rc = gl_macho_fat_slice(img, what, arch, &slice, err)) != 0)
+			return rc;
+		if (gl_macho_kind(slice) == 2)
+			return gl_err(err, GOLOAD_E_FORMAT, "%s: universal Mach-O nested in a universal Mach-O", what);
+		img = slice;
+	} else if (arch) {
+		return gl_err(err, GOLOAD_E_INVAL, "%s: --arch selects a slice of a universal Mach-O; this file is not one", what);
+	}
+	gl_macho *m;
+	if ((rc = gl_macho_open(img, what, &m, err)) != 0)
+		return rc;
+	im->backend = m;
+	im->format = GL_IMG_MACHO;
+	im->format_name = "Mach-O";
+	im->arch = m->cputype == GL_MACHO_CPU_AMD64 ? "amd64" : "arm64";
+	im->os = "darwin";
+	im->img = img;
+	im->entry = m->entry;
+	im->segs = calloc(m->nsegs + 1, sizeof *im->segs);
+	im->secs = calloc(m->nsecs + 1, sizeof *im->secs);
+	im->syms = calloc(m->nsyms + 1, sizeof *im->syms);
+	if (!im->segs || !im->secs || !im->syms)
+		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory", what);
+	for (size_t i = 0; i < m->nsegs; i++) {
+		const gl_macho_seg *s = &m->segs[i];
+		uint32_t flags = (s->initprot & 1 ? GL_IMG_R : 0) | (s->initprot & GL_MACHO_VM_W ? GL_IMG_W : 0) |
+				 (s->initprot & GL_MACHO_VM_X ? GL_IMG_X : 0);
+		/* __DWARF is not mapped (no protection); a segment maps at most
+		 * vmsize bytes of the file. */
+		if (s->vmsize && s->initprot)
+			im->segs[im->nsegs++] = (gl_image_seg){s->vmaddr, s->vmsize, s->fileoff,
+							       s->filesize < s->vmsize ? s->filesize : s->vmsize, flags};
+	}
+	for (size_t i = 0; i < m->nsecs; i++) {
+		const gl_macho_sec *s = &m->secs[i];
+		uint32_t prot = m->segs[s->segidx].initprot;
+		im->secs[im->nsecs++] = (gl_image_sec){s->name, s->addr, s->size, s->off,
+						       GL_IMG_R | (prot & GL_MACHO_VM_W ? GL_IMG_W : 0) | (prot & GL_MACHO_VM_X ? GL_IMG_X : 0),
+						       gl_macho_sec_zerofill(s)};
+	}
+	/* As cmd/internal/objfile reads nlist entries. */
+	for (size_t i = 0; i < m->nsyms; i++) {
+		const gl_macho_sym *s = &m->syms[i];
+		if (s->type & 0xe0 /* N_STAB */ || !s->name[0])
+			continue;
+		char k = '?';
+		if (s->sect == 0) {
+			k = 'U';
+		} else if (s->sect <= m->nsecs) {
+			const gl_macho_sec *x = &m->secs[s->sect - 1];
+			if (!strcmp(x->seg, "__TEXT") || !strcmp(x->seg, "__DATA_CONST"))
+				k = 'R';
+			else if (!strcmp(x->seg, "__DATA"))
+				k = 'D';
+			if (!strcmp(x->seg, "__TEXT") && !strcmp(x->name, "__text"))
+				k = 'T';
+			else if (!strcmp(x->seg, "__DATA") && (!strcmp(x->name, "__bss") || !strcmp(x->name, "__noptrbss")))
+				k = 'B';
+		}
+		/* The linker adds "_" to Go symbols (those with a dot); debug/macho
+		 * and go tool nm drop it again (Go issue 33808). */
+		const char *name = s->name[0] == '_' && strchr(s->name, '.') ? s->name + 1 : s->name;
+		im->syms[im->nsyms++] = (gl_image_sym){name, s->value, 0, k, GL_IMGSYM_SYMTAB};
+		/* -s keeps LC_SYMTAB for the imports: stripped means no definitions. */
+		im->nsymtab += k != 'U';
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ interface */
+
+int gl_image_open(gl_span img, const char *what, const char *arch, gl_image **out, goload_err *err)
+{
+	*out = NULL;
+	gl_image *im = calloc(1, sizeof *im);
+	if (!im)
+		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory", what);
+	int rc;
+	if (img.n >= 4 && !memcmp(img.p, "\x7f" "ELF", 4)) {
+		rc = arch ? gl_err(err, GOLOAD_E_INVAL, "%s: --arch selects a slice of a universal Mach-O; this is an ELF file", what)
+			  : from_elf(im, img, what, err);
+	} else if (gl_pe_is(img)) {
+		rc = arch ? gl_err(err, GOLOAD_E_INVAL, "%s: --arch selects a slice of a universal Mach-O; this is a PE file", what)
+			  : from_pe(im, img, what, err);
+	} else if (gl_macho_kind(img)) {
+		rc = from_macho(im, img, what, arch, err);
+	} else {
+		rc = gl_err(err, GOLOAD_E_FORMAT, "%s: not an ELF, PE or Mach-O file", what);
+	}
+	if (rc) {
+		gl_image_close(im);
+		return rc;
+	}
+	*out = im;
+	return 0;
+}
+
+void gl_image_close(gl_image *im)
+{
+	if (!im)
+		return;
+	gl_elf_close(im->elf);
+	if (im->format == GL_IMG_PE)
+		gl_pe_close(im->backend);
+	else if (im->format == GL_IMG_MACHO)
+		gl_macho_close(im->backend);
+	free(im->owned);
+	free(im->segs);
+	free(im->secs);
+	free(im->syms);
+	free(im->strs);
+	free(im);
+}
+
+static const gl_image_seg *seg_of(const gl_image *im, uint64_t va)
+{
+	for (size_t i = 0; i < im->nsegs; i++) {
+		const gl_image_seg *s = &im->segs[i];
+		if (va >= s->vaddr && va - s->vaddr < s->filesz)
+			return s;
+	}
+	return NULL;
+}
+
+const uint8_t *gl_image_va(const gl_image *im, uint64_t va, uint64_t n)
+{
+	const gl_image_seg *s = seg_of(im, va);
+	if (!s || n > s->filesz - (va - s->vaddr))
+		return NULL;
+	uint64_t off = s->off + (va - s->vaddr);
+	return gl_span_has(im->img, off, n) ? im->img.p + off : NULL;
+}
+
+gl_span gl_image_va_span(const gl_image *im, uint64_t va)
+{
+	const gl_image_seg *s = seg_of(im, va);
+	if (!s)
+		return gl_span_make(NULL, 0);
+	uint64_t rel = va - s->vaddr;
+	return gl_span_sub(im->img, s->off + rel, s->filesz - rel);
+}
+
+static const gl_image_sec *sec_named(const gl_image *im, const char *name)
+{
+	for (size_t i = 0; i < im->nsecs; i++)
+		if (!strcmp(im->secs[i].name, name))
+			return &im->secs[i];
+	return NULL;
+}
+
+const gl_image_sec *gl_image_gosec(const gl_image *im, enum gl_img_gosec which)
+{
+	static const char *const names[][3] = {
+		[GL_GOSEC_PCLNTAB] = {".gopclntab", ".data.rel.ro.gopclntab", "__gopclntab"},
+		[GL_GOSEC_BUILDINFO] = {".go.buildinfo", "__go_buildinfo", NULL},
+		[GL_GOSEC_DWARFINFO] = {".debug_info", ".zdebug_info", "__debug_info"},
+	};
+	if ((unsigned)which >= GL_ARRAY_LEN(names))
+		return NULL;
+	for (size_t i = 0; i < 3; i++) {
+		const gl_image_sec *s = names[which][i] ? sec_named(im, names[which][i]) : NULL;
+		if (s)
+			return s;
+	}
+	if (which == GL_GOSEC_DWARFINFO)
+		return sec_named(im, "__zdebug_info");
+	return NULL;
+}
+
+gl_span gl_image_sec_data(const gl_image *im, const gl_image_sec *s)
+{
+	if (!s || s->nobits)
+		return gl_span_make(NULL, 0);
+	return gl_span_sub(im->img, s->off, s->size);
+}
+
+const gl_image_sym *gl_image_sym_find(const gl_image *im, const char *name)
+{
+	for (size_t i = 0; i < im->nsyms; i++)
+		if (!strcmp(im->syms[i].name, name))
+			return &im->syms[i];
+	return NULL;
+}

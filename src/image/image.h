@@ -1,0 +1,95 @@
+/*
+ * One view of an executable image, whatever its file format: ELF (src/elf),
+ * PE/COFF (src/pe) or Mach-O (src/macho). gobin and the CLI read Go images
+ * only through it, so they know no file format.
+ *
+ * An image is its file bytes plus segments (the ranges the loader maps:
+ * ELF PT_LOADs, PE sections at image base + RVA, Mach-O segments), each a
+ * virtual address range with the file offset of its bytes; sections and
+ * symbols when the file still has them. Addresses are link-time virtual
+ * addresses as the file states them (PE: image base included).
+ *
+ * Every offset and size of the headers is bounds-checked at open: a
+ * malformed file gives an error value, never a read outside the span.
+ */
+#ifndef GL_IMAGE_H
+#define GL_IMAGE_H
+
+#include "elf/elf.h"
+#include "util/util.h"
+
+enum gl_img_format { GL_IMG_ELF, GL_IMG_PE, GL_IMG_MACHO };
+
+enum { GL_IMG_X = 1, GL_IMG_W = 2, GL_IMG_R = 4 }; /* segment/section permissions */
+
+/* Sections the Go linker names per format (the backend knows the names). */
+enum gl_img_gosec {
+	GL_GOSEC_PCLNTAB,   /* .gopclntab, .data.rel.ro.gopclntab, __gopclntab */
+	GL_GOSEC_BUILDINFO, /* .go.buildinfo, __go_buildinfo */
+	GL_GOSEC_DWARFINFO, /* .debug_info, .zdebug_info, __debug_info, __zdebug_info */
+};
+
+enum gl_img_symsrc { GL_IMGSYM_SYMTAB, GL_IMGSYM_DYNSYM };
+
+typedef struct gl_image_seg {
+	uint64_t vaddr, memsz; /* memory extent */
+	uint64_t off, filesz;  /* file bytes backing [vaddr, vaddr+filesz) */
+	uint32_t flags;        /* GL_IMG_R/W/X */
+} gl_image_seg;
+
+typedef struct gl_image_sec {
+	const char *name; /* "" when unnamed */
+	uint64_t addr, size, off;
+	uint32_t flags;   /* GL_IMG_R/W/X */
+	bool nobits;      /* no file bytes (bss) */
+} gl_image_sec;
+
+typedef struct gl_image_sym {
+	const char *name;
+	uint64_t value, size; /* size 0 when the format does not record it */
+	char kind;            /* as go tool nm: T t R r D d B b U */
+	uint8_t source;       /* enum gl_img_symsrc */
+} gl_image_sym;
+
+typedef struct gl_image {
+	int format;              /* enum gl_img_format */
+	const char *format_name; /* "ELF", "PE", "Mach-O" */
+	const char *arch;        /* GOARCH spelling: "amd64", "arm64" */
+	const char *os;          /* "linux", "windows", "darwin", ... */
+	gl_span img;             /* the file bytes (ELF: with known dynamic relocations applied) */
+	uint64_t entry;          /* entry point VA; 0 when unknown */
+	bool fixed;              /* not position independent (ELF ET_EXEC); false when unknown */
+	gl_image_seg *segs;
+	size_t nsegs;
+	gl_image_sec *secs;
+	size_t nsecs;
+	gl_image_sym *syms; /* symbol table entries (symtab first, then dynamic) */
+	size_t nsyms;
+	size_t nsymtab;     /* how many come from a full symbol table (0: stripped) */
+	gl_elf *elf;        /* the ELF backend's view, NULL for other formats */
+	/* private */
+	uint8_t *owned;     /* relocated copy of the file, or NULL */
+	void *backend;
+	char *strs;         /* storage for built names */
+} gl_image;
+
+/* Recognise the format and parse it. `what` names the input in errors;
+ * `arch` selects one architecture of a universal (fat) Mach-O and must be
+ * NULL otherwise ("amd64", "arm64"). Errors: FORMAT for unknown or
+ * malformed files, UNSUPPORTED for 32-bit images, other machines and a fat
+ * file without --arch (the message lists its architectures). */
+int gl_image_open(gl_span img, const char *what, const char *arch, gl_image **out, goload_err *err);
+void gl_image_close(gl_image *im);
+
+/* Bytes [va, va+n) if they lie inside one segment's file part, else NULL. */
+const uint8_t *gl_image_va(const gl_image *im, uint64_t va, uint64_t n);
+/* File bytes from va to the end of its segment's file part (empty if none). */
+gl_span gl_image_va_span(const gl_image *im, uint64_t va);
+/* A Go section by role, or NULL (also when the file has no sections). */
+const gl_image_sec *gl_image_gosec(const gl_image *im, enum gl_img_gosec which);
+/* File bytes of a section (empty for bss or out of range). */
+gl_span gl_image_sec_data(const gl_image *im, const gl_image_sec *s);
+/* Symbol by exact name (symtab before dynamic), or NULL. Linear. */
+const gl_image_sym *gl_image_sym_find(const gl_image *im, const char *name);
+
+#endif
