@@ -33,9 +33,13 @@ static const char *data_name_at(fixer *f, uint64_t addr)
 	return lo < f->byaddr.len && f->byaddr.v[lo].addr == addr ? f->byaddr.v[lo].name : NULL;
 }
 
-static void refuse(fixer *f, const char *fmt, ...) GL_PRINTF(2, 3);
-static void refuse(fixer *f, const char *fmt, ...)
+#define refuse fix_refuse
+void fix_refuse(fixer *f, const char *fmt, ...)
 {
+	if (f->probe) {
+		f->probe_diff++;
+		return;
+	}
 	char msg[2048];
 	va_list ap;
 	va_start(ap, fmt);
@@ -157,7 +161,9 @@ static bool same_target(fixer *f, const gl_goobj *o, const gl_goobj_reloc *r, ui
 			if (ms[0] != hs[0] || ms[1] != hs[1]) {
 				char key[1100];
 				snprintf(key, sizeof key, "%.*s", (int)nm.namelen, nm.name);
-				if (!gl_strmap_get(&f->layouts, key, strlen(key), NULL)) {
+				if (f->probe)
+					f->probe_diff++;
+				else if (!gl_strmap_get(&f->layouts, key, strlen(key), NULL)) {
 					bool existed;
 					gl_strmap_add(&f->layouts, strdup(key), strlen(key), 1, &existed);
 					refuse(f, "%s: changed layout of an existing type: %" PRIu64 " bytes (%" PRIu64
@@ -193,6 +199,20 @@ static bool same_target(fixer *f, const gl_goobj *o, const gl_goobj_reloc *r, ui
 		hname = fn.name;
 	if (!hname)
 		hname = data_name_at(f, target);
+	/* Telling the original objects from a later build whose code is the
+	 * same: a variable with static data the code uses must hold that data
+	 * in the executable (stripped or not). */
+	if (f->probe && f->depth < 4 && gl_goobj_ref_local(o, r->sym, &local) && local < gl_goobj_ndefs(o) &&
+	    name_is_var(o, r->sym, &nm)) {
+		gl_goobj_sym vs = gl_goobj_sym_at(o, local);
+		if (vs.kind == GL_SK_DATA || vs.kind == GL_SK_NOPTRDATA) {
+			f->depth++;
+			bool same = same_data(f, o, local, target, why, wn);
+			f->depth--;
+			if (!same)
+				return false;
+		}
+	}
 	bool var = !hname && nm.namelen && name_is_var(o, r->sym, &nm);
 	if (var) {
 		/* A stripped host's variable: its address, if the function is
@@ -245,6 +265,8 @@ static int diff_func(fixer *f, const pkginfo *pk, const gl_goobj *o, uint32_t i)
 	}
 	if (!hs)
 		hs = gl_gobin_sym_lookup(f->g, name, s.namelen);
+	if ((!hs || (hs->kind != 'T' && hs->kind != 't')) && f->probe)
+		return 0;
 	if (!hs || (hs->kind != 'T' && hs->kind != 't')) {
 		/* a user's init, pkg.init.N (pkg.init, of the variables'
 		 * initializers, may be missing from an unchanged host: Go 1.21's
@@ -321,11 +343,15 @@ static int diff_func(fixer *f, const pkginfo *pk, const gl_goobj *o, uint32_t i)
 	}
 	free(mask);
 	for (size_t k = 0; k < f->pending.len; k++)
-		if (!GL_VEC_PUSH(&f->vars, f->pending.v[k]))
+		if (f->probe || !GL_VEC_PUSH(&f->vars, f->pending.v[k]))
 			free((char *)f->pending.v[k].name);
 	f->pending.len = 0;
 	if (same)
 		return 0;
+	if (f->probe) {
+		f->probe_diff++;
+		return 0;
+	}
 	if (f->verbose)
 		fprintf(stderr, "goload %s: %s changed: %s\n", f->cmd, name, why);
 	size_t pl = strlen(pk->prefix);
@@ -378,8 +404,8 @@ static void diff_data(fixer *f, const gl_goobj *o, uint32_t i)
 	}
 	bool odata = s.kind == GL_SK_DATA || s.kind == GL_SK_NOPTRDATA;
 	bool hdata = hs->kind == 'D' || hs->kind == 'd';
-	if (!odata && !hdata)
-		return;
+	if ((!odata && !hdata) || f->cur_orig)
+		return; /* with the original objects, fix_compare_originals compares them */
 	/* The executable's bytes are the variable's initial value. */
 	const uint8_t *hp = hdata ? gl_gobin_va(f->g, hs->addr, s.size) : NULL;
 	bool same = odata == hdata && hp;
@@ -430,6 +456,8 @@ int fix_diff_package(fixer *f, const pkginfo *pk)
 			}
 			if (n <= pl || memcmp(nm, pk->prefix, pl) || nm[pl] != '.')
 				continue;
+			if (f->probe && f->probe_diff)
+				break;
 			if (s.kind == GL_SK_TEXT) {
 				if (s.abi <= 1 && !(s.flags & GL_SF_DUPOK) && diff_func(f, pk, o, i) < 0)
 					break;
