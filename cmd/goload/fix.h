@@ -18,6 +18,7 @@ typedef struct pkginfo {
 	bool target;                          /* named on the command line (not only a dependency) */
 	bool inhost;
 	GL_VEC(char *) origs; /* archives in the build cache the running code was built from (fix_orig.c) */
+	GL_VEC(size_t) origmis; /* each one's variables whose initial bytes the executable does not hold */
 } pkginfo;
 
 typedef struct fixer {
@@ -42,6 +43,7 @@ typedef struct fixer {
 	 * recorded, every difference counts in probe_diff */
 	bool probe;
 	size_t probe_diff;
+	size_t probe_vars; /* variables the code uses whose static data the executable does not hold */
 	bool cur_orig;          /* the package being compared has its original objects */
 	gl_goobj_deps *origdeps; /* the originals of the rebuilt packages, the new archives of the rest */
 	const char *gocache;

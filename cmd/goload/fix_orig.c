@@ -179,7 +179,7 @@ static bool verify(fixer *f, const pkginfo *pk, const char *path)
 	c.archive = (char *)path;
 	size_t nc = f->ncompared;
 	f->probe = true;
-	f->probe_diff = 0;
+	f->probe_diff = f->probe_vars = 0;
 	bool cur = f->cur_orig;
 	f->cur_orig = false;
 	int rc = fix_diff_package(f, &c);
@@ -248,11 +248,29 @@ int fix_find_originals(fixer *f, const char *exe)
 			nver++;
 			if (verify(f, pk, p)) {
 				char *c = strdup(p);
-				if (c && !GL_VEC_PUSH(&pk->origs, c))
+				if (c && GL_VEC_PUSH(&pk->origmis, f->probe_vars) && !GL_VEC_PUSH(&pk->origs, c))
+					pk->origmis.len--;
+				if (pk->origs.len != pk->origmis.len)
 					free(c);
 			}
 		}
 		closedir(dir);
+	}
+	/* Of the archives with the running code, those whose variables hold
+	 * the executable's initial data: an earlier or later build whose code
+	 * is the same but not a global's initializer is left out. */
+	for (size_t i = 0; i < f->pkgs.len; i++) {
+		pkginfo *pk = &f->pkgs.v[i];
+		size_t min = SIZE_MAX, k = 0;
+		for (size_t j = 0; j < pk->origs.len; j++)
+			min = pk->origmis.v[j] < min ? pk->origmis.v[j] : min;
+		for (size_t j = 0; j < pk->origs.len; j++)
+			if (pk->origmis.v[j] == min)
+				pk->origs.v[k++] = pk->origs.v[j];
+			else
+				free(pk->origs.v[j]);
+		pk->origs.len = k;
+		pk->origmis.len = 0;
 	}
 	index_write(f, ipath);
 	gl_strmap_free(&done);

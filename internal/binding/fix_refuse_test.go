@@ -1,8 +1,12 @@
 package binding
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -81,10 +85,19 @@ func testFixRefusals(t *testing.T, tc toolchain, flags []string) {
 		t.Logf("%s: %s", k.what, strings.TrimSpace(errs))
 		check(k.what)
 	}
+	// Lines moved, code the same: no function changed, nothing applied
+	// (docs/fix.md: tracebacks keep the running lines).
+	s.edit("//go:noinline\nfunc scale", "\n\n\n//go:noinline\nfunc scale")
+	out, errs, err := s.goload("fix", "-p", strconv.Itoa(s.pid))
+	if err != nil || !strings.Contains(out, "no function changed") {
+		t.Errorf("a change of lines only: %v\n%s%s", err, out, errs)
+	}
+	check("a change of lines only")
+	testFixRuntimeRefused(t, s, check)
 	// The same service, fixed for real: the fix applies (the refusals were
 	// not a blanket "cannot verify").
 	s.edit("return x * 3", "return x * 4")
-	out, errs, err := s.goload("fix", "-p", strconv.Itoa(s.pid))
+	out, errs, err = s.goload("fix", "-p", strconv.Itoa(s.pid))
 	if err != nil || !strings.Contains(out, "patched main.scale\n") {
 		t.Fatalf("the fix of scale: %v\n%s%s", err, out, errs)
 	}
@@ -92,4 +105,51 @@ func testFixRefusals(t *testing.T, tc toolchain, flags []string) {
 	if b, err := s.get(c, "x"); err != nil || b != fmt.Sprintf("%d v1 7 %d %d\n", n, 4*n, n+2) {
 		t.Errorf("after the fix of scale: %q %v", b, err)
 	}
+}
+
+// testFixRuntimeRefused: a change inside the runtime (throw's message,
+// through an overlay of runtime/panic.go, `goload fix -p PID runtime`) is
+// refused naming the runtime function, and the service is untouched.
+func testFixRuntimeRefused(t *testing.T, s *fixService, check func(string)) {
+	t.Helper()
+	out, err := exec.Command(s.tc.gocmd, "env", "GOROOT").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig := filepath.Join(strings.TrimSpace(string(out)), "src", "runtime", "panic.go")
+	b, err := os.ReadFile(orig)
+	if err != nil || !strings.Contains(string(b), `"fatal error: "`) {
+		t.Fatalf("%s: %v (no \"fatal error: \")", orig, err)
+	}
+	dir := t.TempDir()
+	changed := filepath.Join(dir, "panic.go")
+	if err := os.WriteFile(changed, []byte(strings.Replace(string(b), `"fatal error: "`, `"fatal error! "`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ov struct{ Replace map[string]string }
+	b, err = os.ReadFile(treeOverlay(t))
+	if err == nil {
+		err = json.Unmarshal(b, &ov)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov.Replace[orig] = changed
+	b, _ = json.Marshal(ov)
+	js := filepath.Join(dir, "overlay.json")
+	if err := os.WriteFile(js, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(fixCLI(t), "fix", "-p", strconv.Itoa(s.pid), "runtime")
+	cmd.Dir = s.dir
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(s.tc.gocmd)+":"+os.Getenv("PATH"), "GOTOOLCHAIN=local",
+		"GOLOAD_AGENT_DIR="+s.sock, "GOFLAGS=-overlay="+js)
+	var so, se strings.Builder
+	cmd.Stdout, cmd.Stderr = &so, &se
+	err = cmd.Run()
+	if err == nil || !strings.Contains(se.String(), "runtime.") || !strings.Contains(se.String(), "a change inside the runtime") {
+		t.Errorf("a change inside the runtime was not refused: %v\n%s%s", err, so.String(), se.String())
+	}
+	t.Logf("a change inside the runtime: %s", strings.TrimSpace(se.String()))
+	check("a change inside the runtime")
 }
