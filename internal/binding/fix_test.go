@@ -27,6 +27,9 @@ var (
 
 func fixCLI(t *testing.T) string {
 	t.Helper()
+	if p := os.Getenv("GOLOAD_TEST_FIX_CLI"); p != "" {
+		return p // another build of the command (checking that a test fails on old code)
+	}
 	fixCLIOnce.Do(func() {
 		srcs, _ := filepath.Glob(repoRoot + "/cmd/goload/*.c")
 		fixCLIPath = filepath.Join(hostDir, "goload")
