@@ -279,6 +279,135 @@ static bool is_runtime_pkg(const char *pre)
 	return !strcmp(pre, "runtime") || !strncmp(pre, "runtime/internal/", 17) || !strncmp(pre, "internal/runtime/", 17);
 }
 
+/* ------------------------------------------------- GC metadata */
+
+typedef struct pcrange {
+	uint64_t lo, hi;
+	int32_t val;
+} pcrange;
+typedef GL_VEC(pcrange) pcranges;
+
+static void pcr_add(pcranges *v, uint64_t lo, uint64_t hi, int32_t val)
+{
+	if (lo >= hi)
+		return;
+	if (v->len && v->v[v->len - 1].hi == lo && v->v[v->len - 1].val == val)
+		v->v[v->len - 1].hi = hi;
+	else {
+		pcrange r = {lo, hi, val};
+		GL_VEC_PUSH(v, r);
+	}
+}
+
+typedef struct host_pcr_ctx {
+	pcranges *v;
+	uint64_t entry;
+} host_pcr_ctx;
+
+/* The host's ranges are pcs: made offsets from the function's entry. */
+static bool host_pcr(void *ctx, uint64_t lo, uint64_t hi, int32_t val)
+{
+	host_pcr_ctx *c = ctx;
+	pcr_add(c->v, lo - c->entry, hi - c->entry, val);
+	return true;
+}
+
+/* An object's pc-value table as ranges from the function's start (the
+ * runtime's encoding: zig-zag value deltas from -1, pc deltas in quanta). */
+static void obj_pcr(gl_span t, uint32_t quantum, pcranges *v)
+{
+	gl_rd r = gl_rd_make(t, 0);
+	int64_t val = -1;
+	uint64_t pc = 0;
+	for (bool first = true; gl_rd_ok(&r) && r.pos < t.n; first = false) {
+		uint64_t u = gl_rd_uvarint(&r);
+		if (u == 0 && !first)
+			break;
+		int64_t d = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+		uint64_t pd = gl_rd_uvarint(&r) * quantum;
+		val += d;
+		pcr_add(v, pc, pc + pd, (int32_t)val);
+		pc += pd;
+	}
+}
+
+/* The GC's view of a function whose code is the same modulo relocations:
+ * its argument and locals pointer maps, stack objects, open-coded defer
+ * info, argument info and liveness (funcdata 0, 1, 2, 4, 5, 6) and its
+ * unsafe-point, stack-map-index and argument-liveness tables (pcdata 0,
+ * 1, 3). Line tables and the inline tree (positions) are not compared: a
+ * change of lines alone patches nothing. */
+static bool same_gc_meta(fixer *f, const gl_goobj *o, uint32_t i, const gl_gobin_func *hf, char *why, size_t wn)
+{
+	uint32_t first, n = gl_goobj_auxs(o, i, &first);
+	uint32_t nfd = 0, npd = 0;
+	goload_err e = {0};
+	bool same = true;
+	for (uint32_t j = 0; same && j < n; j++) {
+		gl_goobj_aux a = gl_goobj_aux_at(o, first + j);
+		if (a.type == GL_AUX_FUNCDATA) {
+			uint32_t k = nfd++;
+			if (k == 3 || k > 6)
+				continue; /* the inline tree; wrapper info */
+			uint64_t va = 0;
+			if (k < hf->nfuncdata)
+				gl_gobin_func_funcdata(f->g, hf, k, &va, &e);
+			bool onil = gl_goobj_ref_is_nil(a.sym);
+			gl_span d = onil ? gl_span_make(NULL, 0) : gl_goobj_ref_data(o, a.sym);
+			if (onil != (va == 0)) {
+				snprintf(why, wn, "its funcdata %u (GC metadata) is %s", k, onil ? "gone" : "new");
+				return false;
+			}
+			if (onil || !d.n)
+				continue;
+			const uint8_t *hp = gl_gobin_va(f->g, va, d.n);
+			uint32_t local, rf = 0, nr = 0;
+			if (gl_goobj_ref_local(o, a.sym, &local) && local < gl_goobj_ndefs(o))
+				nr = gl_goobj_relocs(o, local, &rf);
+			uint8_t *mask = calloc(d.n, 1);
+			for (uint32_t r = 0; mask && r < nr; r++) {
+				gl_goobj_reloc rl = gl_goobj_reloc_at(o, rf + r);
+				if (rl.off >= 0 && (uint64_t)rl.off + rl.siz <= d.n)
+					memset(mask + rl.off, 1, rl.siz);
+			}
+			for (size_t b = 0; hp && mask && b < d.n && same; b++)
+				same = mask[b] || hp[b] == d.p[b];
+			same = same && hp && mask;
+			free(mask);
+			if (!same)
+				snprintf(why, wn, "its funcdata %u (GC metadata: pointer maps, stack objects, defers or argument info) differs", k);
+		} else if (a.type == GL_AUX_PCDATA) {
+			uint32_t k = npd++;
+			if (k != 0 && k != 1 && k != 3)
+				continue;
+			uint32_t off = 0;
+			if (k < hf->npcdata)
+				gl_gobin_func_pcdata(f->g, hf, k, &off, &e);
+			pcranges x = {0}, y = {0};
+			gl_span t = gl_goobj_ref_data(o, a.sym);
+			if (t.n)
+				obj_pcr(t, gl_goobj_pc_quantum(o), &x);
+			host_pcr_ctx hc = {&y, hf->entry};
+			if (off)
+				gl_gobin_pcvalue_walk(f->g, hf, off, host_pcr, &hc, &e);
+			same = x.len == y.len;
+			for (size_t r = 0; same && r < x.len; r++)
+				same = x.v[r].lo == y.v[r].lo && x.v[r].hi == y.v[r].hi && x.v[r].val == y.v[r].val;
+			if (!same && getenv("GOLOAD_FIX_DEBUG")) {
+				for (size_t r = 0; r < x.len; r++)
+					fprintf(stderr, "  obj  [%llu,%llu) %d\n", (unsigned long long)x.v[r].lo, (unsigned long long)x.v[r].hi, x.v[r].val);
+				for (size_t r = 0; r < y.len; r++)
+					fprintf(stderr, "  host [%llu,%llu) %d\n", (unsigned long long)y.v[r].lo, (unsigned long long)y.v[r].hi, y.v[r].val);
+			}
+			GL_VEC_FREE(&x);
+			GL_VEC_FREE(&y);
+			if (!same)
+				snprintf(why, wn, "its pcdata %u (%s) differs", k, k == 0 ? "unsafe points" : k == 1 ? "stack map index" : "argument liveness");
+		}
+	}
+	return same;
+}
+
 /* Compares function i of object o (package pk) with the host's. */
 static int diff_func(fixer *f, const pkginfo *pk, const gl_goobj *o, uint32_t i)
 {
@@ -373,6 +502,9 @@ static int diff_func(fixer *f, const pkginfo *pk, const gl_goobj *o, uint32_t i)
 		}
 	}
 	free(mask);
+	/* Same code, other stack maps: the GC would read the running ones. */
+	if (same && !f->probe && !same_gc_meta(f, o, i, &hf, why, sizeof why))
+		same = false;
 	for (size_t k = 0; k < f->pending.len; k++)
 		if (f->probe || !GL_VEC_PUSH(&f->vars, f->pending.v[k]))
 			free((char *)f->pending.v[k].name);

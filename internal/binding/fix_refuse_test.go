@@ -94,9 +94,22 @@ func testFixRefusals(t *testing.T, tc toolchain, flags []string) {
 	}
 	check("a change of lines only")
 	testFixRuntimeRefused(t, s, check)
+	// The same code with other stack maps (pick's uintptrs made pointers):
+	// a change, patched, or the GC would go on reading the running maps.
+	s.edit("arr := [2]uintptr{uintptr(unsafe.Pointer(a)), uintptr(unsafe.Pointer(b))}", "arr := [2]*int{a, b}",
+		"return *(*int)(unsafe.Pointer(arr[idx&1]))", "return *arr[idx&1]", "\t\"unsafe\"\n", "")
+	out, errs, err = s.goload("fix", "-p", strconv.Itoa(s.pid), "-v")
+	if err != nil || !strings.Contains(out, "patched main.pick\n") || !strings.Contains(errs, "main.pick changed: its funcdata") {
+		t.Errorf("a change of stack maps only: %v\n%s%s", err, out, errs)
+	}
+	n++
+	if b, err := s.get(c, "x"); err != nil || b != want() {
+		t.Errorf("after the fix of pick: %q %v, want %q", b, err, want())
+	}
 	// The same service, fixed for real: the fix applies (the refusals were
 	// not a blanket "cannot verify").
-	s.edit("return x * 3", "return x * 4")
+	s.edit("return x * 3", "return x * 4", "arr := [2]uintptr{uintptr(unsafe.Pointer(a)), uintptr(unsafe.Pointer(b))}", "arr := [2]*int{a, b}",
+		"return *(*int)(unsafe.Pointer(arr[idx&1]))", "return *arr[idx&1]", "\t\"unsafe\"\n", "")
 	out, errs, err = s.goload("fix", "-p", strconv.Itoa(s.pid))
 	if err != nil || !strings.Contains(out, "patched main.scale\n") {
 		t.Fatalf("the fix of scale: %v\n%s%s", err, out, errs)

@@ -10,7 +10,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/goload/goload/agent"
 )
@@ -34,8 +36,23 @@ func scale(x int64) int64 { return x * 3 }
 //go:noinline
 func sum(p pair) int64 { return p.a + int64(p.b) }
 
+var sink, idx int
+
+// pick hides its pointers from the GC in uintptrs across a call (the bug
+// a fix may repair by making arr [2]*int): the code stays the same, only
+// the stack maps change.
+//
+//go:noinline
+func pick(a, b *int) int {
+	arr := [2]uintptr{uintptr(unsafe.Pointer(a)), uintptr(unsafe.Pointer(b))}
+	runtime.Gosched()
+	return *(*int)(unsafe.Pointer(arr[idx&1]))
+}
+
 func handle(w http.ResponseWriter, r *http.Request) {
 	n := hits.Add(1)
+	x, y := 3, 4
+	sink = pick(&x, &y)
 	fmt.Fprintf(w, "%d %s %d %d %d\n", n, prefix, boot, scale(n), sum(pair{n, 2}))
 }
 
