@@ -568,7 +568,7 @@ int cmd_fix(int argc, char **argv)
 	/* the host's packages as its linker saw them (the originals where
 	 * found): a stripped host's data symbols are recovered from them */
 	for (size_t i = 0; i < f.pkgs.len; i++)
-		if (f.pkgs.v[i].inhost && strcmp(f.pkgs.v[i].name, "main"))
+		if (strcmp(f.pkgs.v[i].name, "main"))
 			gl_buf_printf(&req, "dep %s %s\n", f.pkgs.v[i].path,
 				      f.pkgs.v[i].origs.len ? f.pkgs.v[i].origs.v[0] : f.pkgs.v[i].archive);
 	for (size_t i = 0; i < f.vars.len; i++)

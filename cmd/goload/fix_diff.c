@@ -554,6 +554,11 @@ static void diff_data(fixer *f, const gl_goobj *o, uint32_t i)
 			return;
 		memcpy(&sz, d.p, 8);
 		memcpy(&pd, d.p + 8, 8);
+		bool existed;
+		if ((sz != t.size || pd != t.ptrdata) && !gl_strmap_get(&f->layouts, name, strlen(name), NULL))
+			gl_strmap_add(&f->layouts, strdup(name), strlen(name), 1, &existed);
+		else
+			return;
 		if (sz != t.size || pd != t.ptrdata)
 			refuse(f, "%s: changed layout of an existing type: %" PRIu64 " bytes (%" PRIu64 " with pointers), the running one %" PRIu64
 				  " (%" PRIu64 ")",

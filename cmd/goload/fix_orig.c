@@ -474,12 +474,26 @@ void fix_compare_originals(fixer *f, const pkginfo *pk)
 			 * field's type swapped for one of the same size keeps the
 			 * layout's size, not its meaning. */
 			bool differs = false;
+			uint64_t sz[2] = {0}, osz[2] = {0};
 			for (size_t k = 0; k < nold && !differs; k++) {
 				uint64_t v;
 				differs = gl_strmap_get(&old[k].byname, ns.name, ns.namelen, &v) &&
 					  !same_bytes(f->deps, no, ni, f->origdeps, old[k].objs.v[v >> 32], (uint32_t)v, 0);
+				gl_span a = gl_goobj_data(no, ni), b = differs ? gl_goobj_data(old[k].objs.v[v >> 32], (uint32_t)v)
+									   : gl_span_make(NULL, 0);
+				if (differs && a.n >= 16 && b.n >= 16) {
+					memcpy(sz, a.p, 16);
+					memcpy(osz, b.p, 16);
+				}
 			}
-			if (differs)
+			if (differs && gl_strmap_get(&f->layouts, ns.name, ns.namelen, NULL))
+				continue; /* refused by the command's comparison with the executable */
+			if (differs && (sz[0] != osz[0] || sz[1] != osz[1]))
+				fix_refuse(f,
+					   "%s: changed layout of an existing type: %" PRIu64 " bytes (%" PRIu64
+					   " with pointers), the running one %" PRIu64 " (%" PRIu64 ")",
+					   name + 5, sz[0], sz[1], osz[0], osz[1]);
+			else if (differs)
 				fix_refuse(f,
 					   "%s: changed definition of an existing type (its fields, their types or its methods): the "
 					   "running program's values and code keep the old one",

@@ -125,38 +125,60 @@ func testFixRefusals(t *testing.T, tc toolchain, flags []string) {
 // refused naming the runtime function, and the service is untouched.
 func testFixRuntimeRefused(t *testing.T, s *fixService, check func(string)) {
 	t.Helper()
-	out, err := exec.Command(s.tc.gocmd, "env", "GOROOT").Output()
-	if err != nil {
-		t.Fatal(err)
+	out, err := exec.Command(s.tc.gocmd, "env", "GOROOT", "GOMODCACHE").Output()
+	lines := strings.Fields(string(out))
+	if err != nil || len(lines) != 2 {
+		t.Fatalf("go env: %v %q", err, out)
 	}
-	orig := filepath.Join(strings.TrimSpace(string(out)), "src", "runtime", "panic.go")
+	goroot, modcache := lines[0], lines[1]
+	orig := filepath.Join(goroot, "src", "runtime", "panic.go")
 	b, err := os.ReadFile(orig)
 	if err != nil || !strings.Contains(string(b), `"fatal error: "`) {
 		t.Fatalf("%s: %v (no \"fatal error: \")", orig, err)
 	}
+	changed := []byte(strings.Replace(string(b), `"fatal error: "`, `"fatal error! "`, 1))
 	dir := t.TempDir()
-	changed := filepath.Join(dir, "panic.go")
-	if err := os.WriteFile(changed, []byte(strings.Replace(string(b), `"fatal error: "`, `"fatal error! "`, 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var ov struct{ Replace map[string]string }
-	b, err = os.ReadFile(treeOverlay(t))
-	if err == nil {
-		err = json.Unmarshal(b, &ov)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	ov.Replace[orig] = changed
-	b, _ = json.Marshal(ov)
-	js := filepath.Join(dir, "overlay.json")
-	if err := os.WriteFile(js, b, 0o644); err != nil {
-		t.Fatal(err)
+	gobin := filepath.Dir(s.tc.gocmd)
+	gofl := "-overlay=" + treeOverlay(t)
+	if strings.HasPrefix(goroot, modcache+string(filepath.Separator)) {
+		// The go command replaces no file under GOMODCACHE (where a
+		// toolchain it downloaded lives): a hard-linked copy of the
+		// toolchain with the changed file instead.
+		root := filepath.Join(dir, "goroot")
+		if out, err := exec.Command("cp", "-al", goroot, root).CombinedOutput(); err != nil {
+			t.Fatalf("cp -al: %v\n%s", err, out)
+		}
+		p := filepath.Join(root, "src", "runtime", "panic.go")
+		os.Remove(p)
+		if err := os.WriteFile(p, changed, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		gobin = filepath.Join(root, "bin")
+	} else {
+		file := filepath.Join(dir, "panic.go")
+		if err := os.WriteFile(file, changed, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var ov struct{ Replace map[string]string }
+		b, err = os.ReadFile(treeOverlay(t))
+		if err == nil {
+			err = json.Unmarshal(b, &ov)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ov.Replace[orig] = file
+		b, _ = json.Marshal(ov)
+		js := filepath.Join(dir, "overlay.json")
+		if err := os.WriteFile(js, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		gofl = "-overlay=" + js
 	}
 	cmd := exec.Command(fixCLI(t), "fix", "-p", strconv.Itoa(s.pid), "runtime")
 	cmd.Dir = s.dir
-	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(s.tc.gocmd)+":"+os.Getenv("PATH"), "GOTOOLCHAIN=local",
-		"GOLOAD_AGENT_DIR="+s.sock, "GOFLAGS=-overlay="+js)
+	cmd.Env = append(os.Environ(), "PATH="+gobin+":"+os.Getenv("PATH"), "GOTOOLCHAIN=local", "GOROOT=",
+		"GOLOAD_AGENT_DIR="+s.sock, "GOFLAGS="+gofl)
 	var so, se strings.Builder
 	cmd.Stdout, cmd.Stderr = &so, &se
 	err = cmd.Run()

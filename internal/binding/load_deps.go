@@ -94,15 +94,18 @@ func depArchives(pkgs []string) string {
 	}
 	// The archives goload fix listed (the host's packages as its linker
 	// saw them): no go command runs for them.
+	// Every one of them: also the dependencies that have no function
+	// left in the host (their variables are matched too).
 	var given strings.Builder
 	if hostArchives != nil {
 		var missing []string
 		for _, p := range pkgs {
-			if a, ok := hostArchives[p]; ok {
-				given.WriteString("packagefile " + p + "=" + a + "\n")
-			} else {
+			if _, ok := hostArchives[p]; !ok {
 				missing = append(missing, p)
 			}
+		}
+		for p, a := range hostArchives {
+			given.WriteString("packagefile " + p + "=" + a + "\n")
 		}
 		pkgs = missing
 	}
