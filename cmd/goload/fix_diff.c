@@ -393,12 +393,6 @@ static bool same_gc_meta(fixer *f, const gl_goobj *o, uint32_t i, const gl_gobin
 			same = x.len == y.len;
 			for (size_t r = 0; same && r < x.len; r++)
 				same = x.v[r].lo == y.v[r].lo && x.v[r].hi == y.v[r].hi && x.v[r].val == y.v[r].val;
-			if (!same && getenv("GOLOAD_FIX_DEBUG")) {
-				for (size_t r = 0; r < x.len; r++)
-					fprintf(stderr, "  obj  [%llu,%llu) %d\n", (unsigned long long)x.v[r].lo, (unsigned long long)x.v[r].hi, x.v[r].val);
-				for (size_t r = 0; r < y.len; r++)
-					fprintf(stderr, "  host [%llu,%llu) %d\n", (unsigned long long)y.v[r].lo, (unsigned long long)y.v[r].hi, y.v[r].val);
-			}
 			GL_VEC_FREE(&x);
 			GL_VEC_FREE(&y);
 			if (!same)
