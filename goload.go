@@ -97,6 +97,13 @@ func Run(ctx context.Context, pattern string, args []string, opts *OpenOptions) 
 	return pub(binding.Run(ctx, pattern, args, (*binding.OpenOptions)(opts)))
 }
 
+// SetHostArchives gives the archives of the host's packages as its linker
+// saw them (package path -> archive), built with the host's own toolchain
+// and settings: a stripped (-s) host's data symbols are then recovered
+// from them without running the go command. goload fix's agent passes
+// what the command listed.
+func SetHostArchives(m map[string]string) { binding.SetHostArchives(m) }
+
 // OpenFix loads a hot fix: funcs ("example.com/p.F", "main.(*T).M") are
 // the changed functions of packages the host contains, pkgs[i] rebuilt
 // from the changed source into archives[i] with the host's own toolchain

@@ -143,7 +143,8 @@ func samePeer(c *net.UnixConn) error {
 
 // The protocol is lines of text. A request is a command line ("status",
 // "list", "revert ID", "fix"), for "fix" followed by "pkg IMPORTPATH
-// ARCHIVE", "func NAME" and "var NAME ADDRESS" lines and "end". The answer is lines of
+// ARCHIVE", "func NAME", "var NAME ADDRESS" and "dep IMPORTPATH ARCHIVE"
+// (the program's packages as built) lines and "end". The answer is lines of
 // results and a last line "ok" or "error MESSAGE".
 func handle(c *net.UnixConn) {
 	defer c.Close()
@@ -199,6 +200,7 @@ func handle(c *net.UnixConn) {
 	case "fix":
 		var pkgs, archives, funcs []string
 		vars := map[string]uint64{}
+		deps := map[string]string{}
 		for {
 			l, err := r.ReadString('\n')
 			if err != nil {
@@ -220,6 +222,13 @@ func handle(c *net.UnixConn) {
 				pkgs, archives = append(pkgs, p), append(archives, a)
 			case "func":
 				funcs = append(funcs, v)
+			case "dep":
+				p, a, ok := strings.Cut(v, " ")
+				if !ok {
+					fmt.Fprintf(w, "error bad dep line %q\n", l)
+					return
+				}
+				deps[p] = a
 			case "var":
 				n, a, _ := strings.Cut(v, " ")
 				addr, err := strconv.ParseUint(a, 0, 64)
@@ -233,6 +242,10 @@ func handle(c *net.UnixConn) {
 				return
 			}
 		}
+		// A stripped program's data symbols are recovered from these
+		// (the archives the program was built from) instead of a go
+		// command run in this process.
+		goload.SetHostArchives(deps)
 		out, err := apply(pkgs, archives, funcs, vars)
 		for _, l := range out {
 			fmt.Fprintf(w, "%s\n", l)

@@ -415,14 +415,19 @@ int cmd_fix(int argc, char **argv)
 	 * another compiler cannot be compared with its code. */
 	char *gocmd = go_cmd();
 	char *venv[] = {"GOTOOLCHAIN=local", NULL};
-	char *vargs[] = {gocmd, "env", "GOVERSION", NULL};
+	char *vargs[] = {gocmd, "env", "GOVERSION", "GOCACHE", NULL};
 	char *out, *errout;
 	int st = run(vargs, venv, &out, &errout);
 	if (st != 0) {
 		fprintf(stderr, "goload fix: %s env GOVERSION failed: %s\n", gocmd, errout ? errout : "could not run it");
 		return 1;
 	}
-	out[strcspn(out, "\n")] = 0;
+	char *cache = strchr(out, '\n');
+	if (cache) {
+		*cache++ = 0;
+		cache[strcspn(cache, "\n")] = 0;
+		f.gocache = strdup(cache);
+	}
 	if (strcmp(out, bi->go_version)) {
 		fprintf(stderr,
 			"goload fix: process %d was built by %s, the go command (%s) is %s: objects of another compiler cannot be "
@@ -517,10 +522,25 @@ int cmd_fix(int argc, char **argv)
 		if (pk->target)
 			gl_strmap_add(&f.rebuilt, pk->prefix, strlen(pk->prefix), 1, &existed);
 	}
+	/* The objects the running program was built from: signatures and
+	 * initial values are compared with them (fix_orig.c). */
+	fix_find_originals(&f, exe);
+	if (gl_goobj_deps_new(&f.origdeps, &e) < 0)
+		return cmd_fail("fix", &e);
 	for (size_t i = 0; i < f.pkgs.len; i++) {
 		pkginfo *pk = &f.pkgs.v[i];
-		if (pk->target && fix_diff_package(&f, pk) != 0)
+		if (strcmp(pk->name, "main"))
+			gl_goobj_deps_add(f.origdeps, pk->path, strlen(pk->path), pk->origs.len ? pk->origs.v[0] : pk->archive, &e);
+	}
+	for (size_t i = 0; i < f.pkgs.len; i++) {
+		pkginfo *pk = &f.pkgs.v[i];
+		if (!pk->target)
+			continue;
+		f.cur_orig = pk->origs.len > 0;
+		if (fix_diff_package(&f, pk) != 0)
 			return 1;
+		fix_compare_originals(&f, pk);
+		f.cur_orig = false;
 	}
 	for (size_t i = 0; i < f.changed.len; i++)
 		fix_check_inlined(&f, f.changed.v[i]);
@@ -545,6 +565,12 @@ int cmd_fix(int argc, char **argv)
 	for (size_t i = 0; i < f.pkgs.len; i++)
 		if (f.pkgs.v[i].inhost || f.pkgs.v[i].target)
 			gl_buf_printf(&req, "pkg %s %s\n", f.pkgs.v[i].prefix, f.pkgs.v[i].archive);
+	/* the host's packages as its linker saw them (the originals where
+	 * found): a stripped host's data symbols are recovered from them */
+	for (size_t i = 0; i < f.pkgs.len; i++)
+		if (strcmp(f.pkgs.v[i].name, "main"))
+			gl_buf_printf(&req, "dep %s %s\n", f.pkgs.v[i].path,
+				      f.pkgs.v[i].origs.len ? f.pkgs.v[i].origs.v[0] : f.pkgs.v[i].archive);
 	for (size_t i = 0; i < f.vars.len; i++)
 		gl_buf_printf(&req, "var %s %#" PRIx64 "\n", f.vars.v[i].name, f.vars.v[i].addr);
 	for (size_t i = 0; i < f.changed.len; i++) {

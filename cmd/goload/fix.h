@@ -17,6 +17,8 @@ typedef struct pkginfo {
 	char *path, *name, *archive, *prefix; /* prefix: symbol prefix ("main" for package main) */
 	bool target;                          /* named on the command line (not only a dependency) */
 	bool inhost;
+	GL_VEC(char *) origs; /* archives in the build cache the running code was built from (fix_orig.c) */
+	GL_VEC(size_t) origmis; /* each one's variables whose initial bytes the executable does not hold */
 } pkginfo;
 
 typedef struct fixer {
@@ -37,6 +39,15 @@ typedef struct fixer {
 	size_t nrefused, ncompared;
 	bool verbose;
 	int depth; /* of same_data */
+	/* probe: compare a candidate original with the host; nothing is
+	 * recorded, every difference counts in probe_diff */
+	bool probe;
+	size_t probe_diff;
+	size_t probe_vars; /* variables the code uses whose static data the executable does not hold */
+	bool cur_orig;          /* the package being compared has its original objects */
+	gl_goobj_deps *origdeps; /* the originals of the rebuilt packages, the new archives of the rest */
+	const char *gocache;
+	const char *header;     /* the rebuilt archives' "go object ..." line */
 } fixer;
 
 /* Orders host symbols by address (qsort). */
@@ -48,5 +59,15 @@ int fix_diff_package(fixer *f, const pkginfo *pk);
 /* Refuses a changed function inlined into a caller the fix does not
  * rebuild (the caller would keep the old inlined copy). */
 void fix_check_inlined(fixer *f, const char *name);
+/* Refusal (counted, or only counted in probe mode). */
+void fix_refuse(fixer *f, const char *fmt, ...) GL_PRINTF(2, 3);
+/* Finds the archives each rebuilt package of the host was compiled to
+ * when the running program was built, in the build cache (an index per
+ * executable in the user's cache). fix_orig.c */
+int fix_find_originals(fixer *f, const char *exe);
+/* Compares the signatures of pk's functions and the initializers of its
+ * variables between the original objects and the rebuilt ones; refuses
+ * what changed, and a package whose originals are unknown. */
+void fix_compare_originals(fixer *f, const pkginfo *pk);
 
 #endif

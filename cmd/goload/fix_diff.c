@@ -20,6 +20,19 @@ int fix_cmp_hostsym(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+static size_t bsearch_first(fixer *f, uint64_t addr)
+{
+	size_t lo = 0, hi = f->byaddr.len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->byaddr.v[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static const char *data_name_at(fixer *f, uint64_t addr)
 {
 	size_t lo = 0, hi = f->byaddr.len;
@@ -33,9 +46,31 @@ static const char *data_name_at(fixer *f, uint64_t addr)
 	return lo < f->byaddr.len && f->byaddr.v[lo].addr == addr ? f->byaddr.v[lo].name : NULL;
 }
 
-static void refuse(fixer *f, const char *fmt, ...) GL_PRINTF(2, 3);
-static void refuse(fixer *f, const char *fmt, ...)
+static bool same_name(const char *host, const char *obj, size_t n);
+
+/* The host's name at addr that is obj's, when several symbols share the
+ * address (zero-size ones: runtime.zerobase and a package's empty
+ * temporaries); else the first. */
+static const char *data_name_for(fixer *f, uint64_t addr, const char *obj, size_t n)
 {
+	const char *first = data_name_at(f, addr);
+	if (!first)
+		return NULL;
+	const hostsym *h = f->byaddr.v;
+	size_t i = (size_t)(bsearch_first(f, addr));
+	for (; i < f->byaddr.len && h[i].addr == addr; i++)
+		if (same_name(h[i].name, obj, n))
+			return h[i].name;
+	return first;
+}
+
+#define refuse fix_refuse
+void fix_refuse(fixer *f, const char *fmt, ...)
+{
+	if (f->probe) {
+		f->probe_diff++;
+		return;
+	}
 	char msg[2048];
 	va_list ap;
 	va_start(ap, fmt);
@@ -157,7 +192,9 @@ static bool same_target(fixer *f, const gl_goobj *o, const gl_goobj_reloc *r, ui
 			if (ms[0] != hs[0] || ms[1] != hs[1]) {
 				char key[1100];
 				snprintf(key, sizeof key, "%.*s", (int)nm.namelen, nm.name);
-				if (!gl_strmap_get(&f->layouts, key, strlen(key), NULL)) {
+				if (f->probe)
+					f->probe_diff++;
+				else if (!gl_strmap_get(&f->layouts, key, strlen(key), NULL)) {
 					bool existed;
 					gl_strmap_add(&f->layouts, strdup(key), strlen(key), 1, &existed);
 					refuse(f, "%s: changed layout of an existing type: %" PRIu64 " bytes (%" PRIu64
@@ -192,7 +229,21 @@ static bool same_target(fixer *f, const gl_goobj *o, const gl_goobj_reloc *r, ui
 	if (gl_gobin_func_for_pc(f->g, target, &fn, &fe) == 0 && fn.entry == target)
 		hname = fn.name;
 	if (!hname)
-		hname = data_name_at(f, target);
+		hname = data_name_for(f, target, nm.name, nm.namelen);
+	/* Telling the original objects from a later build whose code is the
+	 * same: a variable with static data the code uses must hold that data
+	 * in the executable (stripped or not). */
+	if (f->probe && f->depth < 4 && gl_goobj_ref_local(o, r->sym, &local) && local < gl_goobj_ndefs(o) &&
+	    name_is_var(o, r->sym, &nm)) {
+		gl_goobj_sym vs = gl_goobj_sym_at(o, local);
+		if (vs.kind == GL_SK_DATA || vs.kind == GL_SK_NOPTRDATA) {
+			f->depth++;
+			char w2[200] = "";
+			if (!same_data(f, o, local, target, w2, sizeof w2))
+				f->probe_vars++; /* or the linker wrote it (-X, runtime.buildVersion) */
+			f->depth--;
+		}
+	}
 	bool var = !hname && nm.namelen && name_is_var(o, r->sym, &nm);
 	if (var) {
 		/* A stripped host's variable: its address, if the function is
@@ -228,6 +279,129 @@ static bool is_runtime_pkg(const char *pre)
 	return !strcmp(pre, "runtime") || !strncmp(pre, "runtime/internal/", 17) || !strncmp(pre, "internal/runtime/", 17);
 }
 
+/* ------------------------------------------------- GC metadata */
+
+typedef struct pcrange {
+	uint64_t lo, hi;
+	int32_t val;
+} pcrange;
+typedef GL_VEC(pcrange) pcranges;
+
+static void pcr_add(pcranges *v, uint64_t lo, uint64_t hi, int32_t val)
+{
+	if (lo >= hi)
+		return;
+	if (v->len && v->v[v->len - 1].hi == lo && v->v[v->len - 1].val == val)
+		v->v[v->len - 1].hi = hi;
+	else {
+		pcrange r = {lo, hi, val};
+		GL_VEC_PUSH(v, r);
+	}
+}
+
+typedef struct host_pcr_ctx {
+	pcranges *v;
+	uint64_t entry;
+} host_pcr_ctx;
+
+/* The host's ranges are pcs: made offsets from the function's entry. */
+static bool host_pcr(void *ctx, uint64_t lo, uint64_t hi, int32_t val)
+{
+	host_pcr_ctx *c = ctx;
+	pcr_add(c->v, lo - c->entry, hi - c->entry, val);
+	return true;
+}
+
+/* An object's pc-value table as ranges from the function's start (the
+ * runtime's encoding: zig-zag value deltas from -1, pc deltas in quanta). */
+static void obj_pcr(gl_span t, uint32_t quantum, pcranges *v)
+{
+	gl_rd r = gl_rd_make(t, 0);
+	int64_t val = -1;
+	uint64_t pc = 0;
+	for (bool first = true; gl_rd_ok(&r) && r.pos < t.n; first = false) {
+		uint64_t u = gl_rd_uvarint(&r);
+		if (u == 0 && !first)
+			break;
+		int64_t d = (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+		uint64_t pd = gl_rd_uvarint(&r) * quantum;
+		val += d;
+		pcr_add(v, pc, pc + pd, (int32_t)val);
+		pc += pd;
+	}
+}
+
+/* The GC's view of a function whose code is the same modulo relocations:
+ * its argument and locals pointer maps, stack objects, open-coded defer
+ * info, argument info and liveness (funcdata 0, 1, 2, 4, 5, 6) and its
+ * unsafe-point, stack-map-index and argument-liveness tables (pcdata 0,
+ * 1, 3). Line tables and the inline tree (positions) are not compared: a
+ * change of lines alone patches nothing. */
+static bool same_gc_meta(fixer *f, const gl_goobj *o, uint32_t i, const gl_gobin_func *hf, char *why, size_t wn)
+{
+	uint32_t first, n = gl_goobj_auxs(o, i, &first);
+	uint32_t nfd = 0, npd = 0;
+	goload_err e = {0};
+	bool same = true;
+	for (uint32_t j = 0; same && j < n; j++) {
+		gl_goobj_aux a = gl_goobj_aux_at(o, first + j);
+		if (a.type == GL_AUX_FUNCDATA) {
+			uint32_t k = nfd++;
+			if (k == 3 || k > 6)
+				continue; /* the inline tree; wrapper info */
+			uint64_t va = 0;
+			if (k < hf->nfuncdata)
+				gl_gobin_func_funcdata(f->g, hf, k, &va, &e);
+			bool onil = gl_goobj_ref_is_nil(a.sym);
+			gl_span d = onil ? gl_span_make(NULL, 0) : gl_goobj_ref_data(o, a.sym);
+			if (onil != (va == 0)) {
+				snprintf(why, wn, "its funcdata %u (GC metadata) is %s", k, onil ? "gone" : "new");
+				return false;
+			}
+			if (onil || !d.n)
+				continue;
+			const uint8_t *hp = gl_gobin_va(f->g, va, d.n);
+			uint32_t local, rf = 0, nr = 0;
+			if (gl_goobj_ref_local(o, a.sym, &local) && local < gl_goobj_ndefs(o))
+				nr = gl_goobj_relocs(o, local, &rf);
+			uint8_t *mask = calloc(d.n, 1);
+			for (uint32_t r = 0; mask && r < nr; r++) {
+				gl_goobj_reloc rl = gl_goobj_reloc_at(o, rf + r);
+				if (rl.off >= 0 && (uint64_t)rl.off + rl.siz <= d.n)
+					memset(mask + rl.off, 1, rl.siz);
+			}
+			for (size_t b = 0; hp && mask && b < d.n && same; b++)
+				same = mask[b] || hp[b] == d.p[b];
+			same = same && hp && mask;
+			free(mask);
+			if (!same)
+				snprintf(why, wn, "its funcdata %u (GC metadata: pointer maps, stack objects, defers or argument info) differs", k);
+		} else if (a.type == GL_AUX_PCDATA) {
+			uint32_t k = npd++;
+			if (k != 0 && k != 1 && k != 3)
+				continue;
+			uint32_t off = 0;
+			if (k < hf->npcdata)
+				gl_gobin_func_pcdata(f->g, hf, k, &off, &e);
+			pcranges x = {0}, y = {0};
+			gl_span t = gl_goobj_ref_data(o, a.sym);
+			if (t.n)
+				obj_pcr(t, gl_goobj_pc_quantum(o), &x);
+			host_pcr_ctx hc = {&y, hf->entry};
+			if (off)
+				gl_gobin_pcvalue_walk(f->g, hf, off, host_pcr, &hc, &e);
+			same = x.len == y.len;
+			for (size_t r = 0; same && r < x.len; r++)
+				same = x.v[r].lo == y.v[r].lo && x.v[r].hi == y.v[r].hi && x.v[r].val == y.v[r].val;
+			GL_VEC_FREE(&x);
+			GL_VEC_FREE(&y);
+			if (!same)
+				snprintf(why, wn, "its pcdata %u (%s) differs", k, k == 0 ? "unsafe points" : k == 1 ? "stack map index" : "argument liveness");
+		}
+	}
+	return same;
+}
+
 /* Compares function i of object o (package pk) with the host's. */
 static int diff_func(fixer *f, const pkginfo *pk, const gl_goobj *o, uint32_t i)
 {
@@ -245,6 +419,8 @@ static int diff_func(fixer *f, const pkginfo *pk, const gl_goobj *o, uint32_t i)
 	}
 	if (!hs)
 		hs = gl_gobin_sym_lookup(f->g, name, s.namelen);
+	if ((!hs || (hs->kind != 'T' && hs->kind != 't')) && f->probe)
+		return 0;
 	if (!hs || (hs->kind != 'T' && hs->kind != 't')) {
 		/* a user's init, pkg.init.N (pkg.init, of the variables'
 		 * initializers, may be missing from an unchanged host: Go 1.21's
@@ -320,12 +496,19 @@ static int diff_func(fixer *f, const pkginfo *pk, const gl_goobj *o, uint32_t i)
 		}
 	}
 	free(mask);
+	/* Same code, other stack maps: the GC would read the running ones. */
+	if (same && !f->probe && !same_gc_meta(f, o, i, &hf, why, sizeof why))
+		same = false;
 	for (size_t k = 0; k < f->pending.len; k++)
-		if (!GL_VEC_PUSH(&f->vars, f->pending.v[k]))
+		if (f->probe || !GL_VEC_PUSH(&f->vars, f->pending.v[k]))
 			free((char *)f->pending.v[k].name);
 	f->pending.len = 0;
 	if (same)
 		return 0;
+	if (f->probe) {
+		f->probe_diff++;
+		return 0;
+	}
 	if (f->verbose)
 		fprintf(stderr, "goload %s: %s changed: %s\n", f->cmd, name, why);
 	size_t pl = strlen(pk->prefix);
@@ -365,6 +548,11 @@ static void diff_data(fixer *f, const gl_goobj *o, uint32_t i)
 			return;
 		memcpy(&sz, d.p, 8);
 		memcpy(&pd, d.p + 8, 8);
+		bool existed;
+		if ((sz != t.size || pd != t.ptrdata) && !gl_strmap_get(&f->layouts, name, strlen(name), NULL))
+			gl_strmap_add(&f->layouts, strdup(name), strlen(name), 1, &existed);
+		else
+			return;
 		if (sz != t.size || pd != t.ptrdata)
 			refuse(f, "%s: changed layout of an existing type: %" PRIu64 " bytes (%" PRIu64 " with pointers), the running one %" PRIu64
 				  " (%" PRIu64 ")",
@@ -378,8 +566,8 @@ static void diff_data(fixer *f, const gl_goobj *o, uint32_t i)
 	}
 	bool odata = s.kind == GL_SK_DATA || s.kind == GL_SK_NOPTRDATA;
 	bool hdata = hs->kind == 'D' || hs->kind == 'd';
-	if (!odata && !hdata)
-		return;
+	if ((!odata && !hdata) || f->cur_orig)
+		return; /* with the original objects, fix_compare_originals compares them */
 	/* The executable's bytes are the variable's initial value. */
 	const uint8_t *hp = hdata ? gl_gobin_va(f->g, hs->addr, s.size) : NULL;
 	bool same = odata == hdata && hp;
@@ -430,12 +618,14 @@ int fix_diff_package(fixer *f, const pkginfo *pk)
 			}
 			if (n <= pl || memcmp(nm, pk->prefix, pl) || nm[pl] != '.')
 				continue;
+			if (f->probe && f->probe_diff)
+				break;
 			if (s.kind == GL_SK_TEXT) {
 				if (s.abi <= 1 && !(s.flags & GL_SF_DUPOK) && diff_func(f, pk, o, i) < 0)
 					break;
-			} else if (s.kind == GL_SK_DATA || s.kind == GL_SK_NOPTRDATA || s.kind == GL_SK_BSS || s.kind == GL_SK_NOPTRBSS ||
-				   (nm != s.name && s.kind == GL_SK_RODATA))
-				diff_data(f, o, i);
+			} else if (!f->probe && (s.kind == GL_SK_DATA || s.kind == GL_SK_NOPTRDATA || s.kind == GL_SK_BSS ||
+						 s.kind == GL_SK_NOPTRBSS || (nm != s.name && s.kind == GL_SK_RODATA)))
+				diff_data(f, o, i); /* a probe: the linker writes some variables (-X, runtime.buildVersion) */
 		}
 		gl_goobj_close(o);
 	}

@@ -92,7 +92,24 @@ func depArchives(pkgs []string) string {
 	if cfg, ok := batchCache[key]; ok {
 		return cfg
 	}
-	cfg := ""
+	// The archives goload fix listed (the host's packages as its linker
+	// saw them): no go command runs for them.
+	// Every one of them: also the dependencies that have no function
+	// left in the host (their variables are matched too).
+	var given strings.Builder
+	if hostArchives != nil {
+		var missing []string
+		for _, p := range pkgs {
+			if _, ok := hostArchives[p]; !ok {
+				missing = append(missing, p)
+			}
+		}
+		for p, a := range hostArchives {
+			given.WriteString("packagefile " + p + "=" + a + "\n")
+		}
+		pkgs = missing
+	}
+	cfg := given.String()
 	if goCmd := hostToolchain(); goCmd != "" && len(pkgs) > 0 {
 		flags, env := hostBuildSettings()
 		args := append([]string{"list", "-e", "-export", "-deps",
@@ -102,10 +119,30 @@ func depArchives(pkgs []string) string {
 		// With -e a package that fails is reported and left out; the
 		// others are still listed.
 		out, _ := cmd.Output()
-		cfg = string(out)
+		cfg += string(out)
 	}
 	batchCache[key] = cfg
 	return cfg
+}
+
+// hostArchives: package path -> archive of the host's packages, from
+// SetHostArchives, under depMu.
+var hostArchives map[string]string
+
+// SetHostArchives gives the archives of the host's packages as its
+// linker saw them (package path -> archive), built with the host's own
+// toolchain and settings: a stripped host's data symbols are then
+// recovered from them without running the go command. goload fix's agent
+// passes what the command listed.
+func SetHostArchives(m map[string]string) {
+	depMu.Lock()
+	defer depMu.Unlock()
+	if hostArchives == nil {
+		hostArchives = map[string]string{}
+	}
+	for k, v := range m {
+		hostArchives[k] = v
+	}
 }
 
 // hostBuildSettings turns the host's recorded build settings into go
