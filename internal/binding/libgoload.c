@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "750855f6281f86201be343dd6cbb321ea1fdeb1ec356fa7d1de3736799bbf794"
+#define GOLOAD_C_SOURCES_SHA256 "b82af4dc42e4dc286d845477d027a969b0a228b860d2c82c7e2045d6762a9710"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
