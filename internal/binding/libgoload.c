@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "b82af4dc42e4dc286d845477d027a969b0a228b860d2c82c7e2045d6762a9710"
+#define GOLOAD_C_SOURCES_SHA256 "3afb2cdec1ad5e79404219c0a0130d695b45b69438b96738826087b54c3d96a9"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

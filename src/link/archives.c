@@ -222,7 +222,7 @@ int goload_host_package_info(goload_host *h, const char *pkgpath, const char *ar
 	}
 	/* Assembly members count: runtime/cgo's only code a host keeps may
 	 * be assembly (set_crosscall2). */
-	bool has = false, noinit = false, main = false;
+	bool has = false, noinit = false, compiled = false;
 	for (size_t i = 0; rc == 0 && i < gl_goobj_archive_nmembers(ar); i++) {
 		gl_goobj *o;
 		const gl_goobj_member *mb = gl_goobj_archive_member(ar, i);
@@ -234,8 +234,8 @@ int goload_host_package_info(goload_host *h, const char *pkgpath, const char *ar
 		/* The compiled package (not an assembly member): its
 		 * fingerprint and the packages it imports, as the Go linker
 		 * reads them (its autolib list). */
-		if (!main && !strcmp(mb->name, "_go_.o")) {
-			main = true;
+		if (!compiled && !strcmp(mb->name, "_go_.o")) {
+			compiled = true;
 			memcpy(out->fingerprint, gl_goobj_fingerprint(o), 8);
 			uint32_t n = gl_goobj_nautolib(o);
 			out->imports = calloc(n ? n : 1, sizeof *out->imports);
