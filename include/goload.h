@@ -263,6 +263,22 @@ typedef struct goload_link_opts {
  * goload_code. */
 int goload_host_has_package(goload_host *h, const char *pkgpath, const char *archive, goload_err *err);
 
+/* What OpenPackage reads of a package's archive to tell whether it belongs
+ * to the host's build (docs/load.md, "the host's build"). */
+typedef struct goload_pkginfo {
+	int has;                  /* goload_host_has_package's answer, 1 or 0 */
+	bool init;                /* its init task lists a function: a host that
+				   * imported it ran that function, so keeps it */
+	uint8_t fingerprint[8];   /* its compiled object's (_go_.o) */
+	size_t nimports;
+	char **imports;           /* its direct imports (the object's autolib list) */
+	uint8_t (*import_fps)[8]; /* the fingerprint each was compiled against */
+} goload_pkginfo;
+/* Fills *out (free it with goload_pkginfo_free); 0, or a negative
+ * goload_code (then *out holds nothing). */
+int goload_host_package_info(goload_host *h, const char *pkgpath, const char *archive, goload_pkginfo *out, goload_err *err);
+void goload_pkginfo_free(goload_pkginfo *p);
+
 /* Builds the host's type index now, once per host (goload_module_link
  * and goload_host_has_package build it on first use otherwise): a program
  * that calls it at startup pays none of it in its first load. */
@@ -388,10 +404,9 @@ bool goload_module_is_stub(const goload_module *m);
  * goload_extension_link, then free it. */
 bool goload_module_needs_extension(const goload_module *m);
 /* Such a link whose dropped host-package code needs a symbol of a package
- * the host lacks (which this module loads): the dropped symbol needing it
- * (*by: that symbol), else NULL. No extension can hold that code: link
- * again without split_host (the module keeps its own copies of what no
- * extension has). */
+ * this module loads (not given as a host package): the dropped symbol
+ * needing it (*by: that symbol), else NULL. No extension can hold that
+ * code (it would depend on the module); OpenPackage refuses the load. */
 const char *goload_module_split_blocked(const goload_module *m, const char **by);
 /* Links the dropped host-package symbols `need` asked for (and what they
  * need, dropped methods and their types, dropped variables' initializers)

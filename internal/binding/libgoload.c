@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "27c5b9d2dbc7777a57f48178d6841cb115235ce7a3e7b391a5496be5004bcfa8"
+#define GOLOAD_C_SOURCES_SHA256 "1857fe50fba06ffae45b4f5cf87aca7f05edc31d7ca7a7880ce41f9b32bf18c5"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -154,26 +154,23 @@ func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings
 		}
 		var by *C.char
 		if b := C.goload_module_split_blocked(cm, &by); b != nil {
-			// Dropped host code that needs a package the host lacks: no
-			// extension can hold it; the module keeps its own copies of
-			// what the extensions do not have (docs/unload.md).
-			debugf("host extension: %s needs %s, of a package the host lacks: the module keeps its own copies of the dropped host symbols no extension has",
+			// Dropped host code that needs a package this module loads
+			// itself: OpenPackage makes every package of the host's build
+			// a host package (load_hostgraph.go), so that package is
+			// another build. An extension cannot hold code depending on a
+			// module, and module-owned copies of host-package variables
+			// would not outlive the module: refused (docs/unload.md).
+			err := errorf("host extension: %s, code of a host package that the host's linker dropped, needs %s, which this module loads itself: "+
+				"its package is not of the host's build (GOLOAD_DEBUG=1 says why), and code a host extension holds for the process's life cannot depend on a module",
 				C.GoString(b), C.GoString(by))
 			freeExts()
 			C.goload_module_free(cm)
-			copts.split_host = false
-			continue
+			return nil, err
 		}
 		var ce *C.goload_module
 		rc = C.goload_extension_link(h, cm, &copts, &ce, &e)
 		freeExts()
 		C.goload_module_free(cm)
-		if rc < 0 && e.code == C.GOLOAD_E_UNRESOLVED {
-			// As above, found only by the extension's own link.
-			debugf("host extension: %s: the module keeps its own copies of the dropped host symbols no extension has", cError(&e))
-			copts.split_host = false
-			continue
-		}
 		if rc < 0 {
 			return nil, cError(&e)
 		}

@@ -205,16 +205,27 @@ func planLoad(h *C.goload_host, pattern string, pkgs []listPackage) (*loadPlan, 
 			}
 		}
 	}
-	plan := &loadPlan{}
+	info := map[string]*pkgInfo{}
 	for _, p := range pkgs {
 		if p.Error != "" {
 			return nil, errorf("package %s: %s", p.ImportPath, p.Error)
 		}
+		if p.Export != "" {
+			in, err := hostPackageInfo(h, p.ImportPath, p.Export)
+			if err != nil {
+				return nil, err
+			}
+			info[p.ImportPath] = in
+		}
+	}
+	// Packages of the host's build that its linker dropped whole are host
+	// packages too: dropped host code may need them, and a host extension
+	// can hold only host packages (load_hostgraph.go).
+	graph := hostBuild(pkgs, info, hostMods)
+	plan := &loadPlan{}
+	for _, p := range pkgs {
 		if !needed[p.ImportPath] && p.Export != "" {
-			if has, err := hostHasPackage(h, p.ImportPath, p.Export); err != nil || has {
-				if err != nil {
-					return nil, err
-				}
+			if info[p.ImportPath].has || graph[p.ImportPath] != "" {
 				debugf("package %s: reused from host (for its dropped symbols only)", p.ImportPath)
 				plan.hostPkgs = append(plan.hostPkgs, p.ImportPath)
 				plan.hostArchives = append(plan.hostArchives, p.Export)
@@ -225,15 +236,17 @@ func planLoad(h *C.goload_host, pattern string, pkgs []listPackage) (*loadPlan, 
 			debugf("package %s: nothing to load (no compiled code)", p.ImportPath)
 			continue
 		}
-		has, err := hostHasPackage(h, p.ImportPath, p.Export)
-		if err != nil {
-			return nil, err
-		}
-		if has {
+		if info[p.ImportPath].has {
 			if hm, lm := hostMods[modPath(p.Module)], p.Module; !p.Standard && lm != nil && hm != nil && !sameVersion(hm, lm) {
 				return nil, errorf("package %s: the host has it from module %s, building %s needs %s", p.ImportPath, hm, pattern, lm)
 			}
 			debugf("package %s: reused from host", p.ImportPath)
+			plan.hostPkgs = append(plan.hostPkgs, p.ImportPath)
+			plan.hostArchives = append(plan.hostArchives, p.Export)
+			continue
+		}
+		if from := graph[p.ImportPath]; from != "" {
+			debugf("package %s: of the host's build (imported by %s), its linker dropped all of it: a host package, what a module needs of it goes into a host extension", p.ImportPath, from)
 			plan.hostPkgs = append(plan.hostPkgs, p.ImportPath)
 			plan.hostArchives = append(plan.hostArchives, p.Export)
 			continue
@@ -245,7 +258,10 @@ func planLoad(h *C.goload_host, pattern string, pkgs []listPackage) (*loadPlan, 
 		debugf("package %s: loaded from archive %s", p.ImportPath, p.Export)
 		plan.load = append(plan.load, p.Export)
 	}
-	debugf("%d packages loaded from archives, %d reused from host", len(plan.load), len(plan.hostPkgs))
+	debugf("%d packages loaded from archives, %d reused from host (%d of them of the host's build, dropped whole by its linker)", len(plan.load), len(plan.hostPkgs), len(graph))
+	if len(plan.load) == 0 {
+		return nil, nothingToLoad(pattern, plan.hostPkgs, graph)
+	}
 	return plan, nil
 }
 
@@ -268,20 +284,6 @@ func sameVersion(host, built *listModule) bool {
 	}
 	hr, br := host.Replace, built.Replace
 	return (hr == nil) == (br == nil) && (hr == nil || hr.Version == br.Version)
-}
-
-func hostHasPackage(h *C.goload_host, pkg, archive string) (bool, error) {
-	ca, cp := C.CString(archive), C.CString(pkg)
-	defer C.free(unsafe.Pointer(ca))
-	defer C.free(unsafe.Pointer(cp))
-	var e C.goload_err
-	loadMu.Lock() // it may index the host's types, which links read
-	rc := C.goload_host_has_package(h, cp, ca, &e)
-	loadMu.Unlock()
-	if rc < 0 {
-		return false, cError(&e)
-	}
-	return rc == 1, nil
 }
 
 var (

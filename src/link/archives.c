@@ -125,7 +125,8 @@ bool named_type_of(const gl_goobj_sym *s, const char *pkg, size_t pl)
 	       !memchr(s->name, '[', s->namelen);
 }
 
-static int host_has_object(const goload_host *h, const gl_goobj *o, const char *pkg)
+/* *init (may be NULL): the package's init task lists a function. */
+static int host_has_object(const goload_host *h, const gl_goobj *o, const char *pkg, bool *init)
 {
 	uint32_t nd = gl_goobj_ndefs(o);
 	size_t pl = strlen(pkg);
@@ -140,6 +141,8 @@ static int host_has_object(const goload_host *h, const gl_goobj *o, const char *
 				if (r.type != GL_R_ADDR || !gl_goobj_ref_local(o, r.sym, &t) || t >= nd)
 					continue;
 				gl_goobj_sym f = gl_goobj_sym_at(o, t);
+				if (init)
+					*init = true;
 				return host_lookup(h, f.name, f.namelen, f.abi) ? 1 : -1;
 			}
 		}
@@ -200,8 +203,9 @@ char *path_to_prefix(const char *path)
 	return p;
 }
 
-int goload_host_has_package(goload_host *h, const char *pkgpath, const char *archive, goload_err *err)
+int goload_host_package_info(goload_host *h, const char *pkgpath, const char *archive, goload_pkginfo *out, goload_err *err)
 {
+	memset(out, 0, sizeof *out);
 	gl_goobj_archive *ar;
 	/* A package of types only is the host's by its named types (a host
 	 * whose types cannot be indexed has none to compare: linking says so). */
@@ -218,19 +222,65 @@ int goload_host_has_package(goload_host *h, const char *pkgpath, const char *arc
 	}
 	/* Assembly members count: runtime/cgo's only code a host keeps may
 	 * be assembly (set_crosscall2). */
-	bool has = false, noinit = false;
+	bool has = false, noinit = false, compiled = false;
 	for (size_t i = 0; rc == 0 && i < gl_goobj_archive_nmembers(ar); i++) {
 		gl_goobj *o;
-		if (gl_goobj_archive_member(ar, i)->kind != GL_GOOBJ_M_GO || (rc = gl_goobj_archive_open_member(ar, i, &o, err)) < 0)
+		const gl_goobj_member *mb = gl_goobj_archive_member(ar, i);
+		if (mb->kind != GL_GOOBJ_M_GO || (rc = gl_goobj_archive_open_member(ar, i, &o, err)) < 0)
 			continue;
-		int r = host_has_object(h, o, prefix);
+		int r = host_has_object(h, o, prefix, &out->init);
 		has |= r > 0;
 		noinit |= r < 0;
+		/* The compiled package (not an assembly member): its
+		 * fingerprint and the packages it imports, as the Go linker
+		 * reads them (its autolib list). */
+		if (!compiled && !strcmp(mb->name, "_go_.o")) {
+			compiled = true;
+			memcpy(out->fingerprint, gl_goobj_fingerprint(o), 8);
+			uint32_t n = gl_goobj_nautolib(o);
+			out->imports = calloc(n ? n : 1, sizeof *out->imports);
+			out->import_fps = calloc(n ? n : 1, sizeof *out->import_fps);
+			if (!out->imports || !out->import_fps)
+				rc = gl_err(err, GOLOAD_E_NOMEM, "out of memory");
+			for (uint32_t k = 0; rc == 0 && k < n; k++) {
+				gl_goobj_autolib a = gl_goobj_autolib_at(o, k);
+				if (!(out->imports[k] = strndup(a.pkg, a.pkglen)))
+					rc = gl_err(err, GOLOAD_E_NOMEM, "out of memory");
+				else
+					memcpy(out->import_fps[k], a.fingerprint, 8);
+				out->nimports = k + 1;
+			}
+		}
 		gl_goobj_close(o);
 	}
 	gl_goobj_archive_close(ar);
 	free(prefix);
-	return rc < 0 ? rc : has && !noinit;
+	if (rc < 0) {
+		goload_pkginfo_free(out);
+		return rc;
+	}
+	out->has = has && !noinit;
+	return 0;
+}
+
+void goload_pkginfo_free(goload_pkginfo *p)
+{
+	for (size_t k = 0; p->imports && k < p->nimports; k++)
+		free(p->imports[k]);
+	free(p->imports);
+	free(p->import_fps);
+	memset(p, 0, sizeof *p);
+}
+
+int goload_host_has_package(goload_host *h, const char *pkgpath, const char *archive, goload_err *err)
+{
+	goload_pkginfo pi;
+	int rc = goload_host_package_info(h, pkgpath, archive, &pi, err);
+	if (rc < 0)
+		return rc;
+	int has = pi.has;
+	goload_pkginfo_free(&pi);
+	return has;
 }
 
 /* The object's header line must match the host's toolchain; `first` (the
@@ -393,7 +443,7 @@ int open_archives(goload_module *m, const char *const *paths, size_t n, goload_e
 			 * variables and types must stay single. Its object still
 			 * names symbols that others reference by index. */
 			char *pkg = object_pkgpath(m, lo.o);
-			if (pkg && host_has_object(m->host, lo.o, pkg) > 0) {
+			if (pkg && host_has_object(m->host, lo.o, pkg, NULL) > 0) {
 				bool existed;
 				m->objs.len--;
 				if (!GL_VEC_PUSH(&m->deps, lo.o) ||

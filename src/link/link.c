@@ -304,7 +304,10 @@ int goload_extension_link(goload_host *h, const goload_module *need, const goloa
 	*out = NULL;
 	if (!need || !need->pulled || !opts || !opts->nhost_archives)
 		return gl_err(err, GOLOAD_E_INVAL, "host extension: no split link needing one");
-	return link_module(h, NULL, 0, opts, need, out, err);
+	int rc = link_module(h, NULL, 0, opts, need, out, err);
+	if (rc < 0)
+		gl_err_prefix(err, "host extension of what the host's linker dropped");
+	return rc;
 }
 
 static int link_module(goload_host *h, const char *const *archives, size_t narchives, const goload_link_opts *opts,

@@ -651,9 +651,12 @@ again:
 			      !host_lookup(m->host, ts->name, strlen(ts->name), 0) &&
 			      !(!strncmp(ts->name, "type:", 5) && gl_host_type(m->host, ts->name, strlen(ts->name)))) ||
 			     (ts->host && ts->prov && !m->uses.v[ts->prov - 1].ext))) {
-				/* Dropped code of a host package needs a package the host
-				 * lacks (io/fs.glob, path.Join): a host extension cannot
-				 * hold it (it would depend on this module). */
+				/* Dropped code of a host package needs a package this
+				 * module loads: a host extension cannot hold it (it would
+				 * depend on this module). OpenPackage gives every package
+				 * of the host's build as a host package (io/fs.glob's
+				 * path.Join, with path dropped whole, is one), so this is
+				 * another build of it: the binding refuses the load. */
 				m->blocked = s->name;
 				m->blocked_by = ts->name;
 			}

@@ -20,9 +20,9 @@ func main() {
 		plain(os.Args[2])
 		return
 	}
-	// The standard packages the modules need and the host lacks are
-	// base's, for the whole run: what is tested is the order of the
-	// modules' own Closes.
+	// base takes the host extension of what the modules need of the
+	// host's build first (see base.go): what is tested is the order of
+	// the modules' own Closes.
 	if _, err := goload.OpenPackage(context.Background(), "github.com/goload/goload/internal/binding/testdata/closeorder/base", nil); err != nil {
 		fmt.Println("FAIL:", err)
 		return

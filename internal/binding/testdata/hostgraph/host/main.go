@@ -1,0 +1,41 @@
+// The host: imports fmt, goload and ../drive (so hg, of which it calls
+// only Version); its linker drops hg's other code, all of lackdep and
+// path, and io/fs.Glob. "seq" or "overlap" runs drive's sequence on the
+// modules loaded with goload.OpenPackage.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/goload/goload"
+	"github.com/goload/goload/internal/binding/testdata/hostgraph/drive"
+)
+
+const pkg = "github.com/goload/goload/internal/binding/testdata/hostgraph/mod"
+
+func open(name string) func() drive.Mod {
+	return func() drive.Mod {
+		m, err := goload.OpenPackage(context.Background(), pkg+name, nil)
+		if err != nil {
+			fmt.Println("FAIL: open", name+":", err)
+			os.Exit(1)
+		}
+		run, err := goload.Lookup[func() string](m, pkg+name+".Run")
+		if err != nil {
+			fmt.Println("FAIL:", err)
+			os.Exit(1)
+		}
+		return drive.Mod{Run: run, Close: m.Close}
+	}
+}
+
+func main() {
+	switch os.Args[1] {
+	case "seq":
+		drive.Seq(open("a"), open("b"))
+	case "overlap":
+		drive.Overlap(open("c"), open("d"))
+	}
+}
