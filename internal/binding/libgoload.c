@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "750855f6281f86201be343dd6cbb321ea1fdeb1ec356fa7d1de3736799bbf794"
+#define GOLOAD_C_SOURCES_SHA256 "715b560a923736c98623e2f483599ecaa865ea619fb7cfe63f262ab1045ab3dd"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
@@ -36,6 +36,7 @@
 #include "../../src/link/layout.c"
 #include "../../src/link/link.c"
 #include "../../src/link/module.c"
+#include "../../src/link/pkgcache.c"
 #include "../../src/link/relocate.c"
 #include "../../src/link/resolve.c"
 #include "../../src/link/tables.c"

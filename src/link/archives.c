@@ -202,7 +202,6 @@ char *path_to_prefix(const char *path)
 
 int goload_host_has_package(goload_host *h, const char *pkgpath, const char *archive, goload_err *err)
 {
-	gl_goobj_archive *ar;
 	/* A package of types only is the host's by its named types (a host
 	 * whose types cannot be indexed has none to compare: linking says so). */
 	goload_err ierr;
@@ -211,26 +210,36 @@ int goload_host_has_package(goload_host *h, const char *pkgpath, const char *arc
 	char *prefix = path_to_prefix(pkgpath);
 	if (!prefix)
 		return gl_err(err, GOLOAD_E_NOMEM, "out of memory");
-	int rc = gl_goobj_archive_open_path(archive, &ar, err);
+	/* The archive is the pkgcache's: the links that follow read it again. */
+	uint32_t id;
+	int rc = gl_pkgcache_get(h, archive, &id, err);
 	if (rc < 0) {
 		free(prefix);
 		return rc;
 	}
+	gl_pkgent *e = h->pkgcache->ents.v[id];
+	/* The answer depends on the host's types and recovered symbols: kept
+	 * with the state it was computed in. */
+	int state = 1 + h->types_indexed + 2 * h->recovered;
+	if (e->haspkg && e->hasstate == state && !strcmp(e->haspkg, pkgpath)) {
+		free(prefix);
+		return e->has;
+	}
 	/* Assembly members count: runtime/cgo's only code a host keeps may
 	 * be assembly (set_crosscall2). */
 	bool has = false, noinit = false;
-	for (size_t i = 0; rc == 0 && i < gl_goobj_archive_nmembers(ar); i++) {
-		gl_goobj *o;
-		if (gl_goobj_archive_member(ar, i)->kind != GL_GOOBJ_M_GO || (rc = gl_goobj_archive_open_member(ar, i, &o, err)) < 0)
-			continue;
-		int r = host_has_object(h, o, prefix);
+	for (size_t i = 0; i < e->objs.len; i++) {
+		int r = host_has_object(h, e->objs.v[i], prefix);
 		has |= r > 0;
 		noinit |= r < 0;
-		gl_goobj_close(o);
 	}
-	gl_goobj_archive_close(ar);
 	free(prefix);
-	return rc < 0 ? rc : has && !noinit;
+	free(e->haspkg);
+	if ((e->haspkg = strdup(pkgpath))) {
+		e->has = has && !noinit;
+		e->hasstate = state;
+	}
+	return has && !noinit;
 }
 
 /* The object's header line must match the host's toolchain; `first` (the
