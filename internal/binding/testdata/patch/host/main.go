@@ -550,6 +550,7 @@ func speed() {
 	pauses := make([]time.Duration, 0, 2*cycles)
 	var parts [4][]time.Duration // stop, check, write, start
 	attempts := 0
+	h0 := stwHist()
 	note := func() {
 		lp := goload.LastPause()
 		pauses = append(pauses, lp.Pause)
@@ -568,6 +569,7 @@ func speed() {
 		note()
 	}
 	all := time.Since(tAll)
+	h1 := stwHist()
 	stop.Store(true)
 	wg.Wait()
 	if bad.Load() != 0 {
@@ -579,6 +581,7 @@ func speed() {
 	fmt.Printf("  the pause, p50/p99 of each part: stop the world %v/%v, check the goroutines %v/%v, write and serialize %v/%v, start the world %v/%v\n",
 		percentile(parts[0], 0.5), percentile(parts[0], 0.99), percentile(parts[1], 0.5), percentile(parts[1], 0.99),
 		percentile(parts[2], 0.5), percentile(parts[2], 0.99), percentile(parts[3], 0.5), percentile(parts[3], 0.99))
+	fmt.Printf("  the world stopped, as the runtime records it (request to restart, %s): %s\n", stwOther, stwPercentiles(h0, h1))
 }
 
 //go:noinline
