@@ -39,6 +39,7 @@ var fastMark struct {
 	spans           []markSpan
 	marked, scanned []uint64
 	stack           []uintptr // reached objects not yet scanned
+	finobjs         []uintptr // objects with a finalizer: roots
 	overflow        bool      // one was reached with the stack full: rescan the marked
 }
 
@@ -184,7 +185,7 @@ func markRun(mheap, allgs, allfin, itabTable, first, ownMD uintptr, held []uint6
 	// the span table: in-use spans that may hold pointers
 	all := mheap + uintptr(info.mheap_allspans)
 	spans, nspans := peek(all), peek(all+8)
-	fm.spans = fm.spans[:0]
+	fm.spans, fm.finobjs = fm.spans[:0], fm.finobjs[:0]
 	nbits := uintptr(0)
 	for i := uintptr(0); i < nspans; i++ {
 		s := peek(spans + 8*i)
@@ -198,13 +199,25 @@ func markRun(mheap, allgs, allfin, itabTable, first, ownMD uintptr, held []uint6
 				return true
 			}
 		}
+		start, elem := peek(s+uintptr(info.span_startaddr)), peek(s+uintptr(info.span_elemsize))
 		for sp := peek(s + uintptr(info.span_specials)); sp != 0; sp = peek(sp) {
-			if peek8(sp+uintptr(info.special_kind)) == uint8(info.finalizer_kind) &&
-				markBlock(sp+uintptr(info.special_size), sp+uintptr(info.specialfinalizer_size), "finalizer") {
-				return true
+			if peek8(sp+uintptr(info.special_kind)) == uint8(info.finalizer_kind) {
+				if markBlock(sp+uintptr(info.special_size), sp+uintptr(info.specialfinalizer_size), "finalizer") {
+					return true
+				}
+				// the object itself is a root too (the dump lists it with
+				// its finalizer): special.offset, a uint16 before Go 1.22
+				off := peek(sp + uintptr(info.special_offset))
+				if info.special_kind-info.special_offset < 8 {
+					off = uintptr(peek16(sp + uintptr(info.special_offset)))
+				}
+				if len(fm.finobjs) == cap(fm.finobjs) {
+					w.unsure = "finalizer scratch full"
+					return true
+				}
+				fm.finobjs = append(fm.finobjs, start+off)
 			}
 		}
-		start, elem := peek(s+uintptr(info.span_startaddr)), peek(s+uintptr(info.span_elemsize))
 		if class&1 != 0 || elem == 0 {
 			continue // noscan: reaching it reaches no word
 		}
@@ -225,6 +238,9 @@ func markRun(mheap, allgs, allfin, itabTable, first, ownMD uintptr, held []uint6
 	clear(fm.marked[:(nbits+63)/64])
 	clear(fm.scanned[:(nbits+63)/64])
 	markSort(fm.spans)
+	for _, obj := range fm.finobjs {
+		markWord(obj)
+	}
 	fm.stack, fm.overflow = fm.stack[:0], false
 	// every runtime.g, for the masks (the world ran since the walk)
 	gs, n := peek(allgs), peek(allgs+8)
@@ -387,5 +403,8 @@ func markPrepare(nspans, heapInuse uintptr) {
 	}
 	if cap(fm.stack) < 1<<16 {
 		fm.stack = make([]uintptr, 0, 1<<16)
+	}
+	if cap(fm.finobjs) < 1<<16 {
+		fm.finobjs = make([]uintptr, 0, 1<<16)
 	}
 }

@@ -11,7 +11,10 @@ import (
 // module's own roots reach them. Before it, every such Close took the
 // dump (the walk reads every allocated object, reached or not). With one
 // of those objects in a host global, Close still refuses naming it, and
-// closes once it is gone.
+// closes once it is gone; with a host function as the finalizer of a
+// host-typed object that only the module's variable reaches (a *[]any
+// of its values), Close refuses naming the finalizer (its record is a
+// root: the marking walk marks the object), and closes once it is gone.
 func TestCloseSelfHeld(t *testing.T) {
 	forEach(t, func(t *testing.T, tc toolchain) {
 		out := unloadCheck(t, tc, "selfheld", archiveBy(t, tc, "./testdata/unload/selfheap"))
@@ -21,6 +24,9 @@ func TestCloseSelfHeld(t *testing.T) {
 		}
 		if !strings.Contains(out, "refused:") || !strings.Contains(out, "closed once the holder went") {
 			t.Errorf("want a refusal naming main.heldSelf, then a Close")
+		}
+		if !strings.Contains(out, "closed once the finalizer went") {
+			t.Errorf("want a refusal naming the finalizer set on a host-typed object the module's variable reaches, then a Close")
 		}
 	})
 }

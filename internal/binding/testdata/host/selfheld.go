@@ -78,5 +78,53 @@ func unloadSelfHeld(archive string) error {
 		time.Sleep(5 * time.Millisecond)
 	}
 	fmt.Println("closed once the holder went")
+	// a finalizer (a host function) set on a host-typed object that only
+	// the module's variable reaches: the finalizer record is a root, and
+	// the object reaches the module's values
+	m, err = goload.Open(archive)
+	if err != nil {
+		return err
+	}
+	if err := setSelfFin(m, true); err != nil {
+		return err
+	}
+	if err := refused(m.Close(), "finalizer"); err != nil {
+		return err
+	}
+	if err := setSelfFin(m, false); err != nil {
+		return err
+	}
+	for tries := 0; ; tries++ {
+		runtime.GC()
+		err := m.Close()
+		if err == nil {
+			break
+		}
+		if tries == 200 {
+			return fmt.Errorf("Close still refused after the finalizer went: %v", err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	fmt.Println("closed once the finalizer went")
+	return nil
+}
+
+func hostFin(*[]any) {}
+
+//go:noinline
+func setSelfFin(m *goload.Module, on bool) error {
+	if on {
+		f, err := goload.Lookup[func(func(*[]any))](m, selfheapPkg+".SetFin")
+		if err != nil {
+			return err
+		}
+		f(hostFin)
+		return nil
+	}
+	f, err := goload.Lookup[func()](m, selfheapPkg+".ClearFin")
+	if err != nil {
+		return err
+	}
+	f()
 	return nil
 }

@@ -5,7 +5,10 @@
 // one of those objects to the host.
 package selfheap
 
-import "fmt"
+import (
+	"fmt"
+	"runtime"
+)
 
 type shape interface{ Area() int }
 
@@ -56,3 +59,21 @@ func Sum() int {
 // Leak hands the host the second node: a heap object whose words point
 // into the module (its closure, its square's itab).
 func Leak() any { return root.next }
+
+// boxed is a host-typed object (a *[]any) that only the module's
+// variable reaches, whose backing array holds the module's values.
+var boxed = newBoxed(6)
+
+//go:noinline
+func newBoxed(n int) *[]any {
+	b := make([]any, 0, n) // on the heap: a finalizer needs an allocated object
+	b = append(b, square{n}, &rect{n, n + 1})
+	return &b
+}
+
+// SetFin sets the host's f as boxed's finalizer: the finalizer record,
+// a root of its own, then reaches the module's values through boxed.
+func SetFin(f func(*[]any)) { runtime.SetFinalizer(boxed, f) }
+
+// ClearFin removes it.
+func ClearFin() { runtime.SetFinalizer(boxed, nil) }
