@@ -403,25 +403,30 @@ func (m *Module) fastClean(lay *C.goload_module_layout, info *C.goload_unload_in
 	if why, err := cleanupQueueReason(info); err != nil || why != "" {
 		return false, "cleanups queued"
 	}
-	ok, why := m.fastWalkOnce(lay, info, held, callerSlot, ct, false)
+	walk := func() (bool, string) {
+		ok, why := m.fastWalkOnce(lay, info, held, callerSlot, ct, false)
+		// Only heap objects (or type words) in question: those the
+		// module's own variables reach are the module's; mark from every
+		// other root (unload_fastmark.go).
+		if !ok && (strings.HasPrefix(why, "heap object at") || strings.Contains(why, "its typemaps' entries account for")) {
+			var mwhy string
+			if ok, mwhy = m.fastWalkOnce(lay, info, held, callerSlot, ct, true); !ok {
+				why += "; " + mwhy
+			}
+		}
+		return ok, why
+	}
+	ok, why := walk()
 	if ok {
 		return true, ""
 	}
-	// Only heap objects (or type words) in question: those the module's
-	// own variables reach are the module's; mark from every other root
-	// (unload_fastmark.go).
-	if strings.HasPrefix(why, "heap object at") || strings.Contains(why, "its typemaps' entries account for") {
-		ok, mwhy := m.fastWalkOnce(lay, info, held, callerSlot, ct, true)
-		if ok {
-			return true, ""
-		}
-		debugf("unload: the fast scan: %s; %s", why, mwhy)
-	}
-	// garbage counts like a live object: collect, and walk once more
+	debugf("unload: the fast scan: %s; collecting and walking again", why)
+	// garbage counts like a live object: collect, and walk once more (a
+	// sync.Pool the collection empties may hold one the marking reached)
 	t0 := time.Now()
 	runtime.GC()
 	ct.ScanGC += time.Since(t0)
-	return m.fastWalkOnce(lay, info, held, callerSlot, ct, false)
+	return walk()
 }
 
 // fastWalkOnce prepares the walk, stops the world and walks (mark: the
