@@ -238,10 +238,24 @@ func markRun(mheap, allgs, allfin, itabTable, first, ownMD uintptr, held []uint6
 	clear(fm.marked[:(nbits+63)/64])
 	clear(fm.scanned[:(nbits+63)/64])
 	markSort(fm.spans)
+	fm.stack, fm.overflow = fm.stack[:0], false
+	// The typemaps (the host's, the module's) are never followed: their
+	// entries name the module's types until the unlink. Their header
+	// objects count as read, so no word of their storage is reached
+	// through them, and any word equal to one of the module's types in
+	// what is reached is a holder (fastWalk.strict).
+	for _, md := range [2]uintptr{first, ownMD} {
+		if h := peek(md + uintptr(info.md_typemap)); h != 0 {
+			if s := markSpanOf(h); s != nil {
+				b := s.base + (h-s.start)/s.elem
+				fm.marked[b/64] |= 1 << (b % 64)
+				fm.scanned[b/64] |= 1 << (b % 64)
+			}
+		}
+	}
 	for _, obj := range fm.finobjs {
 		markWord(obj)
 	}
-	fm.stack, fm.overflow = fm.stack[:0], false
 	// every runtime.g, for the masks (the world ran since the walk)
 	gs, n := peek(allgs), peek(allgs+8)
 	if n > uintptr(cap(w.gs)) {
