@@ -331,10 +331,17 @@ func Revert(ps ...*FuncPatch) error { return pub(binding.Revert(funcPatches(ps).
 
 // PauseStats describes the last Apply or Revert: how long the world was
 // stopped, and how many stops it took (a goroutine found inside the bytes
-// to write makes it start the world and try again).
+// to write makes it start the world and try again). Stop, Check, Write
+// and Start split the last stop's Pause: the runtime's stopTheWorld, the
+// check of every goroutine's saved PCs and stack words, the code writes
+// and the cores' serialization, the runtime's startTheWorld.
 type PauseStats struct {
 	Pause    time.Duration
 	Attempts int
+	Stop     time.Duration
+	Check    time.Duration
+	Write    time.Duration
+	Start    time.Duration
 }
 
 // LastPause reports the stop of the most recent Apply or Revert.

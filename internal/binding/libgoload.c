@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "1857fe50fba06ffae45b4f5cf87aca7f05edc31d7ca7a7880ce41f9b32bf18c5"
+#define GOLOAD_C_SOURCES_SHA256 "e6e4ebbb16eaf0c28509bb89c1d3e41d01a640ed97a046bee76b60f4b9b84cdd"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
@@ -37,6 +37,7 @@
 #include "../../src/link/layout.c"
 #include "../../src/link/link.c"
 #include "../../src/link/module.c"
+#include "../../src/link/pkgcache.c"
 #include "../../src/link/relocate.c"
 #include "../../src/link/resolve.c"
 #include "../../src/link/tables.c"

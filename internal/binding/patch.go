@@ -55,10 +55,17 @@ func refusal(reason int, format string, args ...any) error {
 
 // PauseStats describes the last Apply or Revert: how long the world was
 // stopped, and how many stops it took (a goroutine found inside the bytes
-// to write makes it start the world and try again).
+// to write makes it start the world and try again). Stop, Check, Write
+// and Start split the last stop's Pause: the runtime's stopTheWorld, the
+// check of every goroutine's saved PCs and stack words, the code writes
+// and the cores' serialization, the runtime's startTheWorld.
 type PauseStats struct {
 	Pause    time.Duration
 	Attempts int
+	Stop     time.Duration
+	Check    time.Duration
+	Write    time.Duration
+	Start    time.Duration
 }
 
 var patcher struct {
@@ -530,11 +537,13 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		st.Attempts++
 		t0 := time.Now()
 		patcher.w.stop()
+		t1 := time.Now()
 		scanState.rs, scanState.hit, scanState.entries = patcher.ranges, false, entries
 		patcher.w.forEachG(patcher.visit)
 		scanState.entries = nil
 		busy = scanState.busy
 		isBusy := scanState.hit
+		t2 := time.Now()
 		if !isBusy {
 			failed, errno = writeAll(writes, on)
 			if failed == nil {
@@ -546,8 +555,11 @@ func setPatches(ps []*FuncPatch, on bool) error {
 			}
 			syncCores()
 		}
+		t3 := time.Now()
 		patcher.w.start()
-		st.Pause = time.Since(t0)
+		t4 := time.Now()
+		st.Pause = t4.Sub(t0)
+		st.Stop, st.Check, st.Write, st.Start = t1.Sub(t0), t2.Sub(t1), t3.Sub(t2), t4.Sub(t3)
 		if !isBusy {
 			break
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 	"unsafe"
 )
@@ -82,6 +83,7 @@ var fastWalk struct {
 	hitAt, hitVal uintptr
 	hitWhat       string
 	unsure        string // the walk could not complete: why
+	strict        bool   // the marking walk: the typemaps are not reached, every word into the module is a hit
 }
 
 // fastWalkAt reads through the stopped world's memory (see peek).
@@ -91,7 +93,7 @@ var fastWalk struct {
 func fastCheck(at, v uintptr) bool {
 	w := &fastWalk
 	if v-w.below-1 < w.size {
-		if i, ok := searchWords(w.counted, v); ok {
+		if i, ok := searchWords(w.counted, v); ok && !w.strict {
 			w.got[i]++
 			return false
 		}
@@ -137,31 +139,9 @@ func peek16(a uintptr) uint16 { return *(*uint16)(unsafe.Pointer(a)) } //nolint:
 //go:norace
 func fastRun(mheap, allgs, allfin, itabTable, host uintptr, hostLen [4]uintptr, extra []rng, held []uint64) bool {
 	w, info := &fastWalk, fastWalk.info
-	// itabs of the runtime's table naming the module
-	w.itabs = w.itabs[:0]
-	for i := 0; i+1 < len(held); i += 2 {
-		if len(w.itabs) == cap(w.itabs) {
-			w.unsure = "itab scratch full"
-			return true
-		}
-		w.itabs = append(w.itabs, uintptr(held[i]))
+	if fastItabs(itabTable, held) {
+		return true
 	}
-	if t := peek(itabTable); t != 0 {
-		for i, n := uintptr(0), peek(t); i < n; i++ {
-			e := peek(t + 16 + 8*i)
-			if e == 0 {
-				continue
-			}
-			if a, b := peek(e+uintptr(info.itab_inter)), peek(e+uintptr(info.itab_type)); a-w.below-1 < w.size || b-w.below-1 < w.size {
-				if len(w.itabs) == cap(w.itabs) {
-					w.unsure = "itab scratch full"
-					return true
-				}
-				w.itabs = append(w.itabs, e)
-			}
-		}
-	}
-	sortWords(w.itabs)
 	// every goroutine
 	gs, n := peek(allgs), peek(allgs+8)
 	if n > uintptr(cap(w.gs)) {
@@ -289,6 +269,40 @@ func fastRun(mheap, allgs, allfin, itabTable, host uintptr, hostLen [4]uintptr, 
 	return false
 }
 
+// fastItabs lists the itabs naming the module, sorted: held's and those
+// of the runtime's table whose type or interface is the module's.
+//
+//go:nocheckptr
+//go:norace
+func fastItabs(itabTable uintptr, held []uint64) bool {
+	w, info := &fastWalk, fastWalk.info
+	w.itabs = w.itabs[:0]
+	for i := 0; i+1 < len(held); i += 2 {
+		if len(w.itabs) == cap(w.itabs) {
+			w.unsure = "itab scratch full"
+			return true
+		}
+		w.itabs = append(w.itabs, uintptr(held[i]))
+	}
+	if t := peek(itabTable); t != 0 {
+		for i, n := uintptr(0), peek(t); i < n; i++ {
+			e := peek(t + 16 + 8*i)
+			if e == 0 {
+				continue
+			}
+			if a, b := peek(e+uintptr(info.itab_inter)), peek(e+uintptr(info.itab_type)); a-w.below-1 < w.size || b-w.below-1 < w.size {
+				if len(w.itabs) == cap(w.itabs) {
+					w.unsure = "itab scratch full"
+					return true
+				}
+				w.itabs = append(w.itabs, e)
+			}
+		}
+	}
+	sortWords(w.itabs)
+	return false
+}
+
 // searchWords and sortWords are the stopped world's binary search and
 // sort: no race instrumentation (a -race host), no allocation.
 //
@@ -390,18 +404,35 @@ func (m *Module) fastClean(lay *C.goload_module_layout, info *C.goload_unload_in
 	if why, err := cleanupQueueReason(info); err != nil || why != "" {
 		return false, "cleanups queued"
 	}
-	if ok, _ := m.fastWalkOnce(lay, info, held, callerSlot, ct); ok {
+	walk := func() (bool, string) {
+		ok, why := m.fastWalkOnce(lay, info, held, callerSlot, ct, false)
+		// Only heap objects (or type words) in question: those the
+		// module's own variables reach are the module's; mark from every
+		// other root (unload_fastmark.go).
+		if !ok && (strings.HasPrefix(why, "heap object at") || strings.Contains(why, "its typemaps' entries account for")) {
+			var mwhy string
+			if ok, mwhy = m.fastWalkOnce(lay, info, held, callerSlot, ct, true); !ok {
+				why += "; " + mwhy
+			}
+		}
+		return ok, why
+	}
+	ok, why := walk()
+	if ok {
 		return true, ""
 	}
-	// garbage counts like a live object: collect, and walk once more
+	debugf("unload: the fast scan: %s; collecting and walking again", why)
+	// garbage counts like a live object: collect, and walk once more (a
+	// sync.Pool the collection empties may hold one the marking reached)
 	t0 := time.Now()
 	runtime.GC()
 	ct.ScanGC += time.Since(t0)
-	return m.fastWalkOnce(lay, info, held, callerSlot, ct)
+	return walk()
 }
 
-// fastWalkOnce prepares the walk, stops the world and walks.
-func (m *Module) fastWalkOnce(lay *C.goload_module_layout, info *C.goload_unload_info, held []uint64, callerSlot unsafe.Pointer, ct *Timings) (bool, string) {
+// fastWalkOnce prepares the walk, stops the world and walks (mark: the
+// marking walk, unload_fastmark.go).
+func (m *Module) fastWalkOnce(lay *C.goload_module_layout, info *C.goload_unload_info, held []uint64, callerSlot unsafe.Pointer, ct *Timings, mark bool) (bool, string) {
 	t0 := time.Now()
 	defer func() { ct.Walk += time.Since(t0) }()
 	var syms [5]uintptr
@@ -458,6 +489,13 @@ func (m *Module) fastWalkOnce(lay *C.goload_module_layout, info *C.goload_unload
 	if need := int(*word(syms[1] + 8)); cap(w.gs) < need+64 {
 		w.gs = make([]uintptr, 0, 2*need+64)
 	}
+	var ownMD uintptr
+	if mark {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		markPrepare(*word(syms[0] + uintptr(info.mheap_allspans) + 8), uintptr(ms.HeapInuse))
+		ownMD = uintptr(C.goload_module_moduledata(m.m))
+	}
 	w.info, w.o, w.own = info, &patcher.offs, uintptr(currentGoid())
 	w.below, w.size = lo-1, size
 	w.hitAt, w.hitVal, w.hitWhat, w.unsure = 0, 0, "", ""
@@ -465,9 +503,17 @@ func (m *Module) fastWalkOnce(lay *C.goload_module_layout, info *C.goload_unload
 	patcher.mu.Lock()
 	patcher.w.stop()
 	w.ownFrom = uintptr(callerSlot)
-	found := fastRun(syms[0], syms[1], syms[2], syms[3], first, hostLen, extra, held)
+	var found bool
+	if mark {
+		w.strict = true
+		found = markRun(syms[0], syms[1], syms[2], syms[3], first, ownMD, held)
+		w.strict = false
+	} else {
+		found = fastRun(syms[0], syms[1], syms[2], syms[3], first, hostLen, extra, held)
+	}
 	patcher.w.start()
 	patcher.mu.Unlock()
+	fastMark.stack = fastMark.stack[:0]
 	w.below, w.size = 0, 0
 	hitAt, hitVal := w.hitAt, w.hitVal
 	w.hitAt, w.hitVal = 0, 0
@@ -478,7 +524,7 @@ func (m *Module) fastWalkOnce(lay *C.goload_module_layout, info *C.goload_unload
 		return false, fmt.Sprintf("%s at 0x%x holds 0x%x", w.hitWhat, hitAt, hitVal)
 	}
 	for i := range w.counted {
-		if w.got[i] != w.want[i] {
+		if !mark && w.got[i] != w.want[i] {
 			return false, fmt.Sprintf("%d words equal %s, its typemaps' entries account for %d", w.got[i], m.symbolize(uint64(w.counted[i])), w.want[i])
 		}
 	}

@@ -206,60 +206,71 @@ char *path_to_prefix(const char *path)
 int goload_host_package_info(goload_host *h, const char *pkgpath, const char *archive, goload_pkginfo *out, goload_err *err)
 {
 	memset(out, 0, sizeof *out);
-	gl_goobj_archive *ar;
 	/* A package of types only is the host's by its named types (a host
 	 * whose types cannot be indexed has none to compare: linking says so). */
 	goload_err ierr;
 	if (h->rt)
 		(void)gl_host_types_index(h, &ierr);
-	char *prefix = path_to_prefix(pkgpath);
-	if (!prefix)
-		return gl_err(err, GOLOAD_E_NOMEM, "out of memory");
-	int rc = gl_goobj_archive_open_path(archive, &ar, err);
-	if (rc < 0) {
-		free(prefix);
+	/* The archive is the pkgcache's: the links that follow read it again. */
+	uint32_t id;
+	int rc = gl_pkgcache_get(h, archive, &id, err);
+	if (rc < 0)
 		return rc;
+	gl_pkgent *e = h->pkgcache->ents.v[id];
+	/* The compiled package (not an assembly member): its fingerprint and
+	 * the packages it imports, as the Go linker reads them (its autolib
+	 * list). */
+	if (e->gomain >= 0) {
+		const gl_goobj *o = e->objs.v[e->gomain];
+		memcpy(out->fingerprint, gl_goobj_fingerprint(o), 8);
+		uint32_t n = gl_goobj_nautolib(o);
+		out->imports = calloc(n ? n : 1, sizeof *out->imports);
+		out->import_fps = calloc(n ? n : 1, sizeof *out->import_fps);
+		if (!out->imports || !out->import_fps)
+			rc = gl_err(err, GOLOAD_E_NOMEM, "out of memory");
+		for (uint32_t k = 0; rc == 0 && k < n; k++) {
+			gl_goobj_autolib a = gl_goobj_autolib_at(o, k);
+			if (!(out->imports[k] = strndup(a.pkg, a.pkglen)))
+				rc = gl_err(err, GOLOAD_E_NOMEM, "out of memory");
+			else
+				memcpy(out->import_fps[k], a.fingerprint, 8);
+			out->nimports = k + 1;
+		}
+		if (rc < 0) {
+			goload_pkginfo_free(out);
+			return rc;
+		}
+	}
+	/* The answer depends on the host's types and recovered symbols: kept
+	 * with the state it was computed in. */
+	int state = 1 + h->types_indexed + 2 * h->recovered;
+	if (e->haspkg && e->hasstate == state && !strcmp(e->haspkg, pkgpath)) {
+		out->has = e->has;
+		out->init = e->hasinit;
+		return 0;
+	}
+	char *prefix = path_to_prefix(pkgpath);
+	if (!prefix) {
+		goload_pkginfo_free(out);
+		return gl_err(err, GOLOAD_E_NOMEM, "out of memory");
 	}
 	/* Assembly members count: runtime/cgo's only code a host keeps may
 	 * be assembly (set_crosscall2). */
-	bool has = false, noinit = false, compiled = false;
-	for (size_t i = 0; rc == 0 && i < gl_goobj_archive_nmembers(ar); i++) {
-		gl_goobj *o;
-		const gl_goobj_member *mb = gl_goobj_archive_member(ar, i);
-		if (mb->kind != GL_GOOBJ_M_GO || (rc = gl_goobj_archive_open_member(ar, i, &o, err)) < 0)
-			continue;
-		int r = host_has_object(h, o, prefix, &out->init);
+	bool has = false, noinit = false, init = false;
+	for (size_t i = 0; i < e->objs.len; i++) {
+		int r = host_has_object(h, e->objs.v[i], prefix, &init);
 		has |= r > 0;
 		noinit |= r < 0;
-		/* The compiled package (not an assembly member): its
-		 * fingerprint and the packages it imports, as the Go linker
-		 * reads them (its autolib list). */
-		if (!compiled && !strcmp(mb->name, "_go_.o")) {
-			compiled = true;
-			memcpy(out->fingerprint, gl_goobj_fingerprint(o), 8);
-			uint32_t n = gl_goobj_nautolib(o);
-			out->imports = calloc(n ? n : 1, sizeof *out->imports);
-			out->import_fps = calloc(n ? n : 1, sizeof *out->import_fps);
-			if (!out->imports || !out->import_fps)
-				rc = gl_err(err, GOLOAD_E_NOMEM, "out of memory");
-			for (uint32_t k = 0; rc == 0 && k < n; k++) {
-				gl_goobj_autolib a = gl_goobj_autolib_at(o, k);
-				if (!(out->imports[k] = strndup(a.pkg, a.pkglen)))
-					rc = gl_err(err, GOLOAD_E_NOMEM, "out of memory");
-				else
-					memcpy(out->import_fps[k], a.fingerprint, 8);
-				out->nimports = k + 1;
-			}
-		}
-		gl_goobj_close(o);
 	}
-	gl_goobj_archive_close(ar);
 	free(prefix);
-	if (rc < 0) {
-		goload_pkginfo_free(out);
-		return rc;
-	}
 	out->has = has && !noinit;
+	out->init = init;
+	free(e->haspkg);
+	if ((e->haspkg = strdup(pkgpath))) {
+		e->has = out->has;
+		e->hasinit = init;
+		e->hasstate = state;
+	}
 	return 0;
 }
 

@@ -340,6 +340,7 @@ void goload_host_close(goload_host *h)
 	GL_VEC_FREE(&h->itabnames);
 	if (h->memfd_pid && h->memfd >= 0 && h->memfd_pid == (int)getpid())
 		close(h->memfd);
+	gl_pkgcache_free(h->pkgcache);
 	gl_gobin_close(h->img);
 	free(h);
 }

@@ -13,7 +13,40 @@
 #define GL_LINK_HOST_H
 
 #include "gobin/gobin.h"
+#include "goobj/goobj.h"
 #include "util/util.h"
+
+#include <sys/types.h>
+#include <time.h>
+
+/* A host package's archive, opened once per process (pkgcache.c). */
+typedef struct gl_pkgent {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	gl_goobj_archive *ar;
+	GL_VEC(gl_goobj *) objs; /* its Go members, in order */
+	int gomain;              /* index in objs of "_go_.o", -1 if none */
+	bool indexed;            /* its definitions are in the cache's index */
+	char *haspkg;            /* goload_host_has_package's answer for this */
+	int has, hasstate;       /* package path, and the host's state then */
+	bool hasinit;            /* its init task lists a function */
+} gl_pkgent;
+
+/* One named definition in a chain of the cache's index. */
+typedef struct gl_pkgdef {
+	uint32_t ent, obj, def; /* entry, object in it, definition */
+	uint32_t next, last;    /* the chain's next; last: the head's tail */
+} gl_pkgdef;
+
+typedef struct gl_pkgcache {
+	GL_VEC(gl_pkgent *) ents;
+	gl_strmap bypath;  /* path -> newest entry of it */
+	gl_strmap defs[2]; /* by ABI: name -> head of its chain */
+	GL_VEC(gl_pkgdef) chain;
+} gl_pkgcache;
 
 typedef struct gl_host_rsym {
 	uint64_t addr, size; /* link-time */
@@ -59,7 +92,14 @@ struct goload_host {
 	 * the process that opened it (a forked child opens its own). */
 	int memfd;
 	int memfd_pid;
+	gl_pkgcache *pkgcache; /* host packages' archives, once per process */
 };
+
+int gl_pkgcache_get(goload_host *h, const char *path, uint32_t *id, goload_err *err);
+int gl_pkgcache_index(goload_host *h, uint32_t id, goload_err *err);
+/* The Go object of a package's archive (its "_go_.o" member), cached. */
+int gl_pkgcache_goobj(goload_host *h, const char *path, const gl_goobj **o, goload_err *err);
+void gl_pkgcache_free(gl_pkgcache *c);
 
 /* The host's /proc/self/mem descriptor for writing its read-only data,
  * -1 when it cannot be opened. */

@@ -75,7 +75,7 @@ static uint32_t method_type_sym(goload_module *m, const gl_host_method *hm, bool
 	size_t n = strlen(hm->sym), pl = name_pkglen(hm->sym, n);
 	uint64_t k, v;
 	*none = !pl || !gl_strmap_get(&m->byhostpkg, hm->sym, pl, &k);
-	if (*none || open_hostpkg(m, k, err) < 0 || !gl_strmap_get(&m->hostdefs[0], hm->tname, strlen(hm->tname), &v))
+	if (*none || open_hostpkg(m, k, err) < 0 || !gl_pkgcache_def(m, 0, hm->tname, strlen(hm->tname), &v))
 		return NOSYM;
 	uint32_t oi = (uint32_t)(v >> 32), first, nr = gl_goobj_relocs(m->objs.v[oi].o, (uint32_t)v, &first);
 	for (uint32_t j = 0; j < nr; j++) {
@@ -281,7 +281,7 @@ int type_copy(goload_module *m, uint32_t si, gl_goobj_ref ref, uint32_t t, goloa
 	const char *tn = gl_link_sym(m, t)->name;
 	const char *whose = gl_link_sym(m, t)->prov ? m->uses.v[gl_link_sym(m, t)->prov - 1].prov->name : "the host";
 	if (!gl_goobj_ref_local(o, ref, &local) || local >= gl_goobj_ndefs(o)) {
-		if (!gl_strmap_get(&m->hostdefs[0], tn, strlen(tn), &v))
+		if (!gl_pkgcache_def(m, 0, tn, strlen(tn), &v))
 			return gl_err(err, GOLOAD_E_UNSUPPORTED,
 				      "%s: type offset to %s, which is %s's and which no loaded object defines: a type offset "
 				      "must name a descriptor of this module", s->name, tn, whose);
@@ -394,12 +394,11 @@ int alias_host_types(goload_module *m, goload_err *err)
 	/* Host packages (OpenPackage's) of types only: the host is theirs by
 	 * their types, whose layouts must then be the host's too. */
 	for (size_t k = 0; k < m->opts.nhost_archives; k++) {
-		gl_goobj_archive *ar;
-		gl_goobj *o;
+		const gl_goobj *o = NULL;
 		char *pkg = path_to_prefix(m->opts.host_pkgs[k]);
 		if (!pkg)
 			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
-		int rc = open_pkg_object(m->opts.host_archives[k], &ar, &o, err);
+		int rc = gl_pkgcache_goobj(m->host, m->opts.host_archives[k], &o, err);
 		size_t pl = strlen(pkg);
 		bool check = rc == 0 && types_only(o, pkg);
 		for (uint32_t i = 0; check && rc == 0 && i < gl_goobj_ndefs(o); i++) {
@@ -411,10 +410,6 @@ int alias_host_types(goload_module *m, goload_err *err)
 						   m->opts.host_pkgs[k]);
 		}
 		free(pkg);
-		if (o) {
-			gl_goobj_close(o);
-			gl_goobj_archive_close(ar);
-		}
 		if (rc < 0)
 			return rc;
 	}

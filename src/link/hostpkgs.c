@@ -12,7 +12,9 @@
 #include "link/link_internal.h"
 
 /* Opens host package k's Go objects (every Go member: assembly ones too)
- * as lazy objects: nothing in them is defined until referenced. */
+ * as lazy objects: nothing in them is defined until referenced. The
+ * archive, its objects and the index of their names are the host's
+ * pkgcache's, built once per process. */
 int open_hostpkg(goload_module *m, size_t k, goload_err *err)
 {
 	gl_hostpkg *hp = &m->hostpkgs[k];
@@ -20,37 +22,36 @@ int open_hostpkg(goload_module *m, size_t k, goload_err *err)
 		return 0;
 	hp->opened = true;
 	hp->first = (uint32_t)m->objs.len;
+	hp->seq = m->nopened++;
 	const char *path = m->opts.host_archives[k];
-	gl_goobj_archive *ar;
-	int rc = module_archive(m, path, &ar, err);
+	uint32_t id;
+	int rc = gl_pkgcache_get(m->host, path, &id, err);
+	if (rc == 0)
+		rc = gl_pkgcache_index(m->host, id, err);
 	if (rc < 0)
 		return rc;
-	for (size_t i = 0; i < gl_goobj_archive_nmembers(ar); i++) {
-		if (gl_goobj_archive_member(ar, i)->kind != GL_GOOBJ_M_GO)
-			continue;
-		gl_lobj lo = {.archive = keep(m, path, strlen(path)), .lazy = true};
-		lo.pkgpath = keep(m, m->opts.host_pkgs[k], strlen(m->opts.host_pkgs[k]));
-		if ((rc = gl_goobj_archive_open_member(ar, i, &lo.o, err)) < 0)
-			return rc;
-		if (!lo.archive || !lo.pkgpath || !GL_VEC_PUSH(&m->objs, lo)) {
-			gl_goobj_close(lo.o);
+	if (id >= m->nbycache) {
+		uint32_t n = id + 16;
+		uint32_t *nb = realloc(m->bycache, n * sizeof *nb);
+		if (!nb)
 			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
-		}
+		memset(nb + m->nbycache, 0, (n - m->nbycache) * sizeof *nb);
+		m->bycache = nb;
+		m->nbycache = n;
+	}
+	/* The same archive for two package paths: the first opened answers. */
+	if (!m->bycache[id])
+		m->bycache[id] = (uint32_t)k + 1;
+	const gl_pkgent *e = m->host->pkgcache->ents.v[id];
+	for (size_t i = 0; i < e->objs.len; i++) {
+		gl_lobj lo = {.archive = keep(m, path, strlen(path)), .lazy = true, .shared = true, .o = e->objs.v[i]};
+		lo.pkgpath = keep(m, m->opts.host_pkgs[k], strlen(m->opts.host_pkgs[k]));
+		if (!lo.archive || !lo.pkgpath || !GL_VEC_PUSH(&m->objs, lo))
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 		uint32_t oi = (uint32_t)m->objs.len - 1;
 		if ((rc = check_header(m, lo.o, m->objs.v[0].o, gl_goobj_name(lo.o), err)) < 0 || (rc = init_syms(m, oi, err)) < 0)
 			return rc;
 		hp->n++;
-		/* Names point into the object, which stays mapped. */
-		uint32_t nd = gl_goobj_ndefs(lo.o);
-		size_t hl;
-		for (uint32_t d = 0; d < nd; d++) {
-			gl_goobj_sym s = gl_goobj_sym_at(lo.o, d);
-			bool existed;
-			if (s.abi > 1 || !s.namelen || gl_goobj_hash(lo.o, d, &hl))
-				continue;
-			if (!gl_strmap_add(&m->hostdefs[s.abi], s.name, s.namelen, (uint64_t)oi << 32 | d, &existed))
-				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
-		}
 	}
 	return 0;
 }
@@ -208,7 +209,7 @@ static uint32_t hostpkg_def(goload_module *m, const gl_goobj_symname *nm, const 
 {
 	uint64_t v;
 	for (int a = 0; a < 2 && abis[a] >= 0; a++)
-		if (abis[a] <= 1 && gl_strmap_get(&m->hostdefs[abis[a]], nm->name, nm->namelen, &v)) {
+		if (abis[a] <= 1 && gl_pkgcache_def(m, abis[a], nm->name, nm->namelen, &v)) {
 			uint32_t oi = (uint32_t)(v >> 32), id = pull(m, oi, (uint32_t)v, err);
 			struct gl_extroot root = {.name = m->opts.split_host ? keep(m, nm->name, nm->namelen) : NULL, .abi = abis[a]};
 			if (id != NOSYM && m->opts.split_host && (!root.name || !GL_VEC_PUSH(&m->extroots, root))) {
@@ -271,7 +272,7 @@ int fix_roots(goload_module *m, goload_err *err)
 		if (open_hostpkg(m, k, err) < 0)
 			return -1;
 		uint64_t v;
-		if (!gl_strmap_get(&m->hostdefs[1], name, n, &v))
+		if (!gl_pkgcache_def(m, 1, name, n, &v))
 			return gl_err(err, GOLOAD_E_NOTFOUND, "fix: %s: archive %s defines no such function", name,
 				      m->opts.host_archives[k]);
 		uint32_t oi = (uint32_t)(v >> 32), i = (uint32_t)v;

@@ -49,6 +49,7 @@ typedef struct gl_lobj {
 	char *pkgpath;
 	uint32_t *sym; /* local index -> link symbol, UINT32_MAX until resolved */
 	const char *archive;
+	bool shared;   /* the host's pkgcache owns o */
 	bool lazy;     /* a host package's object: only what the host's linker
 			* dropped is defined from it, on first reference */
 	uint32_t *initby; /* lazy objects: definition -> 1 + the init-code
@@ -127,6 +128,7 @@ struct gl_extroot {
 typedef struct gl_hostpkg {
 	uint32_t first, n; /* its objects in objs, once opened */
 	bool opened;
+	uint32_t seq;      /* open order among the module's host packages */
 } gl_hostpkg;
 
 struct goload_module {
@@ -143,9 +145,9 @@ struct goload_module {
 	GL_VEC(gl_goobj *) deps;              /* objects read for names only */
 	GL_VEC(gl_goobj_archive *) deparchives;
 	gl_strmap byhostpkg;  /* opts.host_pkgs[i] -> i */
-	gl_strmap hostdefs[2]; /* by ABI (0, ABIInternal): name in an opened host
-				* package's object -> obj << 32 | local index */
 	gl_hostpkg *hostpkgs; /* opts.nhost_archives of them */
+	uint32_t *bycache;    /* host pkgcache entry -> 1 + index in hostpkgs, 0: not opened */
+	uint32_t nbycache, nopened;
 	bool frozen;          /* resolution done: no more symbols may be added */
 	bool stub;            /* nothing loaded: every package is the host's or an
 			       * earlier module's (lookups go to those modules) */

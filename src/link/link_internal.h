@@ -81,6 +81,7 @@ int resolve_all(goload_module *m, goload_err *err);
 
 /* hostpkgs.c */
 int open_hostpkg(goload_module *m, size_t k, goload_err *err);
+bool gl_pkgcache_def(const goload_module *m, int abi, const char *name, size_t n, uint64_t *out);
 int fix_roots(goload_module *m, goload_err *err);
 uint32_t pull(goload_module *m, uint32_t oi, uint32_t i, goload_err *err);
 bool is_data_sect(int sect);

@@ -15,7 +15,8 @@ void goload_module_free(goload_module *m)
 		return;
 	gl_mem_unmap(&m->mem);
 	for (size_t i = 0; i < m->objs.len; i++) {
-		gl_goobj_close(m->objs.v[i].o);
+		if (!m->objs.v[i].shared)
+			gl_goobj_close(m->objs.v[i].o);
 		free(m->objs.v[i].sym);
 		free(m->objs.v[i].initby);
 	}
@@ -38,8 +39,7 @@ void goload_module_free(goload_module *m)
 	GL_VEC_FREE(&m->deps);
 	GL_VEC_FREE(&m->deparchives);
 	gl_strmap_free(&m->byhostpkg);
-	gl_strmap_free(&m->hostdefs[0]);
-	gl_strmap_free(&m->hostdefs[1]);
+	free(m->bycache);
 	GL_VEC_FREE(&m->hostitabs);
 	GL_VEC_FREE(&m->methodfills);
 	GL_VEC_FREE(&m->typefills);

@@ -41,6 +41,8 @@ func unload(args []string) error {
 		return unloadCleanupQueued(args[1])
 	case "heap", "itab", "finalizer", "queued", "stack":
 		return unloadHolders(args[0], args[1]) // holders.go
+	case "selfheld":
+		return unloadSelfHeld(args[1]) // selfheld.go
 	case "cycle":
 		n, err := strconv.Atoi(args[1])
 		if err != nil || len(args) != 3 {

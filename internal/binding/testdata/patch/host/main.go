@@ -548,19 +548,28 @@ func speed() {
 	const cycles = 2000
 	cyc := make([]time.Duration, 0, cycles)
 	pauses := make([]time.Duration, 0, 2*cycles)
+	var parts [4][]time.Duration // stop, check, write, start
 	attempts := 0
+	h0 := stwHist()
+	note := func() {
+		lp := goload.LastPause()
+		pauses = append(pauses, lp.Pause)
+		attempts += lp.Attempts
+		for k, d := range [4]time.Duration{lp.Stop, lp.Check, lp.Write, lp.Start} {
+			parts[k] = append(parts[k], d)
+		}
+	}
 	tAll := time.Now()
 	for i := 0; i < cycles; i++ {
 		t0 := time.Now()
 		must(goload.Apply(p))
-		pauses = append(pauses, goload.LastPause().Pause)
-		attempts += goload.LastPause().Attempts
+		note()
 		must(p.Revert())
 		cyc = append(cyc, time.Since(t0))
-		pauses = append(pauses, goload.LastPause().Pause)
-		attempts += goload.LastPause().Attempts
+		note()
 	}
 	all := time.Since(tAll)
+	h1 := stwHist()
 	stop.Store(true)
 	wg.Wait()
 	if bad.Load() != 0 {
@@ -569,6 +578,10 @@ func speed() {
 	fmt.Printf("Apply+Revert with 8 callers: p50 %v p99 %v; stop pause p50 %v p99 %v; %d cycles in %v (%d stops for %d writes), %d calls, 0 wrong\n",
 		percentile(cyc, 0.5), percentile(cyc, 0.99), percentile(pauses, 0.5), percentile(pauses, 0.99),
 		cycles, all.Round(time.Millisecond), attempts, 2*cycles, calls.Load())
+	fmt.Printf("  the pause, p50/p99 of each part: stop the world %v/%v, check the goroutines %v/%v, write and serialize %v/%v, start the world %v/%v\n",
+		percentile(parts[0], 0.5), percentile(parts[0], 0.99), percentile(parts[1], 0.5), percentile(parts[1], 0.99),
+		percentile(parts[2], 0.5), percentile(parts[2], 0.99), percentile(parts[3], 0.5), percentile(parts[3], 0.99))
+	fmt.Printf("  the world stopped, as the runtime records it (request to restart, %s): %s\n", stwOther, stwPercentiles(h0, h1))
 }
 
 //go:noinline
