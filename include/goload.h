@@ -278,6 +278,9 @@ typedef struct goload_pkginfo {
  * goload_code (then *out holds nothing). */
 int goload_host_package_info(goload_host *h, const char *pkgpath, const char *archive, goload_pkginfo *out, goload_err *err);
 void goload_pkginfo_free(goload_pkginfo *p);
+/* Whether module m loaded this build of package pkgpath (the Go objects of
+ * archive, byte for byte): 1, 0, or a negative error code. */
+int goload_module_loaded_build(goload_host *h, const goload_module *m, const char *pkgpath, const char *archive, goload_err *err);
 
 /* Builds the host's type index now, once per host (goload_module_link
  * and goload_host_has_package build it on first use otherwise): a program

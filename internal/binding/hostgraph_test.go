@@ -10,7 +10,7 @@ import (
 // and compares its output with the native twin's; the host must keep hg's
 // Version and io/fs, and drop hg's other code, io/fs.Glob, all of lackdep
 // and all of path (the test's premise). It returns the debug log.
-func hostgraphRun(t *testing.T, tc toolchain, mode string) string {
+func hostgraphRun(t *testing.T, tc toolchain, mode string, args ...string) string {
 	t.Helper()
 	want, err := tc.cmd("run", "./testdata/hostgraph/twin", mode).Output()
 	if err != nil {
@@ -34,7 +34,7 @@ func hostgraphRun(t *testing.T, tc toolchain, mode string) string {
 			t.Fatalf("the host has %s: %v; the test needs %v", re, has, need)
 		}
 	}
-	got, log := runDebug(t, bin, "", mode)
+	got, log := runDebug(t, bin, "", append([]string{mode}, args...)...)
 	if got != string(want) {
 		t.Fatalf("%s: loaded modules printed\n%s\nthe native twin printed\n%s\nlog (tail):\n%s", mode, got, want, tail(log, 4000))
 	}
@@ -83,6 +83,37 @@ func TestHostGraphFirstModuleClosesFirst(t *testing.T) {
 		log := hostgraphRun(t, tc, "overlap")
 		if strings.Contains(log, "reused from module") {
 			t.Errorf("a module reused another's packages: %s", tail(log, 3000))
+		}
+	})
+}
+
+// Open and OpenPackage mixed on a package of the host's build (lackdep,
+// dropped whole by the host's linker): one copy of its state either way,
+// as the native program has. "openfirst": module E, opened with
+// goload.Open and lackdep's archive, loads lackdep itself; module F,
+// opened with OpenPackage afterwards, reuses E's copy (it is this build)
+// rather than take a second one into a host extension. "pkgfirst": F puts
+// lackdep into the host extension and closes; E, opened with Open and the
+// same archive, binds to the extension's copy rather than load its own.
+// Before, each printed "record 1" for the second module: two copies.
+func TestHostGraphOpenAndOpenPackage(t *testing.T) {
+	const hg = "github.com/goload/goload/internal/binding/testdata/hostgraph/"
+	forEach(t, func(t *testing.T, tc toolchain) {
+		out, err := tc.cmd("list", "-export", "-f", "{{.Export}}", hg+"lackdep", hg+"mode").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		archives := strings.Fields(string(out))
+		if len(archives) != 2 {
+			t.Fatalf("go list: %q", out)
+		}
+		log := hostgraphRun(t, tc, "openfirst", archives...)
+		if !strings.Contains(log, "package "+hg+"lackdep: of the host's build (imported by "+hg+"hg), but module ") {
+			t.Errorf("openfirst: the log does not say OpenPackage reused the Open module's lackdep: %s", tail(log, 3000))
+		}
+		log = hostgraphRun(t, tc, "pkgfirst", archives...)
+		if !strings.Contains(log, "package "+hg+"lackdep ("+archives[0]+"): of the host's build, as OpenPackage found") {
+			t.Errorf("pkgfirst: the log does not say Open bound lackdep to the host extension: %s", tail(log, 3000))
 		}
 	})
 }

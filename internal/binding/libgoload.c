@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "e6e4ebbb16eaf0c28509bb89c1d3e41d01a640ed97a046bee76b60f4b9b84cdd"
+#define GOLOAD_C_SOURCES_SHA256 "3b019a4405e5dc27ccd4f46cc730250fd551afa75761e79ef931af26e4697cd1"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

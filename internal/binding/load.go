@@ -47,7 +47,11 @@ var loadMu sync.Mutex
 // uses the host's copy of them.
 func Open(archives ...string) (*Module, error) {
 	t := Timings{}
-	m, err := open(archives, nil, nil, time.Now(), &t, debugFlags(nil))
+	load, hostPkgs, hostArchives := splitHostBuild(archives)
+	if len(load) == 0 && len(archives) > 0 {
+		return nil, errorf("Open: nothing to load: every archive is of a package of the host's build (%s), whose code goes into host extensions when a module needs it", strings.Join(hostPkgs, ", "))
+	}
+	m, err := open(load, hostPkgs, hostArchives, time.Now(), &t, debugFlags(nil))
 	if err == nil {
 		m.debugOpenTimes("Open")
 	}

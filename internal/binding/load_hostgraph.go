@@ -9,6 +9,7 @@ import "C"
 import (
 	"sort"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -133,4 +134,62 @@ func nothingToLoad(pattern string, hostPkgs []string, graph map[string]string) e
 		msg += " (of the host's build, its linker dropped " + strings.Join(dropped, ", ") + ": their code goes into host extensions when a module needs it)"
 	}
 	return errorf("%s", msg)
+}
+
+// The archives planLoad found to be of the host's build (path -> package),
+// for the process's life: Open makes the same archive a host package too,
+// so what it needs of it binds to the host extension's one copy.
+var (
+	hostBuildMu       sync.Mutex
+	hostBuildArchives = map[string]string{}
+)
+
+func noteHostBuild(pkg, archive string) {
+	hostBuildMu.Lock()
+	hostBuildArchives[archive] = pkg
+	hostBuildMu.Unlock()
+}
+
+// splitHostBuild takes out of Open's archives those OpenPackage found to be
+// of the host's build: they link as host packages (what the module needs
+// of them goes into the host extension, shared with every module), not as
+// a second copy.
+func splitHostBuild(archives []string) (load, hostPkgs, hostArchives []string) {
+	hostBuildMu.Lock()
+	defer hostBuildMu.Unlock()
+	for _, a := range archives {
+		if pkg := hostBuildArchives[a]; pkg != "" {
+			debugf("package %s (%s): of the host's build, as OpenPackage found: a host package, what this module needs of it goes into a host extension", pkg, a)
+			hostPkgs = append(hostPkgs, pkg)
+			hostArchives = append(hostArchives, a)
+			continue
+		}
+		load = append(load, a)
+	}
+	return load, hostPkgs, hostArchives
+}
+
+// loadedBy names the open module that loaded this build of pkg itself (one
+// opened with Open before OpenPackage knew pkg to be of the host's build),
+// or "": a later module reuses that copy rather than take a second one
+// into a host extension.
+func loadedBy(h *C.goload_host, pkg, archive string) (string, error) {
+	cp, ca := C.CString(pkg), C.CString(archive)
+	defer C.free(unsafe.Pointer(cp))
+	defer C.free(unsafe.Pointer(ca))
+	loadMu.Lock()
+	defer loadMu.Unlock()
+	for _, o := range modules {
+		if o.m == nil || o.stub || o.ext {
+			continue
+		}
+		var e C.goload_err
+		switch rc := C.goload_module_loaded_build(h, o.m, cp, ca, &e); {
+		case rc < 0:
+			return "", cError(&e)
+		case rc == 1:
+			return C.GoString(C.goload_module_name(o.m)), nil
+		}
+	}
+	return "", nil
 }

@@ -246,6 +246,16 @@ func planLoad(h *C.goload_host, pattern string, pkgs []listPackage) (*loadPlan, 
 			continue
 		}
 		if from := graph[p.ImportPath]; from != "" {
+			owner, err := loadedBy(h, p.ImportPath, p.Export)
+			if err != nil {
+				return nil, err
+			}
+			if owner != "" {
+				debugf("package %s: of the host's build (imported by %s), but module %s loaded this build of it itself: its copy is reused", p.ImportPath, from, owner)
+				plan.load = append(plan.load, p.Export)
+				continue
+			}
+			noteHostBuild(p.ImportPath, p.Export)
 			debugf("package %s: of the host's build (imported by %s), its linker dropped all of it: a host package, what a module needs of it goes into a host extension", p.ImportPath, from)
 			plan.hostPkgs = append(plan.hostPkgs, p.ImportPath)
 			plan.hostArchives = append(plan.hostArchives, p.Export)

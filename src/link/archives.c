@@ -359,6 +359,19 @@ static const goload_module *provider_of(const goload_module *m, const char *pkg,
 	return NULL;
 }
 
+int goload_module_loaded_build(goload_host *h, const goload_module *m, const char *pkgpath, const char *archive, goload_err *err)
+{
+	uint32_t id;
+	int rc = gl_pkgcache_get(h, archive, &id, err);
+	if (rc < 0)
+		return rc;
+	const gl_goobj_archive *ar = h->pkgcache->ents.v[id]->ar;
+	for (size_t k = 0; k < m->loaded.len; k++)
+		if (!strcmp(m->loaded.v[k].pkg, pkgpath) && same_build(m->loaded.v[k].ar, ar))
+			return 1;
+	return 0;
+}
+
 /* Objects [first, objs.len) are one archive's. A build of their package an
  * earlier module loaded is that module's: its object stays for names only
  * (like a host package's). Otherwise the package is this module's. */

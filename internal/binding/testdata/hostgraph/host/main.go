@@ -37,5 +37,41 @@ func main() {
 		drive.Seq(open("a"), open("b"))
 	case "overlap":
 		drive.Overlap(open("c"), open("d"))
+	case "openfirst": // Open (mode, with lackdep's archive), then OpenPackage (modf)
+		e := openArchives("e", os.Args[2:])
+		f := open("f")()
+		fmt.Println(e.Run())
+		fmt.Println(f.Run())
+		closeAll(f, e)
+	case "pkgfirst": // OpenPackage (modf), closed, then Open (mode)
+		f := open("f")()
+		fmt.Println(f.Run())
+		closeAll(f)
+		e := openArchives("e", os.Args[2:])
+		fmt.Println(e.Run())
+		closeAll(e)
 	}
+}
+
+func openArchives(name string, archives []string) drive.Mod {
+	m, err := goload.Open(archives...)
+	if err != nil {
+		fmt.Println("FAIL: open", name+":", err)
+		os.Exit(1)
+	}
+	run, err := goload.Lookup[func() string](m, pkg+name+".Run")
+	if err != nil {
+		fmt.Println("FAIL:", err)
+		os.Exit(1)
+	}
+	return drive.Mod{Run: run, Close: m.Close}
+}
+
+func closeAll(ms ...drive.Mod) {
+	for _, m := range ms {
+		if err := m.Close(); err != nil {
+			fmt.Println("close:", err)
+		}
+	}
+	fmt.Println("closed")
 }

@@ -2,6 +2,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 
 	"github.com/goload/goload/internal/binding/testdata/hostgraph/drive"
@@ -9,6 +10,8 @@ import (
 	"github.com/goload/goload/internal/binding/testdata/hostgraph/modb"
 	"github.com/goload/goload/internal/binding/testdata/hostgraph/modc"
 	"github.com/goload/goload/internal/binding/testdata/hostgraph/modd"
+	"github.com/goload/goload/internal/binding/testdata/hostgraph/mode"
+	"github.com/goload/goload/internal/binding/testdata/hostgraph/modf"
 )
 
 func mod(run func() string) func() drive.Mod {
@@ -21,5 +24,14 @@ func main() {
 		drive.Seq(mod(moda.Run), mod(modb.Run))
 	case "overlap":
 		drive.Overlap(mod(modc.Run), mod(modd.Run))
+	case "openfirst":
+		fmt.Println(mode.Run())
+		fmt.Println(modf.Run())
+		fmt.Println("closed")
+	case "pkgfirst":
+		fmt.Println(modf.Run())
+		fmt.Println("closed")
+		fmt.Println(mode.Run())
+		fmt.Println("closed")
 	}
 }
