@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "750855f6281f86201be343dd6cbb321ea1fdeb1ec356fa7d1de3736799bbf794"
+#define GOLOAD_C_SOURCES_SHA256 "dc64920ef87edfc5fc9889ea8aaf915ecd16707a0f96e5d42b77ed867af3fec1"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
@@ -40,6 +40,7 @@
 #include "../../src/link/resolve.c"
 #include "../../src/link/tables.c"
 #include "../../src/mem/mem.c"
+#include "../../src/patch/arm64.c"
 #include "../../src/patch/inline.c"
 #include "../../src/patch/patch.c"
 #include "../../src/patch/x86.c"
