@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "dc64920ef87edfc5fc9889ea8aaf915ecd16707a0f96e5d42b77ed867af3fec1"
+#define GOLOAD_C_SOURCES_SHA256 "f9aafe5ba800ed8f91268d66400d5ac75798a259e57e6b9f94855b678f6fb184"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
@@ -36,6 +36,7 @@
 #include "../../src/link/layout.c"
 #include "../../src/link/link.c"
 #include "../../src/link/module.c"
+#include "../../src/link/reloc_arm64.c"
 #include "../../src/link/relocate.c"
 #include "../../src/link/resolve.c"
 #include "../../src/link/tables.c"

@@ -7,7 +7,10 @@ package binding
 */
 import "C"
 
-const sysMembarrier = 283 // linux/arm64
+const (
+	sysMembarrier  = 283 // linux/arm64
+	sysMemfdCreate = 279 // linux/arm64 (unload's heap dump)
+)
 
 // codeMemfd reports whether entry jumps are written through
 // /proc/self/mem: only when a write there is what the CPU runs next, which

@@ -7,7 +7,10 @@ package binding
 */
 import "C"
 
-const sysMembarrier = 324 // linux/amd64
+const (
+	sysMembarrier  = 324 // linux/amd64
+	sysMemfdCreate = 319 // linux/amd64 (unload's heap dump)
+)
 
 // codeMemfd: on amd64 entry jumps go through /proc/self/mem whenever it
 // opens (writeCode falls back to dropping X when a write fails).

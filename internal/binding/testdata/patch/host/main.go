@@ -784,13 +784,6 @@ func main() {
 		generic()
 	case "refusals":
 		refusals()
-	case "arm64load":
-		// Load is not done on arm64: Open refuses before reading anything.
-		_, err := goload.Open(os.Args[0])
-		if err == nil || !strings.Contains(err.Error(), "loading supports amd64 only") {
-			fail("arm64load: Open gave %v, want the amd64-only refusal", err)
-		}
-		fmt.Printf("ok arm64load: refused: %v\n", err)
 	case "bench":
 		bench()
 	case "modtarget":
