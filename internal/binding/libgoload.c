@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "f9aafe5ba800ed8f91268d66400d5ac75798a259e57e6b9f94855b678f6fb184"
+#define GOLOAD_C_SOURCES_SHA256 "58ee13bf96c0ffa5238fb039b226ffba68b548f6b0c5371f6b7afbf6557898bd"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -1,4 +1,5 @@
 #include "patch/arm64.h"
+#include "patch/refuse.h"
 
 #include <capstone/capstone.h>
 #include <stdlib.h>
@@ -130,17 +131,6 @@ static bool a64_dec_at(a64_dec *d, uint64_t addr, gl_a64_insn *in, bool *is_call
 	return true;
 }
 
-static int a64_refuse(int *reason, int r, goload_err *err, int code, const char *fmt, ...) GL_PRINTF(5, 6);
-static int a64_refuse(int *reason, int r, goload_err *err, int code, const char *fmt, ...)
-{
-	*reason = r;
-	va_list ap;
-	va_start(ap, fmt);
-	int rc = gl_verr(err, code, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 /* runtime.morestack_noctxt is `[MOVD RSP, RSP;] MOVW ZR, R26; B
  * runtime.morestack`: follow it to the variant that keeps R26. */
 static bool a64_follow_noctxt(gl_span p, uint64_t at, uint64_t *morestack)
@@ -217,7 +207,7 @@ int gl_a64_plan_make(gl_span fn, uint64_t entry, const char *name, const gl_a64_
 	memset(p, 0, sizeof *p);
 	p->entry = entry;
 	if (entry & 3)
-		return a64_refuse(reason, GOLOAD_PATCH_R_UNRELOCATABLE, err, GOLOAD_E_UNSUPPORTED,
+		return gl_patch_refuse(reason, GOLOAD_PATCH_R_UNRELOCATABLE, err, GOLOAD_E_UNSUPPORTED,
 				  "%s: entry 0x%llx is not 4-byte aligned", name, (unsigned long long)entry);
 	a64_dec d;
 	int rc = a64_dec_open(&d, fn, entry, name, mem, err);
@@ -228,19 +218,19 @@ int gl_a64_plan_make(gl_span fn, uint64_t entry, const char *name, const gl_a64_
 
 	/* 1. The jump is one instruction. */
 	if (fn.n < GL_A64_JMP_LEN) {
-		rc = a64_refuse(reason, GOLOAD_PATCH_R_TOO_SHORT, err, GOLOAD_E_UNSUPPORTED,
+		rc = gl_patch_refuse(reason, GOLOAD_PATCH_R_TOO_SHORT, err, GOLOAD_E_UNSUPPORTED,
 				"%s: only %zu bytes of code at 0x%llx, a jump needs %d", name, fn.n,
 				(unsigned long long)entry, GL_A64_JMP_LEN);
 		goto out;
 	}
 	if (!a64_dec_at(&d, entry, &p->insn[0], &call)) {
-		rc = a64_refuse(reason, GOLOAD_PATCH_R_UNRELOCATABLE, err, GOLOAD_E_UNSUPPORTED,
+		rc = gl_patch_refuse(reason, GOLOAD_PATCH_R_UNRELOCATABLE, err, GOLOAD_E_UNSUPPORTED,
 				"%s: instruction at 0x%llx (entry+0) cannot be decoded or moved", name,
 				(unsigned long long)entry);
 		goto out;
 	}
 	if (call) {
-		rc = a64_refuse(reason, GOLOAD_PATCH_R_CALL, err, GOLOAD_E_UNSUPPORTED,
+		rc = gl_patch_refuse(reason, GOLOAD_PATCH_R_CALL, err, GOLOAD_E_UNSUPPORTED,
 				"%s: BL at entry+0 lies under the entry jump", name);
 		goto out;
 	}
@@ -263,7 +253,7 @@ int gl_a64_plan_make(gl_span fn, uint64_t entry, const char *name, const gl_a64_
 		}
 		if (last_stub > p->ninsn) {
 			if (last_stub > GL_A64_MAX_COVER) {
-				rc = a64_refuse(reason, GOLOAD_PATCH_R_UNRELOCATABLE, err, GOLOAD_E_UNSUPPORTED,
+				rc = gl_patch_refuse(reason, GOLOAD_PATCH_R_UNRELOCATABLE, err, GOLOAD_E_UNSUPPORTED,
 						"%s: prologue of %zu instructions is longer than expected", name,
 						last_stub);
 				goto out;
@@ -286,7 +276,7 @@ int gl_a64_plan_make(gl_span fn, uint64_t entry, const char *name, const gl_a64_
 			continue;
 		uint32_t w = a64_word_at(fn.p + off);
 		if (a64_branch_target(w, pc, &t) && t > entry && t < entry + p->cover) {
-			rc = a64_refuse(reason, GOLOAD_PATCH_R_BACK_JUMP, err, GOLOAD_E_UNSUPPORTED,
+			rc = gl_patch_refuse(reason, GOLOAD_PATCH_R_BACK_JUMP, err, GOLOAD_E_UNSUPPORTED,
 					"%s: branch at 0x%llx jumps to entry+%llu, inside the %zu bytes the entry jump overwrites",
 					name, (unsigned long long)pc, (unsigned long long)(t - entry), p->cover);
 			goto out;
