@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "58ee13bf96c0ffa5238fb039b226ffba68b548f6b0c5371f6b7afbf6557898bd"
+#define GOLOAD_C_SOURCES_SHA256 "85385b367095d848ec86af579ae58fd700507ad0a064096e773134ac35b95b08"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -115,7 +115,7 @@ int build_pcln(goload_module *m, funcbuild *b, goload_err *err);
 int apply_relocs(goload_module *m, goload_err *err);
 /* An arm64 instruction relocation (reloc_arm64.c): 1 applied, 0 not one of
  * them, < 0 refused (out of reach, misaligned). */
-int gl_link_reloc_arm64(int type, uint32_t siz, uint64_t P, uint64_t S, int64_t A, uint8_t *site, const char *sname,
+int gl_link_reloc_arm64(int type, uint32_t siz, uint64_t P, uint64_t S, int64_t addend, uint8_t *site, const char *sname,
 			int32_t off, const char *tname, goload_err *err);
 #if defined(__aarch64__)
 #define GL_LINK_GOARCH "arm64"

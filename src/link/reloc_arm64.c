@@ -14,7 +14,7 @@ static uint32_t rd32(const uint8_t *p)
 
 static void wr32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
-int gl_link_reloc_arm64(int type, uint32_t siz, uint64_t P, uint64_t S, int64_t A, uint8_t *site, const char *sname,
+int gl_link_reloc_arm64(int type, uint32_t siz, uint64_t P, uint64_t S, int64_t addend, uint8_t *site, const char *sname,
 			int32_t off, const char *tname, goload_err *err)
 {
 	switch (type) {
@@ -27,7 +27,7 @@ int gl_link_reloc_arm64(int type, uint32_t siz, uint64_t P, uint64_t S, int64_t 
 		 * bits (scaled for loads and stores) into the second word. */
 		if (siz != 8)
 			break;
-		int64_t t = (int64_t)(S + (uint64_t)A - (P & ~(uint64_t)0xfff));
+		int64_t t = (int64_t)(S + (uint64_t)addend - (P & ~(uint64_t)0xfff));
 		if (t >= (1ll << 32) || t < -(1ll << 32))
 			return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s+%d: address of %s is %lld bytes away (more than ±4 GiB)",
 				      sname, off, tname, (long long)t);
@@ -48,7 +48,7 @@ int gl_link_reloc_arm64(int type, uint32_t siz, uint64_t P, uint64_t S, int64_t 
 	case GL_R_CALLARM64: {
 		if (siz != 4)
 			break;
-		int64_t t = (int64_t)(S + (uint64_t)A - P);
+		int64_t t = (int64_t)(S + (uint64_t)addend - P);
 		if (t >= (1ll << 27) || t < -(1ll << 27) || (t & 3))
 			return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s+%d: call to %s is %lld bytes away (more than ±128 MiB)",
 				      sname, off, tname, (long long)t);
