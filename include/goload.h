@@ -467,6 +467,14 @@ typedef struct goload_patcher goload_patcher;
 
 /* goversion is the host's runtime.Version() ("go1.26.8"). */
 int goload_patcher_open(const char *goversion, goload_patcher **out, goload_err *err);
+/* Whether code written through /proc/self/mem is what the CPU runs next
+ * (false under an emulator that caches translations, qemu-user): writers of
+ * entry jumps then drop X for the write instead. */
+bool goload_patcher_memfd_ok(const goload_patcher *p);
+/* After code at [addr, addr+n) was written other than through
+ * /proc/self/mem: make the instruction caches coherent for it (a no-op on
+ * amd64) and serialize every thread's instruction stream. */
+void goload_patcher_code_written(const goload_patcher *p, uint64_t addr, uint64_t n);
 /* Frees the bookkeeping; the code memory stays mapped, since goroutines may
  * still return through it. */
 void goload_patcher_close(goload_patcher *p);
@@ -494,7 +502,7 @@ typedef struct goload_patch_site_info {
 	bool has_stub;       /* the prologue has a stack-growth path, re-routed for the trampoline */
 	bool ctxt;           /* the function takes a closure context (a func literal's body) */
 	uint8_t original[GOLOAD_PATCH_COVER_MAX]; /* the bytes the jump replaces */
-	uint8_t jump[GOLOAD_PATCH_COVER_MAX];     /* what replaces them: JMP rel32 stub, INT3 padding */
+	uint8_t jump[GOLOAD_PATCH_COVER_MAX];     /* what replaces them: JMP rel32 stub, INT3 padding (amd64); B stub, then the original words (arm64) */
 } goload_patch_site_info;
 
 /* Plan and build a site for the function [entry, entry+size) of the running

@@ -12,7 +12,10 @@ OLD_TOOLCHAINS="go1.15.15 go1.16.15 go1.17.13 go1.18.10 go1.19.13 go1.20.14"
 # Debian packages; golang-1.2x-go come from bookworm-backports.
 DEBS="build-essential cmake ninja-build pkg-config git python3 binutils file \
 clang libclang-rt-14-dev llvm libcapstone-dev linux-perf gdb \
-golang-1.21-go golang-1.22-go golang-1.23-go"
+golang-1.21-go golang-1.22-go golang-1.23-go \
+qemu-user-static gcc-aarch64-linux-gnu libcapstone-dev:arm64"
+# libcapstone-dev:arm64 (the arm64 patch checks' cgo builds, run under
+# qemu-user) needs the arm64 architecture in dpkg.
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
@@ -30,6 +33,10 @@ if [ -n "$missing" ]; then
       | $SUDO tee /etc/apt/sources.list.d/bookworm-backports.sources >/dev/null
   fi
   say "installing:$missing"
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    say "adding the arm64 architecture to dpkg"
+    $SUDO dpkg --add-architecture arm64
+  fi
   $SUDO apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing >/dev/null
 fi

@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "3b019a4405e5dc27ccd4f46cc730250fd551afa75761e79ef931af26e4697cd1"
+#define GOLOAD_C_SOURCES_SHA256 "9420653a242565e1da2e7528dc593d48ee27e1432b783d45c5cd137011a2d5f9"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
@@ -38,11 +38,13 @@
 #include "../../src/link/link.c"
 #include "../../src/link/module.c"
 #include "../../src/link/pkgcache.c"
+#include "../../src/link/reloc_arm64.c"
 #include "../../src/link/relocate.c"
 #include "../../src/link/resolve.c"
 #include "../../src/link/tables.c"
 #include "../../src/macho/macho.c"
 #include "../../src/mem/mem.c"
+#include "../../src/patch/arm64.c"
 #include "../../src/patch/inline.c"
 #include "../../src/patch/patch.c"
 #include "../../src/patch/x86.c"

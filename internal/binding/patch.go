@@ -106,8 +106,12 @@ func thePatcher() error {
 			}
 			patcher.memfd = -1
 			if f, err := os.OpenFile("/proc/self/mem", os.O_RDWR, 0); err == nil {
-				patcher.memfd = int(f.Fd()) // kept open (memFile) for the life of the process
-				patcher.memFile = f
+				if codeMemfd(patcher.p) {
+					patcher.memfd = int(f.Fd()) // kept open (memFile) for the life of the process
+					patcher.memFile = f
+				} else {
+					f.Close()
+				}
 			}
 			patcher.applied = map[uintptr]*FuncPatch{}
 			scanState.o = &patcher.offs
@@ -125,7 +129,7 @@ func patchArch(goarch string) error {
 	ca := C.CString(goarch)
 	defer C.free(unsafe.Pointer(ca))
 	if !C.goload_patch_arch_supported(ca) {
-		return refusal(C.GOLOAD_PATCH_R_ARCH, "goload patches only amd64 code; this program is %s/%s", runtime.GOOS, goarch)
+		return refusal(C.GOLOAD_PATCH_R_ARCH, "goload patches only amd64 and arm64 code; this program is %s/%s", runtime.GOOS, goarch)
 	}
 	return nil
 }
@@ -560,6 +564,9 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		t4 := time.Now()
 		st.Pause = t4.Sub(t0)
 		st.Stop, st.Check, st.Write, st.Start = t1.Sub(t0), t2.Sub(t1), t3.Sub(t2), t4.Sub(t3)
+		if !isBusy {
+			codeWritten(writes)
+		}
 		if !isBusy {
 			break
 		}

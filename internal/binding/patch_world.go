@@ -10,10 +10,7 @@ import (
 	"unsafe"
 )
 
-const (
-	sysMembarrier                      = 324 // linux/amd64
-	membarrierPrivateExpeditedSyncCore = 32
-)
+const membarrierPrivateExpeditedSyncCore = 32 // sysMembarrier: patch_arch_*.go
 
 // gOffsets mirrors goload_patch_g_layout in Go types.
 type gOffsets struct {

@@ -116,7 +116,6 @@ func moduleFunc[T any](pc uintptr) T {
 }
 
 const (
-	sysMemfdCreate = 319 // linux/amd64
 	// runtime/heapdump.go: typecache [typeCacheBuckets=256]{t [typeCacheAssoc=4]*_type}, Go 1.5-1.27
 	typecacheBytes = 256 * 4 * 8
 	// runtime/iface.go: itabTableInit is {size, count, [itabInitSize=512]*itab}, Go 1.21-1.27

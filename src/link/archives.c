@@ -300,8 +300,9 @@ int check_header(goload_module *m, const gl_goobj *o, const gl_goobj *first, con
 {
 	const char *hv = m->host->goversion;
 	const gl_goobj_hdr *h = gl_goobj_header(o);
-	if (strcmp(h->goarch, "amd64") || strcmp(h->goos, "linux"))
-		return gl_err(err, GOLOAD_E_VERSION, "%s: built for %s/%s, the host is linux/amd64", what, h->goos, h->goarch);
+	if (strcmp(h->goarch, GL_LINK_GOARCH) || strcmp(h->goos, "linux"))
+		return gl_err(err, GOLOAD_E_VERSION, "%s: built for %s/%s, the host is linux/" GL_LINK_GOARCH, what, h->goos,
+			      h->goarch);
 	if (hv[0] && strcmp(h->go_version, hv))
 		return gl_err(err, GOLOAD_E_VERSION, "%s: built by %s, the host by %s", what, h->go_version, hv);
 	if (m->opts.goamd64 && strncmp(h->arch_level, "GOAMD64=", 8) == 0 && strcmp(h->arch_level + 8, m->opts.goamd64))

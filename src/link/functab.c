@@ -163,12 +163,19 @@ int build_funcs(goload_module *m, funcbuild *b, goload_err *err)
 		uint32_t rfirst, nr = gl_goobj_relocs(lo->o, s->idx, &rfirst);
 		for (uint32_t j = 0; j < nr; j++) {
 			gl_goobj_reloc r = gl_goobj_reloc_at(lo->o, rfirst + j);
-			if (r.type != GL_R_CALL)
+#if defined(__aarch64__)
+			if (r.type != GL_R_CALLARM64) /* the BL itself */
 				continue;
+			const uint32_t call_start = 0;
+#else
+			if (r.type != GL_R_CALL) /* the rel32 of a 5-byte CALL */
+				continue;
+			const uint32_t call_start = 1;
+#endif
 			gl_goobj_symname nm;
 			if (gl_goobj_ref_name(lo->o, r.sym, NULL, &nm, NULL) == 0 && nm.namelen == strlen(deferreturn) &&
 			    !memcmp(nm.name, deferreturn, nm.namelen))
-				f.deferreturn = (uint32_t)r.off - 1;
+				f.deferreturn = (uint32_t)r.off - call_start;
 		}
 		if (!GL_VEC_PUSH(&b->funcs, f) || !GL_VEC_PUSH(&b->span_at, span0) || !GL_VEC_PUSH(&b->fdata_at, fd0) ||
 		    !GL_VEC_PUSH(&b->inl_at, inl0))

@@ -302,7 +302,11 @@ int goload_host_open(goload_host **out, goload_err *err)
 		return gl_err_prefix(err, "host");
 	}
 	const gl_gobin_info *in = gl_gobin_get_info(h->img);
+#if defined(__aarch64__)
+	if (gl_gobin_elf(h->img)->machine != GL_EM_AARCH64) {
+#else
 	if (gl_gobin_elf(h->img)->machine != GL_EM_X86_64) {
+#endif
 		rc = gl_err(err, GOLOAD_E_UNSUPPORTED, "host %s: machine %s: loading supports amd64 only", in->what,
 			    gl_elf_machine_name(gl_gobin_elf(h->img)->machine));
 		goload_host_close(h);

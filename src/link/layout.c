@@ -70,7 +70,7 @@ static uint32_t default_align(const gl_lsym *s)
 	if (s->align)
 		return s->align;
 	if (s->sect == SECT_TEXT)
-		return 32; /* the Go linker's funcAlign on amd64 */
+		return GL_LINK_FUNCALIGN; /* the Go linker's funcAlign */
 	/* cmd/link's symalign: Maxalign (32 on amd64) halved while larger
 	 * than the symbol; assembly data read with aligned SSE loads
 	 * (MOVOA in hash/crc32) depends on it. */

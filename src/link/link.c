@@ -149,6 +149,10 @@ static int protect(goload_module *m, goload_err *err)
 {
 	uint64_t base = m->sect_addr[SECT_TEXT];
 	uint64_t ro = m->sect_addr[SECT_RODATA], rw = m->sect_addr[SECT_NOPTRDATA];
+#if defined(__aarch64__)
+	/* The code was written as data: instruction fetch must see it. */
+	__builtin___clear_cache((char *)m->mem.base, (char *)m->mem.base + (ro - base));
+#endif
 	int rc = gl_mem_protect(&m->mem, 0, ro - base, GL_MEM_R | GL_MEM_X, err);
 	if (rc == 0)
 		rc = gl_mem_protect(&m->mem, ro - base, rw - ro, GL_MEM_R, err);
@@ -428,6 +432,15 @@ static int link_module(goload_host *h, const char *const *archives, size_t narch
 		}
 		if (s->sect != SECT_TEXT || s->obj != NOSYM || s->host)
 			continue;
+#if defined(__aarch64__)
+		int64_t rel = (int64_t)(gl_link_sym(m, s->target)->addr - s->addr);
+		if (rel >= (1ll << 27) || rel < -(1ll << 27)) {
+			rc = gl_err(err, GOLOAD_E_UNSUPPORTED, "link: host function %s is more than 128 MiB away", s->name);
+			goto fail;
+		}
+		uint32_t b = 0x14000000u | ((uint32_t)(rel >> 2) & 0x03ffffffu); /* B */
+		memcpy(mem_at(m, s->addr), &b, 4);
+#else
 		int64_t rel = (int64_t)(gl_link_sym(m, s->target)->addr - (s->addr + 5));
 		if (rel != (int32_t)rel) {
 			rc = gl_err(err, GOLOAD_E_UNSUPPORTED, "link: host function %s is more than 2 GiB away", s->name);
@@ -437,6 +450,7 @@ static int link_module(goload_host *h, const char *const *archives, size_t narch
 		int32_t r32 = (int32_t)rel;
 		p[0] = 0xe9; /* JMP rel32 */
 		memcpy(p + 1, &r32, 4);
+#endif
 	}
 	if ((rc = apply_relocs(m, err)) < 0)
 		goto fail;

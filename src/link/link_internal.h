@@ -114,6 +114,17 @@ int build_pcln(goload_module *m, funcbuild *b, goload_err *err);
 
 /* relocate.c */
 int apply_relocs(goload_module *m, goload_err *err);
+/* An arm64 instruction relocation (reloc_arm64.c): 1 applied, 0 not one of
+ * them, < 0 refused (out of reach, misaligned). */
+int gl_link_reloc_arm64(int type, uint32_t siz, uint64_t P, uint64_t S, int64_t addend, uint8_t *site, const char *sname,
+			int32_t off, const char *tname, goload_err *err);
+#if defined(__aarch64__)
+#define GL_LINK_GOARCH "arm64"
+#define GL_LINK_FUNCALIGN 16 /* cmd/link/internal/arm64: funcAlign */
+#else
+#define GL_LINK_GOARCH "amd64"
+#define GL_LINK_FUNCALIGN 32 /* cmd/link/internal/amd64: funcAlign */
+#endif
 
 /* tables.c */
 int gc_masks(goload_module *m, goload_err *err);

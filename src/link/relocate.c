@@ -96,6 +96,18 @@ int apply_relocs(goload_module *m, goload_err *err)
 				v = r.add;
 				break;
 			default:
+#if defined(__aarch64__)
+			{
+				int h = t ? gl_link_reloc_arm64(r.type, r.siz, P, S, r.add, site, s->name, r.off, t->name, err)
+					  : 0;
+				if (h < 0)
+					return h;
+				if (h > 0) {
+					m->nrel[r.type < 64 ? r.type : 63]++;
+					continue;
+				}
+			}
+#endif
 				return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s+%d: relocation type %s (size %u) is not supported",
 					      s->name, r.off, gl_objtab_reloc_name(ot, r.type_raw, nb, sizeof nb), r.siz);
 			}

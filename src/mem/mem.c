@@ -9,7 +9,13 @@
 #endif
 
 enum { STEP = 16u << 20 };
+#if defined(__aarch64__)
+#define NEAR_REACH ((uint64_t)0x07f00000) /* BL: +-128 MiB */
+#define NEAR_TEXT "±128 MiB"
+#else
 #define NEAR_REACH ((uint64_t)INT32_MAX)
+#define NEAR_TEXT "±2 GiB"
+#endif
 
 size_t gl_mem_pagesize(void) { return (size_t)sysconf(_SC_PAGESIZE); }
 
@@ -71,7 +77,7 @@ int gl_mem_map_near(uint64_t lo, uint64_t hi, size_t size, gl_mem *out, goload_e
 		if (p)
 			return found(out, p, size);
 	}
-	return gl_err(err, GOLOAD_E_NOMEM, "mem: no free %zu bytes within ±2 GiB of the host image [0x%llx, 0x%llx)",
+	return gl_err(err, GOLOAD_E_NOMEM, "mem: no free %zu bytes within " NEAR_TEXT " of the host image [0x%llx, 0x%llx)",
 		      size, (unsigned long long)lo, (unsigned long long)hi);
 }
 

@@ -9,6 +9,7 @@
 #include "link/link.h"
 #include "patch/inline.h"
 #include "patch/x86.h"
+#include "patch/arm64.h"
 #include "versions/rt_sched_tables.h"
 #include "versions/versions.h"
 
@@ -24,7 +25,13 @@
  * target. Code chunks are read+execute from the start; bytes are written
  * into them through /proc/self/mem. */
 #define CHUNK (64 * 1024)
+#if defined(__aarch64__)
+#define REACH GL_A64_REACH /* one B: +-128 MiB */
+#define REACH_TEXT "+-128 MiB"
+#else
 #define REACH ((uint64_t)0x7fff0000) /* a little under 2 GiB */
+#define REACH_TEXT "+-2 GiB"
+#endif
 
 typedef struct chunk {
 	uint64_t base, used;
@@ -57,7 +64,10 @@ struct goload_patcher {
 #define GL_PATCH_HOST_ARCH "unknown"
 #endif
 
-bool goload_patch_arch_supported(const char *goarch) { return goarch && !strcmp(goarch, "amd64"); }
+bool goload_patch_arch_supported(const char *goarch)
+{
+	return goarch && (!strcmp(goarch, "amd64") || !strcmp(goarch, "arm64"));
+}
 
 const char *goload_patch_reason_name(int r)
 {
@@ -103,12 +113,27 @@ int goload_patcher_open(const char *goversion, goload_patcher **out, goload_err 
 	}
 	if (probe != MAP_FAILED)
 		munmap(probe, 4096);
+#if defined(__aarch64__)
+	if (p->memfd >= 0 && !gl_a64_memfd_coherent(p->memfd)) {
+		close(p->memfd);
+		p->memfd = -1;
+	}
+#endif
 	/* Stores to code another core may have prefetched need that core to
 	 * serialize before it runs them (Intel SDM "cross-modifying code"):
 	 * register for the membarrier the Go side issues after each write. */
 	syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0);
 	*out = p;
 	return 0;
+}
+
+bool goload_patcher_memfd_ok(const goload_patcher *p) { return p->memfd >= 0; }
+
+void goload_patcher_code_written(const goload_patcher *p, uint64_t addr, uint64_t n)
+{
+	(void)p;
+	__builtin___clear_cache((char *)(uintptr_t)addr, (char *)(uintptr_t)(addr + n));
+	syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0);
 }
 
 void goload_patcher_close(goload_patcher *p)
@@ -164,7 +189,7 @@ static int map_chunk(goload_patcher *p, uint64_t target, bool code, chunk **out,
 			return 0;
 		}
 	}
-	return gl_err(err, GOLOAD_E_NOMEM, "patch: no free memory within +-2 GiB of 0x%llx",
+	return gl_err(err, GOLOAD_E_NOMEM, "patch: no free memory within " REACH_TEXT " of 0x%llx",
 		      (unsigned long long)target);
 }
 
@@ -217,17 +242,91 @@ static int poke(goload_patcher *p, uint64_t addr, const void *src, size_t n, gol
 	return 0;
 }
 
+/* The site of a planned and written patch: its record, its jump bytes
+ * (jump_bytes, per architecture), and its names for perf and gdb. */
+static int site_add(goload_patcher *p, uint64_t entry, const char *name, size_t cover, bool has_stub, bool ctxt,
+		    uint64_t code, uint64_t tramp, uint64_t slot, uint64_t codelen,
+		    int (*jump_bytes)(uint64_t, uint64_t, uint8_t *, size_t, goload_err *), goload_patch_site **out,
+		    goload_err *err)
+{
+	goload_patch_site *s = calloc(1, sizeof *s);
+	if (!s || !(s->name = strdup(name)) || !GL_VEC_PUSH(&p->sites, s)) {
+		if (s)
+			free(s->name);
+		free(s);
+		return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
+	}
+	s->p = p;
+	s->info.entry = entry;
+	s->info.cover = cover;
+	s->info.stub = code;
+	s->info.trampoline = tramp;
+	s->info.slot = slot;
+	s->info.has_stub = has_stub;
+	s->info.ctxt = ctxt;
+	memcpy(s->info.original, (const void *)(uintptr_t)entry, cover);
+	memcpy(s->info.jump, s->info.original, cover); /* what jump_bytes leaves stays as it is */
+	int rc = jump_bytes(entry, code, s->info.jump, cover, err);
+	if (rc < 0)
+		return rc;
+	/* perf and gdb name the stub and trampoline (best effort: a map file
+	 * that cannot be written does not refuse the patch) */
+	char *dn = malloc(strlen(name) + sizeof "goload.patch:");
+	if (dn) {
+		strcpy(dn, "goload.patch:");
+		strcat(dn, name);
+		(void)goload_debug_register_code(s, code, codelen, dn, goload_debug_env_flags(), NULL);
+		free(dn);
+	}
+	*out = s;
+	return 0;
+}
+
+#if defined(__aarch64__)
+/* The arm64 site: one B at the entry to a stub within +-128 MiB. Code is
+ * written into fresh or unexecuted chunk bytes, then the instruction cache
+ * is made coherent for it before anything can branch there. */
+static int site_open_arm64(goload_patcher *p, uint64_t entry, uint64_t size, const char *name, uint64_t morestack,
+			   goload_patch_site **out, int *reason, goload_err *err)
+{
+	gl_a64_plan plan;
+	int rc = gl_a64_plan_make(gl_span_make((const void *)(uintptr_t)entry, size), entry, name, NULL, morestack,
+				  &plan, reason, err);
+	if (rc < 0)
+		return rc;
+	uint64_t code, slot;
+	size_t tlen = gl_a64_tramp_size(&plan);
+	if (alloc_near(p, entry, GL_A64_STUB_LEN + tlen, true, &code, err) < 0 ||
+	    alloc_near(p, code, 8, false, &slot, err) < 0) {
+		*reason = GOLOAD_PATCH_R_NO_NEAR_MEMORY;
+		return -err->code;
+	}
+	uint64_t tramp = code + GL_A64_STUB_LEN;
+	gl_buf b = {0};
+	if (gl_a64_stub_emit(code, tramp, slot, &b, err) < 0 || gl_a64_tramp_emit(&plan, tramp, &b, reason, err) < 0 ||
+	    poke(p, code, b.p, b.len, err) < 0) {
+		gl_buf_free(&b);
+		return gl_err_prefix(err, "%s", name);
+	}
+	__builtin___clear_cache((char *)(uintptr_t)code, (char *)(uintptr_t)(code + b.len));
+	size_t len = b.len;
+	gl_buf_free(&b);
+	return site_add(p, entry, name, plan.cover, plan.has_stub, plan.ctxt, code, tramp, slot, len,
+			gl_a64_jmp_bytes, out, err);
+}
+#endif
+
 int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, const char *name,
 			   uint64_t morestack, goload_patch_site **out, int *reason, goload_err *err)
 {
 	*out = NULL;
 	*reason = 0;
 	if (!goload_patch_arch_supported(GL_PATCH_HOST_ARCH)) {
-		/* The planner and the jump are x86-64 code: elsewhere they would
-		 * write bytes the CPU cannot run. */
+		/* The planners and jumps are x86-64 and arm64 code: elsewhere
+		 * they would write bytes the CPU cannot run. */
 		*reason = GOLOAD_PATCH_R_ARCH;
-		return gl_err(err, GOLOAD_E_UNSUPPORTED, "patch: %s: goload patches only amd64 code, this is %s", name,
-			      GL_PATCH_HOST_ARCH);
+		return gl_err(err, GOLOAD_E_UNSUPPORTED, "patch: %s: goload patches only amd64 and arm64 code, this is %s",
+			      name, GL_PATCH_HOST_ARCH);
 	}
 	for (size_t i = 0; i < p->sites.len; i++) {
 		if (p->sites.v[i]->info.entry == entry) {
@@ -235,6 +334,9 @@ int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, con
 			return 0;
 		}
 	}
+#if defined(__aarch64__)
+	return site_open_arm64(p, entry, size, name, morestack, out, reason, err);
+#else
 	gl_x86_plan plan;
 	int rc = gl_x86_plan_make(gl_span_make((const void *)(uintptr_t)entry, size), entry, name, NULL, morestack,
 				  &plan, reason, err);
@@ -255,36 +357,9 @@ int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, con
 		return gl_err_prefix(err, "%s", name);
 	}
 	gl_buf_free(&b);
-	goload_patch_site *s = calloc(1, sizeof *s);
-	if (!s || !(s->name = strdup(name)) || !GL_VEC_PUSH(&p->sites, s)) {
-		if (s)
-			free(s->name);
-		free(s);
-		return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
-	}
-	s->p = p;
-	s->info.entry = entry;
-	s->info.cover = plan.cover;
-	s->info.stub = code;
-	s->info.trampoline = tramp;
-	s->info.slot = slot;
-	s->info.has_stub = plan.has_stub;
-	s->info.ctxt = plan.ctxt;
-	memcpy(s->info.original, (const void *)(uintptr_t)entry, plan.cover);
-	rc = gl_x86_jmp_bytes(entry, code, s->info.jump, plan.cover, err);
-	if (rc < 0)
-		return rc;
-	/* perf and gdb name the stub and trampoline (best effort: a map file
-	 * that cannot be written does not refuse the patch) */
-	char *dn = malloc(strlen(name) + sizeof "goload.patch:");
-	if (dn) {
-		strcpy(dn, "goload.patch:");
-		strcat(dn, name);
-		(void)goload_debug_register_code(s, code, GL_X86_STUB_LEN + tlen, dn, goload_debug_env_flags(), NULL);
-		free(dn);
-	}
-	*out = s;
-	return 0;
+	return site_add(p, entry, name, plan.cover, plan.has_stub, plan.ctxt, code, tramp, slot,
+			GL_X86_STUB_LEN + tlen, gl_x86_jmp_bytes, out, err);
+#endif
 }
 
 const goload_patch_site_info *goload_patch_site_get_info(const goload_patch_site *s) { return &s->info; }

@@ -1,4 +1,5 @@
 #include "patch/x86.h"
+#include "patch/refuse.h"
 
 #include <capstone/capstone.h>
 #include <stdlib.h>
@@ -123,17 +124,6 @@ static bool is_int3_pad(const dec *d, uint64_t from, uint64_t to)
 	return true;
 }
 
-static int refuse(int *reason, int r, goload_err *err, int code, const char *fmt, ...) GL_PRINTF(5, 6);
-static int refuse(int *reason, int r, goload_err *err, int code, const char *fmt, ...)
-{
-	*reason = r;
-	va_list ap;
-	va_start(ap, fmt);
-	int rc = gl_verr(err, code, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 /* runtime.morestack_noctxt is `MOVL $0, DX; JMP runtime.morestack` in
  * every supported version: follow it to the variant that keeps DX. */
 static bool follow_noctxt(gl_span p, uint64_t at, uint64_t *morestack)
@@ -224,19 +214,19 @@ int gl_x86_plan_make(gl_span fn, uint64_t entry, const char *name, const gl_x86_
 	while (a - entry < GL_X86_JMP_LEN) {
 		gl_x86_insn *in = &p->insn[p->ninsn];
 		if (a - entry >= fn.n) {
-			rc = refuse(reason, GOLOAD_PATCH_R_TOO_SHORT, err, GOLOAD_E_UNSUPPORTED,
+			rc = gl_patch_refuse(reason, GOLOAD_PATCH_R_TOO_SHORT, err, GOLOAD_E_UNSUPPORTED,
 				    "%s: only %zu bytes of code at 0x%llx, a jump needs %d", name, fn.n,
 				    (unsigned long long)entry, GL_X86_JMP_LEN);
 			goto out;
 		}
 		if (!dec_at(&d, a, in, &call)) {
-			rc = refuse(reason, GOLOAD_PATCH_R_UNRELOCATABLE, err, GOLOAD_E_UNSUPPORTED,
+			rc = gl_patch_refuse(reason, GOLOAD_PATCH_R_UNRELOCATABLE, err, GOLOAD_E_UNSUPPORTED,
 				    "%s: instruction at 0x%llx (entry+%llu) cannot be decoded or moved", name,
 				    (unsigned long long)a, (unsigned long long)(a - entry));
 			goto out;
 		}
 		if (call) {
-			rc = refuse(reason, GOLOAD_PATCH_R_CALL, err, GOLOAD_E_UNSUPPORTED,
+			rc = gl_patch_refuse(reason, GOLOAD_PATCH_R_CALL, err, GOLOAD_E_UNSUPPORTED,
 				    "%s: CALL at entry+%llu lies under the entry jump", name,
 				    (unsigned long long)(a - entry));
 			goto out;
@@ -270,7 +260,7 @@ int gl_x86_plan_make(gl_span fn, uint64_t entry, const char *name, const gl_x86_
 		}
 		if (found && last_stub > p->ninsn) {
 			if (last_stub > GL_X86_MAX_COVER) {
-				rc = refuse(reason, GOLOAD_PATCH_R_UNRELOCATABLE, err, GOLOAD_E_UNSUPPORTED,
+				rc = gl_patch_refuse(reason, GOLOAD_PATCH_R_UNRELOCATABLE, err, GOLOAD_E_UNSUPPORTED,
 					    "%s: prologue of %zu instructions is longer than expected", name,
 					    last_stub);
 				goto out;
@@ -282,7 +272,7 @@ int gl_x86_plan_make(gl_span fn, uint64_t entry, const char *name, const gl_x86_
 	}
 	p->cover = a - entry;
 	if (p->cover > GOLOAD_PATCH_COVER_MAX) {
-		rc = refuse(reason, GOLOAD_PATCH_R_UNRELOCATABLE, err, GOLOAD_E_UNSUPPORTED,
+		rc = gl_patch_refuse(reason, GOLOAD_PATCH_R_UNRELOCATABLE, err, GOLOAD_E_UNSUPPORTED,
 			    "%s: the prologue spans %zu bytes, more than the %d an entry jump may cover", name, p->cover,
 			    GOLOAD_PATCH_COVER_MAX);
 		goto out;
@@ -312,7 +302,7 @@ int gl_x86_plan_make(gl_span fn, uint64_t entry, const char *name, const gl_x86_
 			if (x->op_count == 1 && x->operands[0].type == X86_OP_IMM) {
 				uint64_t t = (uint64_t)x->operands[0].imm;
 				if (t > entry && t < entry + p->cover) {
-					rc = refuse(reason, GOLOAD_PATCH_R_BACK_JUMP, err, GOLOAD_E_UNSUPPORTED,
+					rc = gl_patch_refuse(reason, GOLOAD_PATCH_R_BACK_JUMP, err, GOLOAD_E_UNSUPPORTED,
 						    "%s: %s at 0x%llx jumps to entry+%llu, inside the %zu bytes the entry jump overwrites",
 						    name, ci->mnemonic, (unsigned long long)ci->address,
 						    (unsigned long long)(t - entry), p->cover);

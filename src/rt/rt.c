@@ -256,7 +256,11 @@ int gl_rt_pcln_build(const struct gl_rttab *rt, const gl_rt_input *in, uint64_t 
 
 	/* pcHeader */
 	put32(p, rt->pcln_magic);
+#if defined(__aarch64__)
+	p[6] = 4; /* minLC: PCQuantum on arm64 */
+#else
 	p[6] = 1; /* minLC: PCQuantum on amd64 */
+#endif
 	p[7] = 8;
 	put64(p + rt->pch_off[GL_PCH_NFUNC], in->nfuncs);
 	put64(p + rt->pch_off[GL_PCH_NFILES], out->ncutab);

@@ -129,9 +129,9 @@ int main(void)
 	CHECK(goload_patch_site_open(p, (uint64_t)(uintptr_t)(page + 0x100), 3, "tiny", 0, &s2, &reason, &err) < 0);
 	CHECK_MSG(reason == GOLOAD_PATCH_R_TOO_SHORT, "%s: %s", goload_patch_reason_name(reason), err.msg);
 	CHECK(!strcmp(goload_patch_reason_name(GOLOAD_PATCH_R_INLINED), "inlined"));
-	/* Only amd64 is patched: any other GOARCH is refused, not given x86 bytes. */
-	CHECK(goload_patch_arch_supported("amd64"));
-	CHECK(!goload_patch_arch_supported("arm64") && !goload_patch_arch_supported("386") &&
+	/* amd64 and arm64 are patched: any other GOARCH is refused, not given their bytes. */
+	CHECK(goload_patch_arch_supported("amd64") && goload_patch_arch_supported("arm64"));
+	CHECK(!goload_patch_arch_supported("386") && !goload_patch_arch_supported("riscv64") &&
 	      !goload_patch_arch_supported("") && !goload_patch_arch_supported(NULL));
 	CHECK(!strcmp(goload_patch_reason_name(GOLOAD_PATCH_R_ARCH), "arch"));
 	goload_patcher_close(p);
