@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "750855f6281f86201be343dd6cbb321ea1fdeb1ec356fa7d1de3736799bbf794"
+#define GOLOAD_C_SOURCES_SHA256 "f9b7c20774413d3c302d2ac7246aada9dde3fc708c62e75562cda1941d63423d"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
@@ -27,6 +27,7 @@
 #include "../../src/goobj/gosort.c"
 #include "../../src/goobj/nm.c"
 #include "../../src/link/archives.c"
+#include "../../src/link/cobj.c"
 #include "../../src/link/functab.c"
 #include "../../src/link/host.c"
 #include "../../src/link/hostfill.c"

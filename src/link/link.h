@@ -183,6 +183,7 @@ struct goload_module {
 	const char *blocked, *blocked_by; /* split links: pulled code that needs a
 					   * loaded (non-host) package's symbol */
 	GL_VEC(struct gl_extroot) extroots; /* split links: what was pulled by name */
+	struct gl_cobjs *cobjs;   /* cgo packages' native objects (cobj.c), or NULL */
 };
 
 /* Symbol of a link-wide index. */

@@ -1,0 +1,31 @@
+// A host that loads each cgo package named in its arguments with
+// OpenPackage, prints its Report and closes it; the twin prints the same
+// with the packages linked in.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/goload/goload"
+)
+
+const base = "github.com/goload/goload/internal/binding/testdata/cgo/"
+
+func main() {
+	for _, p := range os.Args[1:] {
+		m, err := goload.OpenPackage(context.Background(), base+p, nil)
+		if err != nil {
+			fmt.Println("refused:", err)
+			continue
+		}
+		report, err := goload.Lookup[func() string](m, base+p+".Report")
+		if err != nil {
+			fmt.Println("FAIL:", err)
+			os.Exit(1)
+		}
+		fmt.Printf("== %s\n%s", p, report())
+		fmt.Println("close:", m.Close())
+	}
+}
