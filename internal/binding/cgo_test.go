@@ -1,6 +1,7 @@
 package binding
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -42,5 +43,47 @@ func TestCgoTLSLocalExecRefused(t *testing.T) {
 			}
 		}
 		t.Log(strings.TrimSpace(got))
+	})
+}
+
+// A host built with CGO_ENABLED=0 cannot use goload (its C library and
+// the host's cgo runtime): the build fails, its first error naming the
+// reason and what to do.
+func TestCgoDisabledHostBuildError(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		cmd := tc.cmd("build", "-o", t.TempDir()+"/h", "./testdata/cgo/host")
+		cmd.Env = append(cmd.Env, "CGO_ENABLED=0")
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			t.Fatal("a CGO_ENABLED=0 host built")
+		}
+		const want = "goload_needs_cgo__build_the_host_with_CGO_ENABLED_1_and_a_C_compiler_gcc_or_clang"
+		if !strings.Contains(string(out), want) {
+			t.Fatalf("CGO_ENABLED=0 build: %s\nlacks %s", out, want)
+		}
+		t.Log(strings.TrimSpace(string(out)))
+	})
+}
+
+// A -race host loads the packages' -race builds: a cgo package works as
+// natively, and a data race in loaded code is reported by the host's
+// detector (exit status 66). Before, OpenPackage listed the non-race
+// archives: the race went unseen.
+func TestCgoRaceHost(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		want, err := tc.cmd("run", "-race", "./testdata/cgo/twin", "calls").Output()
+		if err != nil {
+			t.Fatalf("go run twin: %v", err)
+		}
+		bin := buildHost(t, tc, "./testdata/cgo/host", "", "-race")
+		if got := runHost(t, bin, nil, "calls"); got != string(want) {
+			t.Fatalf("-race host: the loaded package printed\n%s\nthe native twin\n%s", got, want)
+		}
+		cmd := exec.Command(bin, "racy")
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 66 || !strings.Contains(string(out), "WARNING: DATA RACE") ||
+			!strings.Contains(string(out), "racy.Report") {
+			t.Fatalf("-race host running racy: %v\n%s\nwant the race detector's report naming racy.Report", err, out)
+		}
 	})
 }

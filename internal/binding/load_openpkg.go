@@ -138,6 +138,11 @@ func goList(ctx context.Context, goCmd, pattern, dir string, flags ...string) ([
 	if buildSetting("-trimpath") == "true" {
 		args = append(args, "-trimpath")
 	}
+	// A -race host runs -race code: the packages' race builds (their
+	// accesses reported to the host's detector), as a native -race build.
+	if buildSetting("-race") == "true" {
+		args = append(args, "-race")
+	}
 	args = append(args, flags...)
 	// runtime too: compiled code calls it without importing it
 	// (runtime.panicnildottype of a type assertion), and what the host's
