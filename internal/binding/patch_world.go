@@ -176,6 +176,7 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 // (memfd), which writes through the page tables without changing any
 // protection; else by dropping X for the write (never W and X at once),
 // safe because the world is stopped. Returns 0 or an errno.
+//
 //go:nocheckptr
 func writeCode(memfd int, addr uintptr, b []byte) syscall.Errno {
 	if memfd >= 0 {

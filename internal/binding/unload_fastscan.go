@@ -364,6 +364,7 @@ func fastG(g, size uintptr) bool {
 
 // countTypes adds the module's types a typemap holds (keys and values)
 // to counts.
+//
 //go:nocheckptr
 func countTypes(counts map[uintptr]int32, slot uintptr, byOffset bool, in func(uintptr) bool) {
 	if byOffset {

@@ -3,10 +3,9 @@
 package tlsle
 
 /*
-#cgo CFLAGS: -ftls-model=local-exec
-__thread int levar;
+__thread int levar __attribute__((tls_model("local-exec")));
 int get_levar(void) { return ++levar; }
 */
 import "C"
 
-func Report() string { return "" + string(rune('0'+int(C.get_levar()))) + "\n" }
+func Report() string { return string(rune('0'+int(C.get_levar()))) + "\n" }
