@@ -87,3 +87,28 @@ func TestCgoRaceHost(t *testing.T) {
 		}
 	})
 }
+
+// Go objects compiled with -dynlink reach symbols through the GOT
+// (R_GOTPCREL) and, assembled with -shared, g through an initial-exec TLS
+// word (R_TLS_IE): both get GOT words in the module (cobj.c) and the
+// package runs as natively (Open of the archive against the twin). Before,
+// both were refused as unsupported relocation types.
+func TestGoDynlinkGOTAndTLSIE(t *testing.T) {
+	const pkg = "github.com/goload/goload/internal/binding/testdata/cgo/dynlink"
+	forEach(t, func(t *testing.T, tc toolchain) {
+		want, err := tc.cmd("run", "./testdata/cgo/twin", "dynlink").Output()
+		if err != nil {
+			t.Fatalf("go run twin: %v", err)
+		}
+		out, err := tc.cmd("list", "-export", "-gcflags="+pkg+"=-dynlink", "-asmflags="+pkg+"=-shared",
+			"-f", "{{.Export}}", pkg).Output()
+		if err != nil {
+			t.Fatalf("go list: %v", err)
+		}
+		bin := buildHost(t, tc, "./testdata/cgo/host", "")
+		got := runHost(t, bin, []string{"GOLOAD_DEBUG=1"}, "archive="+strings.TrimSpace(string(out))+"="+pkg)
+		if got != string(want) {
+			t.Fatalf("the loaded -dynlink package printed\n%s\nthe native twin\n%s", got, want)
+		}
+	})
+}

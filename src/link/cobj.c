@@ -94,6 +94,7 @@ struct gl_cobjs {
 	uint64_t tls_align;
 	uint64_t ngot;              /* 8-byte GOT words, after the ro area's sections */
 	uint64_t nstub, stubs_used; /* 16-byte jumps to far functions, after the text area's sections */
+	uint64_t ngogot, gogot_used; /* GOT words of Go objects' R_GOTPCREL / R_TLS_IE, after the C ones */
 	uint64_t addr[CA_N];        /* area addresses (cobj_place) */
 	GL_VEC(const char *) libs;  /* libraries the cgo directives name */
 	GL_VEC(void *) handles;     /* dlopen'd */
@@ -331,7 +332,7 @@ int cobj_add_archive(goload_module *m, const char *path, const gl_goobj_archive 
 	return 0;
 }
 
-static uint64_t cobj_ro_size(const struct gl_cobjs *c) { return cobj_up(c->size[CA_RO], 16) + c->ngot * 8; }
+static uint64_t cobj_ro_size(const struct gl_cobjs *c) { return cobj_up(c->size[CA_RO], 16) + (c->ngot + c->ngogot) * 8; }
 
 uint64_t cobj_area_size(const goload_module *m, int area)
 {
@@ -702,6 +703,45 @@ int cobj_apply(goload_module *m, goload_err *err)
 		}
 	}
 	return 0;
+}
+
+/* Go objects compiled with -dynlink reach other symbols through the GOT
+ * (R_GOTPCREL) and g through an initial-exec TLS word (R_TLS_IE): a GOT
+ * word each, in the ro area, counted before the layout. */
+int cobj_count_go(goload_module *m, goload_err *err)
+{
+	uint64_t n = 0;
+	for (uint32_t si = 0; si < m->syms.len; si++) {
+		const gl_lsym *s = gl_link_sym(m, si);
+		if (!from_obj(s))
+			continue;
+		const gl_goobj *o = m->objs.v[s->obj].o;
+		uint32_t first, nr = gl_goobj_relocs(o, s->idx, &first);
+		for (uint32_t j = 0; j < nr; j++) {
+			int t = gl_goobj_reloc_at(o, first + j).type;
+			n += t == GL_R_GOTPCREL || t == GL_R_TLS_IE;
+		}
+	}
+	if (!n)
+		return 0;
+	struct gl_cobjs *c = cobjs_get(m);
+	if (!c)
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	c->ngogot = n;
+	return 0;
+}
+
+/* The GOT word of a Go relocation (cobj_count_go), holding `value`: a
+ * symbol's address (R_GOTPCREL) or g's offset from the thread pointer
+ * (R_TLS_IE). */
+uint64_t cobj_go_got(goload_module *m, uint64_t value)
+{
+	struct gl_cobjs *c = m->cobjs;
+	if (!c || c->gogot_used >= c->ngogot)
+		return 0;
+	uint64_t w = cobj_got_addr(c) + (c->ngot + c->gogot_used++) * 8;
+	memcpy(mem_at(m, w), &value, 8);
+	return w;
 }
 
 /* Once, when the link succeeded: the C constructors, in order. */

@@ -381,6 +381,8 @@ static int link_module(goload_host *h, const char *const *archives, size_t narch
 		return 0;
 	}
 	m->frozen = true;
+	if ((rc = cobj_count_go(m, err)) < 0)
+		goto fail;
 	if (!layout(m)) {
 		rc = gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 		goto fail;

@@ -120,6 +120,8 @@ int cobj_add_archive(goload_module *m, const char *path, const gl_goobj_archive 
 uint64_t cobj_area_size(const goload_module *m, int area); /* 0 text, 1 ro, 2 rw */
 void cobj_place(goload_module *m, uint64_t text, uint64_t ro, uint64_t rw);
 int cobj_apply(goload_module *m, goload_err *err);
+int cobj_count_go(goload_module *m, goload_err *err);
+uint64_t cobj_go_got(goload_module *m, uint64_t value);
 void cobj_run_ctors(goload_module *m);
 void cobj_free(goload_module *m);
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/goload/goload"
 )
@@ -15,6 +16,23 @@ const base = "github.com/goload/goload/internal/binding/testdata/cgo/"
 
 func main() {
 	for _, p := range os.Args[1:] {
+		if a, ok := strings.CutPrefix(p, "archive="); ok {
+			// archive=PATH=PKG: Open(PATH), then PKG.Report.
+			path, pkg, _ := strings.Cut(a, "=")
+			m, err := goload.Open(path)
+			if err != nil {
+				fmt.Println("refused:", err)
+				continue
+			}
+			report, err := goload.Lookup[func() string](m, pkg+".Report")
+			if err != nil {
+				fmt.Println("FAIL:", err)
+				os.Exit(1)
+			}
+			fmt.Printf("== %s\n%s", pkg[strings.LastIndex(pkg, "/")+1:], report())
+			fmt.Println("close:", m.Close())
+			continue
+		}
 		m, err := goload.OpenPackage(context.Background(), base+p, nil)
 		if err != nil {
 			fmt.Println("refused:", err)
