@@ -112,3 +112,18 @@ func TestGoDynlinkGOTAndTLSIE(t *testing.T) {
 		}
 	})
 }
+
+// Close of a cgo module is refused while a goroutine is inside the
+// module's C code (its Go frames, the _Cfunc_ wrapper, hold the module),
+// naming it; once the call returned, Close succeeds.
+func TestCgoCloseWhileInC(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		bin := buildHost(t, tc, "./testdata/cgo/host", "")
+		got := runHost(t, bin, nil, "block")
+		for _, w := range []string{"close while in C: goload: ", "still in use", "block._Cfunc_wait_released", "close after: <nil>"} {
+			if !strings.Contains(got, w) {
+				t.Fatalf("block: %q lacks %q", got, w)
+			}
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/goload/goload"
 )
@@ -16,6 +17,10 @@ const base = "github.com/goload/goload/internal/binding/testdata/cgo/"
 
 func main() {
 	for _, p := range os.Args[1:] {
+		if p == "block" {
+			closeWhileInC()
+			continue
+		}
 		if a, ok := strings.CutPrefix(p, "archive="); ok {
 			// archive=PATH=PKG: Open(PATH), then PKG.Report.
 			path, pkg, _ := strings.Cut(a, "=")
@@ -46,4 +51,30 @@ func main() {
 		fmt.Printf("== %s\n%s", p, report())
 		fmt.Println("close:", m.Close())
 	}
+}
+
+// closeWhileInC: Close is refused while a goroutine is in the module's C
+// code, then succeeds once it returned.
+func closeWhileInC() {
+	m, err := goload.OpenPackage(context.Background(), base+"block", nil)
+	if err != nil {
+		fmt.Println("refused:", err)
+		return
+	}
+	block, _ := goload.Lookup[func()](m, base+"block.Block")
+	entered, _ := goload.Lookup[func() bool](m, base+"block.Entered")
+	release, err := goload.Lookup[func()](m, base+"block.Release")
+	if err != nil {
+		fmt.Println("FAIL:", err)
+		os.Exit(1)
+	}
+	done := make(chan bool)
+	go func() { block(); done <- true }()
+	for !entered() {
+		time.Sleep(time.Millisecond)
+	}
+	fmt.Println("close while in C:", m.Close())
+	release()
+	<-done
+	fmt.Println("close after:", m.Close())
 }
