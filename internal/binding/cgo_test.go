@@ -115,12 +115,18 @@ func TestGoDynlinkGOTAndTLSIE(t *testing.T) {
 
 // Close of a cgo module is refused while a goroutine is inside the
 // module's C code (its Go frames, the _Cfunc_ wrapper, hold the module),
-// naming it; once the call returned, Close succeeds.
+// naming it; once the call returned, Close succeeds. The C constructor ran
+// once at the load; the destructor runs at the Close, before the module's
+// memory is retired (first version: it ran after, and the host crashed).
 func TestCgoCloseWhileInC(t *testing.T) {
 	forEach(t, func(t *testing.T, tc toolchain) {
 		bin := buildHost(t, tc, "./testdata/cgo/host", "")
 		got := runHost(t, bin, nil, "block")
-		for _, w := range []string{"close while in C: goload: ", "still in use", "block._Cfunc_wait_released", "close after: <nil>"} {
+		if strings.Count(got, "block: constructor\n") != 1 || strings.Count(got, "block: destructor\n") != 1 {
+			t.Fatalf("block: %q: want the constructor and the destructor once each", got)
+		}
+		for _, w := range []string{"close while in C: goload: ", "still in use", "block._Cfunc_wait_released",
+			"block: destructor\nclose after: <nil>"} {
 			if !strings.Contains(got, w) {
 				t.Fatalf("block: %q lacks %q", got, w)
 			}

@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "27dfcfdcccc6f49b66c7d648527e999c3b92c646362ef588c75638f0438ae713"
+#define GOLOAD_C_SOURCES_SHA256 "9b8d19cd060dc17341482a3476fb8fea6c2f246bb97b535e9dca1d29a1123ec6"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -757,15 +757,27 @@ void cobj_run_ctors(goload_module *m)
 	}
 }
 
-/* Destructors (when the constructors ran), then everything of cobj's. */
+/* The C destructors, in reverse, once, if the constructors ran: while
+ * the module's code is still mapped (before a retire takes it away). */
+void gl_cobj_fini(goload_module *m)
+{
+	struct gl_cobjs *c = m->cobjs;
+	if (!c || !c->ctors_ran)
+		return;
+	c->ctors_ran = false;
+	for (size_t i = c->dtors.len; i-- > 0;) {
+		dbg(m, "native: destructor at 0x%llx", (unsigned long long)c->dtors.v[i]);
+		((void (*)(void))(uintptr_t)c->dtors.v[i])();
+	}
+}
+
+/* Destructors (when not run yet), then everything of cobj's. */
 void cobj_free(goload_module *m)
 {
 	struct gl_cobjs *c = m->cobjs;
 	if (!c)
 		return;
-	if (c->ctors_ran)
-		for (size_t i = c->dtors.len; i-- > 0;)
-			((void (*)(void))(uintptr_t)c->dtors.v[i])();
+	gl_cobj_fini(m);
 	for (size_t i = 0; i < c->objs.len; i++) {
 		gl_elf_close(c->objs.v[i].e);
 		free(c->objs.v[i].secs);

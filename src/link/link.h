@@ -186,6 +186,10 @@ struct goload_module {
 	struct gl_cobjs *cobjs;   /* cgo packages' native objects (cobj.c), or NULL */
 };
 
+/* A cgo package's C destructors (cobj.c), once: before its memory is
+ * retired or unmapped. */
+void gl_cobj_fini(goload_module *m);
+
 /* Symbol of a link-wide index. */
 static inline gl_lsym *gl_link_sym(goload_module *m, uint32_t i) { return &m->syms.v[i]; }
 
