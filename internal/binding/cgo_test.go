@@ -16,18 +16,23 @@ import (
 // initialized. Each module closes. The output must equal the native
 // twin's. Before, OpenPackage refused every cgo package.
 func TestCgoPackages(t *testing.T) {
-	pkgs := []string{"calls", "zlib", "tls"}
 	forEach(t, func(t *testing.T, tc toolchain) {
-		want, err := tc.cmd(append([]string{"run", "./testdata/cgo/twin"}, pkgs...)...).Output()
-		if err != nil {
-			t.Fatalf("go run twin: %v", err)
-		}
-		bin := buildHost(t, tc, "./testdata/cgo/host", "")
-		got := runHost(t, bin, nil, pkgs...)
-		if got != string(want) {
-			t.Fatalf("the loaded packages printed\n%s\nthe native twin\n%s", got, want)
-		}
+		cgoTwinCompare(t, tc, []string{"calls", "zlib", "tls"}, nil, "calls", "zlib", "tls")
 	})
+}
+
+// cgoTwinCompare runs testdata/cgo/twin with twinArgs and the cgo host
+// (built by tc) with hostArgs: their outputs must be equal.
+func cgoTwinCompare(t *testing.T, tc toolchain, twinArgs, twinFlags []string, hostArgs ...string) {
+	t.Helper()
+	want, err := tc.cmd(append(append(append([]string{"run"}, twinFlags...), "./testdata/cgo/twin"), twinArgs...)...).Output()
+	if err != nil {
+		t.Fatalf("go run twin: %v", err)
+	}
+	bin := buildHost(t, tc, "./testdata/cgo/host", "", twinFlags...)
+	if got := runHost(t, bin, nil, hostArgs...); got != string(want) {
+		t.Fatalf("the loaded packages printed\n%s\nthe native twin\n%s", got, want)
+	}
 }
 
 // A C thread-local variable in the local-exec model (TPOFF32) cannot get
@@ -71,14 +76,8 @@ func TestCgoDisabledHostBuildError(t *testing.T) {
 // archives: the race went unseen.
 func TestCgoRaceHost(t *testing.T) {
 	forEach(t, func(t *testing.T, tc toolchain) {
-		want, err := tc.cmd("run", "-race", "./testdata/cgo/twin", "calls").Output()
-		if err != nil {
-			t.Fatalf("go run twin: %v", err)
-		}
+		cgoTwinCompare(t, tc, []string{"calls"}, []string{"-race"}, "calls")
 		bin := buildHost(t, tc, "./testdata/cgo/host", "", "-race")
-		if got := runHost(t, bin, nil, "calls"); got != string(want) {
-			t.Fatalf("-race host: the loaded package printed\n%s\nthe native twin\n%s", got, want)
-		}
 		cmd := exec.Command(bin, "racy")
 		out, err := cmd.CombinedOutput()
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 66 || !strings.Contains(string(out), "WARNING: DATA RACE") ||
@@ -96,20 +95,12 @@ func TestCgoRaceHost(t *testing.T) {
 func TestGoDynlinkGOTAndTLSIE(t *testing.T) {
 	const pkg = "github.com/goload/goload/internal/binding/testdata/cgo/dynlink"
 	forEach(t, func(t *testing.T, tc toolchain) {
-		want, err := tc.cmd("run", "./testdata/cgo/twin", "dynlink").Output()
-		if err != nil {
-			t.Fatalf("go run twin: %v", err)
-		}
 		out, err := tc.cmd("list", "-export", "-gcflags="+pkg+"=-dynlink", "-asmflags="+pkg+"=-shared",
 			"-f", "{{.Export}}", pkg).Output()
 		if err != nil {
 			t.Fatalf("go list: %v", err)
 		}
-		bin := buildHost(t, tc, "./testdata/cgo/host", "")
-		got := runHost(t, bin, []string{"GOLOAD_DEBUG=1"}, "archive="+strings.TrimSpace(string(out))+"="+pkg)
-		if got != string(want) {
-			t.Fatalf("the loaded -dynlink package printed\n%s\nthe native twin\n%s", got, want)
-		}
+		cgoTwinCompare(t, tc, []string{"dynlink"}, nil, "archive="+strings.TrimSpace(string(out))+"="+pkg)
 	})
 }
 

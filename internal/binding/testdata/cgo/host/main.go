@@ -21,34 +21,27 @@ func main() {
 			closeWhileInC()
 			continue
 		}
+		var m *goload.Module
+		var err error
+		pkg := base + p
 		if a, ok := strings.CutPrefix(p, "archive="); ok {
 			// archive=PATH=PKG: Open(PATH), then PKG.Report.
-			path, pkg, _ := strings.Cut(a, "=")
-			m, err := goload.Open(path)
-			if err != nil {
-				fmt.Println("refused:", err)
-				continue
-			}
-			report, err := goload.Lookup[func() string](m, pkg+".Report")
-			if err != nil {
-				fmt.Println("FAIL:", err)
-				os.Exit(1)
-			}
-			fmt.Printf("== %s\n%s", pkg[strings.LastIndex(pkg, "/")+1:], report())
-			fmt.Println("close:", m.Close())
-			continue
+			var path string
+			path, pkg, _ = strings.Cut(a, "=")
+			m, err = goload.Open(path)
+		} else {
+			m, err = goload.OpenPackage(context.Background(), pkg, nil)
 		}
-		m, err := goload.OpenPackage(context.Background(), base+p, nil)
 		if err != nil {
 			fmt.Println("refused:", err)
 			continue
 		}
-		report, err := goload.Lookup[func() string](m, base+p+".Report")
+		report, err := goload.Lookup[func() string](m, pkg+".Report")
 		if err != nil {
 			fmt.Println("FAIL:", err)
 			os.Exit(1)
 		}
-		fmt.Printf("== %s\n%s", p, report())
+		fmt.Printf("== %s\n%s", pkg[strings.LastIndex(pkg, "/")+1:], report())
 		fmt.Println("close:", m.Close())
 	}
 }
