@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "9b8d19cd060dc17341482a3476fb8fea6c2f246bb97b535e9dca1d29a1123ec6"
+#define GOLOAD_C_SOURCES_SHA256 "364985651533c1a343df527628a02c382e69fedf83b4f92a89931a682898d8a3"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -90,7 +90,7 @@ struct gl_cobjs {
 	GL_VEC(struct cobj_def) defs;
 	gl_strmap globals;          /* C name -> index in defs */
 	uint64_t size[CA_N];        /* area sizes (text, ro without GOT, rw, TLS image) */
-	uint64_t tdata;             /* TLS: the initialized part's size (all .tdata first) */
+	uint64_t tdata;             /* TLS: the image's size, up to the last .tdata byte */
 	uint64_t tls_align;
 	uint64_t ngot;              /* 8-byte GOT words, after the ro area's sections */
 	uint64_t nstub, stubs_used; /* 16-byte jumps to far functions, after the text area's sections */
@@ -208,19 +208,17 @@ static int cobj_add_one(goload_module *m, struct gl_cobjs *c, const char *path, 
 			if (s->type == SHT_PREINIT_ARRAY_)
 				return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s: section %s (.preinit_array) is not supported",
 					      o.what, s->name);
-			if (a == CA_TLS && s->type != GL_SHT_NOBITS && c->size[CA_TLS] > c->tdata)
-				return gl_err(err, GOLOAD_E_UNSUPPORTED,
-					      "%s: initialized thread-local section %s after another object's .tbss: not supported",
-					      o.what, s->name);
 			uint64_t al = s->align > 1 ? s->align : 1;
-			if (al > 4096)
-				return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s: section %s wants %llu-byte alignment", o.what,
-					      s->name, (unsigned long long)al);
+			if (al > 4096 || s->size > (1ull << 30))
+				return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s: section %s of %llu bytes wants %llu-byte alignment",
+					      o.what, s->name, (unsigned long long)s->size, (unsigned long long)al);
 			ob->secs[i].off = cobj_up(c->size[a], al);
 			c->size[a] = ob->secs[i].off + s->size;
 			if (a == CA_TLS) {
 				if (al > c->tls_align)
 					c->tls_align = al;
+				/* the image: up to the last initialized byte (an
+				 * earlier object's .tbss in it stays zero) */
 				if (s->type != GL_SHT_NOBITS)
 					c->tdata = c->size[a];
 			}
@@ -232,9 +230,15 @@ static int cobj_add_one(goload_module *m, struct gl_cobjs *c, const char *path, 
 			continue;
 		if (y->shndx == SHN_COMMON_) {
 			uint64_t al = y->value > 1 ? y->value : 1;
+			if (al > 4096 || y->size > (1ull << 30))
+				return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s: common symbol %s of %llu bytes", o.what, y->name,
+					      (unsigned long long)y->size);
 			ob->common[si] = cobj_up(c->size[CA_RW], al);
 			c->size[CA_RW] = ob->common[si] + (y->size ? y->size : 1);
-		} else if (y->shndx < SHN_LORESERVE_ && (y->shndx >= e->nsecs || ob->secs[y->shndx].area == CA_NONE))
+		} else if (y->shndx >= SHN_LORESERVE_ && y->shndx != SHN_ABS_)
+			return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s: symbol %s in reserved section index 0x%x", o.what, y->name,
+				      y->shndx);
+		else if (y->shndx != SHN_ABS_ && (y->shndx >= e->nsecs || ob->secs[y->shndx].area == CA_NONE))
 			continue; /* defined in a section not loaded */
 		size_t nl = strlen(y->name);
 		uint64_t prev;

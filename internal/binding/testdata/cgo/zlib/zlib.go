@@ -35,5 +35,5 @@ func Report() string {
 	n := C.roundtrip(cin, C.ulong(len(in)), &clen, out, 1024)
 	crc := C.crc32(0, (*C.Bytef)(unsafe.Pointer(cin)), C.uInt(len(in)))
 	return fmt.Sprintf("zlib %s: %d bytes -> %d -> %d, equal %v, crc32 %08x\n", C.GoString(C.zlibVersion()),
-		len(in), clen, n, C.GoStringN(out, n) == in, uint32(crc))
+		len(in), uint64(clen), int(n), C.GoStringN(out, n) == in, uint32(crc))
 }
