@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "9420653a242565e1da2e7528dc593d48ee27e1432b783d45c5cd137011a2d5f9"
+#define GOLOAD_C_SOURCES_SHA256 "a564798c951ae19c77bb0ba49ae863e1d8f2cad967cfee3cf5113009331dbf2c"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
@@ -28,6 +28,7 @@
 #include "../../src/goobj/nm.c"
 #include "../../src/image/image.c"
 #include "../../src/link/archives.c"
+#include "../../src/link/cobj.c"
 #include "../../src/link/functab.c"
 #include "../../src/link/host.c"
 #include "../../src/link/hostfill.c"

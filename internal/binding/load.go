@@ -326,6 +326,8 @@ func buildSetting(key string) string {
 // for functions without usable DWARF (assembly, compiler-generated method
 // wrappers such as (*T).M of a value method), only the size of the
 // argument frame.
+//
+//go:nocheckptr
 func Lookup[T any](m *Module, name string) (T, error) {
 	var zero T
 	if m.m == nil {

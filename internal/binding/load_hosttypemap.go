@@ -37,6 +37,8 @@ func typeFills(cm *C.goload_module) []C.goload_type_fill {
 
 // fillHostTypes adds the module's func types to the host's typemap, then
 // has the C side point the Mtyp entries at them. Called under loadMu.
+//
+//go:nocheckptr
 func fillHostTypes(r *rtCalls, cm *C.goload_module) error {
 	fs := typeFills(cm)
 	if len(fs) == 0 {
@@ -110,6 +112,8 @@ func hostTypemapObject() uint64 {
 // dropHostTypes deletes the module's keys from the host's typemap. It runs
 // with the world stopped (no reader), after the Mtyp entries got their -1
 // back; deleting allocates nothing.
+//
+//go:nocheckptr
 func dropHostTypes(fs []C.goload_type_fill) {
 	for _, f := range fs {
 		if hostTypemap.byOff != nil {

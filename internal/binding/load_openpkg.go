@@ -138,6 +138,11 @@ func goList(ctx context.Context, goCmd, pattern, dir string, flags ...string) ([
 	if buildSetting("-trimpath") == "true" {
 		args = append(args, "-trimpath")
 	}
+	// A -race host runs -race code: the packages' race builds (their
+	// accesses reported to the host's detector), as a native -race build.
+	if buildSetting("-race") == "true" {
+		args = append(args, "-race")
+	}
 	args = append(args, flags...)
 	// runtime too: compiled code calls it without importing it
 	// (runtime.panicnildottype of a type assertion), and what the host's
@@ -262,8 +267,8 @@ func planLoad(h *C.goload_host, pattern string, pkgs []listPackage) (*loadPlan, 
 			continue
 		}
 		if len(p.CgoFiles) > 0 {
-			return nil, errorf("package %s needs cgo (C code through import \"C\" in %s), and the host lacks it: goload loads Go code only; link the package into the host instead",
-				p.ImportPath, strings.Join(p.CgoFiles, ", "))
+			// Its C objects are in the archive too (src/link/cobj.c).
+			debugf("package %s uses cgo (%s): its C objects are loaded with it", p.ImportPath, strings.Join(p.CgoFiles, ", "))
 		}
 		debugf("package %s: loaded from archive %s", p.ImportPath, p.Export)
 		plan.load = append(plan.load, p.Export)

@@ -211,8 +211,8 @@ func TestOpenPackageDroppedSymbol(t *testing.T) {
 	})
 }
 
-// A dependency the host has at another module version, and a package
-// needing cgo that the host lacks, are errors naming them.
+// A dependency the host has at another module version is an error naming
+// them; a package needing cgo that the host lacks loads.
 func TestOpenPackageErrors(t *testing.T) {
 	forEach(t, func(t *testing.T, tc toolchain) {
 		vmods, err := filepath.Abs("testdata/openpkg/vmods")
@@ -236,11 +236,10 @@ func TestOpenPackageErrors(t *testing.T) {
 			}
 		}
 		t.Log(strings.TrimSpace(out))
+		// A cgo package loads since issue 18 (cgo_test.go has the cases).
 		out, _ = runDebug(t, bin, "", ".", "./testdata/openpkg/cgofix")
-		for _, want := range []string{"error: goload:", "package github.com/goload/goload/internal/binding/testdata/openpkg/cgofix needs cgo", "cgofix.go"} {
-			if !strings.Contains(out, want) {
-				t.Errorf("cgo: %q lacks %q", out, want)
-			}
+		if !strings.Contains(out, "error: <nil>") {
+			t.Errorf("cgo package: %q, want it loaded", out)
 		}
 		t.Log(strings.TrimSpace(out))
 	})

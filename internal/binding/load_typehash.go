@@ -26,6 +26,8 @@ import (
 // the order in which the two parts are searched cannot change the answer.
 // GOLOAD_CHECK_TYPEMAP=1 also runs typelinksinit and compares (the tests);
 // GOLOAD_BENCH_BEFORE=1 runs typelinksinit instead (bench/load.sh's (e)).
+//
+//go:nocheckptr
 func addTypemap(r *rtCalls, cm *C.goload_module) error {
 	var info C.goload_unload_info
 	C.goload_module_unload_info(cm, &info)
@@ -96,6 +98,8 @@ func addTypemap(r *rtCalls, cm *C.goload_module) error {
 
 // checkTypemap has typelinksinit build the module's typemap too, compares
 // the two, and keeps the first.
+//
+//go:nocheckptr
 func checkTypemap(r *rtCalls, info *C.goload_unload_info, h *typeHashes, slot uintptr, tm unsafe.Pointer) error {
 	*(*unsafe.Pointer)(unsafe.Pointer(slot)) = nil //nolint:govet
 	r.typelinksinit()
@@ -150,6 +154,7 @@ var hostHashes struct {
 	err  error
 }
 
+//go:nocheckptr
 func hostTypeHash(r *rtCalls, info *C.goload_unload_info) (*typeHashes, error) {
 	hostHashes.once.Do(func() {
 		h := &hostHashes.h
@@ -197,6 +202,8 @@ func hostHashesObject() uint64 {
 
 // typemapValues lists what a module's typelinks stand for, as
 // typelinksinit collects them: through its typemap when it has one.
+//
+//go:nocheckptr
 func typemapValues(h *typeHashes, md uintptr, info *C.goload_unload_info) []unsafe.Pointer {
 	slot := unsafe.Pointer(md + uintptr(info.md_typemap)) //nolint:govet // a moduledata
 	var out []unsafe.Pointer

@@ -147,6 +147,8 @@ func funcPC(f any) (fv, pc uintptr) {
 // arguments, results and register spill slots -- the same for two
 // functions only if their parameters take the same room. runtime.Func is
 // the _func itself for non-inlined PCs (offset 8, Go 1.16 through 1.27).
+//
+//go:nocheckptr
 func frameArgs(pc uintptr) int32 {
 	f := runtime.FuncForPC(pc)
 	if f == nil {
@@ -374,6 +376,8 @@ func newPatchCovered(name string, pc uintptr, tmod *Module, fv uintptr, rargs in
 // genericShape names the shape body a generic dictionary wrapper calls, or
 // "" when name is not such a wrapper. Instantiations named with concrete
 // types ("pkg.F[int]") are wrappers; bodies are named with shapes.
+//
+//go:nocheckptr
 func genericShape(name string, pc uintptr) string {
 	if !strings.Contains(name, "[") || strings.Contains(name, "go.shape.") {
 		return ""

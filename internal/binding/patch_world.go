@@ -45,18 +45,21 @@ type busyG struct {
 //
 //go:nocheckptr
 //go:norace
+//go:nocheckptr
 func peek(a uintptr) uintptr { return *(*uintptr)(unsafe.Pointer(a)) } //nolint:govet // runtime.g and stack memory
 
 // peek32 is peek for a 32-bit field.
 //
 //go:nocheckptr
 //go:norace
+//go:nocheckptr
 func peek32(a uintptr) uint32 { return *(*uint32)(unsafe.Pointer(a)) } //nolint:govet
 
 // poke stores a word where peek reads: a stub's slot.
 //
 //go:nocheckptr
 //go:norace
+//go:nocheckptr
 func poke(a, v uintptr) { *(*uintptr)(unsafe.Pointer(a)) = v } //nolint:govet
 
 func inRanges(pc uintptr, rs []rng) bool {
@@ -170,6 +173,8 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 // (memfd), which writes through the page tables without changing any
 // protection; else by dropping X for the write (never W and X at once),
 // safe because the world is stopped. Returns 0 or an errno.
+//
+//go:nocheckptr
 func writeCode(memfd int, addr uintptr, b []byte) syscall.Errno {
 	if memfd >= 0 {
 		n, _, e := syscall.RawSyscall6(syscall.SYS_PWRITE64, uintptr(memfd), uintptr(unsafe.Pointer(&b[0])),

@@ -56,6 +56,7 @@ func runtimeCalls() (*rtCalls, error) {
 	return &rt, rtErr
 }
 
+//go:nocheckptr
 func (r *rtCalls) resolve() (err error) {
 	fn := func(dst *func(unsafe.Pointer), name string) {
 		if err == nil {

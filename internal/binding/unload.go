@@ -107,6 +107,8 @@ func errClosed(what string) error { return errorf("%s: the module is closed", wh
 // moduleFunc is a func value for module code (see funcAt). Its closure
 // also holds the code address as a pointer, which is all that tells a
 // heap scan that whoever keeps the func value still uses the module.
+//
+//go:nocheckptr
 func moduleFunc[T any](pc uintptr) T {
 	w := &struct {
 		pc   uintptr

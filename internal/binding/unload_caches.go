@@ -122,6 +122,8 @@ func (c *cacheCleaner) in(a uintptr) bool { return a >= c.lo && a < c.hi }
 // refers: x's type or data word points into the module, or (x stored
 // behind its data word: a struct, string, interface...) one of the words
 // of the copy does.
+//
+//go:nocheckptr
 func (c *cacheCleaner) refers(x any) bool {
 	if x == nil {
 		return false
@@ -228,6 +230,8 @@ func (c *cacheCleaner) typeRefers(t reflect.Type, depth int) bool {
 
 // cleanStdCaches drops the module's entries from the host's caches and
 // says how many of each went.
+//
+//go:nocheckptr
 func cleanStdCaches(r *rtCalls, lay *C.goload_module_layout, info *C.goload_unload_info) map[string]int {
 	c := &cacheCleaner{lo: uintptr(lay.start), hi: uintptr(lay.end), dropped: map[string]int{}}
 	// What a reflectOffs id names may be a heap object of reflect's that
@@ -367,6 +371,8 @@ func (c *cacheCleaner) str(s string) bool {
 // keeps a deleted key's object for the next equal key). A string whose
 // header is not in the heap (a boxed constant of the module's) stays, and
 // the scan that follows names the cache.
+//
+//go:nocheckptr
 func (c *cacheCleaner) rehome(m *sync.Map, sym string) {
 	// Only a header in a heap object is rewritten (never read-only data).
 	spanOfHeap, err := runtimeFunc[func(uintptr) unsafe.Pointer]("runtime.spanOfHeap")

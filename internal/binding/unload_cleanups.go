@@ -22,6 +22,8 @@ const cleanupQueueWait = 2 * time.Second
 
 // pendingCleanups is how many queued cleanups have not run: an estimate,
 // read without the runtime's locks, as the runtime's own statistics are.
+//
+//go:nocheckptr
 func pendingCleanups(info *C.goload_unload_info) (uint64, error) {
 	if info.cleanupq_queued == 0 {
 		return 0, nil
@@ -76,6 +78,8 @@ type cleanupHit struct{ obj, target uintptr }
 // with the world stopped: a list changes only under its span's lock,
 // which running goroutines take. No allocation. spanOfHeap tells a heap
 // pointer from any other word.
+//
+//go:nocheckptr
 func findCleanup(lay *C.goload_module_layout, info *C.goload_unload_info, mheap uintptr,
 	spanOfHeap func(uintptr) unsafe.Pointer) (cleanupHit, bool) {
 	if info.cleanup_kind == 0 || mheap == 0 {
@@ -154,6 +158,8 @@ func heldInto(lay *C.goload_module_layout, info *C.goload_unload_info, p uintptr
 // heapObject answers the allocated heap object that holds p: its base and
 // size, or 0, 0 when p is not in an in-use span (runtime.spanOfHeap) or
 // its slot is free (mspan.isFree: below freeindex, or its allocBits bit).
+//
+//go:nocheckptr
 func heapObject(info *C.goload_unload_info, p uintptr, spanOfHeap func(uintptr) unsafe.Pointer) (uintptr, uintptr) {
 	s := uintptr(spanOfHeap(p))
 	if s == 0 {

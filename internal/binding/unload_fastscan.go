@@ -113,6 +113,7 @@ func fastCheck(at, v uintptr) bool {
 //
 //go:nocheckptr
 //go:norace
+//go:nocheckptr
 func fastBlock(lo, hi uintptr, what string) bool {
 	for a := lo &^ 7; a+8 <= hi; a += 8 {
 		if fastCheck(a, *(*uintptr)(unsafe.Pointer(a))) { //nolint:govet // stopped-world memory
@@ -125,10 +126,12 @@ func fastBlock(lo, hi uintptr, what string) bool {
 
 //go:nocheckptr
 //go:norace
+//go:nocheckptr
 func peek8(a uintptr) uint8 { return *(*uint8)(unsafe.Pointer(a)) } //nolint:govet
 
 //go:nocheckptr
 //go:norace
+//go:nocheckptr
 func peek16(a uintptr) uint16 { return *(*uint16)(unsafe.Pointer(a)) } //nolint:govet
 
 // fastRun is the walk itself, with the world stopped: no allocation, no
@@ -375,6 +378,8 @@ func fastG(g, size uintptr) bool {
 
 // countTypes adds the module's types a typemap holds (keys and values)
 // to counts.
+//
+//go:nocheckptr
 func countTypes(counts map[uintptr]int32, slot uintptr, byOffset bool, in func(uintptr) bool) {
 	if byOffset {
 		for _, v := range *(*map[int32]unsafe.Pointer)(unsafe.Pointer(slot)) { //nolint:govet // a runtime variable

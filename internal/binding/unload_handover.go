@@ -229,6 +229,8 @@ func moveTo(succ []codeMove, from uintptr) uintptr {
 // points those methods back at runtime.unreachableMethod; a live
 // interface holding one keeps the module. The table only grows by
 // replacement (the old one is never freed), so it is read without a lock.
+//
+//go:nocheckptr
 func heldItabs(lay *C.goload_module_layout, info *C.goload_unload_info, filled map[uintptr]bool, succ []codeMove) ([]uint64, error) {
 	itabTable, err := hostSym("runtime.itabTable")
 	if err != nil {

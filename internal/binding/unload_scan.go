@@ -61,6 +61,8 @@ func cWords(ws []uint64) *C.uint64_t {
 //
 // inCaches says that every holder was reached from one of the caches of
 // standard packages (unload_caches.go) and from nothing else.
+//
+//go:nocheckptr
 func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_info, held []uint64, caches []rng, gc bool, ct *Timings) (rs []string, onStacks, inCaches bool, err error) {
 	// Garbage and queued finalizers go first (unless gc is false, Close's
 	// quick scan): a dead object is never reported, but a finalizer keeps

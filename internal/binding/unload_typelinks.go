@@ -12,6 +12,8 @@ import "unsafe"
 // at the same address and would get this one's list. If Close is refused
 // after all, the runtime computes the entry again when it needs it. It
 // returns a reason when the cache exists but cannot be reached.
+//
+//go:nocheckptr
 func (m *Module) dropTypelinksCache(r *rtCalls, info *C.goload_unload_info) string {
 	if info.typemap_by_offset {
 		return "" // before 1.27: typelinks are a table of the moduledata

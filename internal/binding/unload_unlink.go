@@ -126,6 +126,7 @@ func writeData(memfd int, addr uintptr, b []byte) syscall.Errno {
 	return e
 }
 
+//go:nocheckptr
 func word(a uintptr) *uintptr { return (*uintptr)(unsafe.Pointer(a)) } //nolint:govet // runtime and C memory
 
 func (u *unlinker) run() bool {
@@ -175,6 +176,8 @@ func (u *unlinker) run() bool {
 // (Go 1.22+, never cleared) may hold it; a module loaded later fills its
 // slots again (gl_host_itab_slots), so a cached itab never calls into a
 // closed module. The heap scan refused while a live interface held one.
+//
+//go:nocheckptr
 func (u *unlinker) itabs() {
 	t := *word(u.itabTable)
 	size := *word(t)
@@ -225,6 +228,8 @@ func (u *unlinker) unfillItab(e uintptr) {
 }
 
 // typemaps drops the module's typemap from runtime.pinnedTypemaps.
+//
+//go:nocheckptr
 func (u *unlinker) typemaps() {
 	mine := *(*unsafe.Pointer)(unsafe.Pointer(u.md + uintptr(u.info.md_typemap))) //nolint:govet // C memory
 	s := (*[]unsafe.Pointer)(unsafe.Pointer(u.pinned))                            //nolint:govet // a runtime variable
@@ -246,6 +251,8 @@ func (u *unlinker) typemaps() {
 // resolveTypeOff nor read by the next typelinksinit. Typemaps are written
 // only under loadMu (held) and read without locks: the writes are made
 // with the world stopped.
+//
+//go:nocheckptr
 func (m *Module) rebaseTypemaps(lay *C.goload_module_layout, info *C.goload_unload_info) {
 	// map[typeOff]*_type until 1.26, map[*_type]*_type from 1.27: each
 	// has the layout and hasher of one of these types.

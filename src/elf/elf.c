@@ -133,7 +133,7 @@ int gl_elf_open(gl_span img, const char *what, gl_elf **out, goload_err *err)
 			s->size = gl_rd_u64(&p);
 			s->link = gl_rd_u32(&p);
 			s->info = gl_rd_u32(&p);
-			gl_rd_u64(&p); /* addralign */
+			s->align = gl_rd_u64(&p);
 			s->entsize = gl_rd_u64(&p);
 		}
 		e->nsecs = shnum;

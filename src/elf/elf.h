@@ -48,6 +48,7 @@ typedef struct gl_elf_sec {
 	uint32_t type;
 	uint64_t flags, addr, off, size, entsize;
 	uint32_t link, info;
+	uint64_t align; /* sh_addralign (0 or 1: none) */
 } gl_elf_sec;
 
 typedef struct gl_elf_sym {

@@ -444,9 +444,6 @@ int open_archives(goload_module *m, const char *const *paths, size_t n, goload_e
 		size_t first_obj = m->objs.len;
 		for (size_t i = 0; i < gl_goobj_archive_nmembers(ar); i++) {
 			const gl_goobj_member *mb = gl_goobj_archive_member(ar, i);
-			if (mb->kind == GL_GOOBJ_M_NATIVE)
-				return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s: member %s is a native (cgo) object: cgo packages cannot be loaded",
-					      paths[a], mb->name);
 			if (mb->kind != GL_GOOBJ_M_GO)
 				continue;
 			char what[1024];
@@ -480,6 +477,9 @@ int open_archives(goload_module *m, const char *const *paths, size_t n, goload_e
 			}
 		}
 		if (m->objs.len > first_obj && (rc = share_archive(m, first_obj, ar, paths[a], err)) < 0)
+			return rc;
+		/* A cgo package loaded here: its C objects too (cobj.c). */
+		if (m->objs.len > first_obj && (rc = cobj_add_archive(m, paths[a], ar, err)) < 0)
 			return rc;
 	}
 	if (m->objs.len == 0 && m->uses.len) {

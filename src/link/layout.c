@@ -126,15 +126,20 @@ void place(goload_module *m, uint64_t base, uint64_t pcln_size)
 {
 	uint64_t pg = gl_mem_pagesize();
 #define UP(x, a) (((x) + (a)-1) / (a) * (a))
+	/* A cgo package's C code, read-only data and data (cobj.c) follow
+	 * the Go text, the pclntab and noptrbss: outside the Go ranges. */
+	uint64_t ctext = UP(base + m->sect_size[SECT_TEXT], 64);
 	m->sect_addr[SECT_TEXT] = base;
-	m->sect_addr[SECT_RODATA] = UP(base + m->sect_size[SECT_TEXT], pg);
+	m->sect_addr[SECT_RODATA] = UP(ctext + cobj_area_size(m, 0), pg);
 	m->pcln_addr = UP(m->sect_addr[SECT_RODATA] + m->sect_size[SECT_RODATA], 8);
 	m->pcln_size = pcln_size;
-	uint64_t a = UP(m->pcln_addr + pcln_size, pg);
+	uint64_t cro = UP(m->pcln_addr + pcln_size, 64);
+	uint64_t a = UP(cro + cobj_area_size(m, 1), pg);
 	for (int s = SECT_NOPTRDATA; s < SECT_N; s++) {
 		m->sect_addr[s] = a;
 		a = UP(a + m->sect_size[s], 32);
 	}
+	cobj_place(m, ctext, cro, UP(module_end(m), 64));
 #undef UP
 	for (uint32_t si = 0; si < m->syms.len; si++) {
 		gl_lsym *s = gl_link_sym(m, si);
@@ -146,4 +151,11 @@ void place(goload_module *m, uint64_t base, uint64_t pcln_size)
 uint64_t module_end(const goload_module *m)
 {
 	return m->sect_addr[SECT_NOPTRBSS] + m->sect_size[SECT_NOPTRBSS];
+}
+
+/* The end of the mapping: the Go sections, then a cgo package's C data. */
+uint64_t mapping_end(const goload_module *m)
+{
+	uint64_t n = cobj_area_size(m, 2);
+	return n ? (module_end(m) + 63) / 64 * 64 + n : module_end(m);
 }

@@ -388,6 +388,8 @@ static int link_module(goload_host *h, const char *const *archives, size_t narch
 		return 0;
 	}
 	m->frozen = true;
+	if ((rc = cobj_count_go(m, err)) < 0)
+		goto fail;
 	if (!layout(m)) {
 		rc = gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 		goto fail;
@@ -400,7 +402,7 @@ static int link_module(goload_host *h, const char *const *archives, size_t narch
 	uint64_t lo, hi;
 	gl_host_range(h, &lo, &hi);
 	place(m, 1ull << 32, m->pcln.bytes.len);
-	rc = gl_mem_map_near(lo, hi, module_end(m) - (1ull << 32), &m->mem, err);
+	rc = gl_mem_map_near(lo, hi, mapping_end(m) - (1ull << 32), &m->mem, err);
 	if (rc < 0)
 		goto fail;
 	place(m, (uint64_t)(uintptr_t)m->mem.base, m->pcln.bytes.len);
@@ -452,7 +454,7 @@ static int link_module(goload_host *h, const char *const *archives, size_t narch
 		memcpy(p + 1, &r32, 4);
 #endif
 	}
-	if ((rc = apply_relocs(m, err)) < 0)
+	if ((rc = apply_relocs(m, err)) < 0 || (rc = cobj_apply(m, err)) < 0)
 		goto fail;
 	phase_end(m, GOLOAD_PHASE_RELOC, &t0);
 	if ((rc = gc_masks(m, err)) < 0 || (rc = collect_tables(m, err)) < 0)
@@ -511,6 +513,7 @@ static int link_module(goload_host *h, const char *const *archives, size_t narch
 		dbg(m, "%-9s 0x%llx +%llu", sect_names[s], (unsigned long long)m->sect_addr[s],
 		    (unsigned long long)m->sect_size[s]);
 	funcbuild_free(&fb);
+	cobj_run_ctors(m);
 	*out = m;
 	return 0;
 fail:

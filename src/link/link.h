@@ -185,7 +185,12 @@ struct goload_module {
 	const char *blocked, *blocked_by; /* split links: pulled code that needs a
 					   * loaded (non-host) package's symbol */
 	GL_VEC(struct gl_extroot) extroots; /* split links: what was pulled by name */
+	struct gl_cobjs *cobjs;   /* cgo packages' native objects (cobj.c), or NULL */
 };
+
+/* A cgo package's C destructors (cobj.c), once: before its memory is
+ * retired or unmapped. */
+void gl_cobj_fini(goload_module *m);
 
 /* Symbol of a link-wide index. */
 static inline gl_lsym *gl_link_sym(goload_module *m, uint32_t i) { return &m->syms.v[i]; }

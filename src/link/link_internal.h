@@ -105,6 +105,7 @@ bool sorted_typelinks(goload_module *m, u32vec *tl);
 bool layout(goload_module *m);
 void place(goload_module *m, uint64_t base, uint64_t pcln_size);
 uint64_t module_end(const goload_module *m);
+uint64_t mapping_end(const goload_module *m);
 static inline uint8_t *mem_at(goload_module *m, uint64_t addr) { return m->mem.base + (addr - m->sect_addr[SECT_TEXT]); }
 
 /* functab.c */
@@ -125,6 +126,16 @@ int gl_link_reloc_arm64(int type, uint32_t siz, uint64_t P, uint64_t S, int64_t 
 #define GL_LINK_GOARCH "amd64"
 #define GL_LINK_FUNCALIGN 32 /* cmd/link/internal/amd64: funcAlign */
 #endif
+
+/* cobj.c: native (ELF) objects of cgo packages */
+int cobj_add_archive(goload_module *m, const char *path, const gl_goobj_archive *ar, goload_err *err);
+uint64_t cobj_area_size(const goload_module *m, int area); /* 0 text, 1 ro, 2 rw */
+void cobj_place(goload_module *m, uint64_t text, uint64_t ro, uint64_t rw);
+int cobj_apply(goload_module *m, goload_err *err);
+int cobj_count_go(goload_module *m, goload_err *err);
+uint64_t cobj_go_got(goload_module *m, uint64_t value);
+void cobj_run_ctors(goload_module *m);
+void cobj_free(goload_module *m);
 
 /* tables.c */
 int gc_masks(goload_module *m, goload_err *err);

@@ -13,6 +13,7 @@ void goload_module_free(goload_module *m)
 {
 	if (!m)
 		return;
+	cobj_free(m);
 	gl_mem_unmap(&m->mem);
 	for (size_t i = 0; i < m->objs.len; i++) {
 		if (!m->objs.v[i].shared)

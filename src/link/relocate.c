@@ -95,6 +95,23 @@ int apply_relocs(goload_module *m, goload_err *err)
 			case GL_R_CONST:
 				v = r.add;
 				break;
+			case GL_R_GOTPCREL: /* -dynlink: a GOT word (cobj.c) */
+			case GL_R_TLS_IE: {
+				int32_t tg = 0;
+				if (r.type == GL_R_TLS_IE && gl_host_tls_g(m->host, &tg, err) < 0)
+					return gl_err_prefix(err, "%s+%d: R_TLS_IE", s->name, r.off);
+				if (r.type == GL_R_GOTPCREL && !t)
+					goto unresolved;
+				uint64_t w = cobj_go_got(m, r.type == GL_R_TLS_IE ? (uint64_t)(int64_t)tg : S);
+				if (!w)
+					return gl_err(err, GOLOAD_E_INTERNAL, "%s+%d: no GOT word left", s->name, r.off);
+				/* R_TLS_IE's addend (-4) is ELF's, for the external
+				 * linker: cmd/link ignores it too. */
+				v = (int64_t)(w + (r.type == GL_R_TLS_IE ? 0 : (uint64_t)r.add) - (P + r.siz));
+				if (v != (int32_t)v)
+					return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s+%d: GOT word out of reach", s->name, r.off);
+				break;
+			}
 			default:
 #if defined(__aarch64__)
 			{

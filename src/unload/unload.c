@@ -143,6 +143,7 @@ void goload_module_retire(goload_module *m)
 {
 	if (!m)
 		return;
+	gl_cobj_fini(m); /* C destructors while the code is mapped */
 	gl_mem_retire(&m->mem);
 	goload_module_free(m);
 }

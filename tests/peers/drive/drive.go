@@ -30,7 +30,7 @@ type Case struct {
 	// starting with & is a variable.
 	Syms map[string][]string
 	// Refusable, if set, is a refusal goload may answer instead of loading
-	// (cgo packages until the cgo issue lands): the host prints
+	// (no case has one since cgo packages load): the host prints
 	// "refused: ..." and the test counts the case as refused, not passed.
 	Refusable string
 }

@@ -43,9 +43,9 @@ func init() {
 		Syms: map[string][]string{eh + "test_complex_func": {"ComplexFunc", "NewThing"}}})
 	register(&Case{Name: "eh_embedded", Origin: "TestJitEmbeddedStruct", Run: embedded,
 		Syms: map[string][]string{eh + "test_embedded": {"MakeIt"}}})
-	register(&Case{Name: "eh_cgo", Origin: "TestJitCGoCall", Run: cgoCall, Refusable: "cgo",
+	register(&Case{Name: "eh_cgo", Origin: "TestJitCGoCall", Run: cgoCall,
 		Syms: map[string][]string{eh + "test_cgo": {"CGoCall"}}})
-	register(&Case{Name: "eh_cgo_package", Origin: "TestJitCGoPackage", Run: cgoPackage, Refusable: "cgo",
+	register(&Case{Name: "eh_cgo_package", Origin: "TestJitCGoPackage", Run: cgoPackage,
 		Syms: map[string][]string{eh + "test_cgo_package": {"CGoCall"}}})
 	register(&Case{Name: "eh_http_get", Origin: "TestJitHttpGet", Run: httpGet,
 		Syms: map[string][]string{eh + "test_http_get": {"MakeHTTPRequestWithDNS"}}})
@@ -166,35 +166,15 @@ func embedded() {
 	m.Close()
 }
 
-// openRefusable opens a package that goload may refuse (cgo): the host
-// prints "refused: ..." and the case ends.
-func openRefusable(pkg string) *Mod {
-	m, err := OpenErr(pkg)
-	if err != nil {
-		if Loaded && strings.Contains(err.Error(), "cgo") {
-			P("refused: %s", firstLine(err.Error()))
-			return nil
-		}
-		Fatal("open %s: %v", pkg, err)
-	}
-	return m
-}
-
 func cgoCall() {
-	m := openRefusable(eh + "test_cgo")
-	if m == nil {
-		return
-	}
+	m := Open(eh + "test_cgo")
 	mul, add, constant := Get[func(a, b int32) (int32, int32, int32)](m, "CGoCall")(2, 3)
 	P("CGoCall(2, 3) = %d %d %d", mul, add, constant)
 	m.Close()
 }
 
 func cgoPackage() {
-	m := openRefusable(eh + "test_cgo_package")
-	if m == nil {
-		return
-	}
+	m := Open(eh + "test_cgo_package")
 	mul, add, constant, blah, cCallsGo := Get[func(a, b int32) (int32, int32, int32, int32, int32)](m, "CGoCall")(2, 3)
 	P("CGoCall(2, 3) = %d %d %d %d %d", mul, add, constant, blah, cCallsGo)
 	m.Close()

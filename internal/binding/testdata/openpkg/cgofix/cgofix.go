@@ -1,4 +1,4 @@
-// Package cgofix needs C code: OpenPackage refuses it.
+// Package cgofix needs C code: OpenPackage loads it with its C object.
 package cgofix
 
 // static int twice(int x) { return 2 * x; }
