@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "a564798c951ae19c77bb0ba49ae863e1d8f2cad967cfee3cf5113009331dbf2c"
+#define GOLOAD_C_SOURCES_SHA256 "5ec2c29fec36038f188d2113edd55f7405fd531cdca53445a025ffa8b2ada9ae"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

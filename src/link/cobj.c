@@ -376,7 +376,14 @@ void cobj_place(goload_module *m, uint64_t text, uint64_t ro, uint64_t rw)
 
 static uint64_t cobj_got_addr(const struct gl_cobjs *c) { return c->addr[CA_RO] + cobj_up(c->size[CA_RO], 16); }
 
-__attribute__((force_align_arg_pointer)) static void *cobj_tls_get_addr(const uint64_t *ti)
+/* x86-64 code may call __tls_get_addr with the stack not 16-byte aligned
+ * (glibc's own does not assume it): realign on entry there. */
+#if defined(__x86_64__)
+#define COBJ_REALIGN __attribute__((force_align_arg_pointer))
+#else
+#define COBJ_REALIGN
+#endif
+COBJ_REALIGN static void *cobj_tls_get_addr(const uint64_t *ti)
 {
 	struct cobj_tls *t = (struct cobj_tls *)(uintptr_t)ti[0];
 	uint8_t *b = pthread_getspecific(t->key);
