@@ -20,18 +20,7 @@ import (
 // listed. The parameter type changes keep the frame size, so only the
 // signature comparison with the original objects sees them.
 func TestFixRefusals(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds services")
-	}
-	variants := []struct {
-		name  string
-		flags []string
-	}{{"plain", nil}, {"stripped", []string{"-ldflags=-s -w"}}, {"pie", []string{"-buildmode=pie"}}}
-	forEach(t, func(t *testing.T, tc toolchain) {
-		for _, v := range variants {
-			t.Run(v.name, func(t *testing.T) { testFixRefusals(t, tc, v.flags) })
-		}
-	})
+	forEachServiceBuild(t, testFixRefusals)
 }
 
 func testFixRefusals(t *testing.T, tc toolchain, flags []string) {

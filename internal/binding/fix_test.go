@@ -221,6 +221,12 @@ func (s *fixService) load(stop chan struct{}) func() []answer {
 // signature and a changed type layout are refused and leave the service
 // as it was; the fix is reverted.
 func TestFixService(t *testing.T) {
+	forEachServiceBuild(t, testFixService)
+}
+
+// forEachServiceBuild runs test on each toolchain for a service built
+// plain, with -s -w and as PIE.
+func forEachServiceBuild(t *testing.T, test func(t *testing.T, tc toolchain, flags []string)) {
 	if testing.Short() {
 		t.Skip("builds services")
 	}
@@ -230,7 +236,7 @@ func TestFixService(t *testing.T) {
 	}{{"plain", nil}, {"stripped", []string{"-ldflags=-s -w"}}, {"pie", []string{"-buildmode=pie"}}}
 	forEach(t, func(t *testing.T, tc toolchain) {
 		for _, v := range variants {
-			t.Run(v.name, func(t *testing.T) { testFixService(t, tc, v.flags) })
+			t.Run(v.name, func(t *testing.T) { test(t, tc, v.flags) })
 		}
 	})
 }

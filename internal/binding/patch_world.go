@@ -45,21 +45,18 @@ type busyG struct {
 //
 //go:nocheckptr
 //go:norace
-//go:nocheckptr
 func peek(a uintptr) uintptr { return *(*uintptr)(unsafe.Pointer(a)) } //nolint:govet // runtime.g and stack memory
 
 // peek32 is peek for a 32-bit field.
 //
 //go:nocheckptr
 //go:norace
-//go:nocheckptr
 func peek32(a uintptr) uint32 { return *(*uint32)(unsafe.Pointer(a)) } //nolint:govet
 
 // poke stores a word where peek reads: a stub's slot.
 //
 //go:nocheckptr
 //go:norace
-//go:nocheckptr
 func poke(a, v uintptr) { *(*uintptr)(unsafe.Pointer(a)) = v } //nolint:govet
 
 func inRanges(pc uintptr, rs []rng) bool {

@@ -318,28 +318,8 @@ func markRun(mheap, allgs, allfin, itabTable, first, ownMD uintptr, held []uint6
 		if peek32(g+o.status)&^o.gScan == gDead {
 			continue
 		}
-		lo, hi := peek(g+o.stackLo), peek(g+o.stackHi)
-		if lo >= hi {
-			continue
-		}
-		sp := hi
-		if peek(g+o.goid) == w.own {
-			if w.ownFrom < lo || w.ownFrom >= hi {
-				w.unsure = "Close's caller's frame is not on its goroutine's stack"
-				return true
-			}
-			sp = w.ownFrom
-		} else {
-			for _, off := range [2]uintptr{o.schedSP, o.syscallSP} {
-				if s := peek(g + off); s >= lo && s < sp {
-					sp = s
-				}
-			}
-			if sp == hi {
-				sp = lo
-			}
-		}
-		if markBlock(sp, hi, "goroutine stack") {
+		sp, hi, unsure := stackInUse(g)
+		if unsure || markBlock(sp, hi, "goroutine stack") {
 			return true
 		}
 	}

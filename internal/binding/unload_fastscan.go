@@ -109,11 +109,43 @@ func fastCheck(at, v uintptr) bool {
 	return false
 }
 
+// stackInUse is the part of goroutine g's stack the walks read, [sp, hi):
+// from its saved SP (on Close's own goroutine, from Close's caller's frame)
+// to the top; all of it when no saved SP is inside. An empty range for a
+// goroutine without a stack. unsure: the walk cannot decide (w.unsure says
+// why).
+//
+//go:nocheckptr
+//go:norace
+func stackInUse(g uintptr) (sp, hi uintptr, unsure bool) {
+	w, o := &fastWalk, fastWalk.o
+	lo, hi := peek(g+o.stackLo), peek(g+o.stackHi)
+	if lo >= hi {
+		return 0, 0, false
+	}
+	if peek(g+o.goid) == w.own {
+		if w.ownFrom < lo || w.ownFrom >= hi {
+			w.unsure = "Close's caller's frame is not on its goroutine's stack"
+			return 0, 0, true
+		}
+		return w.ownFrom, hi, false
+	}
+	sp = hi
+	for _, off := range [2]uintptr{o.schedSP, o.syscallSP} {
+		if s := peek(g + off); s >= lo && s < sp {
+			sp = s
+		}
+	}
+	if sp == hi {
+		sp = lo
+	}
+	return sp, hi, false
+}
+
 // fastBlock reads the words of [lo, hi); what names the block on a hit.
 //
 //go:nocheckptr
 //go:norace
-//go:nocheckptr
 func fastBlock(lo, hi uintptr, what string) bool {
 	for a := lo &^ 7; a+8 <= hi; a += 8 {
 		if fastCheck(a, *(*uintptr)(unsafe.Pointer(a))) { //nolint:govet // stopped-world memory
@@ -126,12 +158,10 @@ func fastBlock(lo, hi uintptr, what string) bool {
 
 //go:nocheckptr
 //go:norace
-//go:nocheckptr
 func peek8(a uintptr) uint8 { return *(*uint8)(unsafe.Pointer(a)) } //nolint:govet
 
 //go:nocheckptr
 //go:norace
-//go:nocheckptr
 func peek16(a uintptr) uint16 { return *(*uint16)(unsafe.Pointer(a)) } //nolint:govet
 
 // fastRun is the walk itself, with the world stopped: no allocation, no
@@ -182,28 +212,8 @@ func fastRun(mheap, allgs, allfin, itabTable, host uintptr, hostLen [4]uintptr, 
 		if g == 0 || peek32(g+o.status)&^o.gScan == gDead {
 			continue
 		}
-		lo, hi := peek(g+o.stackLo), peek(g+o.stackHi)
-		if lo >= hi {
-			continue
-		}
-		sp := hi
-		if peek(g+o.goid) == w.own {
-			if w.ownFrom < lo || w.ownFrom >= hi {
-				w.unsure = "Close's caller's frame is not on its goroutine's stack"
-				return true
-			}
-			sp = w.ownFrom
-		} else {
-			for _, off := range [2]uintptr{o.schedSP, o.syscallSP} {
-				if s := peek(g + off); s >= lo && s < sp {
-					sp = s
-				}
-			}
-			if sp == hi {
-				sp = lo
-			}
-		}
-		if fastBlock(sp, hi, "goroutine stack") {
+		sp, hi, unsure := stackInUse(g)
+		if unsure || fastBlock(sp, hi, "goroutine stack") {
 			return true
 		}
 	}

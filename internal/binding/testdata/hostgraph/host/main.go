@@ -18,17 +18,22 @@ const pkg = "github.com/goload/goload/internal/binding/testdata/hostgraph/mod"
 func open(name string) func() drive.Mod {
 	return func() drive.Mod {
 		m, err := goload.OpenPackage(context.Background(), pkg+name, nil)
-		if err != nil {
-			fmt.Println("FAIL: open", name+":", err)
-			os.Exit(1)
-		}
-		run, err := goload.Lookup[func() string](m, pkg+name+".Run")
-		if err != nil {
-			fmt.Println("FAIL:", err)
-			os.Exit(1)
-		}
-		return drive.Mod{Run: run, Close: m.Close}
+		return mod(name, m, err)
 	}
+}
+
+// mod is the opened module's Run and Close; any error ends the host.
+func mod(name string, m *goload.Module, err error) drive.Mod {
+	if err != nil {
+		fmt.Println("FAIL: open", name+":", err)
+		os.Exit(1)
+	}
+	run, err := goload.Lookup[func() string](m, pkg+name+".Run")
+	if err != nil {
+		fmt.Println("FAIL:", err)
+		os.Exit(1)
+	}
+	return drive.Mod{Run: run, Close: m.Close}
 }
 
 func main() {
@@ -55,16 +60,7 @@ func main() {
 
 func openArchives(name string, archives []string) drive.Mod {
 	m, err := goload.Open(archives...)
-	if err != nil {
-		fmt.Println("FAIL: open", name+":", err)
-		os.Exit(1)
-	}
-	run, err := goload.Lookup[func() string](m, pkg+name+".Run")
-	if err != nil {
-		fmt.Println("FAIL:", err)
-		os.Exit(1)
-	}
-	return drive.Mod{Run: run, Close: m.Close}
+	return mod(name, m, err)
 }
 
 func closeAll(ms ...drive.Mod) {
