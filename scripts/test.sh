@@ -120,12 +120,12 @@ peer_tests() {
   return $rc
 }
 # arm64_tests: linux/arm64 load and patch, test hosts cross-built for arm64
-# and run under qemu-user (TestLoadArm64Qemu, TestPatchArm64Qemu,
+# and run under qemu-user (TestLoadArm64Qemu, TestPatchArm64Qemu, TestDemoArm64Qemu,
 # GOLOAD_ARM64=1), on Go 1.21 and the newest toolchain; its budget is 15
 # minutes (the qemu runs take about 1; the rest is cross-building, about
 # 10 minutes with a cold build cache on a loaded 2-core machine).
 arm64_tests() {
-  GOLOAD_ARM64=1 timeout 960 go test -count=1 -timeout 15m -run 'TestLoadArm64Qemu|TestPatchArm64Qemu' -v ./internal/binding > "$LOGDIR/arm64.log" 2>&1
+  GOLOAD_ARM64=1 timeout 960 go test -count=1 -timeout 15m -run 'TestLoadArm64Qemu|TestPatchArm64Qemu|TestDemoArm64Qemu' -v ./internal/binding > "$LOGDIR/arm64.log" 2>&1
   local rc=$?
   grep -E '^ *--- (PASS|FAIL|SKIP)|^(FAIL|ok|panic:)' "$LOGDIR/arm64.log"
   tpass=$((tpass + $(grep -c '^--- PASS' "$LOGDIR/arm64.log")))
