@@ -124,3 +124,16 @@ func TestCgoCloseWhileInC(t *testing.T) {
 		}
 	})
 }
+
+// The cgo packages of TestCgoPackages on a PIE host and on a host
+// stripped with -s -w (C symbols are then found without the host's
+// .symtab): the same output as the native twin built alike.
+func TestCgoPackagesHostModes(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		for _, flags := range [][]string{{"-buildmode=pie"}, {"-ldflags=-s -w"}} {
+			t.Run(strings.Join(flags, " "), func(t *testing.T) {
+				cgoTwinCompare(t, tc, []string{"calls", "zlib", "tls"}, flags, "calls", "zlib", "tls")
+			})
+		}
+	})
+}

@@ -400,6 +400,12 @@ COBJ_REALIGN static void *cobj_tls_get_addr(const uint64_t *ti)
 	return b + ti[1];
 }
 
+/* runtime/cgo's C functions that cgo-generated code calls, by address
+ * (internal/binding/runtime_cgosyms.go defines it in the Go binding, whose
+ * link resolves them; absent, NULL, in the C library alone): found on a
+ * host stripped of its symbol table too. */
+extern void *goload_runtime_cgo_sym(const char *name) __attribute__((weak));
+
 static void *cobj_dlsym_libs(goload_module *m, struct gl_cobjs *c, const char *name)
 {
 	if (!c->libs_opened) {
@@ -470,6 +476,8 @@ static int cobj_sym_value(goload_module *m, struct gl_cobjs *c, uint32_t oi, uin
 		return 0;
 	}
 	uint64_t a = gl_host_addr(m->host, n);
+	if (!a && goload_runtime_cgo_sym)
+		a = (uint64_t)(uintptr_t)goload_runtime_cgo_sym(n);
 	if (!a)
 		a = (uint64_t)(uintptr_t)dlsym(RTLD_DEFAULT, n);
 	if (!a)
