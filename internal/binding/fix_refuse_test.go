@@ -85,10 +85,25 @@ func testFixRefusals(t *testing.T, tc toolchain, flags []string) {
 	testFixRuntimeRefused(t, s, check)
 	// The same code with other stack maps (pick's uintptrs made pointers):
 	// a change, patched, or the GC would go on reading the running maps.
-	s.edit("arr := [2]uintptr{uintptr(unsafe.Pointer(a)), uintptr(unsafe.Pointer(b))}", "arr := [2]*int{a, b}",
-		"return *(*int)(unsafe.Pointer(arr[idx&1]))", "return *arr[idx&1]", "\t\"unsafe\"\n", "")
+	pickEdits := []string{"arr := [2]uintptr{uintptr(unsafe.Pointer(a)), uintptr(unsafe.Pointer(b))}", "arr := [2]*int{a, b}",
+		"return *(*int)(unsafe.Pointer(arr[idx&1]))", "return *arr[idx&1]", "\t\"unsafe\"\n", ""}
+	s.edit(pickEdits...)
 	out, errs, err = s.goload("fix", "-p", strconv.Itoa(s.pid), "-v")
-	if err != nil || !strings.Contains(out, "patched main.pick\n") || !strings.Contains(errs, "main.pick changed: its funcdata") {
+	switch {
+	case strings.Contains(errs, "main.pick changed: its funcdata"):
+		if err != nil || !strings.Contains(out, "patched main.pick\n") {
+			t.Errorf("a change of stack maps only: %v\n%s%s", err, out, errs)
+		}
+	case strings.Contains(errs, "main.pick changed: ") && strings.Contains(errs, " bytes of code"):
+		// This toolchain (1.23) compiles the two versions to other code
+		// too: the premise does not hold here, and a patch or a refusal
+		// with its reason are both right (a -s -w program refuses: the
+		// new code uses a variable its running code does not).
+		t.Logf("a change of stack maps only: this toolchain's code differs too (%v)", err)
+		if err != nil {
+			pickEdits = nil
+		}
+	default:
 		t.Errorf("a change of stack maps only: %v\n%s%s", err, out, errs)
 	}
 	n++
@@ -97,8 +112,7 @@ func testFixRefusals(t *testing.T, tc toolchain, flags []string) {
 	}
 	// The same service, fixed for real: the fix applies (the refusals were
 	// not a blanket "cannot verify").
-	s.edit("return x * 3", "return x * 4", "arr := [2]uintptr{uintptr(unsafe.Pointer(a)), uintptr(unsafe.Pointer(b))}", "arr := [2]*int{a, b}",
-		"return *(*int)(unsafe.Pointer(arr[idx&1]))", "return *arr[idx&1]", "\t\"unsafe\"\n", "")
+	s.edit(append([]string{"return x * 3", "return x * 4"}, pickEdits...)...)
 	out, errs, err = s.goload("fix", "-p", strconv.Itoa(s.pid))
 	if err != nil || !strings.Contains(out, "patched main.scale\n") {
 		t.Fatalf("the fix of scale: %v\n%s%s", err, out, errs)
