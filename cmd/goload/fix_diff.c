@@ -35,14 +35,7 @@ static size_t bsearch_first(fixer *f, uint64_t addr)
 
 static const char *data_name_at(fixer *f, uint64_t addr)
 {
-	size_t lo = 0, hi = f->byaddr.len;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (f->byaddr.v[mid].addr < addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = bsearch_first(f, addr);
 	return lo < f->byaddr.len && f->byaddr.v[lo].addr == addr ? f->byaddr.v[lo].name : NULL;
 }
 

@@ -1,8 +1,7 @@
 /* libFuzzer harness: the PE/COFF reader and its image view (headers,
  * sections, COFF symbols, address lookups) on any bytes, then gobin on the
  * image. Seeds: tests/fuzz/seeds/pe/ (heads of real Go binaries). */
-#include "gobin/gobin.h"
-#include "image/image.h"
+#include "fuzz_image.h"
 #include "pe/pe.h"
 
 #include <stdlib.h>
@@ -26,23 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)acc;
 		gl_pe_close(p);
 	}
-	gl_image *im;
-	if (gl_image_open(img, "fuzz", NULL, &im, &err) == 0) {
-		for (size_t i = 0; i < im->nsegs; i++) {
-			gl_image_va(im, im->segs[i].vaddr, 8);
-			gl_image_va_span(im, im->segs[i].vaddr + im->segs[i].filesz / 2);
-		}
-		for (size_t i = 0; i < im->nsecs; i++)
-			gl_image_sec_data(im, &im->secs[i]);
-		gl_image_gosec(im, GL_GOSEC_PCLNTAB);
-		gl_image_sym_find(im, "runtime.firstmoduledata");
-		gl_image_close(im);
-	}
-	gl_gobin *g;
-	if (gl_gobin_open_span(img, "fuzz", &g, &err) == 0) {
-		gl_gobin_nsyms(g);
-		gl_gobin_close(g);
-	}
+	fuzz_image_and_gobin(img);
 	free(copy);
 	return 0;
 }
