@@ -18,7 +18,11 @@ if [ "${GOLOAD_QUICK:-0}" = 1 ]; then
   chains=$(echo "$chains" | awk -v v="$own" '$2==v')
 fi
 one() { # one MINOR VERSION GO: prints "ok ..." or "FAIL ..." lines
-  local m=$1 v=$2 g=$3 list="$tmp/list$m"
+  # Two declarations: bash expands all of one `local`'s words before it
+  # assigns any, so "list$m" would name one file shared by the toolchains
+  # that run at once (xargs -P2), and a run could read another's list.
+  local m=$1 v=$2 g=$3
+  local list="$tmp/list$m"
   if ! GOTOOLCHAIN=local GOFLAGS= "$g" list -export -f '{{.ImportPath}} {{.Export}}' std > "$list" 2> "$tmp/listerr$m"; then
     echo "FAIL $v: go list -export std: $(head -3 "$tmp/listerr$m")"; return
   fi
