@@ -257,16 +257,9 @@ func markRun(mheap, allgs, allfin, itabTable, first, ownMD uintptr, held []uint6
 		markWord(obj)
 	}
 	// every runtime.g, for the masks (the world ran since the walk)
-	gs, n := peek(allgs), peek(allgs+8)
-	if n > uintptr(cap(w.gs)) {
-		w.unsure = "more goroutines than the scratch holds"
+	if readGs(allgs) {
 		return true
 	}
-	w.gs = w.gs[:n]
-	for i := uintptr(0); i < n; i++ {
-		w.gs[i] = peek(gs + 8*i)
-	}
-	sortWords(w.gs)
 	// roots: every other module's data and bss (the host's less the
 	// ignored ranges, as the walk)
 	for md := first; md != 0; md = peek(md + uintptr(info.md_next)) {

@@ -109,6 +109,26 @@ func fastCheck(at, v uintptr) bool {
 	return false
 }
 
+// readGs copies the runtime's allgs slice into fastWalk.gs, sorted; true
+// when it does not fit the scratch (fastWalk.unsure says so).
+//
+//go:nocheckptr
+//go:norace
+func readGs(allgs uintptr) bool {
+	w := &fastWalk
+	gs, n := peek(allgs), peek(allgs+8)
+	if n > uintptr(cap(w.gs)) {
+		w.unsure = "more goroutines than the scratch holds"
+		return true
+	}
+	w.gs = w.gs[:n]
+	for i := uintptr(0); i < n; i++ {
+		w.gs[i] = peek(gs + 8*i)
+	}
+	sortWords(w.gs)
+	return false
+}
+
 // stackInUse is the part of goroutine g's stack the walks read, [sp, hi):
 // from its saved SP (on Close's own goroutine, from Close's caller's frame)
 // to the top; all of it when no saved SP is inside. An empty range for a
@@ -176,16 +196,9 @@ func fastRun(mheap, allgs, allfin, itabTable, host uintptr, hostLen [4]uintptr, 
 		return true
 	}
 	// every goroutine
-	gs, n := peek(allgs), peek(allgs+8)
-	if n > uintptr(cap(w.gs)) {
-		w.unsure = "more goroutines than the scratch holds"
+	if readGs(allgs) {
 		return true
 	}
-	w.gs = w.gs[:n]
-	for i := uintptr(0); i < n; i++ {
-		w.gs[i] = peek(gs + 8*i)
-	}
-	sortWords(w.gs)
 	// the host's data and bss, less the ignored ranges; other modules'
 	for k := 0; k < 2; k++ {
 		lo, hi := hostLen[2*k], hostLen[2*k+1]
