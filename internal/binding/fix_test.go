@@ -183,16 +183,34 @@ type answer struct {
 
 // load runs a bounded loopback load generator (4 clients, keep-alive,
 // back to back) until stop is closed.
-func (s *fixService) load(stop chan struct{}) func() []answer {
+func (s *fixService) load(stop chan struct{}) func() []answer { return s.loadAt(stop, 0) }
+
+// loadAt is load with the 4 clients together sending at most rate
+// requests a second (0: each sends its next request as soon as the last
+// one is answered, which keeps a 2-core machine busy).
+func (s *fixService) loadAt(stop chan struct{}, rate int) func() []answer {
 	var mu sync.Mutex
 	var all []answer
 	var wg sync.WaitGroup
-	for w := 0; w < 4; w++ {
+	const clients = 4
+	for w := 0; w < clients; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			c := &http.Client{Timeout: 10 * time.Second}
+			var tick *time.Ticker
+			if rate > 0 {
+				tick = time.NewTicker(time.Second * clients / time.Duration(rate))
+				defer tick.Stop()
+			}
 			for {
+				if tick != nil {
+					select {
+					case <-stop:
+						return
+					case <-tick.C:
+					}
+				}
 				select {
 				case <-stop:
 					return
