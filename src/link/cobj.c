@@ -212,6 +212,8 @@ static int cobj_add_one(goload_module *m, struct gl_cobjs *c, const char *path, 
 			if (al > 4096 || s->size > (1ull << 30))
 				return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s: section %s of %llu bytes wants %llu-byte alignment",
 					      o.what, s->name, (unsigned long long)s->size, (unsigned long long)al);
+			if (s->type != GL_SHT_NOBITS && gl_elf_sec_data(e, s).n != s->size)
+				return gl_err(err, GOLOAD_E_FORMAT, "%s: section %s is out of range", o.what, s->name);
 			ob->secs[i].off = cobj_up(c->size[a], al);
 			c->size[a] = ob->secs[i].off + s->size;
 			if (a == CA_TLS) {
@@ -276,9 +278,14 @@ static int cobj_add_one(goload_module *m, struct gl_cobjs *c, const char *path, 
 	}
 	/* GOT words: one per GOT-relative relocation, two per TLS pair. */
 	size_t nrel = 0;
-	for (size_t i = 0; i < e->nsecs; i++)
-		if (e->secs[i].type == SHT_RELA_)
-			nrel += e->secs[i].size / 24;
+	for (size_t i = 0; i < e->nsecs; i++) {
+		const gl_elf_sec *rs = &e->secs[i];
+		if (rs->type != SHT_RELA_)
+			continue;
+		if (gl_elf_sec_data(e, rs).n != rs->size || rs->size % 24)
+			return gl_err(err, GOLOAD_E_FORMAT, "%s: relocation section %s is out of range", o.what, rs->name);
+		nrel += rs->size / 24;
+	}
 	ob->got = malloc((nrel ? nrel : 1) * sizeof *ob->got);
 	if (!ob->got)
 		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
@@ -289,9 +296,7 @@ static int cobj_add_one(goload_module *m, struct gl_cobjs *c, const char *path, 
 			return gl_err(err, GOLOAD_E_UNSUPPORTED, "%s: REL relocations (section %s) on amd64", o.what, rs->name);
 		if (rs->type != SHT_RELA_)
 			continue;
-		gl_span d = gl_elf_sec_data(e, rs);
-		if (d.n != rs->size || rs->size % 24)
-			return gl_err(err, GOLOAD_E_FORMAT, "%s: relocation section %s is out of range", o.what, rs->name);
+		gl_span d = gl_elf_sec_data(e, rs); /* in range: checked above */
 		for (size_t j = 0; j < rs->size / 24; j++, k++) {
 			uint32_t t = (uint32_t)cobj_rd64(d.p + j * 24 + 8);
 			ob->got[k] = UINT64_MAX;
@@ -529,13 +534,9 @@ static int cobj_tls_block(goload_module *m, struct gl_cobjs *c, goload_err *err)
 			const gl_elf_sec *s = &o->e->secs[i];
 			if (o->secs[i].area != CA_TLS || s->type == GL_SHT_NOBITS)
 				continue;
-			gl_span d = gl_elf_sec_data(o->e, s);
-			if (d.n != s->size) {
-				free(t->image);
-				free(t);
-				return gl_err(err, GOLOAD_E_FORMAT, "%s: section %s is out of range", o->what, s->name);
-			}
-			memcpy(t->image + o->secs[i].off, d.p, d.n);
+			gl_span d = gl_elf_sec_data(o->e, s); /* in range: checked by cobj_add_one */
+			if (d.n)
+				memcpy(t->image + o->secs[i].off, d.p, d.n);
 		}
 	}
 	c->tls = t;
@@ -566,10 +567,9 @@ int cobj_apply(goload_module *m, goload_err *err)
 			int a = o->secs[i].area;
 			if (a == CA_NONE || a == CA_TLS || s->type == GL_SHT_NOBITS)
 				continue;
-			gl_span d = gl_elf_sec_data(o->e, s);
-			if (d.n != s->size)
-				return gl_err(err, GOLOAD_E_FORMAT, "%s: section %s is out of range", o->what, s->name);
-			memcpy(mem_at(m, c->addr[a] + o->secs[i].off), d.p, d.n);
+			gl_span d = gl_elf_sec_data(o->e, s); /* in range: checked by cobj_add_one */
+			if (d.n)
+				memcpy(mem_at(m, c->addr[a] + o->secs[i].off), d.p, d.n);
 		}
 	}
 	for (uint32_t oi = 0; oi < c->objs.len; oi++) {
@@ -603,10 +603,12 @@ int cobj_apply(goload_module *m, goload_err *err)
 					return gl_err(err, GOLOAD_E_FORMAT, "%s: relocation to symbol %u of %zu", o->what, si, e->nsyms);
 				int size = (type == R_64 || type == R_PC64 || type == R_GOTOFF64 || type == R_SIZE64 ||
 					    type == R_DTPOFF64) ? 8 : 4;
-				if (off + (uint64_t)size > ts->size)
+				if (off > ts->size || ts->size - off < (uint64_t)size)
 					return gl_err(err, GOLOAD_E_FORMAT, "%s: relocation at %s+0x%llx is outside the section",
 						      o->what, ts->name, (unsigned long long)off);
-				const char *sn = si ? (e->syms[si].name[0] ? e->syms[si].name : ts->name) : "(none)";
+				static const gl_elf_sym nosym = {.name = ""};
+				const gl_elf_sym *ys = si < e->nsyms ? &e->syms[si] : &nosym; /* si 0, no symbol table */
+				const char *sn = si ? (ys->name[0] ? ys->name : ts->name) : "(none)";
 				uint64_t S = 0;
 				bool tls = false;
 				if (si && (rc = cobj_sym_value(m, c, oi, si, &S, &tls, err)) < 0)
@@ -635,7 +637,7 @@ int cobj_apply(goload_module *m, goload_err *err)
 				case R_PC32:
 				case R_PLT32:
 					v = (int64_t)(S + (uint64_t)ad - P);
-					if (v != (int32_t)v && !e->syms[si].shndx && e->syms[si].type != GL_STT_OBJECT &&
+					if (v != (int32_t)v && !ys->shndx && ys->type != GL_STT_OBJECT &&
 					    c->stubs_used < c->nstub) {
 						/* A function out of reach (a library's): through
 						 * a jump of ours, jmp *0(%rip); .quad S. */
@@ -668,12 +670,12 @@ int cobj_apply(goload_module *m, goload_err *err)
 					break;
 				case R_SIZE32:
 				case R_SIZE64:
-					v = (int64_t)e->syms[si].size + ad;
+					v = (int64_t)ys->size + ad;
 					break;
 				case R_TLSGD:
 				case R_TLSLD: {
 					uint64_t dummy;
-					if (!e->syms[si].shndx && !(e->syms[si].bind != STB_LOCAL_ &&
+					if (!ys->shndx && !(ys->bind != STB_LOCAL_ &&
 								    gl_strmap_get(&c->globals, sn, strlen(sn), &dummy)))
 						return gl_err(err, GOLOAD_E_UNSUPPORTED,
 							      "%s: thread-local variable %s is defined outside the package's C objects "

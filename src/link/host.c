@@ -32,7 +32,7 @@ static bool host_find(const goload_host *h, const char *name, uint64_t *va, uint
 uint64_t gl_host_addr(const goload_host *h, const char *name)
 {
 	uint64_t va, size;
-	return host_find(h, name, &va, &size) ? va + h->bias : 0;
+	return h && host_find(h, name, &va, &size) ? va + h->bias : 0;
 }
 
 uint64_t gl_host_size(const goload_host *h, const char *name)
@@ -43,7 +43,7 @@ uint64_t gl_host_size(const goload_host *h, const char *name)
 
 const char *gl_host_missing_note(const goload_host *h)
 {
-	if (!h->stripped)
+	if (!h || !h->stripped)
 		return "";
 	return h->recovered ? " (stripped with -s: its data symbols were recovered from its packages' objects, and these were not)"
 		      : " (stripped with -s: it has no symbol table and its data symbols were not recovered)";

@@ -1,6 +1,6 @@
 /*
  * What the files of the link stage share (see link.c for the pipeline):
- * private to src/link, never included from elsewhere.
+ * private to src/link (and its fuzz harness, tests/fuzz/fuzz_cobj.c).
  */
 #ifndef GL_LINK_INTERNAL_H
 #define GL_LINK_INTERNAL_H
