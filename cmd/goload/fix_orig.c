@@ -271,7 +271,7 @@ static void on_signal(int sig)
  * must pass the check a cache original passes (its functions equal to the
  * running code). Returns the number of packages whose originals were
  * built; the others get the reason in origwhy. */
-static size_t build_originals(fixer *f)
+static size_t build_originals(fixer *f, size_t nsearched, double search_s)
 {
 	const char *vcs = gl_gobin_build_setting(f->g, "vcs");
 	const char *rev = gl_gobin_build_setting(f->g, "vcs.revision");
@@ -299,7 +299,14 @@ static size_t build_originals(fixer *f)
 	}
 	char *out = NULL;
 	char *top_args[] = {"git", "rev-parse", "--show-toplevel", "--show-prefix", NULL};
-	if (git(top_args, NULL, NULL, &out, why, sizeof why) != 0) {
+	int gst = git(top_args, NULL, NULL, &out, why, sizeof why);
+	if (gst == 127 || gst < 0) {
+		free(out);
+		missing_why(f, "git cannot run (%s) to build them from revision %s: install git, or keep the program's build cache",
+			    why, rev);
+		return 0;
+	}
+	if (gst != 0) {
 		free(out);
 		char cwd[4096];
 		missing_why(f, "the source tree here (%s) is not a git checkout (%s): run goload fix in a clone holding "
@@ -419,8 +426,13 @@ static size_t build_originals(fixer *f)
 	if (nbuilt) {
 		struct timespec t1;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		fprintf(stderr, "goload %s: the original objects were built from revision %.12s%s%s (not in the build cache): %zu package%s, %.1f s\n", f->cmd,
-			rev, when ? " of " : "", when ? when : "", nbuilt, nbuilt == 1 ? "" : "s",
+		char searched[128] = "";
+		if (nsearched)
+			snprintf(searched, sizeof searched, ", %zu build cache entries searched in %.1f s", nsearched, search_s);
+		fprintf(stderr,
+			"goload %s: the original objects were built from revision %.12s%s%s (not in the build cache%s): %zu "
+			"package%s, %.1f s\n",
+			f->cmd, rev, when ? " of " : "", when ? when : "", searched, nbuilt, nbuilt == 1 ? "" : "s",
 			(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	}
 out:
@@ -456,9 +468,9 @@ int fix_find_originals(fixer *f, const char *exe)
 	for (size_t i = 0; i < f->pkgs.len && !f->header; i++)
 		if (wanted(&f->pkgs.v[i]) && archive_head(f->pkgs.v[i].archive, hdr0, sizeof hdr0, &m0))
 			f->header = hdr0;
+	size_t nread = 0, nver = 0;
 	if (!need || !f->gocache || !*f->gocache || !f->header)
 		goto built;
-	size_t nread = 0, nver = 0;
 	time_t since = est.st_mtim.tv_sec - 3600 - 300;
 	char dpath[4200];
 	for (int d = 0; d < 256; d++) {
@@ -525,11 +537,13 @@ int fix_find_originals(fixer *f, const char *exe)
 built:;
 	/* Not in this machine's cache (built elsewhere, or trimmed): built
 	 * again from the program's VCS revision. */
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	size_t nbuilt = 0, nmissing = 0;
 	for (size_t i = 0; i < f->pkgs.len; i++)
 		nmissing += wanted(&f->pkgs.v[i]) && !f->pkgs.v[i].origs.len;
 	if (nmissing)
-		nbuilt = build_originals(f);
+		nbuilt = build_originals(f, nread, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	if (need || nbuilt)
 		index_write(f, ipath);
 	gl_strmap_free(&done);
