@@ -363,6 +363,24 @@ int fix_go_list(fixer *f, const char *dir, const char *extra, char *const *pkgs,
 	return st;
 }
 
+bool fix_list_next(char **cur, char *fld[4])
+{
+	char *l = *cur;
+	if (!l || !*l)
+		return false;
+	char *nl = strchr(l, '\n');
+	if (nl)
+		*nl = 0;
+	*cur = nl ? nl + 1 : NULL;
+	for (int k = 0; k < 4; k++) {
+		fld[k] = l;
+		l = l ? strchr(l, '\t') : NULL;
+		if (l)
+			*l++ = 0;
+	}
+	return true;
+}
+
 static char *go_cmd(void)
 {
 	const char *g = getenv("GOLOAD_GO");
@@ -513,19 +531,8 @@ int cmd_fix(int argc, char **argv)
 	if (gl_goobj_deps_new(&f.deps, &e) < 0)
 		return cmd_fail("fix", &e);
 	const char *mainpath = bi->path ? bi->path : "";
-	for (char *l = out; l && *l;) {
-		char *nl = strchr(l, '\n');
-		if (nl)
-			*nl = 0;
-		char *fld[4] = {0};
-		char *p = l;
-		for (int k = 0; k < 4 && p; k++) {
-			fld[k] = p;
-			p = strchr(p, '\t');
-			if (p)
-				*p++ = 0;
-		}
-		l = nl ? nl + 1 : NULL;
+	char *fld[4];
+	for (char *l = out; fix_list_next(&l, fld);) {
 		if (!fld[3] || !*fld[2])
 			continue;
 		pkginfo pk = {.path = fld[0], .name = fld[1], .archive = fld[2], .target = !strcmp(fld[3], "false")};

@@ -65,6 +65,10 @@ int fix_run(char *const argv[], char *const env[], const char *dir, char **out, 
  * dir (NULL: the current folder) for pkgs (none: ./...), plus flag extra
  * (may be NULL); lines "IMPORTPATH\tNAME\tEXPORT\tDEPONLY" in *out. */
 int fix_go_list(fixer *f, const char *dir, const char *extra, char *const *pkgs, size_t npkgs, char **out, char **errout);
+/* Splits the next line of fix_go_list's output at *cur into its four
+ * fields (NULL where the line has fewer) and advances *cur; false at the
+ * end. */
+bool fix_list_next(char **cur, char *fld[4]);
 /* Orders host symbols by address (qsort). */
 int fix_cmp_hostsym(const void *a, const void *b);
 /* Compares every function, variable and type of package pk with the

@@ -388,19 +388,8 @@ static size_t build_originals(fixer *f, size_t nsearched, double search_s)
 		gl_buf_free(&msg);
 		goto out;
 	}
-	for (char *l = lst; l && *l;) {
-		char *nl = strchr(l, '\n');
-		if (nl)
-			*nl = 0;
-		char *fld[4] = {0};
-		char *p = l;
-		for (int k = 0; k < 4 && p; k++) {
-			fld[k] = p;
-			p = strchr(p, '\t');
-			if (p)
-				*p++ = 0;
-		}
-		l = nl ? nl + 1 : NULL;
+	char *fld[4];
+	for (char *l = lst; fix_list_next(&l, fld);) {
 		if (!fld[3] || strcmp(fld[3], "false") || !*fld[2])
 			continue;
 		pkginfo *pk = NULL;

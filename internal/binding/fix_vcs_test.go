@@ -3,7 +3,6 @@ package binding
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"net/http"
 	"os"
 	"os/exec"
@@ -210,21 +209,7 @@ func testFixVCS(t *testing.T, tc toolchain, flags []string) {
 		if err := os.WriteFile(alt, []byte(strings.Replace(s.src, `"helo, "`, `"howdy, "`, 1)), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		var ov struct{ Replace map[string]string }
-		b, err := os.ReadFile(treeOverlay(t))
-		if err == nil {
-			err = json.Unmarshal(b, &ov)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		ov.Replace[filepath.Join(s.dir, "main.go")] = alt
-		b, _ = json.Marshal(ov)
-		js := filepath.Join(t.TempDir(), "overlay.json")
-		if err := os.WriteFile(js, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		s.flags = append(s.flags, "-overlay="+js) // the later one wins
+		s.flags = append(s.flags, "-overlay="+treeOverlayWith(t, filepath.Join(s.dir, "main.go"), alt)) // the later one wins
 	})
 	if svcBuildSetting(t, o, "vcs.modified") != "false" {
 		t.Fatalf("the overlay build's vcs.modified is %q", svcBuildSetting(t, o, "vcs.modified"))
