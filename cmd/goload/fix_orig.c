@@ -796,7 +796,7 @@ void fix_compare_originals(fixer *f, const pkginfo *pk)
 			gl_buf osig = {0};
 			char owhy[1200] = "";
 			bool ook = func_sig(f->origdeps, oo, oi, &osig, owhy, sizeof owhy);
-			if (ook && have_first && (osig.len != first.len || memcmp(osig.p, first.p, osig.len)))
+			if (ook && have_first && (osig.len != first.len || (osig.len && memcmp(osig.p, first.p, osig.len))))
 				ambiguous = true;
 			if (ook && !have_first) {
 				gl_buf_append(&first, osig.p, osig.len);
@@ -810,7 +810,7 @@ void fix_compare_originals(fixer *f, const pkginfo *pk)
 					fix_refuse(f, "%s: its signature cannot be verified (%s)", name, nok ? owhy : why);
 					refused = true;
 				}
-			} else if (!ambiguous && (osig.len != nsig.len || memcmp(osig.p, nsig.p, nsig.len))) {
+			} else if (!ambiguous && (osig.len != nsig.len || (nsig.len && memcmp(osig.p, nsig.p, nsig.len)))) {
 				char a[1200], b[1200];
 				sig_show(&nsig, a, sizeof a);
 				sig_show(&osig, b, sizeof b);
