@@ -155,10 +155,13 @@ int cmd_ps(int argc, char **argv)
 
 /* ------------------------------------------------------ running the go command */
 
-/* Runs argv with extra environment entries ("K=V"; "K=" unsets... sets
- * empty); stdout into *out, stderr into *errout (both malloc'd). Returns
- * the exit status, -1 when it could not run. */
-static int run(char *const argv[], char *const env[], char **out, char **errout)
+/* The command run() is waiting for (a signal handler forwards to it). */
+volatile pid_t fix_child;
+
+/* Runs argv in dir (NULL: the current folder) with extra environment
+ * entries ("K=V"; "K=" sets empty); stdout into *out, stderr into *errout
+ * (both malloc'd). Returns the exit status, -1 when it could not run. */
+int fix_run(char *const argv[], char *const env[], const char *dir, char **out, char **errout)
 {
 	int po[2], pe[2];
 	*out = *errout = NULL;
@@ -177,19 +180,28 @@ static int run(char *const argv[], char *const env[], char **out, char **errout)
 		dup2(fileno(ef), 2);
 		for (size_t i = 0; env && env[i]; i++)
 			putenv(env[i]);
+		if (dir && (chdir(dir) < 0 || setenv("PWD", dir, 1) < 0)) {
+			fprintf(stderr, "%s: %s\n", dir, strerror(errno));
+			_exit(127);
+		}
 		execvp(argv[0], argv);
 		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(po[1]);
+	fix_child = pid > 0 ? pid : 0;
 	gl_buf b = {0};
 	char tmp[8192];
 	ssize_t r;
-	while (pid > 0 && (r = read(po[0], tmp, sizeof tmp)) > 0)
-		gl_buf_append(&b, tmp, (size_t)r);
+	while (pid > 0 && ((r = read(po[0], tmp, sizeof tmp)) > 0 || (r < 0 && errno == EINTR)))
+		if (r > 0)
+			gl_buf_append(&b, tmp, (size_t)r);
 	close(po[0]);
-	int st = 0;
-	if (pid < 0 || waitpid(pid, &st, 0) < 0) {
+	int st = 0, w;
+	while (pid > 0 && (w = waitpid(pid, &st, 0)) < 0 && errno == EINTR)
+		;
+	fix_child = 0;
+	if (pid < 0 || w < 0) {
 		fclose(ef);
 		gl_buf_free(&b);
 		return -1;
@@ -313,6 +325,62 @@ static void build_settings(gl_gobin *g, char **args, size_t *na, char **env, siz
 	env[(*ne)++] = strdup("GOTOOLCHAIN=local");
 }
 
+int fix_go_list(fixer *f, const char *dir, const char *extra, char *const *pkgs, size_t npkgs, char **out, char **errout)
+{
+	char *args[64 + 256];
+	char *env[16];
+	size_t na = 0, ne = 0;
+	args[na++] = f->gocmd;
+	args[na++] = "list";
+	args[na++] = "-export";
+	args[na++] = "-deps";
+	args[na++] = "-f";
+	args[na++] = "{{.ImportPath}}\t{{.Name}}\t{{.Export}}\t{{.DepOnly}}";
+	build_settings(f->g, args, &na, env, &ne);
+	size_t nset = na;
+	if (extra)
+		args[na++] = (char *)extra;
+	if (!npkgs)
+		args[na++] = "./...";
+	for (size_t i = 0; i < npkgs && na < sizeof args / sizeof args[0] - 1; i++)
+		args[na++] = pkgs[i];
+	args[na] = NULL;
+	env[ne] = NULL;
+	if (f->verbose) {
+		fprintf(stderr, "goload %s:%s%s", f->cmd, dir ? " (in " : "", dir ? dir : "");
+		fprintf(stderr, "%s", dir ? ")" : "");
+		for (size_t i = 0; i < ne; i++)
+			fprintf(stderr, " %s", env[i]);
+		for (size_t i = 0; i < na; i++)
+			fprintf(stderr, " %s", args[i]);
+		fputc('\n', stderr);
+	}
+	int st = fix_run(args, env, dir, out, errout);
+	for (size_t i = 0; i < ne; i++)
+		free(env[i]);
+	for (size_t i = 6; i < nset; i++)
+		free(args[i]);
+	return st;
+}
+
+bool fix_list_next(char **cur, char *fld[4])
+{
+	char *l = *cur;
+	if (!l || !*l)
+		return false;
+	char *nl = strchr(l, '\n');
+	if (nl)
+		*nl = 0;
+	*cur = nl ? nl + 1 : NULL;
+	for (int k = 0; k < 4; k++) {
+		fld[k] = l;
+		l = l ? strchr(l, '\t') : NULL;
+		if (l)
+			*l++ = 0;
+	}
+	return true;
+}
+
 static char *go_cmd(void)
 {
 	const char *g = getenv("GOLOAD_GO");
@@ -417,7 +485,7 @@ int cmd_fix(int argc, char **argv)
 	char *venv[] = {"GOTOOLCHAIN=local", NULL};
 	char *vargs[] = {gocmd, "env", "GOVERSION", "GOCACHE", NULL};
 	char *out, *errout;
-	int st = run(vargs, venv, &out, &errout);
+	int st = fix_run(vargs, venv, NULL, &out, &errout);
 	if (st != 0) {
 		fprintf(stderr, "goload fix: %s env GOVERSION failed: %s\n", gocmd, errout ? errout : "could not run it");
 		return 1;
@@ -439,31 +507,8 @@ int cmd_fix(int argc, char **argv)
 	free(errout);
 
 	/* go list -export -deps with the program's build settings */
-	char *args[64 + 256];
-	char *env[16];
-	size_t na = 0, ne = 0;
-	args[na++] = gocmd;
-	args[na++] = "list";
-	args[na++] = "-export";
-	args[na++] = "-deps";
-	args[na++] = "-f";
-	args[na++] = "{{.ImportPath}}\t{{.Name}}\t{{.Export}}\t{{.DepOnly}}";
-	build_settings(f.g, args, &na, env, &ne);
-	if (!npkgs)
-		args[na++] = "./...";
-	for (size_t i = 0; i < npkgs; i++)
-		args[na++] = pkgs[i];
-	args[na] = NULL;
-	env[ne] = NULL;
-	if (verbose) {
-		fprintf(stderr, "goload fix:");
-		for (size_t i = 0; i < ne; i++)
-			fprintf(stderr, " %s", env[i]);
-		for (size_t i = 0; i < na; i++)
-			fprintf(stderr, " %s", args[i]);
-		fputc('\n', stderr);
-	}
-	st = run(args, env, &out, &errout);
+	f.gocmd = gocmd;
+	st = fix_go_list(&f, NULL, NULL, pkgs, npkgs, &out, &errout);
 	if (st != 0) {
 		fprintf(stderr, "goload fix: building the packages failed:\n%s", errout ? errout : "");
 		return 1;
@@ -486,19 +531,8 @@ int cmd_fix(int argc, char **argv)
 	if (gl_goobj_deps_new(&f.deps, &e) < 0)
 		return cmd_fail("fix", &e);
 	const char *mainpath = bi->path ? bi->path : "";
-	for (char *l = out; l && *l;) {
-		char *nl = strchr(l, '\n');
-		if (nl)
-			*nl = 0;
-		char *fld[4] = {0};
-		char *p = l;
-		for (int k = 0; k < 4 && p; k++) {
-			fld[k] = p;
-			p = strchr(p, '\t');
-			if (p)
-				*p++ = 0;
-		}
-		l = nl ? nl + 1 : NULL;
+	char *fld[4];
+	for (char *l = out; fix_list_next(&l, fld);) {
 		if (!fld[3] || !*fld[2])
 			continue;
 		pkginfo pk = {.path = fld[0], .name = fld[1], .archive = fld[2], .target = !strcmp(fld[3], "false")};

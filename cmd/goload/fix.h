@@ -6,6 +6,7 @@
 #include "cmds.h"
 #include "gobin/gobin.h"
 #include "goobj/goobj.h"
+#include <sys/types.h>
 #include "patch/inline.h"
 
 typedef struct hostsym {
@@ -19,6 +20,7 @@ typedef struct pkginfo {
 	bool inhost;
 	GL_VEC(char *) origs; /* archives in the build cache the running code was built from (fix_orig.c) */
 	GL_VEC(size_t) origmis; /* each one's variables whose initial bytes the executable does not hold */
+	char *origwhy;          /* why no original was built from the program's VCS revision (fix_orig.c) */
 } pkginfo;
 
 typedef struct fixer {
@@ -44,12 +46,29 @@ typedef struct fixer {
 	bool probe;
 	size_t probe_diff;
 	size_t probe_vars; /* variables the code uses whose static data the executable does not hold */
+	char probe_what[512]; /* the first difference a probe found */
 	bool cur_orig;          /* the package being compared has its original objects */
 	gl_goobj_deps *origdeps; /* the originals of the rebuilt packages, the new archives of the rest */
 	const char *gocache;
+	char *gocmd;            /* the go command */
 	const char *header;     /* the rebuilt archives' "go object ..." line */
 } fixer;
 
+/* The child fix_run waits for (0: none): a signal handler may forward
+ * to it. */
+extern volatile pid_t fix_child;
+/* Runs argv in dir (NULL: the current folder) with extra environment
+ * entries; stdout and stderr into *out and *errout (malloc'd). Returns the
+ * exit status, -1 when it could not run. cmd_fix.c */
+int fix_run(char *const argv[], char *const env[], const char *dir, char **out, char **errout);
+/* Runs go list -export -deps with the running program's build settings in
+ * dir (NULL: the current folder) for pkgs (none: ./...), plus flag extra
+ * (may be NULL); lines "IMPORTPATH\tNAME\tEXPORT\tDEPONLY" in *out. */
+int fix_go_list(fixer *f, const char *dir, const char *extra, char *const *pkgs, size_t npkgs, char **out, char **errout);
+/* Splits the next line of fix_go_list's output at *cur into its four
+ * fields (NULL where the line has fewer) and advances *cur; false at the
+ * end. */
+bool fix_list_next(char **cur, char *fld[4]);
 /* Orders host symbols by address (qsort). */
 int fix_cmp_hostsym(const void *a, const void *b);
 /* Compares every function, variable and type of package pk with the

@@ -58,17 +58,28 @@ static const char *data_name_for(fixer *f, uint64_t addr, const char *obj, size_
 }
 
 #define refuse fix_refuse
+/* A probe's difference; the first one is kept in f->probe_what. */
+static void GL_PRINTF(2, 3) probe_differs(fixer *f, const char *fmt, ...)
+{
+	if (!f->probe_diff++) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(f->probe_what, sizeof f->probe_what, fmt, ap);
+		va_end(ap);
+	}
+}
+
 void fix_refuse(fixer *f, const char *fmt, ...)
 {
-	if (f->probe) {
-		f->probe_diff++;
-		return;
-	}
 	char msg[2048];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (f->probe) {
+		probe_differs(f, "%s", msg);
+		return;
+	}
 	gl_buf_printf(&f->refusals, "  %s\n", msg);
 	f->nrefused++;
 }
@@ -186,7 +197,7 @@ static bool same_target(fixer *f, const gl_goobj *o, const gl_goobj_reloc *r, ui
 				char key[1100];
 				snprintf(key, sizeof key, "%.*s", (int)nm.namelen, nm.name);
 				if (f->probe)
-					f->probe_diff++;
+					probe_differs(f, "the layout of type %s", key + 5);
 				else if (!gl_strmap_get(&f->layouts, key, strlen(key), NULL)) {
 					bool existed;
 					gl_strmap_add(&f->layouts, strdup(key), strlen(key), 1, &existed);
@@ -499,7 +510,7 @@ static int diff_func(fixer *f, const pkginfo *pk, const gl_goobj *o, uint32_t i)
 	if (same)
 		return 0;
 	if (f->probe) {
-		f->probe_diff++;
+		probe_differs(f, "%s (%s)", name, why);
 		return 0;
 	}
 	if (f->verbose)

@@ -22,7 +22,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,14 +183,258 @@ static bool verify(fixer *f, const pkginfo *pk, const char *path)
 	size_t nc = f->ncompared;
 	f->probe = true;
 	f->probe_diff = f->probe_vars = 0;
+	f->probe_what[0] = 0;
 	bool cur = f->cur_orig;
 	f->cur_orig = false;
 	int rc = fix_diff_package(f, &c);
 	bool ok = rc == 0 && !f->probe_diff && f->ncompared > nc;
+	if (!ok && !f->probe_what[0])
+		snprintf(f->probe_what, sizeof f->probe_what, "%s",
+			 rc != 0 ? "its archive cannot be read" : "it shares no function with the running program");
 	f->probe = false;
 	f->cur_orig = cur;
 	f->ncompared = nc;
 	return ok;
+}
+
+/* ------------------------------------------------------------ building them */
+
+/* Sets the reason no original was built for every wanted package still
+ * without one. */
+static void GL_PRINTF(2, 3) missing_why(fixer *f, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	for (size_t i = 0; i < f->pkgs.len; i++) {
+		pkginfo *pk = &f->pkgs.v[i];
+		if (wanted(pk) && !pk->origs.len && !pk->origwhy)
+			pk->origwhy = strdup(msg);
+	}
+}
+
+/* The first line of a command's error output, without "fatal: ". */
+static const char *first_line(char *s, char *buf, size_t n)
+{
+	if (!s)
+		return "it could not run";
+	while (*s == '\n')
+		s++;
+	if (!strncmp(s, "fatal: ", 7))
+		s += 7;
+	snprintf(buf, n, "%.*s", (int)strcspn(s, "\n"), s);
+	return buf[0] ? buf : "no error message";
+}
+
+/* Runs git in dir with extra environment; *out gets its stdout (malloc'd),
+ * why its first error line. */
+static int git(char *const args[], char *const env[], const char *dir, char **out, char *why, size_t wn)
+{
+	char *errout = NULL;
+	*out = NULL;
+	int st = fix_run(args, env, dir, out, &errout);
+	if (st != 0)
+		first_line(st < 0 ? NULL : errout, why, wn);
+	free(errout);
+	return st;
+}
+
+static int rm_visit(const char *p, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	remove(p);
+	return 0;
+}
+
+static volatile sig_atomic_t build_signal;
+
+/* A signal while the original is built: the temporary tree is removed
+ * first (the child go command gets it too). */
+static void on_signal(int sig)
+{
+	build_signal = sig;
+	pid_t c = fix_child;
+	if (c > 0)
+		kill(c, sig);
+}
+
+/* Builds the original objects of the packages the cache search did not
+ * find, from the program's VCS revision: that revision of the git
+ * repository of the current folder, checked out in a temporary folder
+ * (through a temporary index: the repository's own index, work tree and
+ * worktree list are not touched, no hook runs), built by the same go list
+ * as the fixed packages with the program's build settings. Each archive
+ * must pass the check a cache original passes (its functions equal to the
+ * running code). Returns the number of packages whose originals were
+ * built; the others get the reason in origwhy. */
+static size_t build_originals(fixer *f, size_t nsearched, double search_s)
+{
+	const char *vcs = gl_gobin_build_setting(f->g, "vcs");
+	const char *rev = gl_gobin_build_setting(f->g, "vcs.revision");
+	const char *mod = gl_gobin_build_setting(f->g, "vcs.modified");
+	const char *when = gl_gobin_build_setting(f->g, "vcs.time");
+	char why[1024];
+	if (!vcs || !rev || !*rev) {
+		missing_why(f, "the program's build info records no VCS revision to build them from (built outside a "
+			       "repository, with -buildvcs=false, or by go run/go test): build it from a clean git commit, or "
+			       "keep its build cache, then restart it");
+		return 0;
+	}
+	if (strcmp(vcs, "git")) {
+		missing_why(f, "the program was built from a %s checkout (revision %s): only git revisions are built again; keep "
+			       "its build cache, then restart it",
+			    vcs, rev);
+		return 0;
+	}
+	if (!mod || strcmp(mod, "false")) {
+		missing_why(f, "the program was built from a modified tree (vcs.revision %s, vcs.modified=%s): revision %.12s "
+			       "alone does not hold its sources; build it from a clean commit (commit or stash first), or keep "
+			       "its build cache, then restart it",
+			    rev, mod ? mod : "unknown", rev);
+		return 0;
+	}
+	char *out = NULL;
+	char *top_args[] = {"git", "rev-parse", "--show-toplevel", "--show-prefix", NULL};
+	int gst = git(top_args, NULL, NULL, &out, why, sizeof why);
+	if (gst == 127 || gst < 0) {
+		free(out);
+		missing_why(f, "git cannot run (%s) to build them from revision %s: install git, or keep the program's build cache",
+			    why, rev);
+		return 0;
+	}
+	if (gst != 0) {
+		free(out);
+		char cwd[4096];
+		missing_why(f, "the source tree here (%s) is not a git checkout (%s): run goload fix in a clone holding "
+			       "revision %s, or keep the program's build cache",
+			    getcwd(cwd, sizeof cwd) ? cwd : ".", why, rev);
+		return 0;
+	}
+	char *top = out, *prefix = strchr(out, '\n');
+	if (prefix) {
+		*prefix++ = 0;
+		prefix[strcspn(prefix, "\n")] = 0;
+	} else
+		prefix = "";
+	char spec[256];
+	snprintf(spec, sizeof spec, "%.200s^{commit}", rev);
+	char *has_args[] = {"git", "cat-file", "-e", spec, NULL};
+	char *o2 = NULL;
+	if (strspn(rev, "0123456789abcdef") != strlen(rev) || git(has_args, NULL, NULL, &o2, why, sizeof why) != 0) {
+		missing_why(f, "revision %s, which the program was built from, is not in the git repository at %s: fetch it "
+			       "(git fetch origin %s; a shallow clone may lack it), or keep the program's build cache",
+			    rev, top, rev);
+		free(o2);
+		free(out);
+		return 0;
+	}
+	free(o2);
+
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	const char *tmpd = getenv("TMPDIR");
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s/goload-orig-XXXXXX", tmpd && *tmpd ? tmpd : "/tmp");
+	if (!mkdtemp(tmp)) {
+		missing_why(f, "cannot make a temporary folder to build revision %.12s in: %s", rev, strerror(errno));
+		free(out);
+		return 0;
+	}
+	struct sigaction sa = {.sa_handler = on_signal}, old[3];
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	sigemptyset(&sa.sa_mask);
+	build_signal = 0;
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	char index_env[4200], src[4200], pfx[4300], dir[8400];
+	snprintf(index_env, sizeof index_env, "GIT_INDEX_FILE=%s/index", tmp);
+	snprintf(src, sizeof src, "%s/src", tmp);
+	snprintf(pfx, sizeof pfx, "--prefix=%s/", src);
+	snprintf(dir, sizeof dir, "%s/%s", src, prefix);
+	char *genv[] = {index_env, NULL};
+	char *read_args[] = {"git", "read-tree", spec, NULL};
+	char *co_args[] = {"git", "checkout-index", "--all", "--force", pfx, NULL};
+	size_t nbuilt = 0;
+	char *lst = NULL, *errout = NULL;
+	if (git(read_args, genv, top, &o2, why, sizeof why) != 0 ||
+	    (free(o2), o2 = NULL, git(co_args, genv, top, &o2, why, sizeof why) != 0)) {
+		missing_why(f, "checking out revision %.12s failed: %s", rev, why);
+		goto out;
+	}
+	/* the import paths of the packages to build */
+	GL_VEC(char *) paths = {0};
+	for (size_t i = 0; i < f->pkgs.len; i++)
+		if (wanted(&f->pkgs.v[i]) && !f->pkgs.v[i].origs.len && !GL_VEC_PUSH(&paths, f->pkgs.v[i].path))
+			break;
+	int st = fix_go_list(f, dir, "-buildvcs=false", paths.v, paths.len, &lst, &errout);
+	GL_VEC_FREE(&paths);
+	if (st != 0) {
+		/* the go command's error, without its progress lines */
+		gl_buf msg = {0};
+		for (char *l = errout; l && *l;) {
+			char *nl = strchr(l, '\n');
+			size_t n = nl ? (size_t)(nl - l) : strlen(l);
+			if (n && strncmp(l, "go: downloading ", 16) && strncmp(l, "go: finding ", 12) && msg.len < 600)
+				gl_buf_printf(&msg, "%s%.*s", msg.len ? "; " : "", (int)n, l);
+			l = nl ? nl + 1 : NULL;
+		}
+		gl_buf_u8(&msg, 0);
+		missing_why(f, "building them from revision %.12s (in a checkout of it) failed: %s", rev,
+			    msg.p && msg.p[0] ? (char *)msg.p : st < 0 ? "the go command could not run" : "no error message");
+		gl_buf_free(&msg);
+		goto out;
+	}
+	char *fld[4];
+	for (char *l = lst; fix_list_next(&l, fld);) {
+		if (!fld[3] || strcmp(fld[3], "false") || !*fld[2])
+			continue;
+		pkginfo *pk = NULL;
+		for (size_t i = 0; i < f->pkgs.len && !pk; i++)
+			if (!strcmp(f->pkgs.v[i].path, fld[0]) && !strcmp(f->pkgs.v[i].name, fld[1]))
+				pk = &f->pkgs.v[i];
+		if (!pk || !wanted(pk) || pk->origs.len)
+			continue;
+		char *c = NULL;
+		if (!verify(f, pk, fld[2])) {
+			snprintf(why, sizeof why,
+				 "the build of revision %.12s does not reproduce the running code of %s: the program was built from "
+				 "more than that revision's files (an -overlay, a go.work or a replaced module outside the "
+				 "repository?); keep its build cache, then restart it",
+				 rev, f->probe_what);
+			pk->origwhy = strdup(why);
+		} else if ((c = strdup(fld[2])) && GL_VEC_PUSH(&pk->origs, c))
+			nbuilt++;
+		else
+			free(c);
+	}
+	missing_why(f, "revision %.12s has no such package", rev);
+	if (nbuilt) {
+		struct timespec t1;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		char searched[128] = "";
+		if (nsearched)
+			snprintf(searched, sizeof searched, ", %zu build cache entries searched in %.1f s", nsearched, search_s);
+		fprintf(stderr,
+			"goload %s: the original objects were built from revision %.12s%s%s (not in the build cache%s): %zu "
+			"package%s, %.1f s\n",
+			f->cmd, rev, when ? " of " : "", when ? when : "", searched, nbuilt, nbuilt == 1 ? "" : "s",
+			(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	}
+out:
+	free(o2);
+	free(lst);
+	free(errout);
+	free(out);
+	nftw(tmp, rm_visit, 32, FTW_DEPTH | FTW_PHYS);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	if (build_signal)
+		raise(build_signal);
+	return nbuilt;
 }
 
 int fix_find_originals(fixer *f, const char *exe)
@@ -210,11 +457,9 @@ int fix_find_originals(fixer *f, const char *exe)
 	for (size_t i = 0; i < f->pkgs.len && !f->header; i++)
 		if (wanted(&f->pkgs.v[i]) && archive_head(f->pkgs.v[i].archive, hdr0, sizeof hdr0, &m0))
 			f->header = hdr0;
-	if (!need || !f->gocache || !*f->gocache || !f->header) {
-		gl_strmap_free(&done);
-		return 0;
-	}
 	size_t nread = 0, nver = 0;
+	if (!need || !f->gocache || !*f->gocache || !f->header)
+		goto built;
 	time_t since = est.st_mtim.tv_sec - 3600 - 300;
 	char dpath[4200];
 	for (int d = 0; d < 256; d++) {
@@ -272,15 +517,26 @@ int fix_find_originals(fixer *f, const char *exe)
 		pk->origs.len = k;
 		pk->origmis.len = 0;
 	}
-	index_write(f, ipath);
-	gl_strmap_free(&done);
-	f->header = NULL;
 	if (f->verbose) {
 		struct timespec t1;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		fprintf(stderr, "goload %s: original objects: %zu cache entries read, %zu archives compared, %.0f ms\n", f->cmd,
 			nread, nver, (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	}
+built:;
+	/* Not in this machine's cache (built elsewhere, or trimmed): built
+	 * again from the program's VCS revision. */
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	size_t nbuilt = 0, nmissing = 0;
+	for (size_t i = 0; i < f->pkgs.len; i++)
+		nmissing += wanted(&f->pkgs.v[i]) && !f->pkgs.v[i].origs.len;
+	if (nmissing)
+		nbuilt = build_originals(f, nread, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	if (need || nbuilt)
+		index_write(f, ipath);
+	gl_strmap_free(&done);
+	f->header = NULL;
 	return 0;
 }
 
@@ -434,10 +690,10 @@ void fix_compare_originals(fixer *f, const pkginfo *pk)
 		return;
 	if (!pk->origs.len) {
 		fix_refuse(f,
-			   "package %s: the objects the running program was built from are not in the build cache (%s): the "
-			   "signatures of its functions and the initial values of its variables cannot be verified; rebuild and "
-			   "restart the program, then fix it",
-			   pk->path, f->gocache ? f->gocache : "go env GOCACHE failed");
+			   "package %s: the signatures of its functions and the initial values of its variables cannot be "
+			   "verified: the objects the running program was built from are not in the build cache (%s), and %s",
+			   pk->path, f->gocache ? f->gocache : "go env GOCACHE failed",
+			   pk->origwhy ? pk->origwhy : "they were not built again");
 		return;
 	}
 	objset nw, *old = calloc(pk->origs.len, sizeof *old);
@@ -540,7 +796,7 @@ void fix_compare_originals(fixer *f, const pkginfo *pk)
 			gl_buf osig = {0};
 			char owhy[1200] = "";
 			bool ook = func_sig(f->origdeps, oo, oi, &osig, owhy, sizeof owhy);
-			if (ook && have_first && (osig.len != first.len || memcmp(osig.p, first.p, osig.len)))
+			if (ook && have_first && (osig.len != first.len || (osig.len && memcmp(osig.p, first.p, osig.len))))
 				ambiguous = true;
 			if (ook && !have_first) {
 				gl_buf_append(&first, osig.p, osig.len);
@@ -554,7 +810,7 @@ void fix_compare_originals(fixer *f, const pkginfo *pk)
 					fix_refuse(f, "%s: its signature cannot be verified (%s)", name, nok ? owhy : why);
 					refused = true;
 				}
-			} else if (!ambiguous && (osig.len != nsig.len || memcmp(osig.p, nsig.p, nsig.len))) {
+			} else if (!ambiguous && (osig.len != nsig.len || (nsig.len && memcmp(osig.p, nsig.p, nsig.len)))) {
 				char a[1200], b[1200];
 				sig_show(&nsig, a, sizeof a);
 				sig_show(&osig, b, sizeof b);

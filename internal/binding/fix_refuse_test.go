@@ -162,21 +162,7 @@ func testFixRuntimeRefused(t *testing.T, s *fixService, check func(string)) {
 		if err := os.WriteFile(file, changed, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		var ov struct{ Replace map[string]string }
-		b, err = os.ReadFile(treeOverlay(t))
-		if err == nil {
-			err = json.Unmarshal(b, &ov)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		ov.Replace[orig] = file
-		b, _ = json.Marshal(ov)
-		js := filepath.Join(dir, "overlay.json")
-		if err := os.WriteFile(js, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		gofl = "-overlay=" + js
+		gofl = "-overlay=" + treeOverlayWith(t, orig, file)
 	}
 	cmd := exec.Command(fixCLI(t), "fix", "-p", strconv.Itoa(s.pid), "runtime")
 	cmd.Dir = s.dir
@@ -190,4 +176,25 @@ func testFixRuntimeRefused(t *testing.T, s *fixService, check func(string)) {
 	}
 	t.Logf("a change inside the runtime: %s", strings.TrimSpace(se.String()))
 	check("a change inside the runtime")
+}
+
+// treeOverlayWith is treeOverlay's file with file also replaced by
+// replacement.
+func treeOverlayWith(t *testing.T, file, replacement string) string {
+	t.Helper()
+	var ov struct{ Replace map[string]string }
+	b, err := os.ReadFile(treeOverlay(t))
+	if err == nil {
+		err = json.Unmarshal(b, &ov)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov.Replace[file] = replacement
+	b, _ = json.Marshal(ov)
+	js := filepath.Join(t.TempDir(), "overlay.json")
+	if err := os.WriteFile(js, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return js
 }

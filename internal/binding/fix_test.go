@@ -57,6 +57,7 @@ type fixService struct {
 	addr  string
 	cmd   *exec.Cmd
 	flags []string
+	env   []string // for the build and the goload command (GOCACHE, XDG_CACHE_HOME)
 }
 
 func startFixService(t *testing.T, tc toolchain, flags ...string) *fixService {
@@ -66,6 +67,14 @@ func startFixService(t *testing.T, tc toolchain, flags ...string) *fixService {
 // startFixServiceFrom copies the Go files of srcdir (and its
 // subfolders) into the module example.com/fixsvc, builds and starts it.
 func startFixServiceFrom(t *testing.T, tc toolchain, srcdir string, flags ...string) *fixService {
+	t.Helper()
+	s := prepareFixService(t, tc, srcdir, flags...)
+	s.start()
+	return s
+}
+
+// prepareFixService writes the source tree of startFixServiceFrom.
+func prepareFixService(t *testing.T, tc toolchain, srcdir string, flags ...string) *fixService {
 	t.Helper()
 	wd, _ := filepath.Abs(repoRoot)
 	dir := t.TempDir()
@@ -94,13 +103,22 @@ func startFixServiceFrom(t *testing.T, tc toolchain, srcdir string, flags ...str
 	}
 	s := &fixService{t: t, tc: tc, dir: dir, src: string(src), flags: flags}
 	s.write(s.src)
-	bin := filepath.Join(dir, "svc")
-	cmd := tc.cmd(append(append([]string{"build", "-overlay=" + treeOverlay(t)}, flags...), "-o", bin, ".")...)
-	cmd.Dir = dir
+	return s
+}
+
+// start builds the source tree (go build -o svc .) and starts it.
+func (s *fixService) start() {
+	t, tc := s.t, s.tc
+	t.Helper()
+	bin := filepath.Join(s.dir, "svc")
+	cmd := tc.cmd(append(append([]string{"build", "-overlay=" + treeOverlay(t)}, s.flags...), "-o", bin, ".")...)
+	cmd.Dir = s.dir
+	cmd.Env = append(cmd.Env, s.env...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s build: %v\n%s", tc.version, err, out)
 	}
 	// A short private TMPDIR: the agent's socket goes there.
+	var err error
 	s.sock, err = os.MkdirTemp("", "fx")
 	if err != nil {
 		t.Fatal(err)
@@ -123,7 +141,6 @@ func startFixServiceFrom(t *testing.T, tc toolchain, srcdir string, flags ...str
 	}
 	s.addr = strings.TrimSuffix(s.addr, ",")
 	go io.Copy(io.Discard, out)
-	return s
 }
 
 func (s *fixService) write(src string) {
@@ -151,6 +168,7 @@ func (s *fixService) goload(args ...string) (string, string, error) {
 	cmd.Dir = s.dir
 	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(s.tc.gocmd)+":"+os.Getenv("PATH"), "GOTOOLCHAIN=local",
 		"GOLOAD_AGENT_DIR="+s.sock, "GOFLAGS=-overlay="+treeOverlay(s.t))
+	cmd.Env = append(cmd.Env, s.env...)
 	var out, errb strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
