@@ -375,7 +375,7 @@ static int link_module(goload_host *h, const char *const *archives, size_t narch
 	if (rc == 0)
 		rc = resolve_all(m, err);
 	if (rc == 0) /* types pulled by the resolve */
-		rc = alias_dupok_types(m, err);
+		rc = alias_dupok_types(m, m->nsyms_aliased, err);
 	if (rc == 0)
 		rc = varinit_task(m, err);
 	if (rc < 0)
@@ -502,12 +502,15 @@ static int link_module(goload_host *h, const char *const *archives, size_t narch
 	if ((rc = protect(m, err)) < 0)
 		goto fail;
 	phase_end(m, GOLOAD_PHASE_RTMETA, &t0);
-	/* Last: a failure before this leaves the host untouched. */
-	if ((rc = patch_host_methods(m, err)) < 0)
+	/* Last: a failure before this leaves the host untouched. Written
+	 * in one batch (hostfill.c). */
+	host_writes_begin(m);
+	rc = patch_host_methods(m, err);
+	for (size_t i = 0; rc == 0 && i < m->hostitabs.len; i++)
+		rc = host_itab_slots(m, m->hostitabs.v[i], true, err);
+	int wrc = host_writes_end(m, rc == 0, err);
+	if ((rc = rc < 0 ? rc : wrc) < 0)
 		goto fail;
-	for (size_t i = 0; i < m->hostitabs.len; i++)
-		if ((rc = host_itab_slots(m, m->hostitabs.v[i], true, err)) < 0)
-			goto fail;
 	phase_end(m, GOLOAD_PHASE_HOSTFILL, &t0);
 	for (int s = SECT_TEXT; s < SECT_N; s++)
 		dbg(m, "%-9s 0x%llx +%llu", sect_names[s], (unsigned long long)m->sect_addr[s],

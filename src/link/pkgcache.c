@@ -132,13 +132,39 @@ int gl_pkgcache_index(goload_host *h, uint32_t id, goload_err *err)
 	gl_pkgent *e = c->ents.v[id];
 	if (e->indexed)
 		return 0;
+	/* Room for all of them first (a grown map rehashes everything): the
+	 * first OpenPackage of a process indexes tens of thousands. Only the
+	 * name and ABI of each are read; content-addressed definitions (the
+	 * hashed classes, between HASHED64 and NONPKGDEF) are not indexed. */
+	size_t nabi[2] = {0, 0};
 	for (size_t oi = 0; oi < e->objs.len; oi++) {
 		const gl_goobj *o = e->objs.v[oi];
-		uint32_t nd = gl_goobj_ndefs(o);
-		size_t hl;
+		uint32_t nd = gl_goobj_ndefs(o), h0 = gl_goobj_class_start(o, GL_GOOBJ_SC_HASHED64),
+			 h1 = gl_goobj_class_start(o, GL_GOOBJ_SC_NONPKGDEF);
 		for (uint32_t d = 0; d < nd; d++) {
-			gl_goobj_sym s = gl_goobj_sym_at(o, d);
-			if (s.abi > 1 || !s.namelen || gl_goobj_hash(o, d, &hl))
+			if (d == h0 && (d = h1) >= nd)
+				break;
+			uint16_t abi;
+			gl_span nm = gl_goobj_sym_name(o, d, &abi);
+			if (abi <= 1 && nm.n)
+				nabi[abi]++;
+		}
+	}
+	if (!GL_VEC_RESERVE(&c->chain, nabi[0] + nabi[1]) || !gl_strmap_reserve(&c->defs[0], c->defs[0].len + nabi[0]) ||
+	    !gl_strmap_reserve(&c->defs[1], c->defs[1].len + nabi[1]))
+		return gl_err(err, GOLOAD_E_NOMEM, "out of memory");
+	for (size_t oi = 0; oi < e->objs.len; oi++) {
+		const gl_goobj *o = e->objs.v[oi];
+		uint32_t nd = gl_goobj_ndefs(o), h0 = gl_goobj_class_start(o, GL_GOOBJ_SC_HASHED64),
+			 h1 = gl_goobj_class_start(o, GL_GOOBJ_SC_NONPKGDEF);
+		for (uint32_t d = 0; d < nd; d++) {
+			if (d == h0 && (d = h1) >= nd)
+				break;
+			gl_goobj_sym s;
+			gl_span nm = gl_goobj_sym_name(o, d, &s.abi);
+			s.name = (const char *)nm.p;
+			s.namelen = (uint32_t)nm.n;
+			if (s.abi > 1 || !s.namelen)
 				continue;
 			gl_pkgdef pd = {.ent = id, .obj = (uint32_t)oi, .def = d, .next = NOCHAIN, .last = NOCHAIN};
 			uint32_t at = (uint32_t)c->chain.len;
