@@ -12,10 +12,18 @@ import (
 // words, not one per word (before: ~1,450 writes for a package using
 // strings alone). Every fill a module recorded holds its value, and the
 // loaded code answers as the same code built natively does.
+//
+// The same run checks that each module's pclntab, built once at a
+// provisional address and moved to the mapping's (gl_rt_pcln_move), is
+// byte for byte the one built there (GOLOAD_CHECK_PCLN=1 builds both).
 func TestOpenPackageBatchedHostWrites(t *testing.T) {
+	t.Setenv("GOLOAD_CHECK_PCLN", "1")
 	forEach(t, func(t *testing.T, tc toolchain) {
 		bin := buildHost(t, tc, "./testdata/pkgwrites", "")
 		out, log := runDebug(t, bin, "")
+		if n := strings.Count(log, "the same bytes as built there (GOLOAD_CHECK_PCLN)"); n < 2 {
+			t.Errorf("%d pclntabs checked, want the extension's and the module's\nlog (tail):\n%s", n, tail(log, 3000))
+		}
 		lines := strings.Split(strings.TrimSpace(out), "\n")
 		// fix/plain: Greet is "hello, " + strings.ToUpper(name).
 		if want := fmt.Sprintf("hello, GOPHER %d X", fib(20)); len(lines) != 3 || lines[0] != want {
@@ -45,4 +53,16 @@ func fib(n int) int {
 		return n
 	}
 	return fib(n-1) + fib(n-2)
+}
+
+// The pclntab move on webfix (net/http and the rest: ~12,000 functions in
+// the module, ~1,500 in its host extension) in a plain and a
+// position-independent host: with GOLOAD_CHECK_PCLN=1 a moved pclntab
+// that differs from the one built at its address fails the load; the
+// answers must equal the native twin's (openPackageStd).
+func TestOpenPackagePclnMoved(t *testing.T) {
+	t.Setenv("GOLOAD_CHECK_PCLN", "1")
+	last := newestToolchain(t)
+	t.Run(last.version, func(t *testing.T) { openPackageStd(t, last) })
+	t.Run(last.version+"/pie", func(t *testing.T) { openPackageStd(t, last, "-buildmode=pie") })
 }

@@ -132,6 +132,12 @@ static int host_has_object(const goload_host *h, const gl_goobj *o, const char *
 	size_t pl = strlen(pkg);
 	bool found = false, own = false;
 	for (uint32_t i = 0; i < nd; i++) {
+		/* Both tests below want a name of pkg ("pkg." or "pkg..inittask"):
+		 * the others (most of an object's) are skipped on their name. */
+		uint16_t abi;
+		gl_span nm = gl_goobj_sym_name(o, i, &abi);
+		if (nm.n <= pl || nm.p[pl] != '.' || memcmp(nm.p, pkg, pl))
+			continue;
 		gl_goobj_sym s = gl_goobj_sym_at(o, i);
 		if (s.namelen == pl + 10 && !memcmp(s.name, pkg, pl) && !memcmp(s.name + pl, "..inittask", 10)) {
 			uint32_t first, n = gl_goobj_relocs(o, i, &first);
