@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "4fb02de44be24946b550c7788467226015efe219734c203c0a95f0b1b51f0c89"
+#define GOLOAD_C_SOURCES_SHA256 "d367b9671903e245704e4f30c3a32aa52f88694debbda7c3035a0d31405db500"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
