@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "d367b9671903e245704e4f30c3a32aa52f88694debbda7c3035a0d31405db500"
+#define GOLOAD_C_SOURCES_SHA256 "48bab442e73c0e729e2b961ecb890fcd65067fa0fd577fd2d9bddb8af36bfac0"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
