@@ -350,6 +350,11 @@ typedef struct goload_type_fill {
 size_t goload_module_type_fills(const goload_module *m);
 void goload_module_type_fill(const goload_module *m, size_t i, goload_type_fill *out);
 int goload_module_write_type_fills(goload_module *m, goload_err *err);
+
+/* How many writes into the host's memory (pwrite to /proc/self/mem) this
+ * process made so far, and (*words, may be NULL) how many host fills they
+ * carried: fills are batched, one write per run of words (tests count). */
+uint64_t goload_debug_mem_writes(uint64_t *words);
 void goload_module_host_fill_own(goload_module *m, size_t i, bool owner);
 /* Whether the module's code could call `method` of the type `type`
  * ("pkg.T", a host type) through the type's method table, as the Go

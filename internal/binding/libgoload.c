@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "9b93387f0ade88aab7df1459b98824f55fbd3e5ae3adfd95ca53e2dbe42f4fd4"
+#define GOLOAD_C_SOURCES_SHA256 "9204b495be21f6e9d8d109606505e803f6612461cba747829b9d9ab186d6a87d"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -328,6 +328,14 @@ gl_goobj_sym gl_goobj_sym_at(const gl_goobj *o, uint32_t i)
 	return s;
 }
 
+gl_span gl_goobj_sym_name(const gl_goobj *o, uint32_t i, uint16_t *abi)
+{
+	uint32_t at = o->off[BLK_SYMDEF] + i * SYM_SIZE;
+	const uint8_t *p = o->bin.p + at;
+	*abi = (uint16_t)(p[8] | p[9] << 8);
+	return str_at(o, at);
+}
+
 const uint8_t *gl_goobj_hash(const gl_goobj *o, uint32_t i, size_t *len)
 {
 	if (i >= o->start[GL_GOOBJ_SC_HASHED64] && i < o->start[GL_GOOBJ_SC_HASHED]) {

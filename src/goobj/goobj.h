@@ -170,6 +170,9 @@ uint32_t gl_goobj_class_start(const gl_goobj *o, gl_goobj_sclass c);
 
 /* i < nsyms. */
 gl_goobj_sym gl_goobj_sym_at(const gl_goobj *o, uint32_t i);
+/* i < nsyms: its name and ABI alone (what gl_goobj_sym_at gives, without
+ * decoding kind, flags, size and class; for scans of every name). */
+gl_span gl_goobj_sym_name(const gl_goobj *o, uint32_t i, uint16_t *abi);
 /* Content hash of a hashed def (8 or 16 bytes), NULL for other classes. */
 const uint8_t *gl_goobj_hash(const gl_goobj *o, uint32_t i, size_t *len);
 /* i < ndefs: the symbol's data (may be empty: BSS). */

@@ -132,6 +132,12 @@ static int host_has_object(const goload_host *h, const gl_goobj *o, const char *
 	size_t pl = strlen(pkg);
 	bool found = false, own = false;
 	for (uint32_t i = 0; i < nd; i++) {
+		/* Both tests below want a name of pkg ("pkg." or "pkg..inittask"):
+		 * the others (most of an object's) are skipped on their name. */
+		uint16_t abi;
+		gl_span nm = gl_goobj_sym_name(o, i, &abi);
+		if (nm.n <= pl || nm.p[pl] != '.' || memcmp(nm.p, pkg, pl))
+			continue;
 		gl_goobj_sym s = gl_goobj_sym_at(o, i);
 		if (s.namelen == pl + 10 && !memcmp(s.name, pkg, pl) && !memcmp(s.name + pl, "..inittask", 10)) {
 			uint32_t first, n = gl_goobj_relocs(o, i, &first);
@@ -381,7 +387,7 @@ static int share_archive(goload_module *m, size_t first, const gl_goobj_archive 
 	char *pkg = NULL;
 	size_t named = first;
 	for (size_t k = first; k < m->objs.len && !pkg; k++)
-		if ((pkg = object_pkgpath(m, m->objs.v[k].o)))
+		if ((pkg = m->objs.v[k].pkgknown ? m->objs.v[k].pkgpath : object_pkgpath(m, m->objs.v[k].o)))
 			named = k;
 	const goload_module *prov = provider_of(m, pkg ? pkg : "", ar);
 	if (!prov) {
@@ -465,6 +471,8 @@ int open_archives(goload_module *m, const char *const *paths, size_t n, goload_e
 			 * variables and types must stay single. Its object still
 			 * names symbols that others reference by index. */
 			char *pkg = object_pkgpath(m, lo.o);
+			m->objs.v[m->objs.len - 1].pkgpath = pkg; /* (define and share_archive need it too) */
+			m->objs.v[m->objs.len - 1].pkgknown = true;
 			if (pkg && host_has_object(m->host, lo.o, pkg, NULL) > 0) {
 				bool existed;
 				m->objs.len--;

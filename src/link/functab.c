@@ -43,11 +43,14 @@ static char *expand_goroot(goload_module *m, gl_span f)
 	}
 	const char *root = m->opts.goroot;
 	if (root && f.n >= sizeof pre - 1 && !memcmp(f.p, pre, sizeof pre - 1)) {
+		/* (keep copies its n bytes: root has only rl of them) */
 		size_t rl = strlen(root), rest = f.n - (sizeof pre - 1);
-		char *c = keep(m, root, rl + rest);
-		if (c) {
-			memcpy(c + rl, f.p + sizeof pre - 1, rest);
-			c[rl + rest] = 0;
+		char *t = malloc(rl + rest + 1), *c = NULL;
+		if (t) {
+			memcpy(t, root, rl);
+			memcpy(t + rl, f.p + sizeof pre - 1, rest);
+			c = keep(m, t, rl + rest);
+			free(t);
 		}
 		return c;
 	}

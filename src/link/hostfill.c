@@ -24,36 +24,110 @@ static bool itab_slot_dropped(goload_module *m, uint64_t itab, int32_t off)
 	return gl_host_orig_value(m->host, itab + (uint64_t)off, 8) == unreachable;
 }
 
+/* ------------------------------------------------ batched host writes
+ *
+ * A module's host fills are hundreds to thousands of 4- and 8-byte words
+ * (a host extension of a small OpenPackage writes ~1,450). One pwrite to
+ * /proc/self/mem each is a system call and a remote page walk each. While
+ * a batch is open (host_writes_begin .. host_writes_end), host_write
+ * decides and records exactly as it would write at once, and queues the
+ * bytes; the end writes them in address order, one pwrite per run:
+ * adjacent words, and, inside the host's type descriptors (read-only data
+ * nothing else writes), words apart by less than a page-quarter, the bytes
+ * between written back as they are. A word queued already is written
+ * before anything reads it again (host_write of an overlapping word), so
+ * every decision sees what an unbatched write would have left. */
+
+struct gl_u64set {
+	uint64_t *t; /* 0: empty (no host word is at address 0) */
+	size_t cap, len;
+};
+
+static bool u64set_has(const struct gl_u64set *s, uint64_t k)
+{
+	if (!s->cap)
+		return false;
+	for (size_t i = (size_t)(k * 0x9e3779b97f4a7c15ull >> 32) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		if (s->t[i] == k)
+			return true;
+		if (!s->t[i])
+			return false;
+	}
+}
+
+static bool u64set_add(struct gl_u64set *s, uint64_t k)
+{
+	if ((s->len + 1) * 2 > s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 256;
+		uint64_t *nt = calloc(nc, sizeof *nt);
+		if (!nt)
+			return false;
+		struct gl_u64set o = *s;
+		s->t = nt;
+		s->cap = nc;
+		s->len = 0;
+		for (size_t i = 0; i < o.cap; i++)
+			if (o.t[i])
+				u64set_add(s, o.t[i]);
+		free(o.t);
+	}
+	size_t i = (size_t)(k * 0x9e3779b97f4a7c15ull >> 32) & (s->cap - 1);
+	while (s->t[i] && s->t[i] != k)
+		i = (i + 1) & (s->cap - 1);
+	if (!s->t[i]) {
+		s->t[i] = k;
+		s->len++;
+	}
+	return true;
+}
+
+struct gl_hostwrite {
+	uint64_t at, old;
+	uint8_t b[8];
+	uint32_t n;
+	bool into_module; /* its original value goes to the host's origs */
+};
+
+struct gl_hostbatch {
+	GL_VEC(struct gl_hostwrite) q;
+	struct gl_u64set units; /* 4-byte units queued */
+	struct gl_u64set fills; /* addresses of m->hostfills[0, nfills) */
+	size_t nfills;
+};
+
+/* pwrites to /proc/self/mem, and the words they carried (goload_debug_mem_writes) */
+static uint64_t mem_writes, mem_words;
+
+uint64_t goload_debug_mem_writes(uint64_t *words)
+{
+	if (words)
+		*words = __atomic_load_n(&mem_words, __ATOMIC_RELAXED);
+	return __atomic_load_n(&mem_writes, __ATOMIC_RELAXED);
+}
+
+static void batch_free(struct gl_hostbatch *b)
+{
+	if (!b)
+		return;
+	GL_VEC_FREE(&b->q);
+	free(b->units.t);
+	free(b->fills.t);
+	free(b);
+}
+
 /* Writes n bytes into the host's read-only data (its file mapping is
  * private: the write stays in this process). Through /proc/self/mem, which
  * writes whatever the protection, so no page's protection changes (the
  * system linker may put read-only data on a page that is also code); else
- * by making the page writable for the write. */
-/* A word another open module filled already (it still differs from the
- * linker's value) is not written: the module records its own value as a
- * claim, for Close of the filler to hand the word over to. */
-int host_write(goload_module *m, uint64_t at, const void *p, size_t n, uint64_t code, const char *method,
-	       bool into_module, goload_err *err)
+ * by making the page writable (never executable) for the write. */
+static int write_now(goload_module *m, uint64_t at, const void *p, size_t n, goload_err *err)
 {
-	struct gl_hostfill f = {.at = at, .n = (uint32_t)n, .code = code, .owner = true, .method = method};
-	uint64_t cur = 0;
-	memcpy(&cur, (const void *)(uintptr_t)at, n);
-	f.old = gl_host_orig_value(m->host, at, n);
-	memcpy(&f.new, p, n);
-	for (size_t i = 0; i < m->hostfills.len; i++)
-		if (m->hostfills.v[i].at == at)
-			return 0; /* this module's already */
-	if (into_module && cur != f.old) {
-		f.owner = false;
-		dbg(m, "host word at 0x%llx: filled by another module; this one's copy (0x%llx) recorded",
-		    (unsigned long long)at, (unsigned long long)code);
-		return GL_VEC_PUSH(&m->hostfills, f) ? 0 : gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
-	}
-	if (into_module && (!gl_host_orig_add(m->host, at, f.old) || !GL_VEC_PUSH(&m->hostfills, f)))
-		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 	int fd = gl_host_memfd(m->host);
-	if (fd >= 0 && pwrite(fd, p, n, (off_t)at) == (ssize_t)n)
+	__atomic_fetch_add(&mem_words, 1, __ATOMIC_RELAXED);
+	if (fd >= 0 && pwrite(fd, p, n, (off_t)at) == (ssize_t)n) {
+		__atomic_fetch_add(&mem_writes, 1, __ATOMIC_RELAXED);
 		return 0;
+	}
 	uint64_t pg = gl_mem_pagesize(), lo = at / pg * pg, hi = (at + n + pg - 1) / pg * pg;
 	if (mprotect((void *)(uintptr_t)lo, hi - lo, PROT_READ | PROT_WRITE) < 0)
 		return gl_err(err, GOLOAD_E_IO, "host data at 0x%llx: mprotect: %s", (unsigned long long)at, strerror(errno));
@@ -61,6 +135,143 @@ int host_write(goload_module *m, uint64_t at, const void *p, size_t n, uint64_t 
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	mprotect((void *)(uintptr_t)lo, hi - lo, PROT_READ);
 	return 0;
+}
+
+void host_writes_begin(goload_module *m)
+{
+	if (!m->batch)
+		m->batch = calloc(1, sizeof *m->batch); /* none: each write goes at once */
+}
+
+static int cmp_write(const void *a, const void *b)
+{
+	uint64_t x = ((const struct gl_hostwrite *)a)->at, y = ((const struct gl_hostwrite *)b)->at;
+	return x < y ? -1 : x > y;
+}
+
+/* Writes what is queued (the batch stays open). */
+static int batch_flush(goload_module *m, goload_err *err)
+{
+	struct gl_hostbatch *b = m->batch;
+	if (!b || !b->q.len)
+		return 0;
+	size_t nq = b->q.len;
+	b->q.len = 0;
+	free(b->units.t);
+	b->units = (struct gl_u64set){0};
+	struct gl_hostwrite *q = b->q.v;
+	qsort(q, nq, sizeof *q, cmp_write);
+	for (size_t i = 0; i < nq; i++)
+		if (q[i].into_module && !gl_host_orig_add(m->host, q[i].at, q[i].old))
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	/* The host's type descriptors (and its itabs among them). */
+	const struct gl_rttab *rt = m->host->rt;
+	uint64_t md = gl_host_addr(m->host, "runtime.firstmoduledata"), types = 0, etypes = 0;
+	if (md && rt->md_off[GL_MD_TYPES] != GL_RT_ABSENT && rt->md_off[GL_MD_ETYPES] != GL_RT_ABSENT) {
+		memcpy(&types, (const void *)(uintptr_t)(md + rt->md_off[GL_MD_TYPES]), 8);
+		memcpy(&etypes, (const void *)(uintptr_t)(md + rt->md_off[GL_MD_ETYPES]), 8);
+	}
+	enum { GAP = 1024, RUN = 256 * 1024 };
+	uint8_t *buf = NULL;
+	size_t bcap = 0;
+	int rc = 0;
+	for (size_t i = 0, j; rc == 0 && i < nq; i = j + 1) {
+		uint64_t start = q[i].at, end = q[i].at + q[i].n;
+		bool ro = start >= types && end <= etypes;
+		for (j = i; j + 1 < nq; j++) {
+			const struct gl_hostwrite *x = &q[j + 1];
+			bool near = x->at == end || (ro && x->at > end && x->at - end < GAP && x->at + x->n <= etypes);
+			if (!near || x->at + x->n - start > RUN)
+				break;
+			end = x->at + x->n;
+		}
+		size_t len = (size_t)(end - start);
+		if (len > bcap) {
+			uint8_t *nb = realloc(buf, len);
+			if (!nb) {
+				rc = gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+				break;
+			}
+			buf = nb;
+			bcap = len;
+		}
+		memcpy(buf, (const void *)(uintptr_t)start, len); /* the gaps, as they are */
+		for (size_t k = i; k <= j; k++)
+			memcpy(buf + (q[k].at - start), q[k].b, q[k].n);
+		int fd = gl_host_memfd(m->host);
+		if (fd >= 0 && pwrite(fd, buf, len, (off_t)start) == (ssize_t)len) {
+			__atomic_fetch_add(&mem_writes, 1, __ATOMIC_RELAXED);
+			__atomic_fetch_add(&mem_words, j + 1 - i, __ATOMIC_RELAXED);
+			continue;
+		}
+		for (size_t k = i; rc == 0 && k <= j; k++)
+			rc = write_now(m, q[k].at, q[k].b, q[k].n, err);
+	}
+	free(buf);
+	return rc;
+}
+
+int host_writes_end(goload_module *m, bool write, goload_err *err)
+{
+	int rc = write ? batch_flush(m, err) : 0;
+	batch_free(m->batch);
+	m->batch = NULL;
+	return rc;
+}
+
+/* A word another open module filled already (it still differs from the
+ * linker's value) is not written: the module records its own value as a
+ * claim, for Close of the filler to hand the word over to. */
+int host_write(goload_module *m, uint64_t at, const void *p, size_t n, uint64_t code, const char *method,
+	       bool into_module, goload_err *err)
+{
+	struct gl_hostbatch *b = m->batch;
+	if (b && n > 8)
+		return gl_err(err, GOLOAD_E_INTERNAL, "host write of %zu bytes at 0x%llx", n, (unsigned long long)at);
+	if (b && b->q.len) {
+		for (uint64_t u = at & ~3ull; u < at + n; u += 4)
+			if (u64set_has(&b->units, u)) {
+				int rc = batch_flush(m, err);
+				if (rc < 0)
+					return rc;
+				break;
+			}
+	}
+	struct gl_hostfill f = {.at = at, .n = (uint32_t)n, .code = code, .owner = true, .method = method};
+	uint64_t cur = 0;
+	memcpy(&cur, (const void *)(uintptr_t)at, n);
+	f.old = gl_host_orig_value(m->host, at, n);
+	memcpy(&f.new, p, n);
+	if (b) {
+		for (; b->nfills < m->hostfills.len; b->nfills++)
+			if (!u64set_add(&b->fills, m->hostfills.v[b->nfills].at))
+				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		if (u64set_has(&b->fills, at))
+			return 0; /* this module's already */
+	} else {
+		for (size_t i = 0; i < m->hostfills.len; i++)
+			if (m->hostfills.v[i].at == at)
+				return 0; /* this module's already */
+	}
+	if (into_module && cur != f.old) {
+		f.owner = false;
+		dbg(m, "host word at 0x%llx: filled by another module; this one's copy (0x%llx) recorded",
+		    (unsigned long long)at, (unsigned long long)code);
+		return GL_VEC_PUSH(&m->hostfills, f) ? 0 : gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	}
+	if (b) {
+		struct gl_hostwrite w = {.at = at, .old = f.old, .n = (uint32_t)n, .into_module = into_module};
+		memcpy(w.b, p, n);
+		if ((into_module && !GL_VEC_PUSH(&m->hostfills, f)) || !GL_VEC_PUSH(&b->q, w))
+			return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		for (uint64_t u = at & ~3ull; u < at + n; u += 4)
+			if (!u64set_add(&b->units, u))
+				return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+		return 0;
+	}
+	if (into_module && (!gl_host_orig_add(m->host, at, f.old) || !GL_VEC_PUSH(&m->hostfills, f)))
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
+	return write_now(m, at, p, n, err);
 }
 
 /* The func type of a host method whose Mtyp the host's linker left -1:
@@ -314,12 +525,14 @@ int type_copy(goload_module *m, uint32_t si, gl_goobj_ref ref, uint32_t t, goloa
  * resolve (for the objects' own types) and again after it, for the types
  * pulled from host archives meanwhile: a host extension's code makes its
  * values with them, and a value of one type must carry one descriptor
- * (x.(*[]byte) compares descriptors). */
-int alias_dupok_types(goload_module *m, goload_err *err)
+ * (x.(*[]byte) compares descriptors). The second run starts at the first
+ * symbol the first did not see: what it decided of the others stands (the
+ * host's types, the uses and the loaded packages do not change in a link). */
+int alias_dupok_types(goload_module *m, uint32_t from, goload_err *err)
 {
 	size_t n = 0;
 	gl_goobj_resolver res = {dep_object, m};
-	for (uint32_t si = 0; si < m->syms.len; si++) {
+	for (uint32_t si = from; si < m->syms.len; si++) {
 		gl_lsym *s = gl_link_sym(m, si);
 		if (s->host || s->alias || s->obj == NOSYM || s->sect != SECT_RODATA || !(s->flags & GL_SF_DUPOK) ||
 		    strncmp(s->name, "type:", 5))
@@ -355,7 +568,8 @@ int alias_host_types(goload_module *m, goload_err *err)
 {
 	size_t nreused = m->deps.len; /* objects read later are for names only */
 	gl_goobj_resolver res = {dep_object, m};
-	int rc0 = alias_dupok_types(m, err);
+	int rc0 = alias_dupok_types(m, 0, err);
+	m->nsyms_aliased = m->syms.len;
 	if (rc0 < 0)
 		return rc0;
 	/* A named type this module defines (its package is not the host's:

@@ -237,7 +237,8 @@ uint32_t hostpkg_find(goload_module *m, const gl_goobj_symname *nm, const int *a
 	if (pl)
 		gl_strmap_get(&m->byhostpkg, nm->name, pl, &own);
 	gl_strmap_get(&m->byhostpkg, "runtime", 7, &rt);
-	for (size_t step = 0; id == NOSYM && step < n + 2 && !(err && err->code); step++) {
+	/* (Once every host package is open, hostpkg_def answered for all.) */
+	for (size_t step = 0; id == NOSYM && m->nopened < n && step < n + 2 && !(err && err->code); step++) {
 		size_t k = step == 0 ? own : step == 1 ? rt : step - 2;
 		if (k >= n || m->hostpkgs[k].opened)
 			continue;

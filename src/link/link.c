@@ -375,7 +375,7 @@ static int link_module(goload_host *h, const char *const *archives, size_t narch
 	if (rc == 0)
 		rc = resolve_all(m, err);
 	if (rc == 0) /* types pulled by the resolve */
-		rc = alias_dupok_types(m, err);
+		rc = alias_dupok_types(m, m->nsyms_aliased, err);
 	if (rc == 0)
 		rc = varinit_task(m, err);
 	if (rc < 0)
@@ -405,11 +405,43 @@ static int link_module(goload_host *h, const char *const *archives, size_t narch
 	rc = gl_mem_map_near(lo, hi, mapping_end(m) - (1ull << 32), &m->mem, err);
 	if (rc < 0)
 		goto fail;
+	uint64_t text0 = m->sect_addr[SECT_TEXT], ro0 = m->sect_addr[SECT_RODATA], pcln0 = m->pcln_addr;
 	place(m, (uint64_t)(uintptr_t)m->mem.base, m->pcln.bytes.len);
-	funcbuild_free(&fb);
-	memset(&fb, 0, sizeof fb);
-	if ((rc = build_funcs(m, &fb, err)) < 0 || (rc = build_pcln(m, &fb, err)) < 0)
-		goto fail;
+	/* The text, its read-only data (funcdata) and the pclntab moved as
+	 * one: the pclntab built for the provisional address is this one
+	 * but for its text address (gl_rt_pcln_move), not built again.
+	 * GOLOAD_CHECK_PCLN=1 builds it again all the same and compares. */
+	int64_t delta = (int64_t)(m->sect_addr[SECT_TEXT] - text0);
+	bool moved = (int64_t)(m->sect_addr[SECT_RODATA] - ro0) == delta && (int64_t)(m->pcln_addr - pcln0) == delta;
+	const char *ck = getenv("GOLOAD_CHECK_PCLN");
+	gl_rt_pcln built = {0};
+	if (moved) {
+		gl_rt_pcln_move(h->rt, &m->pcln, m->sect_addr[SECT_TEXT], delta);
+		if (ck && !strcmp(ck, "1")) {
+			built = m->pcln;
+			m->pcln = (gl_rt_pcln){0};
+			moved = false;
+		}
+	}
+	if (!moved) {
+		funcbuild_free(&fb);
+		memset(&fb, 0, sizeof fb);
+		if ((rc = build_funcs(m, &fb, err)) < 0 || (rc = build_pcln(m, &fb, err)) < 0) {
+			gl_rt_pcln_free(&built);
+			goto fail;
+		}
+	}
+	if (built.bytes.p) {
+		bool same = built.bytes.len == m->pcln.bytes.len && !memcmp(built.bytes.p, m->pcln.bytes.p, built.bytes.len) &&
+			    built.addr == m->pcln.addr && built.minpc == m->pcln.minpc && built.maxpc == m->pcln.maxpc;
+		gl_rt_pcln_free(&built);
+		if (!same) {
+			rc = gl_err(err, GOLOAD_E_INTERNAL, "link: the pclntab moved to 0x%llx differs from the one built there",
+				    (unsigned long long)m->pcln_addr);
+			goto fail;
+		}
+		dbg(m, "pclntab moved to 0x%llx: the same bytes as built there (GOLOAD_CHECK_PCLN)", (unsigned long long)m->pcln_addr);
+	}
 	if (m->pcln.bytes.len != m->pcln_size) {
 		rc = gl_err(err, GOLOAD_E_INTERNAL, "link: pclntab size changed with its address");
 		goto fail;
@@ -502,12 +534,15 @@ static int link_module(goload_host *h, const char *const *archives, size_t narch
 	if ((rc = protect(m, err)) < 0)
 		goto fail;
 	phase_end(m, GOLOAD_PHASE_RTMETA, &t0);
-	/* Last: a failure before this leaves the host untouched. */
-	if ((rc = patch_host_methods(m, err)) < 0)
+	/* Last: a failure before this leaves the host untouched. Written
+	 * in one batch (hostfill.c). */
+	host_writes_begin(m);
+	rc = patch_host_methods(m, err);
+	for (size_t i = 0; rc == 0 && i < m->hostitabs.len; i++)
+		rc = host_itab_slots(m, m->hostitabs.v[i], true, err);
+	int wrc = host_writes_end(m, rc == 0, err);
+	if ((rc = rc < 0 ? rc : wrc) < 0)
 		goto fail;
-	for (size_t i = 0; i < m->hostitabs.len; i++)
-		if ((rc = host_itab_slots(m, m->hostitabs.v[i], true, err)) < 0)
-			goto fail;
 	phase_end(m, GOLOAD_PHASE_HOSTFILL, &t0);
 	for (int s = SECT_TEXT; s < SECT_N; s++)
 		dbg(m, "%-9s 0x%llx +%llu", sect_names[s], (unsigned long long)m->sect_addr[s],

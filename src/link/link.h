@@ -52,6 +52,7 @@ typedef struct gl_lobj {
 	bool shared;   /* the host's pkgcache owns o */
 	bool lazy;     /* a host package's object: only what the host's linker
 			* dropped is defined from it, on first reference */
+	bool pkgknown; /* pkgpath is object_pkgpath's (open_archives computed it) */
 	uint32_t *initby; /* lazy objects: definition -> 1 + the init-code
 			   * function referencing it, 0 if none (on first use) */
 } gl_lobj;
@@ -160,6 +161,8 @@ struct goload_module {
 	/* host itab slots and method-table entries written to point into
 	 * the module (those pointing at the host's own text are not kept) */
 	GL_VEC(struct gl_hostfill) hostfills;
+	struct gl_hostbatch *batch; /* host writes queued (hostfill.c), or NULL */
+	uint32_t nsyms_aliased;     /* symbols alias_host_types saw (alias_dupok_types) */
 	gl_buf arena;      /* chunks of names, freed at close */
 	GL_VEC(char *) strs;
 	gl_mem mem;

@@ -91,6 +91,8 @@ uint32_t hostpkg_find(goload_module *m, const gl_goobj_symname *nm, const int *a
 /* hostfill.c */
 int host_write(goload_module *m, uint64_t at, const void *p, size_t n, uint64_t code, const char *method, bool into_module,
 	       goload_err *err);
+void host_writes_begin(goload_module *m);
+int host_writes_end(goload_module *m, bool write, goload_err *err);
 int want_method(void *ctx, const gl_host_method *hm, goload_err *err);
 int note_iface_use(goload_module *m, uint32_t oi, const gl_lsym *s, gl_goobj_reloc r, goload_err *err);
 int note_reflect_method(goload_module *m, const gl_lsym *s, goload_err *err);
@@ -98,7 +100,7 @@ int patch_host_methods(goload_module *m, goload_err *err);
 int host_itab_slots(goload_module *m, struct gl_hostitab h, bool write, goload_err *err);
 int type_copy(goload_module *m, uint32_t si, gl_goobj_ref ref, uint32_t t, goload_err *err);
 int alias_host_types(goload_module *m, goload_err *err);
-int alias_dupok_types(goload_module *m, goload_err *err);
+int alias_dupok_types(goload_module *m, uint32_t from, goload_err *err);
 
 /* layout.c */
 bool sorted_typelinks(goload_module *m, u32vec *tl);

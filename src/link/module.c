@@ -45,6 +45,7 @@ void goload_module_free(goload_module *m)
 	GL_VEC_FREE(&m->methodfills);
 	GL_VEC_FREE(&m->typefills);
 	GL_VEC_FREE(&m->hostfills);
+	host_writes_end(m, false, NULL);
 	gl_strmap_free(&m->ifacenames);
 	gl_strmap_free(&m->ifacetypes);
 	free(m->hostpkgs);
@@ -119,13 +120,14 @@ void goload_module_type_fill(const goload_module *m, size_t i, goload_type_fill 
 
 int goload_module_write_type_fills(goload_module *m, goload_err *err)
 {
-	for (size_t i = 0; i < m->typefills.len; i++) {
+	int rc = 0;
+	host_writes_begin(m);
+	for (size_t i = 0; rc == 0 && i < m->typefills.len; i++) {
 		const struct gl_typefill *f = &m->typefills.v[i];
-		int rc = f->type ? host_write(m, f->slot, &f->key, 4, f->type, f->method, true, err) : 0;
-		if (rc < 0)
-			return rc;
+		rc = f->type ? host_write(m, f->slot, &f->key, 4, f->type, f->method, true, err) : 0;
 	}
-	return 0;
+	int wrc = host_writes_end(m, rc == 0, err);
+	return rc < 0 ? rc : wrc;
 }
 
 size_t goload_module_nitabs(const goload_module *m) { return m->itabs.len; }

@@ -124,30 +124,52 @@ int gl_pkgcache_goobj(goload_host *h, const char *path, const gl_goobj **o, golo
 	return 0;
 }
 
+/* The first definition of o from *d on that the index takes: named, of
+ * ABI0 or ABIInternal, not content-addressed (the hashed classes, between
+ * HASHED64 and NONPKGDEF). Only its name and ABI are read. */
+static bool next_named(const gl_goobj *o, uint32_t *d, gl_span *name, uint16_t *abi)
+{
+	uint32_t nd = gl_goobj_ndefs(o), h0 = gl_goobj_class_start(o, GL_GOOBJ_SC_HASHED64),
+		 h1 = gl_goobj_class_start(o, GL_GOOBJ_SC_NONPKGDEF);
+	for (; *d < nd; ++*d) {
+		if (*d >= h0 && *d < h1 && (*d = h1) >= nd)
+			break;
+		*name = gl_goobj_sym_name(o, *d, abi);
+		if (*abi <= 1 && name->n)
+			return true;
+	}
+	return false;
+}
+
 /* Adds the named definitions of entry id's objects to the process-wide
- * index (once per entry). */
+ * index (once per entry). The first OpenPackage of a process indexes tens
+ * of thousands: the maps get room for all of them first (a grown map
+ * rehashes everything). */
 int gl_pkgcache_index(goload_host *h, uint32_t id, goload_err *err)
 {
 	gl_pkgcache *c = h->pkgcache;
 	gl_pkgent *e = c->ents.v[id];
 	if (e->indexed)
 		return 0;
+	size_t nabi[2] = {0, 0};
+	gl_span nm;
+	uint16_t abi;
+	for (size_t oi = 0; oi < e->objs.len; oi++)
+		for (uint32_t d = 0; next_named(e->objs.v[oi], &d, &nm, &abi); d++)
+			nabi[abi]++;
+	if (!GL_VEC_RESERVE(&c->chain, nabi[0] + nabi[1]) || !gl_strmap_reserve(&c->defs[0], c->defs[0].len + nabi[0]) ||
+	    !gl_strmap_reserve(&c->defs[1], c->defs[1].len + nabi[1]))
+		return gl_err(err, GOLOAD_E_NOMEM, "out of memory");
 	for (size_t oi = 0; oi < e->objs.len; oi++) {
-		const gl_goobj *o = e->objs.v[oi];
-		uint32_t nd = gl_goobj_ndefs(o);
-		size_t hl;
-		for (uint32_t d = 0; d < nd; d++) {
-			gl_goobj_sym s = gl_goobj_sym_at(o, d);
-			if (s.abi > 1 || !s.namelen || gl_goobj_hash(o, d, &hl))
-				continue;
+		for (uint32_t d = 0; next_named(e->objs.v[oi], &d, &nm, &abi); d++) {
 			gl_pkgdef pd = {.ent = id, .obj = (uint32_t)oi, .def = d, .next = NOCHAIN, .last = NOCHAIN};
 			uint32_t at = (uint32_t)c->chain.len;
 			bool existed;
-			if (!GL_VEC_PUSH(&c->chain, pd) || !gl_strmap_add(&c->defs[s.abi], s.name, s.namelen, at, &existed))
+			if (!GL_VEC_PUSH(&c->chain, pd) || !gl_strmap_add(&c->defs[abi], (const char *)nm.p, nm.n, at, &existed))
 				return gl_err(err, GOLOAD_E_NOMEM, "out of memory");
 			if (existed) {
 				uint64_t head;
-				gl_strmap_get(&c->defs[s.abi], s.name, s.namelen, &head);
+				gl_strmap_get(&c->defs[abi], (const char *)nm.p, nm.n, &head);
 				gl_pkgdef *hd = &c->chain.v[head];
 				uint32_t tail = hd->last == NOCHAIN ? (uint32_t)head : hd->last;
 				c->chain.v[tail].next = at;

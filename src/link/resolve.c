@@ -206,12 +206,25 @@ int define_one(goload_module *m, uint32_t oi, uint32_t i, goload_err *err)
 /* One link symbol per definition; dupok and content-addressed ones shared. */
 int define(goload_module *m, goload_err *err)
 {
+	/* Room for every definition first: growing the tables rehashes and
+	 * copies them (webfix defines ~100,000). */
+	size_t nnamed = 0, nhashed = 0;
+	for (uint32_t oi = 0; oi < m->objs.len; oi++) {
+		const gl_goobj *o = m->objs.v[oi].o;
+		size_t h = gl_goobj_class_start(o, GL_GOOBJ_SC_NONPKGDEF) - gl_goobj_class_start(o, GL_GOOBJ_SC_HASHED64);
+		nhashed += h;
+		nnamed += gl_goobj_ndefs(o) - h;
+	}
+	if (!GL_VEC_RESERVE(&m->syms, nnamed + nhashed) || !gl_strmap_reserve(&m->byname, m->byname.len + nnamed) ||
+	    !gl_strmap_reserve(&m->byhash, m->byhash.len + nhashed))
+		return gl_err(err, GOLOAD_E_NOMEM, "link: out of memory");
 	for (uint32_t oi = 0; oi < m->objs.len; oi++) {
 		gl_lobj *lo = &m->objs.v[oi];
 		int rc = init_syms(m, oi, err);
 		if (rc < 0)
 			return rc;
-		lo->pkgpath = object_pkgpath(m, lo->o);
+		if (!lo->pkgknown)
+			lo->pkgpath = object_pkgpath(m, lo->o);
 		if (lo->pkgpath) {
 			bool existed;
 			if (!gl_strmap_add(&m->bypkg, lo->pkgpath, strlen(lo->pkgpath), oi, &existed))
@@ -302,7 +315,7 @@ static bool shared_types_only(const goload_module *m, const char *name, size_t n
 		}
 		char buf[512];
 		int bl = snprintf(buf, sizeof buf, "type:%.*s", (int)(k - t0), name + t0);
-		if (bl <= 0 || (size_t)bl >= sizeof buf || loads_pkg(m, name + t0, dot - t0) || !gl_host_type(m->host, buf, (size_t)bl))
+		if (bl <= 0 || (size_t)bl >= sizeof buf || !gl_host_type(m->host, buf, (size_t)bl) || loads_pkg(m, name + t0, dot - t0))
 			return false;
 	}
 	return any;

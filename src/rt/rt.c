@@ -286,6 +286,17 @@ done:
 
 void gl_rt_pcln_free(gl_rt_pcln *p) { gl_buf_free(&p->bytes); }
 
+void gl_rt_pcln_move(const struct gl_rttab *rt, gl_rt_pcln *p, uint64_t text, int64_t delta)
+{
+	/* Everything else is relative: entries to the text, funcdata to
+	 * gofunc, the tables to the pclntab, buckets to minpc. */
+	if (rt->pch_off[GL_PCH_TEXTSTART] != GL_RT_ABSENT)
+		put64(p->bytes.p + rt->pch_off[GL_PCH_TEXTSTART], text);
+	p->addr += (uint64_t)delta;
+	p->minpc += (uint64_t)delta;
+	p->maxpc += (uint64_t)delta;
+}
+
 static void md_word(const struct gl_rttab *rt, uint8_t *md, enum gl_md_field f, uint64_t v)
 {
 	if (rt->md_off[f] != GL_RT_ABSENT)

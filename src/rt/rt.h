@@ -80,6 +80,9 @@ typedef struct gl_rt_pcln {
 int gl_rt_pcln_build(const struct gl_rttab *rt, const gl_rt_input *in, uint64_t addr, gl_rt_pcln *out,
 		     goload_err *err);
 void gl_rt_pcln_free(gl_rt_pcln *p);
+/* The pclntab built for text, rodata (gofunc) and itself all `delta`
+ * bytes lower, moved: what gl_rt_pcln_build gives for the new addresses. */
+void gl_rt_pcln_move(const struct gl_rttab *rt, gl_rt_pcln *p, uint64_t text, int64_t delta);
 
 /* The module's sections, absolute addresses. gcdata/gcbss are pointer
  * bitmaps (1 bit per word of [data,edata) / [bss,ebss)) that become

@@ -37,10 +37,11 @@ int gl_objtab_funcid(const struct gl_objtab *t, uint32_t raw)
 
 uint32_t gl_objtab_bits(const uint32_t map[8], uint8_t raw)
 {
+	/* Branch-free: every symbol read decodes two of these (flag, flag2),
+	 * and the flag bits of a symbol table are close to random. */
 	uint32_t out = 0;
 	for (int i = 0; i < 8; i++)
-		if (raw & (1u << i))
-			out |= map[i];
+		out |= map[i] & (0u - ((raw >> i) & 1u));
 	return out;
 }
 
