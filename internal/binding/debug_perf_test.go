@@ -3,12 +3,14 @@ package binding
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // perf names loaded code (docs/debugging.md): testdata/debug/host loads
@@ -126,14 +128,77 @@ func TestPerfMapLines(t *testing.T) {
 	})
 }
 
+// A perf map left by a dead process whose pid the host now has is
+// emptied at the host's first write: perf would otherwise name the
+// host's addresses with the dead process's functions.
+func TestPerfMapStaleFile(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		bin := buildHost(t, tc, debugHost, "")
+		ar := archiveBy(t, tc, "./testdata/debug/hot")
+		cmd := exec.Command(bin, "spin", ar, "0")
+		cmd.Env = append(os.Environ(), "GOLOAD_TEST_WAIT=1")
+		in, err := cmd.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out strings.Builder
+		pr, pw := io.Pipe()
+		cmd.Stdout = pw
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		first, err := bufio.NewReader(pr).ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		out.WriteString(first)
+		pid := strings.TrimSpace(strings.TrimPrefix(first, "pid "))
+		path := filepath.Join("/tmp", "perf-"+pid+".map")
+		if err := os.WriteFile(path, []byte("dead 10 stale.deadProcessFunc\n"), 0644); err != nil {
+			t.Fatal(err)
+		}
+		old := time.Now().Add(-time.Hour)
+		if err := os.Chtimes(path, old, old); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan struct{})
+		go func() { io.Copy(&out, pr); close(done) }() //nolint:errcheck
+		in.Write([]byte("\n"))                         //nolint:errcheck
+		err = cmd.Wait()
+		pw.Close()
+		<-done
+		if err != nil {
+			t.Fatalf("host: %v\n%s", err, out.String())
+		}
+		hot := 0
+		for _, l := range perfMap(t, pid) {
+			if l.name == "stale.deadProcessFunc" {
+				t.Errorf("the perf map still has the dead process's line")
+			}
+			if strings.HasPrefix(l.name, debugHot) {
+				hot++
+			}
+		}
+		if hot == 0 {
+			t.Errorf("the perf map has no line for the loaded package")
+		}
+	})
+}
+
 // Opting out: GOLOAD_PERFMAP=0 for every module, OpenOptions.NoPerfMap
 // for one OpenPackage.
 func TestPerfMapOptOut(t *testing.T) {
 	forEach(t, func(t *testing.T, tc toolchain) {
 		bin := buildHost(t, tc, debugHost, "")
 		ar := archiveBy(t, tc, "./testdata/debug/hot")
+		t0 := time.Now().Add(-time.Second) // mtimes may be coarser than the clock
 		out := runHost(t, bin, []string{"GOLOAD_PERFMAP=0"}, "spin", ar, "0")
-		if ls := perfMap(t, hostValue(t, out, "pid")); len(ls) != 0 {
+		pid := hostValue(t, out, "pid")
+		// A map older than the host is a dead process's that had its pid.
+		if st, err := os.Stat(filepath.Join("/tmp", "perf-"+pid+".map")); err == nil && st.ModTime().Before(t0) {
+			os.Remove(filepath.Join("/tmp", "perf-"+pid+".map"))
+		}
+		if ls := perfMap(t, pid); len(ls) != 0 {
 			t.Errorf("GOLOAD_PERFMAP=0: the host wrote a perf map: %v", ls)
 		}
 		wd, _ := os.Getwd()

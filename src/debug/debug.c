@@ -6,7 +6,8 @@
  * line "START SIZE name" (hex) in /tmp/perf-PID.map, the file perf report
  * reads for addresses outside any mapped file. One descriptor per process
  * (O_APPEND), one write per module, so lines of concurrent writers never
- * interleave. perf has no way to remove a line: a closed module's lines
+ * interleave; a map older than the process (a dead process's that had its
+ * pid) is emptied first. perf has no way to remove a line: a closed module's lines
  * stay; its addresses are retired (never mapped again, gl_mem_retire), so
  * they name nothing else.
  *
@@ -31,6 +32,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ELF64 (the System V gABI); not <elf.h>: the unity build (libgoload.c)
@@ -103,6 +106,43 @@ static pid_t perf_pid;
 
 /* ---- perf map ---- */
 
+/* When this process started, in seconds since the epoch (the boot time
+ * plus field 22 of /proc/self/stat, in clock ticks), rounded down; 0 when
+ * it cannot be read. */
+static time_t process_start(void)
+{
+	char buf[1024];
+	unsigned long long ticks = 0, btime = 0;
+	FILE *f = fopen("/proc/self/stat", "re");
+	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = 0;
+	const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	if (!p || sscanf(p, " %llu", &ticks) != 1)
+		return 0;
+	f = fopen("/proc/stat", "re");
+	while (f && fgets(buf, sizeof buf, f))
+		if (sscanf(buf, "btime %llu", &btime) == 1)
+			break;
+	if (f)
+		fclose(f);
+	long hz = sysconf(_SC_CLK_TCK);
+	return btime && hz > 0 ? (time_t)(btime + ticks / (unsigned long long)hz) : 0;
+}
+
+/* A map written before this process started is a dead process's that had
+ * our pid: its lines would name our addresses, so it is emptied. */
+static void perf_drop_stale(int fd)
+{
+	struct stat st;
+	time_t start = process_start();
+	if (start && fstat(fd, &st) == 0 && st.st_size > 0 && st.st_mtim.tv_sec < start)
+		(void)ftruncate(fd, 0);
+}
+
 static int perf_write(const char *buf, size_t n, goload_err *err)
 {
 	if (perf_fd < 0 || perf_pid != getpid()) {
@@ -112,6 +152,7 @@ static int perf_write(const char *buf, size_t n, goload_err *err)
 		perf_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (perf_fd < 0)
 			return gl_err(err, GOLOAD_E_IO, "perf map %s: %s", path, strerror(errno));
+		perf_drop_stale(perf_fd);
 	}
 	while (n > 0) {
 		ssize_t w = write(perf_fd, buf, n);

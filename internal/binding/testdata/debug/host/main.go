@@ -8,10 +8,12 @@
 //	                            main.beforeClose and main.afterClose
 //	host patch ARCHIVE          patch main.banner (a patch trampoline)
 //
-// It prints its pid and the entry of hot.Spin (or hot.Inner).
+// It prints its pid and the entry of hot.Spin (or hot.Inner). With
+// GOLOAD_TEST_WAIT=1 it waits for a line on stdin after printing its pid.
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"os"
@@ -51,6 +53,9 @@ func run(args []string) error {
 		return fmt.Errorf("usage: host spin|spinpkg|call|close|patch ARCHIVE|DIR [SECONDS]")
 	}
 	fmt.Println("pid", os.Getpid())
+	if os.Getenv("GOLOAD_TEST_WAIT") == "1" {
+		bufio.NewReader(os.Stdin).ReadString('\n') //nolint:errcheck
+	}
 	var m *goload.Module
 	var err error
 	if args[0] == "spinpkg" {
