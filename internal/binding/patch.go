@@ -80,6 +80,10 @@ var patcher struct {
 	applied map[uintptr]*FuncPatch // entry -> the patch whose jump is there
 	last    PauseStats
 	ranges  []rng                // scratch for the stopped world
+	// closed once the membarrier registration (syncCores) is done: it
+	// waits for an RCU grace period, 10-20 ms, spent on its own thread
+	// so that the first NewPatch and Close do not; code writes wait.
+	syncCoreReady chan struct{}
 	visit   func(unsafe.Pointer) // scanVisit as a func value, made once
 }
 
@@ -92,6 +96,11 @@ func thePatcher() error {
 			if C.goload_patcher_open(v, &patcher.p, &e) < 0 {
 				return cError(&e)
 			}
+			patcher.syncCoreReady = make(chan struct{})
+			go func() {
+				C.goload_patcher_register_sync_core()
+				close(patcher.syncCoreReady)
+			}()
 			// One image of the executable for the loader and the patcher;
 			// without one the patcher opens its own.
 			if h, err := openHost(); err == nil && C.goload_patcher_share_host(patcher.p, h, &e) < 0 {
@@ -536,6 +545,7 @@ func setPatches(ps []*FuncPatch, on bool) error {
 			poke(uintptr(p.info.slot), p.fv)
 		}
 	}
+	<-patcher.syncCoreReady // before the first stop that writes code (syncCores)
 	entries := parkEntries(writes, on)
 	var busy busyG
 	var failed *FuncPatch
