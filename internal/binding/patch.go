@@ -79,12 +79,12 @@ var patcher struct {
 	once    sync.Once
 	applied map[uintptr]*FuncPatch // entry -> the patch whose jump is there
 	last    PauseStats
-	ranges  []rng                // scratch for the stopped world
+	ranges  []rng // scratch for the stopped world
 	// closed once the membarrier registration (syncCores) is done: it
 	// waits for an RCU grace period, 10-20 ms, spent on its own thread
 	// so that the first NewPatch and Close do not; code writes wait.
 	syncCoreReady chan struct{}
-	visit   func(unsafe.Pointer) // scanVisit as a func value, made once
+	visit         func(unsafe.Pointer) // scanVisit as a func value, made once
 }
 
 func thePatcher() error {
