@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "df074bb2a1709d2789e2fad6fc8f7295e3fd763c79d8e7d5271b1219c704e391"
+#define GOLOAD_C_SOURCES_SHA256 "56781645bb27532a3bc31352727028da3f02d62e690f9c0a6c0d5de0e933db54"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -43,8 +43,10 @@ static int read_syms(gl_elf *e, const gl_elf_sec *sh, gl_elf_sym **out, size_t *
 		syms[i].size = gl_rd_u64(&r);
 		syms[i].type = info & 0xf;
 		syms[i].bind = info >> 4;
-		const char *nm = gl_cstr_at(strs, name, NULL);
+		size_t len = 0;
+		const char *nm = gl_cstr_at(strs, name, &len);
 		syms[i].name = nm ? nm : "";
+		syms[i].namelen = nm && len <= UINT32_MAX ? (uint32_t)len : 0;
 	}
 	*out = syms;
 	*nout = n;

@@ -111,6 +111,9 @@ static bool parse_input_in(const gl_elf *e, uint64_t lo, uint64_t hi)
 /* Bytes the ELF backend copied for relocated images, and pages it wrote
  * in place (a process-wide count, for tests and benches). */
 static uint64_t image_copied_bytes, image_cow_pages;
+static int image_always_copy; /* goload_bench_image_copy */
+
+void goload_bench_image_copy(int on) { __atomic_store_n(&image_always_copy, on, __ATOMIC_RELAXED); }
 
 uint64_t gl_image_copied_bytes(void) { return __atomic_load_n(&image_copied_bytes, __ATOMIC_RELAXED); }
 uint64_t gl_image_cow_pages(void) { return __atomic_load_n(&image_cow_pages, __ATOMIC_RELAXED); }
@@ -157,7 +160,8 @@ static int elf_open_relocated(gl_image *im, gl_span img, const char *what, unsig
 		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for its relocated words", what);
 	}
 	bool reparse = true;
-	if ((flags & GL_IMAGE_PRIVATE_MAP) && write_in_place(&c, img)) {
+	if ((flags & GL_IMAGE_PRIVATE_MAP) && !__atomic_load_n(&image_always_copy, __ATOMIC_RELAXED) &&
+	    write_in_place(&c, img)) {
 		reparse = parse_input_in(im->elf, c.lo, c.hi);
 	} else {
 		uint8_t *copy = malloc(img.n);
@@ -232,7 +236,8 @@ static int from_elf(gl_image *im, gl_span img, const char *what, unsigned flags,
 			const gl_elf_sym *s = &tabs[t].v[i];
 			if (!s->name[0] || s->type == GL_STT_SECTION || s->type == GL_STT_FILE)
 				continue;
-			im->syms[im->nsyms++] = (gl_image_sym){s->name, s->value, s->size, elf_sym_kind(e, s), tabs[t].src};
+			im->syms[im->nsyms++] = (gl_image_sym){s->name, s->value, s->size, elf_sym_kind(e, s), tabs[t].src,
+									s->namelen};
 			if (t == 0)
 				im->nsymtab++;
 		}
@@ -303,7 +308,7 @@ static int from_pe(gl_image *im, gl_span img, const char *what, goload_err *err)
 			else if (sec->chars & GL_PE_SCN_CNT_UNINITIALIZED_DATA)
 				kind = 'B';
 		}
-		im->syms[im->nsyms++] = (gl_image_sym){s->name, va, 0, kind, GL_IMGSYM_SYMTAB};
+		im->syms[im->nsyms++] = (gl_image_sym){s->name, va, 0, kind, GL_IMGSYM_SYMTAB, 0};
 	im->nsymtab += kind != 'U';
 	}
 	return 0;
@@ -379,7 +384,7 @@ static int from_macho(gl_image *im, gl_span img, const char *what, const char *a
 		/* The linker adds "_" to Go symbols (those with a dot); debug/macho
 		 * and go tool nm drop it again (Go issue 33808). */
 		const char *name = s->name[0] == '_' && strchr(s->name, '.') ? s->name + 1 : s->name;
-		im->syms[im->nsyms++] = (gl_image_sym){name, s->value, 0, k, GL_IMGSYM_SYMTAB};
+		im->syms[im->nsyms++] = (gl_image_sym){name, s->value, 0, k, GL_IMGSYM_SYMTAB, 0};
 		/* -s keeps LC_SYMTAB for the imports: stripped means no definitions. */
 		im->nsymtab += k != 'U';
 	}

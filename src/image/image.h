@@ -49,6 +49,7 @@ typedef struct gl_image_sym {
 	uint64_t value, size; /* size 0 when the format does not record it */
 	char kind;            /* as go tool nm: T t R r D d B b U */
 	uint8_t source;       /* enum gl_img_symsrc */
+	uint32_t namelen;     /* strlen(name) when known (ELF), else 0 */
 } gl_image_sym;
 
 typedef struct gl_image {

@@ -430,18 +430,18 @@ bool gl_strmap_reserve(gl_strmap *m, size_t n)
 	return true;
 }
 
-bool gl_strmap_add(gl_strmap *m, const char *key, size_t klen, uint64_t val, bool *existed)
+uint64_t *gl_strmap_slot(gl_strmap *m, const char *key, size_t klen, uint64_t val, bool *existed)
 {
 	if (klen > UINT32_MAX)
-		return false;
+		return NULL;
 	if ((m->len + 1) * 4 >= m->cap * 3 && !map_grow(m))
-		return false;
+		return NULL;
 	uint32_t h = gl_hash(key, klen);
 	gl_strmap_ent *e = map_slot(m, key, klen, h);
 	if (e->key) {
 		if (existed)
 			*existed = true;
-		return true;
+		return &e->val;
 	}
 	e->key = key ? key : "";
 	e->klen = (uint32_t)klen;
@@ -450,7 +450,12 @@ bool gl_strmap_add(gl_strmap *m, const char *key, size_t klen, uint64_t val, boo
 	m->len++;
 	if (existed)
 		*existed = false;
-	return true;
+	return &e->val;
+}
+
+bool gl_strmap_add(gl_strmap *m, const char *key, size_t klen, uint64_t val, bool *existed)
+{
+	return gl_strmap_slot(m, key, klen, val, existed) != NULL;
 }
 
 bool gl_strmap_put(gl_strmap *m, const char *key, size_t klen, uint64_t val)

@@ -162,6 +162,10 @@ bool gl_strmap_put(gl_strmap *m, const char *key, size_t klen, uint64_t val);
 /* Insert only if absent; returns false on OOM. *existed tells which. */
 bool gl_strmap_add(gl_strmap *m, const char *key, size_t klen, uint64_t val, bool *existed);
 bool gl_strmap_get(const gl_strmap *m, const char *key, size_t klen, uint64_t *val);
+/* gl_strmap_add that also gives the entry's value slot (the existing
+ * value when *existed, else val), valid until the next insertion; NULL on
+ * OOM. One hash and one probe where get-then-put takes two. */
+uint64_t *gl_strmap_slot(gl_strmap *m, const char *key, size_t klen, uint64_t val, bool *existed);
 /* Makes room for n entries in all, so that adding them rehashes nothing. */
 bool gl_strmap_reserve(gl_strmap *m, size_t n);
 void gl_strmap_free(gl_strmap *m);
