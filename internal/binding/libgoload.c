@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "56781645bb27532a3bc31352727028da3f02d62e690f9c0a6c0d5de0e933db54"
+#define GOLOAD_C_SOURCES_SHA256 "f352aa0a6f96a8ba168776395f1b2cb28aa72be5f9eddefb9196d43863a3426d"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

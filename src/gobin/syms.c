@@ -20,11 +20,11 @@ static bool ends_with(const char *s, size_t n, const char *suf)
 
 /* Adds or, when `better` says so, replaces the entry for s->name (len
  * bytes): one hash and one probe. */
-static bool add_sym(gl_gobin *g, const gl_gobin_sym *s, size_t len,
-		    bool (*better)(const gl_gobin_sym *, const gl_gobin_sym *))
+static bool add_sym_hashed(gl_gobin *g, const gl_gobin_sym *s, size_t len, uint32_t h,
+			   bool (*better)(const gl_gobin_sym *, const gl_gobin_sym *))
 {
 	bool existed;
-	uint64_t *idx = gl_strmap_slot(&g->symmap, s->name, len, g->syms.len, &existed);
+	uint64_t *idx = gl_strmap_slot_hashed(&g->symmap, s->name, len, h, g->syms.len, &existed);
 	if (!idx)
 		return false;
 	if (existed) {
@@ -33,6 +33,12 @@ static bool add_sym(gl_gobin *g, const gl_gobin_sym *s, size_t len,
 		return true;
 	}
 	return GL_VEC_PUSH(&g->syms, *s);
+}
+
+static bool add_sym(gl_gobin *g, const gl_gobin_sym *s, size_t len,
+		    bool (*better)(const gl_gobin_sym *, const gl_gobin_sym *))
+{
+	return add_sym_hashed(g, s, len, gl_hash(s->name, len), better);
 }
 
 /* Within one source, a defined symbol beats an undefined one, a global beats a local. */
@@ -84,14 +90,29 @@ static int build(gl_gobin *g, goload_err *err)
 	size_t want = im->nsyms + (size_t)g->nfunc / (im->nsymtab ? 8 : 1);
 	if (!gl_strmap_reserve(&g->symmap, want) || !GL_VEC_RESERVE(&g->syms, want))
 		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
-	for (size_t i = 0; i < im->nsyms; i++) {
-		const gl_image_sym *is = &im->syms[i];
-		size_t len = is->namelen ? is->namelen : strlen(is->name);
-		gl_gobin_sym s = {is->name, is->value, is->size, is->kind,
-				  is->source == GL_IMGSYM_SYMTAB ? GL_SYMSRC_SYMTAB : GL_SYMSRC_DYNSYM, 0,
-				  ends_with(is->name, len, ".abi0"), false};
-		if (!add_sym(g, &s, len, table_better))
-			return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
+	/* Hashed PREFETCH entries ahead: each probe of a table of tens of
+	 * thousands of entries is a cache miss; asked for early, they overlap. */
+	enum { PREFETCH = 16 };
+	uint32_t ring[PREFETCH];
+	size_t lens[PREFETCH];
+	for (size_t i = 0; i < im->nsyms + PREFETCH; i++) {
+		if (i >= PREFETCH) { /* add entry k, hashed PREFETCH steps ago */
+			size_t k = i - PREFETCH;
+			const gl_image_sym *is = &im->syms[k];
+			size_t len = lens[k % PREFETCH];
+			gl_gobin_sym s = {is->name, is->value, is->size, is->kind,
+					  is->source == GL_IMGSYM_SYMTAB ? GL_SYMSRC_SYMTAB : GL_SYMSRC_DYNSYM, 0,
+					  ends_with(is->name, len, ".abi0"), false};
+			if (!add_sym_hashed(g, &s, len, ring[k % PREFETCH], table_better))
+				return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
+		}
+		if (i < im->nsyms) { /* then hash entry i, ask for its slot */
+			const gl_image_sym *is = &im->syms[i];
+			size_t len = is->namelen ? is->namelen : strlen(is->name);
+			lens[i % PREFETCH] = len;
+			ring[i % PREFETCH] = gl_hash(is->name, len);
+			gl_strmap_prefetch(&g->symmap, ring[i % PREFETCH]);
+		}
 	}
 	for (size_t i = 0; i < g->nfunc; i++) {
 		gl_gobin_func f;

@@ -432,11 +432,21 @@ bool gl_strmap_reserve(gl_strmap *m, size_t n)
 
 uint64_t *gl_strmap_slot(gl_strmap *m, const char *key, size_t klen, uint64_t val, bool *existed)
 {
+	return gl_strmap_slot_hashed(m, key, klen, gl_hash(key, klen), val, existed);
+}
+
+void gl_strmap_prefetch(const gl_strmap *m, uint32_t h)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->t[h & (m->cap - 1)], 1);
+}
+
+uint64_t *gl_strmap_slot_hashed(gl_strmap *m, const char *key, size_t klen, uint32_t h, uint64_t val, bool *existed)
+{
 	if (klen > UINT32_MAX)
 		return NULL;
 	if ((m->len + 1) * 4 >= m->cap * 3 && !map_grow(m))
 		return NULL;
-	uint32_t h = gl_hash(key, klen);
 	gl_strmap_ent *e = map_slot(m, key, klen, h);
 	if (e->key) {
 		if (existed)

@@ -45,6 +45,7 @@ func main() {
 		}
 	case "open":
 		open(os.Args[2])
+		fmt.Println("ok")
 	case "image":
 		before := anonKB()
 		if err := goload.Check(); err != nil {
@@ -67,7 +68,21 @@ func main() {
 			panic(err)
 		}
 		fmt.Printf("newpatch first %.3f ms, again %.3f ms\n", ms(d), ms(time.Since(t0)))
-		_ = p
+		// The first Apply waits for the membarrier registration that
+		// the first NewPatch left running on its own thread.
+		if err := goload.Apply(p); err != nil {
+			panic(err)
+		}
+		if got := double(2); got != 6 {
+			panic(fmt.Sprintf("patched double(2) = %d, want 6", got))
+		}
+		if err := p.Revert(); err != nil {
+			panic(err)
+		}
+		if got := double(2); got != 4 {
+			panic(fmt.Sprintf("reverted double(2) = %d, want 4", got))
+		}
+		fmt.Println("ok")
 	}
 }
 
