@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "f352aa0a6f96a8ba168776395f1b2cb28aa72be5f9eddefb9196d43863a3426d"
+#define GOLOAD_C_SOURCES_SHA256 "da32840236daac7ddaeb376eedb1eb997fd0c64da960324cd65653f5acc0be41"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -90,6 +90,7 @@ static int build(gl_gobin *g, goload_err *err)
 	size_t want = im->nsyms + (size_t)g->nfunc / (im->nsymtab ? 8 : 1);
 	if (!gl_strmap_reserve(&g->symmap, want) || !GL_VEC_RESERVE(&g->syms, want))
 		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
+	gl_prefault(g->syms.v, want * sizeof *g->syms.v);
 	/* Hashed PREFETCH entries ahead: each probe of a table of tens of
 	 * thousands of entries is a cache miss; asked for early, they overlap. */
 	enum { PREFETCH = 16 };

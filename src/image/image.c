@@ -212,6 +212,7 @@ static int from_elf(gl_image *im, gl_span img, const char *what, unsigned flags,
 	im->syms = calloc(e->nsyms + e->ndynsyms + 1, sizeof *im->syms);
 	if (!im->segs || !im->secs || !im->syms)
 		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory", what);
+	gl_prefault(im->syms, (e->nsyms + e->ndynsyms) * sizeof *im->syms);
 	for (size_t i = 0; i < e->nsegs; i++) {
 		const gl_elf_seg *s = &e->segs[i];
 		if (s->type != GL_PT_LOAD)

@@ -403,12 +403,16 @@ static gl_strmap_ent *map_slot(const gl_strmap *m, const char *key, size_t klen,
 	}
 }
 
-static bool map_grow(gl_strmap *m)
+static bool map_grow_to(gl_strmap *m, size_t nc);
+
+static bool map_grow(gl_strmap *m) { return map_grow_to(m, m->cap ? m->cap * 2 : 64); }
+
+static bool map_grow_to(gl_strmap *m, size_t nc)
 {
-	size_t nc = m->cap ? m->cap * 2 : 64;
 	gl_strmap_ent *nt = calloc(nc, sizeof *nt);
 	if (!nt)
 		return false;
+	gl_prefault(nt, nc * sizeof *nt);
 	gl_strmap old = *m;
 	m->t = nt;
 	m->cap = nc;
@@ -424,10 +428,10 @@ bool gl_strmap_reserve(gl_strmap *m, size_t n)
 {
 	if (n > SIZE_MAX / 8)
 		return false;
-	while ((n + 1) * 4 >= m->cap * 3)
-		if (!map_grow(m))
-			return false;
-	return true;
+	size_t nc = m->cap ? m->cap : 64;
+	while ((n + 1) * 4 >= nc * 3)
+		nc *= 2;
+	return nc == m->cap || map_grow_to(m, nc); /* one table, not every size on the way */
 }
 
 uint64_t *gl_strmap_slot(gl_strmap *m, const char *key, size_t klen, uint64_t val, bool *existed)
@@ -494,6 +498,22 @@ void gl_strmap_free(gl_strmap *m)
 {
 	free(m->t);
 	memset(m, 0, sizeof *m);
+}
+
+void gl_prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+	const size_t pg = 4096;
+	if (!p || n < 64 * pg)
+		return;
+	uintptr_t lo = ((uintptr_t)p + pg - 1) & ~(uintptr_t)(pg - 1);
+	uintptr_t hi = ((uintptr_t)p + n) & ~(uintptr_t)(pg - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)n;
+#endif
 }
 
 /* ------------------------------------------------------------ files */

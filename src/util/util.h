@@ -175,6 +175,13 @@ void gl_strmap_prefetch(const gl_strmap *m, uint32_t h);
 bool gl_strmap_reserve(gl_strmap *m, size_t n);
 void gl_strmap_free(gl_strmap *m);
 
+/* Maps the pages of a fresh big allocation [p, p+n) at once
+ * (MADV_POPULATE_WRITE) instead of one page fault per page as it is first
+ * written: the host's symbol arrays and tables are megabytes, and a fault
+ * costs about a microsecond. A hint: nothing changes where the kernel
+ * refuses (before Linux 5.14) or for small blocks. */
+void gl_prefault(void *p, size_t n);
+
 /* --------------------------------------------------------- mapped files */
 
 typedef struct gl_file {
