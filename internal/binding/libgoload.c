@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "da32840236daac7ddaeb376eedb1eb997fd0c64da960324cd65653f5acc0be41"
+#define GOLOAD_C_SOURCES_SHA256 "254f40426f008550dbd7ddc086b5db12b6795405c349966009c60926aae74120"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
