@@ -550,7 +550,9 @@ func setPatches(ps []*FuncPatch, on bool) error {
 			poke(uintptr(p.info.slot), p.fv)
 		}
 	}
-	<-patcher.syncCoreReady // before the first stop that writes code (syncCores)
+	if ready := patcher.syncCoreReady; ready != nil {
+		<-ready // before the first stop that writes code (syncCores)
+	}
 	entries := parkEntries(writes, on)
 	var busy busyG
 	var failed *FuncPatch
