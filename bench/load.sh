@@ -10,7 +10,11 @@
 # plugin's .so; (d) Module.Close, per phase (safety scan: heap dump and its
 # scan, unlink, GC, unmap); (e) Open, register and Close before and now
 # in one run, alternating cycles (GOLOAD_BENCH_BEFORE=1: the heap dump at
-# Close, runtime.typelinksinit at Open). Uses $GO or go.
+# Close, runtime.typelinksinit at Open); (f) the first Open, Close and
+# NewPatch of a process, each in a fresh process, before
+# (GOLOAD_BENCH_BEFORE=1: the whole-image copy of a host with relocated
+# words, the membarrier registration inside the call) and now, with the
+# first Open's ratio to plugin.Open. Uses $GO or go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -18,4 +22,5 @@ GO=${GO:-go}
 "$GO" build -o "$tmp/host" ./internal/binding/testdata/benchhost
 "$GO" build -buildmode=plugin -o "$tmp/plain.so" ./internal/binding/testdata/pluginplain
 archive=$("$GO" list -export -f '{{.Export}}' ./internal/binding/testdata/fix/plain)
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $("$GO" version | cut -d' ' -f3)"
 "$tmp/host" "$archive" "$tmp/plain.so"

@@ -472,6 +472,17 @@ typedef struct goload_patcher goload_patcher;
 
 /* goversion is the host's runtime.Version() ("go1.26.8"). */
 int goload_patcher_open(const char *goversion, goload_patcher **out, goload_err *err);
+/* Benches only (GOLOAD_BENCH_BEFORE=1, bench/load.sh): images opened from
+ * then on copy the whole file when they have relocated words, as before
+ * they were written into the file's private mapping. */
+void goload_bench_image_copy(int on);
+/* Registers the process for the membarrier that serializes every core
+ * after code is written (MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE;
+ * the syscall's result, -1 where the kernel has none). Call it once before
+ * the first write of code; it can take an RCU grace period (10-20 ms), so
+ * goload_patcher_open leaves it to the caller, who may run it on another
+ * thread. */
+int goload_patcher_register_sync_core(void);
 /* Whether code written through /proc/self/mem is what the CPU runs next
  * (false under an emulator that caches translations, qemu-user): writers of
  * entry jumps then drop X for the write instead. */

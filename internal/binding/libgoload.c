@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "d60875a85dbae146254598bcd4615599c474e58ac2673fc772952d0fa859971e"
+#define GOLOAD_C_SOURCES_SHA256 "47d111ab9ea19d6644e62ca94d100c9420f19e5bd75bf786839d741657011cc5"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -175,8 +175,9 @@ func hostTypeHash(r *rtCalls, info *C.goload_unload_info) (*typeHashes, error) {
 				return
 			}
 		}
-		h.byHash = map[uint32][]unsafe.Pointer{}
-		for _, t := range typemapValues(h, uintptr(r.firstmoduledata), info) {
+		ts := typemapValues(h, uintptr(r.firstmoduledata), info)
+		h.byHash = make(map[uint32][]unsafe.Pointer, len(ts)) // sized once: no regrowth
+		for _, t := range ts {
 			hash := *(*uint32)(unsafe.Add(t, info.type_hash))
 			if !h.has(hash, t) {
 				h.byHash[hash] = append(h.byHash[hash], t)

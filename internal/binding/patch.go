@@ -79,8 +79,12 @@ var patcher struct {
 	once    sync.Once
 	applied map[uintptr]*FuncPatch // entry -> the patch whose jump is there
 	last    PauseStats
-	ranges  []rng                // scratch for the stopped world
-	visit   func(unsafe.Pointer) // scanVisit as a func value, made once
+	ranges  []rng // scratch for the stopped world
+	// closed once the membarrier registration (syncCores) is done: it
+	// waits for an RCU grace period, 10-20 ms, spent on its own thread
+	// so that the first NewPatch and Close do not; code writes wait.
+	syncCoreReady chan struct{}
+	visit         func(unsafe.Pointer) // scanVisit as a func value, made once
 }
 
 func thePatcher() error {
@@ -91,6 +95,16 @@ func thePatcher() error {
 			var e C.goload_err
 			if C.goload_patcher_open(v, &patcher.p, &e) < 0 {
 				return cError(&e)
+			}
+			patcher.syncCoreReady = make(chan struct{})
+			if benchBefore() { // bench/load.sh: inside the first NewPatch or Close, as before
+				C.goload_patcher_register_sync_core()
+				close(patcher.syncCoreReady)
+			} else {
+				go func() {
+					C.goload_patcher_register_sync_core()
+					close(patcher.syncCoreReady)
+				}()
 			}
 			// One image of the executable for the loader and the patcher;
 			// without one the patcher opens its own.
@@ -535,6 +549,9 @@ func setPatches(ps []*FuncPatch, on bool) error {
 			// The stub is unreachable until the jump is written.
 			poke(uintptr(p.info.slot), p.fv)
 		}
+	}
+	if ready := patcher.syncCoreReady; ready != nil {
+		<-ready // before the first stop that writes code (syncCores)
 	}
 	entries := parkEntries(writes, on)
 	var busy busyG

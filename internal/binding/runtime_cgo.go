@@ -10,6 +10,7 @@ import "C"
 
 import (
 	"fmt"
+	"os"
 	"sync"
 	"unsafe"
 )
@@ -42,6 +43,9 @@ var (
 func openHost() (*C.goload_host, error) {
 	hostOnce.Do(func() {
 		var e C.goload_err
+		if benchBefore() {
+			C.goload_bench_image_copy(1) // the whole image copied, as before
+		}
 		if C.goload_host_open(&hostPtr, &e) < 0 {
 			hostErr = cError(&e)
 		}
@@ -89,5 +93,11 @@ func hostSym(name string) (uintptr, error) {
 func errorf(format string, args ...any) error {
 	return &Error{Code: 1, Name: "inval", Msg: fmt.Sprintf(format, args...)}
 }
+
+// benchBefore is bench/load.sh's switch to the costs before (the heap dump
+// at Close, runtime.typelinksinit at Open, the whole-image copy of a host
+// with relocated words, the membarrier registration inside the first
+// NewPatch or Close).
+func benchBefore() bool { return os.Getenv("GOLOAD_BENCH_BEFORE") == "1" }
 
 func goVersion(h *C.goload_host) string { return C.GoString(C.goload_host_goversion(h)) }

@@ -33,6 +33,7 @@ static int read_syms(gl_elf *e, const gl_elf_sec *sh, gl_elf_sym **out, size_t *
 	gl_elf_sym *syms = calloc(n ? n : 1, sizeof *syms);
 	if (!syms)
 		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for %zu symbols", what, n);
+	gl_prefault(syms, n * sizeof *syms);
 	for (size_t i = 0; i < n; i++) {
 		gl_rd r = gl_rd_make(data, i * 24);
 		uint32_t name = gl_rd_u32(&r);
@@ -43,8 +44,10 @@ static int read_syms(gl_elf *e, const gl_elf_sec *sh, gl_elf_sym **out, size_t *
 		syms[i].size = gl_rd_u64(&r);
 		syms[i].type = info & 0xf;
 		syms[i].bind = info >> 4;
-		const char *nm = gl_cstr_at(strs, name, NULL);
+		size_t len = 0;
+		const char *nm = gl_cstr_at(strs, name, &len);
 		syms[i].name = nm ? nm : "";
+		syms[i].namelen = nm && len <= UINT32_MAX ? (uint32_t)len : 0;
 	}
 	*out = syms;
 	*nout = n;

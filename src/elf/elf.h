@@ -56,6 +56,7 @@ typedef struct gl_elf_sym {
 	uint64_t value, size;
 	uint8_t type, bind, other;
 	uint16_t shndx;
+	uint32_t namelen; /* strlen(name), known from the parse */
 } gl_elf_sym;
 
 typedef struct gl_elf {

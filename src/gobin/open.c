@@ -563,7 +563,16 @@ int gl_gobin_open_span(gl_span img, const char *what, gl_gobin **out, goload_err
 	return gl_gobin_open_span_arch(img, what, NULL, out, err);
 }
 
+static int open_span_flags(gl_span img, const char *what, const char *arch, unsigned flags, gl_gobin **out,
+			   goload_err *err);
+
 int gl_gobin_open_span_arch(gl_span img, const char *what, const char *arch, gl_gobin **out, goload_err *err)
+{
+	return open_span_flags(img, what, arch, 0, out, err);
+}
+
+static int open_span_flags(gl_span img, const char *what, const char *arch, unsigned flags, gl_gobin **out,
+			   goload_err *err)
 {
 	*out = NULL;
 	gl_gobin *g = calloc(1, sizeof *g);
@@ -578,7 +587,7 @@ int gl_gobin_open_span_arch(gl_span img, const char *what, const char *arch, gl_
 	}
 	g->info.what = g->what;
 	g->info.go_version = "";
-	if ((rc = gl_image_open(img, g->what, arch, &g->image, err)) != 0)
+	if ((rc = gl_image_open_flags(img, g->what, arch, flags, &g->image, err)) != 0)
 		goto fail;
 	g->img = g->image->img;
 	if ((rc = gl_gobin_load_buildinfo(g, err)) != 0)
@@ -607,7 +616,8 @@ int gl_gobin_open_path_arch(const char *path, const char *arch, gl_gobin **out, 
 	int rc = gl_file_open(path, &f, err);
 	if (rc)
 		return rc;
-	if ((rc = gl_gobin_open_span_arch(f->data, path, arch, out, err)) != 0) {
+	/* The file's own private mapping: relocated words are written there. */
+	if ((rc = open_span_flags(f->data, path, arch, f->maplen ? GL_IMAGE_PRIVATE_MAP : 0, out, err)) != 0) {
 		gl_file_close(f);
 		return rc;
 	}

@@ -12,25 +12,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool ends_with(const char *s, const char *suf)
+static bool ends_with(const char *s, size_t n, const char *suf)
 {
-	size_t n = strlen(s), m = strlen(suf);
+	size_t m = strlen(suf);
 	return n >= m && !memcmp(s + n - m, suf, m);
 }
 
-/* Adds or, when `better` says so, replaces the entry for s->name. */
-static bool add_sym(gl_gobin *g, const gl_gobin_sym *s, bool (*better)(const gl_gobin_sym *, const gl_gobin_sym *))
+/* Adds or, when `better` says so, replaces the entry for s->name (len
+ * bytes): one hash and one probe. */
+static bool add_sym_hashed(gl_gobin *g, const gl_gobin_sym *s, size_t len, uint32_t h,
+			   bool (*better)(const gl_gobin_sym *, const gl_gobin_sym *))
 {
-	uint64_t idx;
-	size_t len = strlen(s->name);
-	if (gl_strmap_get(&g->symmap, s->name, len, &idx)) {
-		if (better && better(s, &g->syms.v[idx]))
-			g->syms.v[idx] = *s;
+	bool existed;
+	uint64_t *idx = gl_strmap_slot_hashed(&g->symmap, s->name, len, h, g->syms.len, &existed);
+	if (!idx)
+		return false;
+	if (existed) {
+		if (better && better(s, &g->syms.v[*idx]))
+			g->syms.v[*idx] = *s;
 		return true;
 	}
-	if (!GL_VEC_PUSH(&g->syms, *s))
-		return false;
-	return gl_strmap_put(&g->symmap, s->name, len, g->syms.len - 1);
+	return GL_VEC_PUSH(&g->syms, *s);
+}
+
+static bool add_sym(gl_gobin *g, const gl_gobin_sym *s, size_t len,
+		    bool (*better)(const gl_gobin_sym *, const gl_gobin_sym *))
+{
+	return add_sym_hashed(g, s, len, gl_hash(s->name, len), better);
 }
 
 /* Within one source, a defined symbol beats an undefined one, a global beats a local. */
@@ -47,13 +55,9 @@ static bool table_better(const gl_gobin_sym *n, const gl_gobin_sym *o)
  * callers. The assembly body, else the wrapper, is the ABI0 one: it is
  * indexed as "name.abi0", the other keeps "name". An entry from .symtab is
  * never replaced (it has its own "name.abi0"). */
-static bool pcln_twin(gl_gobin *g, const gl_gobin_sym *n, bool *ok)
+static bool pcln_twin(gl_gobin *g, const gl_gobin_sym *n, size_t len, uint64_t idx, bool *ok)
 {
-	uint64_t idx;
-	size_t len = strlen(n->name);
 	*ok = true;
-	if (!gl_strmap_get(&g->symmap, n->name, len, &idx))
-		return false;
 	if (g->syms.v[idx].source != GL_SYMSRC_PCLNTAB)
 		return true;
 	char *name = malloc(len + sizeof ".abi0");
@@ -75,7 +79,7 @@ static bool pcln_twin(gl_gobin *g, const gl_gobin_sym *n, bool *ok)
 	o->abi0 = false;
 	a.name = name;
 	a.abi0 = true;
-	*ok = add_sym(g, &a, NULL);
+	*ok = add_sym(g, &a, len + 5, NULL);
 	return true;
 }
 
@@ -86,13 +90,30 @@ static int build(gl_gobin *g, goload_err *err)
 	size_t want = im->nsyms + (size_t)g->nfunc / (im->nsymtab ? 8 : 1);
 	if (!gl_strmap_reserve(&g->symmap, want) || !GL_VEC_RESERVE(&g->syms, want))
 		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
-	for (size_t i = 0; i < im->nsyms; i++) {
-		const gl_image_sym *is = &im->syms[i];
-		gl_gobin_sym s = {is->name, is->value, is->size, is->kind,
-				  is->source == GL_IMGSYM_SYMTAB ? GL_SYMSRC_SYMTAB : GL_SYMSRC_DYNSYM, 0,
-				  ends_with(is->name, ".abi0"), false};
-		if (!add_sym(g, &s, table_better))
-			return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
+	gl_prefault(g->syms.v, want * sizeof *g->syms.v);
+	/* Hashed PREFETCH entries ahead: each probe of a table of tens of
+	 * thousands of entries is a cache miss; asked for early, they overlap. */
+	enum { PREFETCH = 16 };
+	uint32_t ring[PREFETCH];
+	size_t lens[PREFETCH];
+	for (size_t i = 0; i < im->nsyms + PREFETCH; i++) {
+		if (i >= PREFETCH) { /* add entry k, hashed PREFETCH steps ago */
+			size_t k = i - PREFETCH;
+			const gl_image_sym *is = &im->syms[k];
+			size_t len = lens[k % PREFETCH];
+			gl_gobin_sym s = {is->name, is->value, is->size, is->kind,
+					  is->source == GL_IMGSYM_SYMTAB ? GL_SYMSRC_SYMTAB : GL_SYMSRC_DYNSYM, 0,
+					  ends_with(is->name, len, ".abi0"), false};
+			if (!add_sym_hashed(g, &s, len, ring[k % PREFETCH], table_better))
+				return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
+		}
+		if (i < im->nsyms) { /* then hash entry i, ask for its slot */
+			const gl_image_sym *is = &im->syms[i];
+			size_t len = is->namelen ? is->namelen : strlen(is->name);
+			lens[i % PREFETCH] = len;
+			ring[i % PREFETCH] = gl_hash(is->name, len);
+			gl_strmap_prefetch(&g->symmap, ring[i % PREFETCH]);
+		}
 	}
 	for (size_t i = 0; i < g->nfunc; i++) {
 		gl_gobin_func f;
@@ -102,7 +123,9 @@ static int build(gl_gobin *g, goload_err *err)
 		/* A name .symtab or .dynsym has is kept (pcln_twin): its size,
 		 * a walk over the whole pc-value table, is not needed. */
 		uint64_t idx, size;
-		if (gl_strmap_get(&g->symmap, f.name, strlen(f.name), &idx) && g->syms.v[idx].source != GL_SYMSRC_PCLNTAB) {
+		size_t len = strlen(f.name);
+		bool known = gl_strmap_get(&g->symmap, f.name, len, &idx);
+		if (known && g->syms.v[idx].source != GL_SYMSRC_PCLNTAB) {
 			/* PE and Mach-O symbol tables record no sizes: the pc tables do. */
 			gl_gobin_sym *o = &g->syms.v[idx];
 			if (o->size == 0 && o->addr == f.entry && (rc = gl_gobin_func_size(g, &f, &o->size, err)) != 0)
@@ -115,8 +138,8 @@ static int build(gl_gobin *g, goload_err *err)
 		bool wrapper = f.funcid == g->rt->funcid_wrapper && g->rt->funcid_wrapper != 0;
 		gl_gobin_sym s = {f.name, f.entry, size, 'T', GL_SYMSRC_PCLNTAB, f.funcid, is_asm || wrapper, is_asm};
 		bool ok;
-		if (!pcln_twin(g, &s, &ok))
-			ok = add_sym(g, &s, NULL);
+		if (!known || !pcln_twin(g, &s, len, idx, &ok))
+			ok = add_sym(g, &s, len, NULL);
 		if (!ok)
 			return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
 	}

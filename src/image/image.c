@@ -9,6 +9,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------ ELF */
 
@@ -35,10 +37,15 @@ static char elf_sym_kind(const gl_elf *e, const gl_elf_sym *s)
 	return s->bind == 0 /* STB_LOCAL */ ? (char)(k - 'A' + 'a') : k;
 }
 
+typedef struct reloc_word_at {
+	uint64_t off, value; /* file offset of the word, its value */
+} reloc_word_at;
+
 typedef struct reloc_ctx {
 	const gl_elf *e;
-	uint8_t *copy; /* NULL while counting */
-	size_t needed;
+	GL_VEC(reloc_word_at) words; /* decided on the file's bytes, written in order */
+	bool oom;
+	uint64_t lo, hi; /* file offsets of the words to write, [lo, hi) */
 } reloc_ctx;
 
 static void reloc_word(void *p, gl_elf_dynword w)
@@ -51,33 +58,129 @@ static void reloc_word(void *p, gl_elf_dynword w)
 	memcpy(&cur, at, 8);
 	if (cur != 0)
 		return; /* the static linker already wrote it */
-	c->needed++;
-	if (c->copy)
-		memcpy(c->copy + (at - c->e->img.p), &w.value, 8);
+	uint64_t off = (uint64_t)(at - c->e->img.p);
+	if (!c->words.len || off < c->lo)
+		c->lo = off;
+	if (!c->words.len || off + 8 > c->hi)
+		c->hi = off + 8;
+	reloc_word_at rw = {off, w.value};
+	if (!GL_VEC_PUSH(&c->words, rw))
+		c->oom = true;
+}
+
+static void reloc_write(const reloc_ctx *c, uint8_t *dst)
+{
+	for (size_t i = 0; i < c->words.len; i++)
+		memcpy(dst + c->words.v[i].off, &c->words.v[i].value, 8);
+}
+
+static bool ranges_meet(uint64_t a, uint64_t an, uint64_t b, uint64_t bn) { return a < b + bn && b < a + an; }
+
+/* Whether bytes [lo, hi) of the file are any that gl_elf_open read into
+ * its own structures (headers, symbol and string tables, the interpreter
+ * path): written there, the parse must be redone to stay what a parse of
+ * the relocated bytes gives. */
+static bool parse_input_in(const gl_elf *e, uint64_t lo, uint64_t hi)
+{
+	const uint8_t *h = e->img.p;
+	uint64_t phoff, shoff;
+	uint16_t phnum, shnum, shstrndx;
+	memcpy(&phoff, h + 32, 8);
+	memcpy(&shoff, h + 40, 8);
+	memcpy(&phnum, h + 56, 2);
+	memcpy(&shnum, h + 60, 2);
+	memcpy(&shstrndx, h + 62, 2);
+	uint64_t n = hi - lo;
+	if (ranges_meet(lo, n, 0, 64) || ranges_meet(lo, n, phoff, 56ull * phnum) || ranges_meet(lo, n, shoff, 64ull * shnum))
+		return true;
+	for (size_t i = 0; i < e->nsegs; i++)
+		if (e->segs[i].type == GL_PT_INTERP && ranges_meet(lo, n, e->segs[i].off, e->segs[i].filesz))
+			return true;
+	for (size_t i = 0; i < e->nsecs; i++) {
+		const gl_elf_sec *s = &e->secs[i];
+		bool tab = s->type == GL_SHT_SYMTAB || s->type == GL_SHT_DYNSYM || i == shstrndx;
+		if (tab && ranges_meet(lo, n, s->off, s->size))
+			return true;
+		if ((s->type == GL_SHT_SYMTAB || s->type == GL_SHT_DYNSYM) && s->link < e->nsecs &&
+		    ranges_meet(lo, n, e->secs[s->link].off, e->secs[s->link].size))
+			return true;
+	}
+	return false;
+}
+
+/* Bytes the ELF backend copied for relocated images, and pages it wrote
+ * in place (a process-wide count, for tests and benches). */
+static uint64_t image_copied_bytes, image_cow_pages;
+static int image_always_copy; /* goload_bench_image_copy */
+
+void goload_bench_image_copy(int on) { __atomic_store_n(&image_always_copy, on, __ATOMIC_RELAXED); }
+
+uint64_t gl_image_copied_bytes(void) { return __atomic_load_n(&image_copied_bytes, __ATOMIC_RELAXED); }
+uint64_t gl_image_cow_pages(void) { return __atomic_load_n(&image_cow_pages, __ATOMIC_RELAXED); }
+
+/* In a private file mapping (GL_IMAGE_PRIVATE_MAP): the pages that hold
+ * the words are made writable for the writes, so the kernel copies those
+ * pages only, then read-only again. False (nothing written) when the
+ * protection cannot be changed. */
+static bool write_in_place(const reloc_ctx *c, gl_span img)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	if (pg <= 0)
+		return false;
+	uintptr_t base = (uintptr_t)img.p;
+	uintptr_t lo = (base + (uintptr_t)c->lo) & ~((uintptr_t)pg - 1);
+	uintptr_t hi = (base + (uintptr_t)c->hi + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
+	if (mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE) != 0)
+		return false;
+	reloc_write(c, (uint8_t *)base);
+	mprotect((void *)lo, hi - lo, PROT_READ);
+	__atomic_add_fetch(&image_cow_pages, (uint64_t)(hi - lo) / (uint64_t)pg, __ATOMIC_RELAXED);
+	return true;
 }
 
 /* Some linkers leave the words of dynamic relocations 0 in the file (GNU
- * ld on arm64, and symbol relocations in plugins): apply the ones whose
- * value is known to a private copy, so moduledata and the tables it points
- * at read as the running program sees them. Images that need none (most)
- * are not copied. */
-static int elf_open_relocated(gl_image *im, gl_span img, const char *what, goload_err *err)
+ * ld on arm64, and symbol relocations of executables that import plugin
+ * or are plugins): apply the ones whose value is known, so moduledata and
+ * the tables it points at read as the running program sees them. Images
+ * that need none (most) are not touched. A private file mapping is
+ * written in place (the kernel copies the few pages written); any other
+ * span is copied whole. */
+static int elf_open_relocated(gl_image *im, gl_span img, const char *what, unsigned flags, goload_err *err)
 {
 	int rc = gl_elf_open(img, what, &im->elf, err);
 	if (rc)
 		return rc;
-	reloc_ctx c = {im->elf, NULL, 0};
-	if (!gl_elf_dynwords(im->elf, reloc_word, &c) || !c.needed)
+	reloc_ctx c = {.e = im->elf};
+	if (!gl_elf_dynwords(im->elf, reloc_word, &c) || !c.words.len) {
+		GL_VEC_FREE(&c.words);
 		return 0;
-	c.copy = malloc(img.n);
-	if (!c.copy)
-		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for a relocated copy", what);
-	memcpy(c.copy, img.p, img.n);
-	gl_elf_dynwords(im->elf, reloc_word, &c);
+	}
+	if (c.oom) {
+		GL_VEC_FREE(&c.words);
+		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for its relocated words", what);
+	}
+	bool reparse = true;
+	if ((flags & GL_IMAGE_PRIVATE_MAP) && !__atomic_load_n(&image_always_copy, __ATOMIC_RELAXED) &&
+	    write_in_place(&c, img)) {
+		reparse = parse_input_in(im->elf, c.lo, c.hi);
+	} else {
+		uint8_t *copy = malloc(img.n);
+		if (!copy) {
+			GL_VEC_FREE(&c.words);
+			return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for a relocated copy", what);
+		}
+		memcpy(copy, img.p, img.n);
+		__atomic_add_fetch(&image_copied_bytes, (uint64_t)img.n, __ATOMIC_RELAXED);
+		reloc_write(&c, copy);
+		im->owned = copy;
+		img = gl_span_make(copy, img.n);
+	}
+	GL_VEC_FREE(&c.words);
+	if (!reparse)
+		return 0;
 	gl_elf_close(im->elf);
 	im->elf = NULL;
-	im->owned = c.copy;
-	return gl_elf_open(gl_span_make(c.copy, img.n), what, &im->elf, err);
+	return gl_elf_open(img, what, &im->elf, err);
 }
 
 static const char *elf_os(const gl_elf *e)
@@ -91,9 +194,9 @@ static const char *elf_os(const gl_elf *e)
 	}
 }
 
-static int from_elf(gl_image *im, gl_span img, const char *what, goload_err *err)
+static int from_elf(gl_image *im, gl_span img, const char *what, unsigned flags, goload_err *err)
 {
-	int rc = elf_open_relocated(im, img, what, err);
+	int rc = elf_open_relocated(im, img, what, flags, err);
 	if (rc)
 		return rc;
 	const gl_elf *e = im->elf;
@@ -109,6 +212,7 @@ static int from_elf(gl_image *im, gl_span img, const char *what, goload_err *err
 	im->syms = calloc(e->nsyms + e->ndynsyms + 1, sizeof *im->syms);
 	if (!im->segs || !im->secs || !im->syms)
 		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory", what);
+	gl_prefault(im->syms, (e->nsyms + e->ndynsyms) * sizeof *im->syms);
 	for (size_t i = 0; i < e->nsegs; i++) {
 		const gl_elf_seg *s = &e->segs[i];
 		if (s->type != GL_PT_LOAD)
@@ -133,7 +237,8 @@ static int from_elf(gl_image *im, gl_span img, const char *what, goload_err *err
 			const gl_elf_sym *s = &tabs[t].v[i];
 			if (!s->name[0] || s->type == GL_STT_SECTION || s->type == GL_STT_FILE)
 				continue;
-			im->syms[im->nsyms++] = (gl_image_sym){s->name, s->value, s->size, elf_sym_kind(e, s), tabs[t].src};
+			im->syms[im->nsyms++] = (gl_image_sym){s->name, s->value, s->size, elf_sym_kind(e, s), tabs[t].src,
+									s->namelen};
 			if (t == 0)
 				im->nsymtab++;
 		}
@@ -204,7 +309,7 @@ static int from_pe(gl_image *im, gl_span img, const char *what, goload_err *err)
 			else if (sec->chars & GL_PE_SCN_CNT_UNINITIALIZED_DATA)
 				kind = 'B';
 		}
-		im->syms[im->nsyms++] = (gl_image_sym){s->name, va, 0, kind, GL_IMGSYM_SYMTAB};
+		im->syms[im->nsyms++] = (gl_image_sym){s->name, va, 0, kind, GL_IMGSYM_SYMTAB, 0};
 	im->nsymtab += kind != 'U';
 	}
 	return 0;
@@ -280,7 +385,7 @@ static int from_macho(gl_image *im, gl_span img, const char *what, const char *a
 		/* The linker adds "_" to Go symbols (those with a dot); debug/macho
 		 * and go tool nm drop it again (Go issue 33808). */
 		const char *name = s->name[0] == '_' && strchr(s->name, '.') ? s->name + 1 : s->name;
-		im->syms[im->nsyms++] = (gl_image_sym){name, s->value, 0, k, GL_IMGSYM_SYMTAB};
+		im->syms[im->nsyms++] = (gl_image_sym){name, s->value, 0, k, GL_IMGSYM_SYMTAB, 0};
 		/* -s keeps LC_SYMTAB for the imports: stripped means no definitions. */
 		im->nsymtab += k != 'U';
 	}
@@ -291,6 +396,12 @@ static int from_macho(gl_image *im, gl_span img, const char *what, const char *a
 
 int gl_image_open(gl_span img, const char *what, const char *arch, gl_image **out, goload_err *err)
 {
+	return gl_image_open_flags(img, what, arch, 0, out, err);
+}
+
+int gl_image_open_flags(gl_span img, const char *what, const char *arch, unsigned flags, gl_image **out,
+			goload_err *err)
+{
 	*out = NULL;
 	gl_image *im = calloc(1, sizeof *im);
 	if (!im)
@@ -298,7 +409,7 @@ int gl_image_open(gl_span img, const char *what, const char *arch, gl_image **ou
 	int rc;
 	if (img.n >= 4 && !memcmp(img.p, "\x7f" "ELF", 4)) {
 		rc = arch ? gl_err(err, GOLOAD_E_INVAL, "%s: --arch selects a slice of a universal Mach-O; this is an ELF file", what)
-			  : from_elf(im, img, what, err);
+			  : from_elf(im, img, what, flags, err);
 	} else if (gl_pe_is(img)) {
 		rc = arch ? gl_err(err, GOLOAD_E_INVAL, "%s: --arch selects a slice of a universal Mach-O; this is a PE file", what)
 			  : from_pe(im, img, what, err);

@@ -49,6 +49,7 @@ typedef struct gl_image_sym {
 	uint64_t value, size; /* size 0 when the format does not record it */
 	char kind;            /* as go tool nm: T t R r D d B b U */
 	uint8_t source;       /* enum gl_img_symsrc */
+	uint32_t namelen;     /* strlen(name) when known (ELF), else 0 */
 } gl_image_sym;
 
 typedef struct gl_image {
@@ -79,7 +80,18 @@ typedef struct gl_image {
  * malformed files, UNSUPPORTED for 32-bit images, other machines and a fat
  * file without --arch (the message lists its architectures). */
 int gl_image_open(gl_span img, const char *what, const char *arch, gl_image **out, goload_err *err);
+/* GL_IMAGE_PRIVATE_MAP: img is a page-aligned MAP_PRIVATE mapping of a
+ * file (gl_file's) that the image may write into: the words of dynamic
+ * relocations the file leaves 0 are written there (mprotect, so the kernel
+ * copies only the pages written) instead of into a copy of the whole file. */
+enum { GL_IMAGE_PRIVATE_MAP = 1 };
+int gl_image_open_flags(gl_span img, const char *what, const char *arch, unsigned flags, gl_image **out,
+			goload_err *err);
 void gl_image_close(gl_image *im);
+/* Process-wide: bytes copied for relocated images (whole files), pages
+ * written in place in private mappings. */
+uint64_t gl_image_copied_bytes(void);
+uint64_t gl_image_cow_pages(void);
 
 /* Bytes [va, va+n) if they lie inside one segment's file part, else NULL. */
 const uint8_t *gl_image_va(const gl_image *im, uint64_t va, uint64_t n);

@@ -10,6 +10,13 @@
  * in that array (a binary search, not a new decode of the table). Each
  * (name, caller) pair is kept once, with the call site of its first
  * occurrence.
+ *
+ * Sorted by the names' addresses in funcnametab (the linker writes a
+ * function's name once per symbol, so pairs of one name mostly share an
+ * address), then the distinct addresses by the names' text: a question
+ * finds every address spelling its name, and gathers their pairs in
+ * caller order, as one sort by (name, caller) would, for a fraction of
+ * the string comparisons.
  */
 #include "patch/inline.h"
 
@@ -21,8 +28,14 @@ typedef struct inl_site {
 	int32_t parent_pc; /* offset from the caller's entry: the call site */
 } inl_site;
 
+typedef struct inl_group {
+	const char *name; /* one funcnametab address */
+	uint32_t first, n; /* its pairs, sites[first, first+n) */
+} inl_group;
+
 struct gl_patch_inl_index {
-	GL_VEC(inl_site) sites;
+	GL_VEC(inl_site) sites; /* by name address, then caller */
+	GL_VEC(inl_group) groups; /* by name text */
 };
 
 typedef struct inl_range {
@@ -66,9 +79,23 @@ static int32_t index_at(const collect *c, uint64_t pc)
 static int cmp_site(const void *a, const void *b)
 {
 	const inl_site *x = a, *y = b;
+	if (x->name != y->name)
+		return (uintptr_t)x->name < (uintptr_t)y->name ? -1 : 1;
+	return x->fidx < y->fidx ? -1 : x->fidx > y->fidx;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	const inl_group *x = a, *y = b;
 	int c = strcmp(x->name, y->name);
 	if (c)
 		return c;
+	return (uintptr_t)x->name < (uintptr_t)y->name ? -1 : (uintptr_t)x->name > (uintptr_t)y->name;
+}
+
+static int cmp_fidx(const void *a, const void *b)
+{
+	const inl_site *x = *(const inl_site *const *)a, *y = *(const inl_site *const *)b;
 	return x->fidx < y->fidx ? -1 : x->fidx > y->fidx;
 }
 
@@ -77,6 +104,7 @@ void gl_patch_inl_index_free(gl_patch_inl_index *x)
 	if (!x)
 		return;
 	GL_VEC_FREE(&x->sites);
+	GL_VEC_FREE(&x->groups);
 	free(x);
 }
 
@@ -133,6 +161,19 @@ int gl_patch_inl_index_build(const gl_gobin *g, gl_patch_inl_index **out, goload
 	}
 	if (x->sites.len)
 		qsort(x->sites.v, x->sites.len, sizeof x->sites.v[0], cmp_site);
+	for (size_t i = 0; i < x->sites.len;) {
+		size_t j = i;
+		while (j < x->sites.len && x->sites.v[j].name == x->sites.v[i].name)
+			j++;
+		inl_group gr = {x->sites.v[i].name, (uint32_t)i, (uint32_t)(j - i)};
+		if (!GL_VEC_PUSH(&x->groups, gr)) {
+			gl_patch_inl_index_free(x);
+			return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
+		}
+		i = j;
+	}
+	if (x->groups.len)
+		qsort(x->groups.v, x->groups.len, sizeof x->groups.v[0], cmp_group);
 	*out = x;
 	return 0;
 }
@@ -154,28 +195,40 @@ int gl_patch_inl_index_callers(const gl_patch_inl_index *x, const gl_gobin *g, c
 	char spelled[1024];
 	pcln_spelling(name, spelled, sizeof spelled);
 	*n = 0;
-	size_t lo = 0, hi = x->sites.len;
+	size_t lo = 0, hi = x->groups.len;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(x->sites.v[mid].name, spelled) < 0)
+		if (strcmp(x->groups.v[mid].name, spelled) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (size_t i = lo; i < x->sites.len && !strcmp(x->sites.v[i].name, spelled); i++) {
-		const inl_site *s = &x->sites.v[i];
+	/* Every address spelling the name, their pairs in caller order. */
+	GL_VEC(const inl_site *) hits = {0};
+	for (size_t gi = lo; gi < x->groups.len && !strcmp(x->groups.v[gi].name, spelled); gi++)
+		for (uint32_t k = 0; k < x->groups.v[gi].n; k++)
+			if (!GL_VEC_PUSH(&hits, &x->sites.v[x->groups.v[gi].first + k])) {
+				GL_VEC_FREE(&hits);
+				return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
+			}
+	if (hits.len > 1)
+		qsort(hits.v, hits.len, sizeof hits.v[0], cmp_fidx);
+	for (size_t i = 0; i < hits.len; i++) {
+		const inl_site *s = hits.v[i];
 		gl_gobin_func f;
 		int rc = gl_gobin_func_at(g, s->fidx, &f, err);
-		if (rc < 0)
-			return rc;
 		const char *file = NULL;
 		int32_t line = 0;
-		rc = gl_gobin_func_line(g, &f, f.entry + (uint64_t)(int64_t)s->parent_pc, &file, &line, err);
-		if (rc < 0)
+		if (rc == 0)
+			rc = gl_gobin_func_line(g, &f, f.entry + (uint64_t)(int64_t)s->parent_pc, &file, &line, err);
+		if (rc < 0) {
+			GL_VEC_FREE(&hits);
 			return rc;
+		}
 		gl_buf_printf(out, "%s%s (%s:%d)", *n ? ", " : "", f.name, file ? file : "?", line);
 		(*n)++;
 	}
+	GL_VEC_FREE(&hits);
 	if (out->oom)
 		return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
 	gl_buf_u8(out, 0);

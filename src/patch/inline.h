@@ -4,9 +4,9 @@
 
 #include "gobin/gobin.h"
 
-/* Every (inlined function, caller) pair of an executable's inline trees,
- * sorted by name: built once per image (one pass over every function's
- * pcinline table), then each question is a binary search. */
+/* Every (inlined function, caller) pair of an executable's inline trees:
+ * built once per image (one pass over every function's pcinline table),
+ * then each question is a binary search over the names. */
 typedef struct gl_patch_inl_index gl_patch_inl_index;
 
 int gl_patch_inl_index_build(const gl_gobin *g, gl_patch_inl_index **out, goload_err *err);

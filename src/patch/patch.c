@@ -119,12 +119,24 @@ int goload_patcher_open(const char *goversion, goload_patcher **out, goload_err 
 		p->memfd = -1;
 	}
 #endif
-	/* Stores to code another core may have prefetched need that core to
-	 * serialize before it runs them (Intel SDM "cross-modifying code"):
-	 * register for the membarrier the Go side issues after each write. */
-	syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0);
 	*out = p;
 	return 0;
+}
+
+/* Stores to code another core may have prefetched need that core to
+ * serialize before it runs them (Intel SDM "cross-modifying code"): the
+ * membarrier the Go side issues after each write needs this registration
+ * first. Not part of goload_patcher_open: the kernel waits for an RCU
+ * grace period here (10-20 ms), which the binding spends on another
+ * thread while the first NewPatch or Close goes on; the first write of
+ * code waits for it. */
+static int patch_sync_core_registered;
+
+int goload_patcher_register_sync_core(void)
+{
+	int rc = (int)syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0);
+	__atomic_store_n(&patch_sync_core_registered, 1, __ATOMIC_RELEASE);
+	return rc;
 }
 
 bool goload_patcher_memfd_ok(const goload_patcher *p) { return p->memfd >= 0; }
@@ -133,6 +145,8 @@ void goload_patcher_code_written(const goload_patcher *p, uint64_t addr, uint64_
 {
 	(void)p;
 	__builtin___clear_cache((char *)(uintptr_t)addr, (char *)(uintptr_t)(addr + n));
+	if (!__atomic_load_n(&patch_sync_core_registered, __ATOMIC_ACQUIRE))
+		goload_patcher_register_sync_core();
 	syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE, 0, 0);
 }
 

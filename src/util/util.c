@@ -403,12 +403,16 @@ static gl_strmap_ent *map_slot(const gl_strmap *m, const char *key, size_t klen,
 	}
 }
 
-static bool map_grow(gl_strmap *m)
+static bool map_grow_to(gl_strmap *m, size_t nc);
+
+static bool map_grow(gl_strmap *m) { return map_grow_to(m, m->cap ? m->cap * 2 : 64); }
+
+static bool map_grow_to(gl_strmap *m, size_t nc)
 {
-	size_t nc = m->cap ? m->cap * 2 : 64;
 	gl_strmap_ent *nt = calloc(nc, sizeof *nt);
 	if (!nt)
 		return false;
+	gl_prefault(nt, nc * sizeof *nt);
 	gl_strmap old = *m;
 	m->t = nt;
 	m->cap = nc;
@@ -424,24 +428,34 @@ bool gl_strmap_reserve(gl_strmap *m, size_t n)
 {
 	if (n > SIZE_MAX / 8)
 		return false;
-	while ((n + 1) * 4 >= m->cap * 3)
-		if (!map_grow(m))
-			return false;
-	return true;
+	size_t nc = m->cap ? m->cap : 64;
+	while ((n + 1) * 4 >= nc * 3)
+		nc *= 2;
+	return nc == m->cap || map_grow_to(m, nc); /* one table, not every size on the way */
 }
 
-bool gl_strmap_add(gl_strmap *m, const char *key, size_t klen, uint64_t val, bool *existed)
+uint64_t *gl_strmap_slot(gl_strmap *m, const char *key, size_t klen, uint64_t val, bool *existed)
+{
+	return gl_strmap_slot_hashed(m, key, klen, gl_hash(key, klen), val, existed);
+}
+
+void gl_strmap_prefetch(const gl_strmap *m, uint32_t h)
+{
+	if (m->cap)
+		__builtin_prefetch(&m->t[h & (m->cap - 1)], 1);
+}
+
+uint64_t *gl_strmap_slot_hashed(gl_strmap *m, const char *key, size_t klen, uint32_t h, uint64_t val, bool *existed)
 {
 	if (klen > UINT32_MAX)
-		return false;
+		return NULL;
 	if ((m->len + 1) * 4 >= m->cap * 3 && !map_grow(m))
-		return false;
-	uint32_t h = gl_hash(key, klen);
+		return NULL;
 	gl_strmap_ent *e = map_slot(m, key, klen, h);
 	if (e->key) {
 		if (existed)
 			*existed = true;
-		return true;
+		return &e->val;
 	}
 	e->key = key ? key : "";
 	e->klen = (uint32_t)klen;
@@ -450,7 +464,12 @@ bool gl_strmap_add(gl_strmap *m, const char *key, size_t klen, uint64_t val, boo
 	m->len++;
 	if (existed)
 		*existed = false;
-	return true;
+	return &e->val;
+}
+
+bool gl_strmap_add(gl_strmap *m, const char *key, size_t klen, uint64_t val, bool *existed)
+{
+	return gl_strmap_slot(m, key, klen, val, existed) != NULL;
 }
 
 bool gl_strmap_put(gl_strmap *m, const char *key, size_t klen, uint64_t val)
@@ -479,6 +498,22 @@ void gl_strmap_free(gl_strmap *m)
 {
 	free(m->t);
 	memset(m, 0, sizeof *m);
+}
+
+void gl_prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+	const size_t pg = 4096;
+	if (!p || n < 64 * pg)
+		return;
+	uintptr_t lo = ((uintptr_t)p + pg - 1) & ~(uintptr_t)(pg - 1);
+	uintptr_t hi = ((uintptr_t)p + n) & ~(uintptr_t)(pg - 1);
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)n;
+#endif
 }
 
 /* ------------------------------------------------------------ files */

@@ -162,9 +162,25 @@ bool gl_strmap_put(gl_strmap *m, const char *key, size_t klen, uint64_t val);
 /* Insert only if absent; returns false on OOM. *existed tells which. */
 bool gl_strmap_add(gl_strmap *m, const char *key, size_t klen, uint64_t val, bool *existed);
 bool gl_strmap_get(const gl_strmap *m, const char *key, size_t klen, uint64_t *val);
+/* gl_strmap_add that also gives the entry's value slot (the existing
+ * value when *existed, else val), valid until the next insertion; NULL on
+ * OOM. One hash and one probe where get-then-put takes two. */
+uint64_t *gl_strmap_slot(gl_strmap *m, const char *key, size_t klen, uint64_t val, bool *existed);
+/* The same with h = gl_hash(key, klen) computed by the caller, who may
+ * have asked for its slot's cache line ahead (gl_strmap_prefetch): a big
+ * table's probes are cache misses, overlapped that way. */
+uint64_t *gl_strmap_slot_hashed(gl_strmap *m, const char *key, size_t klen, uint32_t h, uint64_t val, bool *existed);
+void gl_strmap_prefetch(const gl_strmap *m, uint32_t h);
 /* Makes room for n entries in all, so that adding them rehashes nothing. */
 bool gl_strmap_reserve(gl_strmap *m, size_t n);
 void gl_strmap_free(gl_strmap *m);
+
+/* Maps the pages of a fresh big allocation [p, p+n) at once
+ * (MADV_POPULATE_WRITE) instead of one page fault per page as it is first
+ * written: the host's symbol arrays and tables are megabytes, and a fault
+ * costs about a microsecond. A hint: nothing changes where the kernel
+ * refuses (before Linux 5.14) or for small blocks. */
+void gl_prefault(void *p, size_t n);
 
 /* --------------------------------------------------------- mapped files */
 

@@ -6,8 +6,10 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"plugin"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +36,10 @@ func perCall(f func(int, int) int, n int) time.Duration {
 }
 
 func main() {
+	if mode := os.Getenv("GOLOAD_BENCH_FIRST"); mode != "" {
+		firstChild(mode, os.Args[1])
+		return
+	}
 	if len(os.Args) != 3 {
 		fmt.Fprintln(os.Stderr, "usage: benchhost ARCHIVE PLUGIN.so")
 		os.Exit(2)
@@ -82,6 +88,95 @@ func main() {
 		float64(dLoaded.Nanoseconds()), float64(dLinked.Nanoseconds()), float64(dLoaded)/float64(dLinked), float64(dPlugin.Nanoseconds()))
 	fmt.Printf("(c) bytes: goload maps %d, plugin .so is %d bytes, ratio %.4f\n", m.MappedBytes(), st.Size(), float64(m.MappedBytes())/float64(st.Size()))
 	cycles(m, archive, tPlugin)
+	firstUse(archive, tPlugin)
+}
+
+//go:noinline
+func double(x int) int { return 2 * x }
+
+// firstChild is one fresh process's first use (GOLOAD_BENCH_FIRST): "open"
+// times the first Open (+Lookup) and the first Close, "patch" the first
+// NewPatch; it prints the nanoseconds.
+func firstChild(mode, archive string) {
+	switch mode {
+	case "open":
+		t0 := time.Now()
+		m, err := goload.Open(archive)
+		if err != nil {
+			panic(err)
+		}
+		if _, err := goload.Lookup[func(int, int) int](m, pkg+".Add"); err != nil {
+			panic(err)
+		}
+		tOpen := time.Since(t0)
+		t0 = time.Now()
+		if err := m.Close(); err != nil {
+			panic(err)
+		}
+		tClose := time.Since(t0)
+		fmt.Println(int64(tOpen), int64(tClose), int64(m.Timings().HostIndex), int64(m.Timings().Prepare))
+	case "patch":
+		t0 := time.Now()
+		if _, err := goload.NewPatch(double, func(x int) int { return 3 * x }); err != nil {
+			panic(err)
+		}
+		fmt.Println(int64(time.Since(t0)))
+	}
+}
+
+// firstUse runs firstChild in fresh processes, alternating before
+// (GOLOAD_BENCH_BEFORE=1: the whole image copied when it has relocated
+// words, as this host has, and the membarrier registration inside the
+// first NewPatch or Close) and now, and prints the medians side by side.
+func firstUse(archive string, tPlugin time.Duration) {
+	const runs = 3
+	self, err := os.Executable()
+	if err != nil {
+		panic(err)
+	}
+	run := func(mode string, before bool) []int64 {
+		cmd := exec.Command(self, archive)
+		cmd.Env = append(os.Environ(), "GOLOAD_BENCH_FIRST="+mode)
+		if before {
+			cmd.Env = append(cmd.Env, "GOLOAD_BENCH_BEFORE=1")
+		}
+		out, err := cmd.Output()
+		if err != nil {
+			panic(fmt.Sprintf("%s: %v", mode, err))
+		}
+		var v []int64
+		for _, f := range strings.Fields(string(out)) {
+			n, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				panic(err)
+			}
+			v = append(v, n)
+		}
+		return v
+	}
+	var open, patch [2][][]int64
+	for i := 0; i < runs; i++ {
+		for k := 0; k < 2; k++ {
+			open[k] = append(open[k], run("open", k == 0))
+			patch[k] = append(patch[k], run("patch", k == 0))
+		}
+	}
+	med := func(rs [][]int64, col int) time.Duration {
+		var s []int64
+		for _, r := range rs {
+			s = append(s, r[col])
+		}
+		sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+		return time.Duration(s[len(s)/2])
+	}
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	fmt.Printf("(f) first use, each in a fresh process, median of %d, before -> now (GOLOAD_BENCH_BEFORE=1: whole-image copy, membarrier registration inside the call):\n", runs)
+	b, n := med(open[0], 0), med(open[1], 0)
+	fmt.Printf("    1st Open     %7.3f ms -> %7.3f ms, ratio to plugin.Open %.2f -> %.2f (host index %.3f -> %.3f ms)\n",
+		ms(b), ms(n), float64(b)/float64(tPlugin), float64(n)/float64(tPlugin), ms(med(open[0], 2)), ms(med(open[1], 2)))
+	fmt.Printf("    1st Close    %7.3f ms -> %7.3f ms (prepare %.3f -> %.3f ms)\n",
+		ms(med(open[0], 1)), ms(med(open[1], 1)), ms(med(open[0], 3)), ms(med(open[1], 3)))
+	fmt.Printf("    1st NewPatch %7.3f ms -> %7.3f ms\n", ms(med(patch[0], 0)), ms(med(patch[1], 0)))
 }
 
 // cycles closes the first module, then opens and closes the archive again
