@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -277,10 +278,12 @@ func apply(pkgs, archives, funcs []string, vars map[string]uint64) ([]string, er
 	if err != nil {
 		return nil, err
 	}
+	before := stwHist()
 	if err := goload.Apply(ps...); err != nil {
 		m.Close()
 		return nil, err
 	}
+	recorded := stwLongest(before, stwHist())
 	x := &fix{id: len(fixes) + 1, when: time.Now(), funcs: funcs, mod: m, patches: ps, state: "applied"}
 	fixes = append(fixes, x)
 	var out []string
@@ -294,10 +297,45 @@ func apply(pkgs, archives, funcs []string, vars map[string]uint64) ([]string, er
 			o.mod.Close() // refused while its code may still run: it then stays
 		}
 	}
+	pause := goload.LastPause()
 	out = append(out, fmt.Sprintf("id %d", x.id),
-		fmt.Sprintf("pause_us %d", goload.LastPause().Pause.Microseconds()),
+		fmt.Sprintf("pause_us %d", pause.Pause.Microseconds()),
+		fmt.Sprintf("pause_parts_us %d %d %d %d", pause.Stop.Microseconds(), pause.Check.Microseconds(),
+			pause.Write.Microseconds(), pause.Start.Microseconds()),
 		fmt.Sprintf("took_us %d", time.Since(t0).Microseconds()))
+	if recorded > 0 {
+		out = append(out, fmt.Sprintf("pause_runtime_le_us %.0f", recorded*1e6))
+	}
 	return out, nil
+}
+
+// stwOther is the runtime's own record of its stops other than the GC's
+// (Go 1.22+): from the stop's request until the stopped Ps are handed
+// back to their threads, without what the stopping thread does after
+// that (the runtime's wakep) nor its wait for a CPU.
+const stwOther = "/sched/pauses/total/other:seconds"
+
+func stwHist() *metrics.Float64Histogram {
+	s := []metrics.Sample{{Name: stwOther}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64Histogram {
+		return nil
+	}
+	return s[0].Value.Float64Histogram()
+}
+
+// stwLongest is the upper edge, in seconds, of the histogram bucket of
+// the longest stop recorded between two readings (0: none, or Go 1.21).
+func stwLongest(before, after *metrics.Float64Histogram) float64 {
+	if before == nil || after == nil {
+		return 0
+	}
+	for i := len(after.Counts) - 1; i >= 0; i-- {
+		if after.Counts[i] > before.Counts[i] {
+			return after.Buckets[i+1]
+		}
+	}
+	return 0
 }
 
 func anyApplied(ps []*goload.FuncPatch) bool {

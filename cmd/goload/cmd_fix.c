@@ -623,9 +623,16 @@ int cmd_fix(int argc, char **argv)
 	}
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	char id[32], pause[32];
+	char id[32], pause[32], parts[96];
 	resp_field(resp, "id", id, sizeof id);
 	resp_field(resp, "pause_us", pause, sizeof pause);
+	resp_field(resp, "pause_parts_us", parts, sizeof parts); /* stop check write start (newer agents) */
+	unsigned long stop_us, check_us, write_us, start_us;
+	char split[224] = "", rt[32];
+	resp_field(resp, "pause_runtime_le_us", rt, sizeof rt); /* the runtime's record of the stop (Go 1.22+) */
+	if (sscanf(parts, "%lu %lu %lu %lu", &stop_us, &check_us, &write_us, &start_us) == 4)
+		snprintf(split, sizeof split, " (stop the world %lu, check %lu, write %lu, start %lu%s%s)", stop_us,
+			 check_us, write_us, start_us, rt[0] ? "; the runtime records <= " : "", rt);
 	size_t np = 0;
 	for (char *l = resp; l && *l;) {
 		char *nl = strchr(l, '\n');
@@ -638,7 +645,8 @@ int cmd_fix(int argc, char **argv)
 		l = nl ? nl + 1 : NULL;
 	}
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	printf("fix %s applied: %zu function(s), stop pause %s µs, %.0f ms from command to live\n", id, np, pause, ms);
+	printf("fix %s applied: %zu function(s), stop pause %s µs, %.0f ms from command to live%s\n", id, np, pause, ms,
+	       split);
 	free(resp);
 	return 0;
 }

@@ -64,7 +64,8 @@ func TestFixBench(t *testing.T) {
 		if r > 0 {
 			coldFixes(t, s, n, answers, func() { close(stop); wait() })
 		}
-		var pauses, lives []float64
+		var pauses, lives, stops, starts, recs []float64
+		reParts := regexp.MustCompile(`stop the world (\d+), check \d+, write \d+, start (\d+)(?:; the runtime records <= (\d+))?`)
 		for i := 0; i < n; i++ {
 			s.edit(`"helo, "`, answers[i%2])
 			t0 := time.Now()
@@ -81,6 +82,15 @@ func TestFixBench(t *testing.T) {
 			}
 			p, _ := strconv.ParseFloat(m[1], 64)
 			pauses = append(pauses, p)
+			if pm := reParts.FindStringSubmatch(out); pm != nil {
+				a, _ := strconv.ParseFloat(pm[1], 64)
+				b, _ := strconv.ParseFloat(pm[2], 64)
+				stops, starts = append(stops, a), append(starts, b)
+				if pm[3] != "" {
+					r, _ := strconv.ParseFloat(pm[3], 64)
+					recs = append(recs, r)
+				}
+			}
 			lives = append(lives, float64(live.Microseconds())/1000)
 			time.Sleep(50 * time.Millisecond)
 		}
@@ -100,6 +110,14 @@ func TestFixBench(t *testing.T) {
 		}
 		fmt.Printf("    command to live: p50 %.0f ms, p99 %.0f ms (max %.0f ms)\n", pct(lives, 0.5), pct(lives, 0.99), pct(lives, 1))
 		fmt.Printf("    stop pause:      p50 %.0f µs, p99 %.0f µs (max %.0f µs)\n", pct(pauses, 0.5), pct(pauses, 0.99), pct(pauses, 1))
+		if len(stops) > 0 {
+			fmt.Printf("      of which the runtime's stopTheWorld p50 %.0f µs, p99 %.0f µs; its startTheWorld p50 %.0f µs, p99 %.0f µs\n",
+				pct(stops, 0.5), pct(stops, 0.99), pct(starts, 0.5), pct(starts, 0.99))
+		}
+		if len(recs) > 0 {
+			fmt.Printf("      the stop as the runtime records it (request to restart, %s, bucket upper edges): p50 <= %.0f µs, p99 <= %.0f µs\n",
+				"/sched/pauses/total/other:seconds", pct(recs, 0.5), pct(recs, 0.99))
+		}
 		fmt.Printf("    requests: %d, failed: %d\n", len(all), failed)
 		if failed > 0 {
 			t.Errorf("%d requests failed", failed)
