@@ -640,7 +640,18 @@ func replace(n int) {
 		}(i * 1000003)
 	}
 	time.Sleep(time.Millisecond)
-	must(goload.Apply(p1))
+	// The first Apply writes the jump: on a loaded machine a caller may
+	// stay at the entry for every stop and it is refused "busy" (nothing
+	// written); it is tried again. The replacements below write no code.
+	for t0 := time.Now(); ; {
+		var pe *goload.PatchError
+		err := goload.Apply(p1)
+		if errors.As(err, &pe) && pe.Reason == "busy" && time.Since(t0) < time.Minute {
+			continue
+		}
+		must(err)
+		break
+	}
 	patched.Store(true)
 	cur, other := p1, p2
 	for i := 0; i < n; i++ {
