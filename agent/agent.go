@@ -23,7 +23,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/metrics"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,6 +30,7 @@ import (
 	"time"
 
 	"github.com/goload/goload"
+	"github.com/goload/goload/internal/stwmetric"
 )
 
 // Options configures Listen.
@@ -278,12 +278,12 @@ func apply(pkgs, archives, funcs []string, vars map[string]uint64) ([]string, er
 	if err != nil {
 		return nil, err
 	}
-	before := stwHist()
+	before := stwmetric.Read()
 	if err := goload.Apply(ps...); err != nil {
 		m.Close()
 		return nil, err
 	}
-	recorded := stwLongest(before, stwHist())
+	recorded := stwmetric.Longest(before, stwmetric.Read())
 	x := &fix{id: len(fixes) + 1, when: time.Now(), funcs: funcs, mod: m, patches: ps, state: "applied"}
 	fixes = append(fixes, x)
 	var out []string
@@ -307,35 +307,6 @@ func apply(pkgs, archives, funcs []string, vars map[string]uint64) ([]string, er
 		out = append(out, fmt.Sprintf("pause_runtime_le_us %.0f", recorded*1e6))
 	}
 	return out, nil
-}
-
-// stwOther is the runtime's own record of its stops other than the GC's
-// (Go 1.22+): from the stop's request until the stopped Ps are handed
-// back to their threads, without what the stopping thread does after
-// that (the runtime's wakep) nor its wait for a CPU.
-const stwOther = "/sched/pauses/total/other:seconds"
-
-func stwHist() *metrics.Float64Histogram {
-	s := []metrics.Sample{{Name: stwOther}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindFloat64Histogram {
-		return nil
-	}
-	return s[0].Value.Float64Histogram()
-}
-
-// stwLongest is the upper edge, in seconds, of the histogram bucket of
-// the longest stop recorded between two readings (0: none, or Go 1.21).
-func stwLongest(before, after *metrics.Float64Histogram) float64 {
-	if before == nil || after == nil {
-		return 0
-	}
-	for i := len(after.Counts) - 1; i >= 0; i-- {
-		if after.Counts[i] > before.Counts[i] {
-			return after.Buckets[i+1]
-		}
-	}
-	return 0
 }
 
 func anyApplied(ps []*goload.FuncPatch) bool {

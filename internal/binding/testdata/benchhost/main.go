@@ -47,18 +47,9 @@ func main() {
 	archive, so := os.Args[1], os.Args[2]
 	_ = keep("")
 
-	t0 := time.Now()
-	m, err := goload.Open(archive)
-	if err != nil {
-		panic(err)
-	}
-	add, err := goload.Lookup[func(int, int) int](m, pkg+".Add")
-	if err != nil {
-		panic(err)
-	}
-	tLoad := time.Since(t0)
+	m, add, tLoad := openAdd(archive)
 
-	t0 = time.Now()
+	t0 := time.Now()
 	p, err := plugin.Open(so)
 	if err != nil {
 		panic(err)
@@ -94,22 +85,29 @@ func main() {
 //go:noinline
 func double(x int) int { return 2 * x }
 
+// openAdd opens the archive and looks its Add up: archive to callable,
+// timed.
+func openAdd(archive string) (*goload.Module, func(int, int) int, time.Duration) {
+	t0 := time.Now()
+	m, err := goload.Open(archive)
+	if err != nil {
+		panic(err)
+	}
+	add, err := goload.Lookup[func(int, int) int](m, pkg+".Add")
+	if err != nil {
+		panic(err)
+	}
+	return m, add, time.Since(t0)
+}
+
 // firstChild is one fresh process's first use (GOLOAD_BENCH_FIRST): "open"
 // times the first Open (+Lookup) and the first Close, "patch" the first
 // NewPatch; it prints the nanoseconds.
 func firstChild(mode, archive string) {
 	switch mode {
 	case "open":
+		m, _, tOpen := openAdd(archive)
 		t0 := time.Now()
-		m, err := goload.Open(archive)
-		if err != nil {
-			panic(err)
-		}
-		if _, err := goload.Lookup[func(int, int) int](m, pkg+".Add"); err != nil {
-			panic(err)
-		}
-		tOpen := time.Since(t0)
-		t0 = time.Now()
 		if err := m.Close(); err != nil {
 			panic(err)
 		}
@@ -193,15 +191,7 @@ func cycles(m *goload.Module, archive string, tPlugin time.Duration) {
 	var closeTotal time.Duration
 	var mid goload.Timings
 	for i := 2; i <= opens; i++ {
-		t0 := time.Now()
-		m, err := goload.Open(archive)
-		if err != nil {
-			panic(err)
-		}
-		if _, err := goload.Lookup[func(int, int) int](m, pkg+".Add"); err != nil {
-			panic(err)
-		}
-		tOpen := time.Since(t0)
+		m, _, tOpen := openAdd(archive)
 		if err := m.Close(); err != nil {
 			panic(err)
 		}

@@ -21,6 +21,7 @@ import (
 	"unsafe"
 
 	"github.com/goload/goload"
+	"github.com/goload/goload/internal/stwmetric"
 )
 
 //go:noinline
@@ -566,7 +567,7 @@ func speed() {
 	pauses := make([]time.Duration, 0, 2*cycles)
 	var parts [4][]time.Duration // stop, check, write, start
 	attempts := 0
-	h0 := stwHist()
+	h0 := stwmetric.Read()
 	note := func() {
 		lp := goload.LastPause()
 		pauses = append(pauses, lp.Pause)
@@ -585,7 +586,7 @@ func speed() {
 		note()
 	}
 	all := time.Since(tAll)
-	h1 := stwHist()
+	h1 := stwmetric.Read()
 	stop.Store(true)
 	wg.Wait()
 	if bad.Load() != 0 {
@@ -597,7 +598,7 @@ func speed() {
 	fmt.Printf("  the pause, p50/p99 of each part: stop the world %v/%v, check the goroutines %v/%v, write and serialize %v/%v, start the world %v/%v\n",
 		percentile(parts[0], 0.5), percentile(parts[0], 0.99), percentile(parts[1], 0.5), percentile(parts[1], 0.99),
 		percentile(parts[2], 0.5), percentile(parts[2], 0.99), percentile(parts[3], 0.5), percentile(parts[3], 0.99))
-	fmt.Printf("  the world stopped, as the runtime records it (request to restart, %s): %s\n", stwOther, stwPercentiles(h0, h1))
+	fmt.Printf("  the world stopped, as the runtime records it (request to restart, %s): %s\n", stwmetric.Name, stwmetric.Percentiles(h0, h1))
 }
 
 //go:noinline
