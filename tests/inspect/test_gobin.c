@@ -5,6 +5,7 @@
  * crash or over-read (run under ASan in the sanitizer pass).
  */
 #include "check.h"
+#include "gotool.h"
 #include "gobin/gobin.h"
 #include "versions/versions.h"
 
@@ -12,22 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char go_path[4096];
-
-/* The newest toolchain's go binary, from scripts/gotoolchains.sh. */
-static bool find_go(void)
-{
-	const char *src = getenv("GOLOAD_SRC");
-	char cmd[4200];
-	snprintf(cmd, sizeof cmd, "%s/scripts/gotoolchains.sh | tail -1 | awk '{print $3}'", src ? src : ".");
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		return false;
-	bool ok = fgets(go_path, sizeof go_path, p) != NULL;
-	pclose(p);
-	go_path[strcspn(go_path, "\n")] = 0;
-	return ok && go_path[0];
-}
 
 static int open_bytes(const void *p, size_t n, goload_err *err)
 {

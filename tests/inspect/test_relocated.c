@@ -9,6 +9,7 @@
  * builds such a program with the newest installed Go and compares.
  */
 #include "check.h"
+#include "gotool.h"
 #include "gobin/gobin.h"
 #include "image/image.h"
 
@@ -17,21 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static char go_path[4096];
-
-static bool find_go(void)
-{
-	const char *src = getenv("GOLOAD_SRC");
-	char cmd[4200];
-	snprintf(cmd, sizeof cmd, "%s/scripts/gotoolchains.sh | tail -1 | awk '{print $3}'", src ? src : ".");
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		return false;
-	bool ok = fgets(go_path, sizeof go_path, p) != NULL;
-	pclose(p);
-	go_path[strcspn(go_path, "\n")] = 0;
-	return ok && go_path[0];
-}
 
 static bool put(const char *dir, const char *name, const char *text)
 {
