@@ -138,8 +138,10 @@ static time_t process_start(void)
 static void perf_drop_stale(int fd)
 {
 	struct stat st;
+	if (fstat(fd, &st) != 0 || st.st_size == 0)
+		return; /* new (the usual case): /proc/stat, slow to read, is not needed */
 	time_t start = process_start();
-	if (start && fstat(fd, &st) == 0 && st.st_size > 0 && st.st_mtim.tv_sec < start)
+	if (start && st.st_mtim.tv_sec < start)
 		(void)ftruncate(fd, 0);
 }
 
