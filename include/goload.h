@@ -168,6 +168,10 @@ void goload_host_close(goload_host *h);
 int goload_host_sym(const goload_host *h, const char *name, uint64_t *addr, goload_err *err);
 /* The Go version the host was built with ("go1.26.8"). */
 const char *goload_host_goversion(const goload_host *h);
+/* Where the host's symbol, type and itab indexes came from: "read from
+ * PATH" (the host index cache, see docs/load.md), "built, written to
+ * PATH", or "built (...)" saying why the cache was not used. */
+const char *goload_host_index_source(const goload_host *h);
 /* Whether the host has a function of package `pkgpath` (its pclntab names
  * one "pkgpath.<name>"; stripped hosts keep pclntab). Reads the host's
  * image goload_host_open opened, opens nothing. */
@@ -286,6 +290,16 @@ int goload_module_loaded_build(goload_host *h, const goload_module *m, const cha
  * and goload_host_has_package build it on first use otherwise): a program
  * that calls it at startup pays none of it in its first load. */
 int goload_host_index_types(goload_host *h, goload_err *err);
+/* The host's typelinked type descriptors, sorted by their hash (then in
+ * the order runtime.typelinksinit reads them), each once: the host's part
+ * of typelinksinit's table, which a module's typemap maps its types to.
+ * va is the link-time address (+ the host's bias at run time). Empty
+ * before goload_host_index_types. */
+typedef struct goload_typehash {
+	uint32_t hash, order;
+	uint64_t va;
+} goload_typehash;
+const goload_typehash *goload_host_typehash(const goload_host *h, size_t *n, uint64_t *bias);
 
 /* A host built with -ldflags=-s has no symbol table: its functions are
  * still known (pclntab) but its variables are not. This recovers their

@@ -466,10 +466,11 @@ int cmd_fix(int argc, char **argv)
 	const gl_gobin_buildinfo *bi = gl_gobin_get_buildinfo(f.g);
 	/* data symbols by address, to name relocation targets (.symtab only) */
 	for (size_t i = 0, n = gl_gobin_nsyms(f.g); i < n; i++) {
-		const gl_gobin_sym *s = gl_gobin_sym_at(f.g, i);
-		if (s->source != GL_SYMSRC_SYMTAB || s->kind == 'U' || s->kind == 'T' || s->kind == 't')
+		gl_gobin_sym s;
+		if (!gl_gobin_sym_at(f.g, i, &s) || s.source != GL_SYMSRC_SYMTAB || s.kind == 'U' || s.kind == 'T' ||
+		    s.kind == 't')
 			continue;
-		hostsym h = {s->addr, s->name};
+		hostsym h = {s.addr, s.name};
 		if (!GL_VEC_PUSH(&f.byaddr, h))
 			return 1;
 	}

@@ -465,7 +465,7 @@ static int do_walk(gl_gobin *g, const opts *o, bool itabs)
 
 static int sym_cmp(const void *a, const void *b)
 {
-	const gl_gobin_sym *x = *(const gl_gobin_sym *const *)a, *y = *(const gl_gobin_sym *const *)b;
+	const gl_gobin_sym *x = a, *y = b;
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
 	return strcmp(x->name, y->name);
@@ -475,13 +475,15 @@ static int do_symbols(gl_gobin *g, const opts *o)
 {
 	static const char *const src[] = {"symtab", "dynsym", "pclntab"};
 	size_t n = gl_gobin_nsyms(g);
-	const gl_gobin_sym **v = malloc((n ? n : 1) * sizeof *v);
+	gl_gobin_sym *v = malloc((n ? n : 1) * sizeof *v);
 	if (!v) {
 		fprintf(stderr, "goload inspect: out of memory\n");
 		return 1;
 	}
+	size_t nv = 0;
 	for (size_t i = 0; i < n; i++)
-		v[i] = gl_gobin_sym_at(g, i);
+		nv += gl_gobin_sym_at(g, i, &v[nv]);
+	n = nv;
 	qsort(v, n, sizeof *v, sym_cmp);
 	gl_json j;
 	if (o->json) {
@@ -489,7 +491,7 @@ static int do_symbols(gl_gobin *g, const opts *o)
 		gl_json_arr_begin(&j);
 	}
 	for (size_t i = 0; i < n; i++) {
-		const gl_gobin_sym *s = v[i];
+		const gl_gobin_sym *s = &v[i];
 		if (o->filter && !strstr(s->name, o->filter))
 			continue;
 		if (o->json) {

@@ -415,14 +415,16 @@ static int diff_func(fixer *f, const pkginfo *pk, const gl_goobj *o, uint32_t i)
 		return 0;
 	memcpy(name, s.name, s.namelen);
 	name[s.namelen] = 0;
+	gl_gobin_sym hsv;
 	const gl_gobin_sym *hs = NULL;
 	if (s.abi == 0) {
 		char n0[1040];
 		snprintf(n0, sizeof n0, "%s.abi0", name);
-		hs = gl_gobin_sym_lookup(f->g, n0, strlen(n0));
+		if (gl_gobin_sym_lookup(f->g, n0, strlen(n0), &hsv))
+			hs = &hsv;
 	}
-	if (!hs)
-		hs = gl_gobin_sym_lookup(f->g, name, s.namelen);
+	if (!hs && gl_gobin_sym_lookup(f->g, name, s.namelen, &hsv))
+		hs = &hsv;
 	if ((!hs || (hs->kind != 'T' && hs->kind != 't')) && f->probe)
 		return 0;
 	if (!hs || (hs->kind != 'T' && hs->kind != 't')) {
@@ -539,7 +541,8 @@ static void diff_data(fixer *f, const gl_goobj *o, uint32_t i)
 		return;
 	memcpy(name, s.name, s.namelen);
 	name[s.namelen] = 0;
-	const gl_gobin_sym *hs = gl_gobin_sym_lookup(f->g, name, s.namelen);
+	gl_gobin_sym hsv;
+	const gl_gobin_sym *hs = gl_gobin_sym_lookup(f->g, name, s.namelen, &hsv) ? &hsv : NULL;
 	if (!hs || hs->source == GL_SYMSRC_PCLNTAB)
 		return; /* new, dropped by the host's linker, or a stripped host */
 	bool type = s.namelen > 5 && !memcmp(name, "type:", 5);

@@ -768,7 +768,8 @@ void fix_compare_originals(fixer *f, const pkginfo *pk)
 		for (size_t k = 0; k < nold && !refused; k++) {
 			uint64_t v;
 			if (!gl_strmap_get(&old[k].byname, ns.name, ns.namelen, &v)) {
-				if (text && gl_gobin_sym_lookup(f->g, name, strlen(name)) && k == 0) {
+				gl_gobin_sym hs;
+				if (text && gl_gobin_sym_lookup(f->g, name, strlen(name), &hs) && k == 0) {
 					/* the host has it, its original does not say how it was declared */
 					fix_refuse(f, "%s: the running program has this function but its original objects do not: its signature cannot be verified",
 						   name);

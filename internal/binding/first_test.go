@@ -1,8 +1,12 @@
 package binding
 
 import (
+	"encoding/binary"
+	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -50,4 +54,102 @@ func TestFirstUsePluginHost(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestHostIndexCache: the host index cache (src/link/hostcache.c). The
+// first process of an executable builds the host's symbol, type and itab
+// indexes and writes them; the next one reads them (GOLOAD_DEBUG=index
+// says which) and loads, calls and closes as the first did, while
+// GOLOAD_CHECK_INDEX=1 compares what it read, entry by entry, with a
+// fresh build. A file damaged in place is caught by that check, which
+// names the entry (without it the test would pass on a cache that answers
+// wrongly); a truncated file, or one others may write, is not used and is
+// written again; GOLOAD_CACHE=off writes nothing. PIE hosts check that the
+// file holds link-time addresses (each process has its own load bias).
+func TestHostIndexCache(t *testing.T) {
+	forEach(t, func(t *testing.T, tc toolchain) {
+		for _, flags := range [][]string{{"-tags=withplugin"}, {"-buildmode=pie"}} {
+			bin := buildHost(t, tc, "./testdata/firsthost", "", flags...)
+			archive := archiveBy(t, tc, firstFixture)
+			dir := t.TempDir()
+			run := func(wantErr bool, env ...string) string {
+				t.Helper()
+				cmd := exec.Command(bin, "open", archive)
+				cmd.Env = append(os.Environ(), append([]string{"GOLOAD_CACHE=" + dir, "GOLOAD_DEBUG=index", "GOLOAD_CHECK_INDEX=1"}, env...)...)
+				out, err := cmd.CombinedOutput()
+				if (err != nil) != wantErr {
+					t.Fatalf("%v: open (error %v, want one: %v):\n%s", flags, err, wantErr, out)
+				}
+				if !wantErr && !strings.HasSuffix(string(out), "ok\n") {
+					t.Fatalf("%v: open printed\n%s", flags, out)
+				}
+				return string(out)
+			}
+			source := regexp.MustCompile(`goload: host index: (read from|built, written to) (\S+)`)
+			m := source.FindStringSubmatch(run(false))
+			if m == nil || m[1] != "built, written to" {
+				t.Fatalf("%v: the first process did not write the index: %q", flags, m)
+			}
+			file := m[2]
+			for i := 0; i < 2; i++ {
+				if m := source.FindStringSubmatch(run(false)); m == nil || m[1] != "read from" || m[2] != file {
+					t.Fatalf("%v: process %d did not read %s: %q", flags, i+2, file, m)
+				}
+			}
+			good, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A symbol's address moved by 16 in place: the check names it.
+			bad := append([]byte(nil), good...)
+			rec := symsRecord(t, bad, 100)
+			binary.LittleEndian.PutUint64(bad[rec+16:], binary.LittleEndian.Uint64(bad[rec+16:])+16)
+			if err := os.WriteFile(file, bad, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if out := run(true); !strings.Contains(out, "its symbols differ from the executable's") || !strings.Contains(out, "entry 100: ") {
+				t.Fatalf("%v: a damaged index was not caught:\n%s", flags, out)
+			}
+			// Truncated, or writable by others: not used, written again.
+			for _, damage := range []func(){
+				func() { os.WriteFile(file, good[:len(good)/2], 0o600) },
+				func() { os.WriteFile(file, good, 0o600); os.Chmod(file, 0o666) },
+			} {
+				damage()
+				if m := source.FindStringSubmatch(run(false)); m == nil || m[1] != "built, written to" {
+					t.Fatalf("%v: a truncated or shared index was used: %q", flags, m)
+				}
+				if m := source.FindStringSubmatch(run(false)); m == nil || m[1] != "read from" {
+					t.Fatalf("%v: the index written again was not read: %q", flags, m)
+				}
+			}
+			os.Remove(file)
+			if out := run(false, "GOLOAD_CACHE=off"); !strings.Contains(out, "host index cache is off") {
+				t.Fatalf("%v: GOLOAD_CACHE=off:\n%s", flags, out)
+			}
+			if _, err := os.Stat(file); err == nil {
+				t.Fatalf("%v: GOLOAD_CACHE=off wrote %s", flags, file)
+			}
+		}
+	})
+}
+
+// symsRecord is the offset of record i of the symbol index in a host
+// index cache file (the layouts of src/link/hostcache.c and
+// src/util/fmap.c): its header, then the section table.
+func symsRecord(t *testing.T, f []byte, i int) int {
+	const hdr, key, sec = 16, 9 * 8, 24
+	nsec := int(binary.LittleEndian.Uint32(f[12:]))
+	for k := 0; k < nsec; k++ {
+		s := f[hdr+key+k*sec:]
+		if binary.LittleEndian.Uint32(s) == 1 { // HC_SYMS
+			off := int(binary.LittleEndian.Uint64(s[8:]))
+			if n := int(binary.LittleEndian.Uint32(f[off+8:])); i >= n {
+				t.Fatalf("the symbol index has %d records", n)
+			}
+			return off + 32 + 24*i
+		}
+	}
+	t.Fatal("no symbol index in the file")
+	return 0
 }

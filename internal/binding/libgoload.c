@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "47d111ab9ea19d6644e62ca94d100c9420f19e5bd75bf786839d741657011cc5"
+#define GOLOAD_C_SOURCES_SHA256 "c7573712f3660c75a250d3a42e03f61aca60f756865790d409273c8324bc5285"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE
@@ -31,6 +31,7 @@
 #include "../../src/link/cobj.c"
 #include "../../src/link/functab.c"
 #include "../../src/link/host.c"
+#include "../../src/link/hostcache.c"
 #include "../../src/link/hostfill.c"
 #include "../../src/link/hostpkgs.c"
 #include "../../src/link/hosttypes.c"
@@ -54,6 +55,7 @@
 #include "../../src/rt/rt.c"
 #include "../../src/unload/heapdump.c"
 #include "../../src/unload/unload.c"
+#include "../../src/util/fmap.c"
 #include "../../src/util/json.c"
 #include "../../src/util/util.c"
 #include "../../src/versions/dwarf_tables.c"

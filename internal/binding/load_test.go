@@ -38,6 +38,11 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	hostDir = dir
+	// The hosts' index caches live with them, and every index a host
+	// reads from its cache is compared with a fresh build
+	// (src/link/hostcache.c).
+	os.Setenv("GOLOAD_CACHE", filepath.Join(dir, "cache"))
+	os.Setenv("GOLOAD_CHECK_INDEX", "1")
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)

@@ -61,11 +61,14 @@ func addTypemap(r *rtCalls, cm *C.goload_module) error {
 		}
 	}
 	canonical := func(t unsafe.Pointer) unsafe.Pointer {
-		for _, list := range [2][]unsafe.Pointer{h.byHash[hashOf(t)], mods[hashOf(t)]} {
-			for _, c := range list {
-				if h.typesEqual(t, c, map[[2]unsafe.Pointer]struct{}{}) {
-					return c
-				}
+		for _, e := range h.byHash(hashOf(t)) {
+			if c := h.at(e); h.typesEqual(t, c, map[[2]unsafe.Pointer]struct{}{}) {
+				return c
+			}
+		}
+		for _, c := range mods[hashOf(t)] {
+			if h.typesEqual(t, c, map[[2]unsafe.Pointer]struct{}{}) {
+				return c
 			}
 		}
 		return t
@@ -131,17 +134,42 @@ func checkTypemap(r *rtCalls, info *C.goload_unload_info, h *typeHashes, slot ui
 	return nil
 }
 
-// typeHashes is the host's part of typelinksinit's table, built once.
+// typeHashes is the host's part of typelinksinit's table: the C host
+// index's, sorted by hash (goload_host_typehash), built with the host's
+// type index or read from the host index cache, in C memory.
 type typeHashes struct {
-	byHash          map[uint32][]unsafe.Pointer
+	table           []C.goload_typehash
+	bias            uintptr
 	typesEqual      func(t, v unsafe.Pointer, seen map[[2]unsafe.Pointer]struct{}) bool
 	moduleTypelinks func(md unsafe.Pointer) []unsafe.Pointer // 1.27+
 	pinned          uintptr                                  // &runtime.pinnedTypemaps
 }
 
+// byHash is the run of the table's entries with that hash.
+func (h *typeHashes) byHash(hash uint32) []C.goload_typehash {
+	lo, hi := 0, len(h.table)
+	for lo < hi {
+		if m := int(uint(lo+hi) >> 1); uint32(h.table[m].hash) < hash {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	end := lo
+	for end < len(h.table) && uint32(h.table[end].hash) == hash {
+		end++
+	}
+	return h.table[lo:end]
+}
+
+// at is an entry's descriptor in the running host.
+func (h *typeHashes) at(e C.goload_typehash) unsafe.Pointer {
+	return unsafe.Pointer(uintptr(e.va) + h.bias) //nolint:govet // a host type descriptor
+}
+
 func (h *typeHashes) has(hash uint32, t unsafe.Pointer) bool {
-	for _, c := range h.byHash[hash] {
-		if c == t {
+	for _, e := range h.byHash(hash) {
+		if h.at(e) == t {
 			return true
 		}
 	}
@@ -175,30 +203,19 @@ func hostTypeHash(r *rtCalls, info *C.goload_unload_info) (*typeHashes, error) {
 				return
 			}
 		}
-		ts := typemapValues(h, uintptr(r.firstmoduledata), info)
-		h.byHash = make(map[uint32][]unsafe.Pointer, len(ts)) // sized once: no regrowth
-		for _, t := range ts {
-			hash := *(*uint32)(unsafe.Add(t, info.type_hash))
-			if !h.has(hash, t) {
-				h.byHash[hash] = append(h.byHash[hash], t)
-			}
+		host, err := theHost()
+		if err != nil {
+			hostHashes.err = err
+			return
 		}
+		var n C.size_t
+		var bias C.uint64_t
+		if p := C.goload_host_typehash(host, &n, &bias); p != nil && n > 0 {
+			h.table = unsafe.Slice(p, int(n))
+		}
+		h.bias = uintptr(bias)
 	})
 	return &hostHashes.h, hostHashes.err
-}
-
-// hostHashesObject is the heap object of hostHashes' table (0 before the
-// first Open): it holds only the host's descriptors, never a module's, so
-// the heap scan of Close does not follow it. Its groups hold the uint32
-// hashes as keys, and a module mapped below 4 GiB (near a non-PIE host)
-// may lie at a hash's value: a false holder (peers' eh_k8s and
-// rw_protobuf on 1.27: "heap object ... reachable from host global
-// ...hostHashes+0x10, points to type:...").
-func hostHashesObject() uint64 {
-	if hostHashes.h.byHash == nil {
-		return 0
-	}
-	return uint64(*(*uintptr)(unsafe.Pointer(&hostHashes.h.byHash)))
 }
 
 // typemapValues lists what a module's typelinks stand for, as

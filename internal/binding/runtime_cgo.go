@@ -70,6 +70,11 @@ func theHost() (*C.goload_host, error) {
 				readyErr = cError(&e)
 			}
 		}
+		// GOLOAD_DEBUG=index: where the host's indexes came from (the
+		// host index cache, or built here).
+		if debugFlag("index") || os.Getenv("GOLOAD_DEBUG") == "1" {
+			fmt.Fprintf(os.Stderr, "goload: host index: %s\n", C.GoString(C.goload_host_index_source(h)))
+		}
 	})
 	return h, readyErr
 }

@@ -62,9 +62,12 @@ func (t *Timings) linkTimes(cm *C.goload_module) {
 	t.HostFill += ns(C.GOLOAD_PHASE_HOSTFILL)
 }
 
-func debugTime() bool {
+func debugTime() bool { return debugFlag("time") }
+
+// debugFlag reports whether GOLOAD_DEBUG lists flag (comma-separated).
+func debugFlag(flag string) bool {
 	for _, f := range strings.Split(os.Getenv("GOLOAD_DEBUG"), ",") {
-		if f == "time" {
+		if f == flag {
 			return true
 		}
 	}

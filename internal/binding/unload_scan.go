@@ -114,9 +114,6 @@ func (m *Module) heapReasons(lay *C.goload_module_layout, info *C.goload_unload_
 	if tm := hostTypemapObject(); tm != 0 {
 		skip = append(skip, tm)
 	}
-	if hh := hostHashesObject(); hh != 0 {
-		skip = append(skip, hh)
-	}
 	// The dumper's own type cache (runtime/heapdump.go typecache) holds
 	// the types of the itabs it just wrote.
 	var ignore []uint64

@@ -54,7 +54,28 @@ static int read_syms(gl_elf *e, const gl_elf_sec *sh, gl_elf_sym **out, size_t *
 	return 0;
 }
 
+int gl_elf_read_syms(gl_elf *e, const char *what, goload_err *err)
+{
+	for (size_t i = 0; e->syms_pending && i < e->nsecs; i++) {
+		const gl_elf_sec *s = &e->secs[i];
+		int rc = 0;
+		if (s->type == GL_SHT_SYMTAB && !e->syms)
+			rc = read_syms(e, s, &e->syms, &e->nsyms, what, err);
+		else if (s->type == GL_SHT_DYNSYM && !e->dynsyms)
+			rc = read_syms(e, s, &e->dynsyms, &e->ndynsyms, what, err);
+		if (rc)
+			return rc;
+	}
+	e->syms_pending = false;
+	return 0;
+}
+
 int gl_elf_open(gl_span img, const char *what, gl_elf **out, goload_err *err)
+{
+	return gl_elf_open_flags(img, what, 0, out, err);
+}
+
+int gl_elf_open_flags(gl_span img, const char *what, unsigned flags, gl_elf **out, goload_err *err)
 {
 	*out = NULL;
 	if (img.n < 64 || memcmp(img.p, "\x7f" "ELF", 4) != 0)
@@ -147,15 +168,9 @@ int gl_elf_open(gl_span img, const char *what, gl_elf **out, goload_err *err)
 			const char *nm = gl_cstr_at(shstr, (uint32_t)(uintptr_t)e->secs[i].name, NULL);
 			e->secs[i].name = nm ? nm : "";
 		}
-		for (size_t i = 0; i < shnum; i++) {
-			const gl_elf_sec *s = &e->secs[i];
-			if (s->type == GL_SHT_SYMTAB && !e->syms)
-				rc = read_syms(e, s, &e->syms, &e->nsyms, what, err);
-			else if (s->type == GL_SHT_DYNSYM && !e->dynsyms)
-				rc = read_syms(e, s, &e->dynsyms, &e->ndynsyms, what, err);
-			if (rc)
-				goto fail;
-		}
+		e->syms_pending = true;
+		if (!(flags & GL_ELF_LAZY_SYMS) && (rc = gl_elf_read_syms(e, what, err)) != 0)
+			goto fail;
 	}
 	if (!e->nsegs && !e->nsecs) {
 		rc = gl_err(err, GOLOAD_E_FORMAT, "%s: ELF file has neither program nor section headers", what);

@@ -72,12 +72,20 @@ typedef struct gl_elf {
 	gl_elf_sym *dynsyms; /* .dynsym, may be empty */
 	size_t ndynsyms;
 	const char *interp; /* PT_INTERP path, or NULL */
+	bool syms_pending;  /* opened with GL_ELF_LAZY_SYMS, not read yet */
 } gl_elf;
 
 /* Parses headers, segments, sections and symbols. `what` names the input
  * in error messages (usually the path). Errors: FORMAT for truncated or
  * inconsistent headers, UNSUPPORTED for 32-bit, big-endian, other machines. */
 int gl_elf_open(gl_span img, const char *what, gl_elf **out, goload_err *err);
+/* GL_ELF_LAZY_SYMS: the symbol tables are read by gl_elf_read_syms, when
+ * asked for (a process that finds its executable's index in the host index
+ * cache never needs them: tens of thousands of entries not converted). */
+enum { GL_ELF_LAZY_SYMS = 1 };
+int gl_elf_open_flags(gl_span img, const char *what, unsigned flags, gl_elf **out, goload_err *err);
+/* Reads .symtab and .dynsym of a lazily opened file (once; 0 when read). */
+int gl_elf_read_syms(gl_elf *e, const char *what, goload_err *err);
 void gl_elf_close(gl_elf *e);
 
 /* Bytes [va, va+n) of the file image, if they lie inside one PT_LOAD's file

@@ -39,6 +39,11 @@ int gl_gobin_open_span(gl_span img, const char *what, gl_gobin **out, goload_err
 /* Open the running process's own executable (/proc/self/exe) and compute
  * the load bias of a PIE host from the loaded program headers. */
 int gl_gobin_open_self(gl_gobin **out, goload_err *err);
+/* The same; after_image, when not NULL, sees the image before the rest is
+ * parsed (the host index cache gives it the names gobin looks up:
+ * gl_image_known_set). Its symbols are read when first needed. */
+typedef void gl_gobin_image_hook(gl_image *im, void *ctx);
+int gl_gobin_open_self_hook(gl_gobin **out, gl_gobin_image_hook *after_image, void *ctx, goload_err *err);
 void gl_gobin_close(gl_gobin *g);
 /* The same for one architecture of a universal Mach-O (arch "amd64",
  * "arm64"); arch NULL is the plain open. */
@@ -217,9 +222,20 @@ typedef struct gl_gobin_sym {
  * ABIInternal body wins over an ABI wrapper, and .symtab over pclntab.
  * Built lazily on the first call; thread-unsafe. */
 size_t gl_gobin_nsyms(gl_gobin *g);
-const gl_gobin_sym *gl_gobin_sym_at(gl_gobin *g, size_t i);
-/* O(1) lookup by exact name; NULL when absent. */
-const gl_gobin_sym *gl_gobin_sym_lookup(gl_gobin *g, const char *name, size_t len);
+/* Entry i into *out (its name lives as long as g); false past the end. */
+bool gl_gobin_sym_at(gl_gobin *g, size_t i, gl_gobin_sym *out);
+/* O(1) lookup by exact name into *out; false when absent. */
+bool gl_gobin_sym_lookup(gl_gobin *g, const char *name, size_t len, gl_gobin_sym *out);
+/* The index as bytes (appended to out), and an index read back from such
+ * bytes instead of built: they must stay mapped while g is open, and come
+ * from this very file (the host index cache keys them by its identity).
+ * The sizes and names are checked as they are read; a damaged index gives
+ * misses, never wrong reads. */
+bool gl_gobin_syms_write(gl_gobin *g, gl_buf *out);
+bool gl_gobin_syms_read(gl_gobin *g, gl_span bytes);
+/* Builds the index now (a no-op once built or read), with the error of a
+ * malformed symbol table. */
+int gl_gobin_syms_build(gl_gobin *g, goload_err *err);
 /* Shorthand: address (link-time) of a symbol. NOTFOUND names it. */
 int gl_gobin_sym_addr(gl_gobin *g, const char *name, uint64_t *addr, goload_err *err);
 

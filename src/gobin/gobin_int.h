@@ -4,6 +4,7 @@
 
 #include "gobin/gobin.h"
 #include "image/image.h"
+#include "util/fmap.h"
 
 struct gl_gobin {
 	gl_file *file; /* when opened from a path */
@@ -34,11 +35,12 @@ struct gl_gobin {
 	GL_VEC(gl_gobin_module) deps;
 	GL_VEC(gl_gobin_setting) settings;
 
-	/* symbol index (lazy) */
+	/* symbol index (lazy), frozen (util/fmap.h): the record's value is
+	 * the address, its flags the rest (syms.c), symsize[i] its size */
 	bool syms_built;
-	GL_VEC(gl_gobin_sym) syms;
-	gl_strmap symmap;
-	GL_VEC(char *) names; /* storage for derived names ("name.abi0") */
+	gl_fmap symidx;
+	const uint64_t *symsize;
+	uint64_t *symsize_own;
 };
 
 /* Read the word at va (link-time) from file bytes. */

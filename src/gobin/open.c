@@ -223,7 +223,7 @@ static bool pch_shape_ok(const uint8_t *p)
 /* pcHeader candidates named by sections and symbols (cheap). */
 static bool pcln_named(const gl_gobin *g, u64vec *out)
 {
-	const gl_image *im = g->image;
+	gl_image *im = g->image;
 	const gl_image_sec *s = gl_image_gosec(im, GL_GOSEC_PCLNTAB);
 	if (s && s->addr && !vec_add_unique(out, s->addr))
 		return false;
@@ -563,16 +563,16 @@ int gl_gobin_open_span(gl_span img, const char *what, gl_gobin **out, goload_err
 	return gl_gobin_open_span_arch(img, what, NULL, out, err);
 }
 
-static int open_span_flags(gl_span img, const char *what, const char *arch, unsigned flags, gl_gobin **out,
-			   goload_err *err);
+static int open_span_flags(gl_span img, const char *what, const char *arch, unsigned flags,
+			   gl_gobin_image_hook *hook, void *ctx, gl_gobin **out, goload_err *err);
 
 int gl_gobin_open_span_arch(gl_span img, const char *what, const char *arch, gl_gobin **out, goload_err *err)
 {
-	return open_span_flags(img, what, arch, 0, out, err);
+	return open_span_flags(img, what, arch, 0, NULL, NULL, out, err);
 }
 
-static int open_span_flags(gl_span img, const char *what, const char *arch, unsigned flags, gl_gobin **out,
-			   goload_err *err)
+static int open_span_flags(gl_span img, const char *what, const char *arch, unsigned flags,
+			   gl_gobin_image_hook *hook, void *ctx, gl_gobin **out, goload_err *err)
 {
 	*out = NULL;
 	gl_gobin *g = calloc(1, sizeof *g);
@@ -589,6 +589,8 @@ static int open_span_flags(gl_span img, const char *what, const char *arch, unsi
 	g->info.go_version = "";
 	if ((rc = gl_image_open_flags(img, g->what, arch, flags, &g->image, err)) != 0)
 		goto fail;
+	if (hook)
+		hook(g->image, ctx);
 	g->img = g->image->img;
 	if ((rc = gl_gobin_load_buildinfo(g, err)) != 0)
 		goto fail;
@@ -609,7 +611,8 @@ int gl_gobin_open_path(const char *path, gl_gobin **out, goload_err *err)
 	return gl_gobin_open_path_arch(path, NULL, out, err);
 }
 
-int gl_gobin_open_path_arch(const char *path, const char *arch, gl_gobin **out, goload_err *err)
+static int open_path_flags(const char *path, const char *arch, unsigned flags, gl_gobin_image_hook *hook,
+			   void *ctx, gl_gobin **out, goload_err *err)
 {
 	gl_file *f;
 	*out = NULL;
@@ -617,12 +620,18 @@ int gl_gobin_open_path_arch(const char *path, const char *arch, gl_gobin **out, 
 	if (rc)
 		return rc;
 	/* The file's own private mapping: relocated words are written there. */
-	if ((rc = open_span_flags(f->data, path, arch, f->maplen ? GL_IMAGE_PRIVATE_MAP : 0, out, err)) != 0) {
+	if ((rc = open_span_flags(f->data, path, arch, flags | (f->maplen ? GL_IMAGE_PRIVATE_MAP : 0), hook, ctx, out,
+				  err)) != 0) {
 		gl_file_close(f);
 		return rc;
 	}
 	(*out)->file = f;
 	return 0;
+}
+
+int gl_gobin_open_path_arch(const char *path, const char *arch, gl_gobin **out, goload_err *err)
+{
+	return open_path_flags(path, arch, 0, NULL, NULL, out, err);
 }
 
 static int first_phdr_cb(struct dl_phdr_info *info, size_t size, void *data)
@@ -632,9 +641,13 @@ static int first_phdr_cb(struct dl_phdr_info *info, size_t size, void *data)
 	return 1; /* the first object is the main program */
 }
 
-int gl_gobin_open_self(gl_gobin **out, goload_err *err)
+int gl_gobin_open_self(gl_gobin **out, goload_err *err) { return gl_gobin_open_self_hook(out, NULL, NULL, err); }
+
+int gl_gobin_open_self_hook(gl_gobin **out, gl_gobin_image_hook *after_image, void *ctx, goload_err *err)
 {
-	int rc = gl_gobin_open_path("/proc/self/exe", out, err);
+	/* Symbols read when the index is built: the host index cache may
+	 * have it. */
+	int rc = open_path_flags("/proc/self/exe", NULL, GL_IMAGE_LAZY_SYMS, after_image, ctx, out, err);
 	if (rc)
 		return rc;
 	uint64_t bias = 0;

@@ -18,9 +18,51 @@ static bool ends_with(const char *s, size_t n, const char *suf)
 	return n >= m && !memcmp(s + n - m, suf, m);
 }
 
+/* The index while it is built: entries with their names' lengths, a map
+ * of names, the derived names ("name.abi0"); frozen when done. */
+typedef struct symbuild {
+	GL_VEC(gl_gobin_sym) syms;
+	GL_VEC(uint32_t) lens;
+	gl_strmap symmap;
+	GL_VEC(char *) names;
+} symbuild;
+
+static void symbuild_free(symbuild *b)
+{
+	GL_VEC_FREE(&b->syms);
+	GL_VEC_FREE(&b->lens);
+	gl_strmap_free(&b->symmap);
+	for (size_t i = 0; i < b->names.len; i++)
+		free(b->names.v[i]);
+	GL_VEC_FREE(&b->names);
+}
+
+/* A record's flags: kind, source, funcid, abi0, is_asm. */
+static uint32_t sym_flags(const gl_gobin_sym *s)
+{
+	return (uint32_t)(uint8_t)s->kind | (uint32_t)(s->source & 0xf) << 8 | (uint32_t)s->funcid << 12 |
+	       (uint32_t)s->abi0 << 20 | (uint32_t)s->is_asm << 21;
+}
+
+static bool sym_of(const gl_gobin *g, const gl_fmap_rec *r, size_t i, gl_gobin_sym *out)
+{
+	const char *name = r ? gl_fmap_name(&g->symidx, r) : NULL;
+	if (!name)
+		return false;
+	*out = (gl_gobin_sym){name,
+			      r->val,
+			      g->symsize ? g->symsize[i] : 0,
+			      (char)(r->flags & 0xff),
+			      (uint8_t)(r->flags >> 8 & 0xf),
+			      (uint8_t)(r->flags >> 12),
+			      (r->flags >> 20 & 1) != 0,
+			      (r->flags >> 21 & 1) != 0};
+	return true;
+}
+
 /* Adds or, when `better` says so, replaces the entry for s->name (len
  * bytes): one hash and one probe. */
-static bool add_sym_hashed(gl_gobin *g, const gl_gobin_sym *s, size_t len, uint32_t h,
+static bool add_sym_hashed(symbuild *g, const gl_gobin_sym *s, size_t len, uint32_t h,
 			   bool (*better)(const gl_gobin_sym *, const gl_gobin_sym *))
 {
 	bool existed;
@@ -32,10 +74,10 @@ static bool add_sym_hashed(gl_gobin *g, const gl_gobin_sym *s, size_t len, uint3
 			g->syms.v[*idx] = *s;
 		return true;
 	}
-	return GL_VEC_PUSH(&g->syms, *s);
+	return GL_VEC_PUSH(&g->lens, (uint32_t)len) && GL_VEC_PUSH(&g->syms, *s);
 }
 
-static bool add_sym(gl_gobin *g, const gl_gobin_sym *s, size_t len,
+static bool add_sym(symbuild *g, const gl_gobin_sym *s, size_t len,
 		    bool (*better)(const gl_gobin_sym *, const gl_gobin_sym *))
 {
 	return add_sym_hashed(g, s, len, gl_hash(s->name, len), better);
@@ -55,7 +97,7 @@ static bool table_better(const gl_gobin_sym *n, const gl_gobin_sym *o)
  * callers. The assembly body, else the wrapper, is the ABI0 one: it is
  * indexed as "name.abi0", the other keeps "name". An entry from .symtab is
  * never replaced (it has its own "name.abi0"). */
-static bool pcln_twin(gl_gobin *g, const gl_gobin_sym *n, size_t len, uint64_t idx, bool *ok)
+static bool pcln_twin(symbuild *g, const gl_gobin_sym *n, size_t len, uint64_t idx, bool *ok)
 {
 	*ok = true;
 	if (g->syms.v[idx].source != GL_SYMSRC_PCLNTAB)
@@ -83,14 +125,17 @@ static bool pcln_twin(gl_gobin *g, const gl_gobin_sym *n, size_t len, uint64_t i
 	return true;
 }
 
-static int build(gl_gobin *g, goload_err *err)
+static int build_into(gl_gobin *g, symbuild *b, goload_err *err)
 {
+	int rc = gl_image_read_syms(g->image, g->what, err);
+	if (rc)
+		return rc;
 	const gl_image *im = g->image;
 	/* Sized once: growing rehashes every entry (tens of thousands). */
 	size_t want = im->nsyms + (size_t)g->nfunc / (im->nsymtab ? 8 : 1);
-	if (!gl_strmap_reserve(&g->symmap, want) || !GL_VEC_RESERVE(&g->syms, want))
+	if (!gl_strmap_reserve(&b->symmap, want) || !GL_VEC_RESERVE(&b->syms, want))
 		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
-	gl_prefault(g->syms.v, want * sizeof *g->syms.v);
+	gl_prefault(b->syms.v, want * sizeof *b->syms.v);
 	/* Hashed PREFETCH entries ahead: each probe of a table of tens of
 	 * thousands of entries is a cache miss; asked for early, they overlap. */
 	enum { PREFETCH = 16 };
@@ -104,7 +149,7 @@ static int build(gl_gobin *g, goload_err *err)
 			gl_gobin_sym s = {is->name, is->value, is->size, is->kind,
 					  is->source == GL_IMGSYM_SYMTAB ? GL_SYMSRC_SYMTAB : GL_SYMSRC_DYNSYM, 0,
 					  ends_with(is->name, len, ".abi0"), false};
-			if (!add_sym_hashed(g, &s, len, ring[k % PREFETCH], table_better))
+			if (!add_sym_hashed(b, &s, len, ring[k % PREFETCH], table_better))
 				return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
 		}
 		if (i < im->nsyms) { /* then hash entry i, ask for its slot */
@@ -112,22 +157,22 @@ static int build(gl_gobin *g, goload_err *err)
 			size_t len = is->namelen ? is->namelen : strlen(is->name);
 			lens[i % PREFETCH] = len;
 			ring[i % PREFETCH] = gl_hash(is->name, len);
-			gl_strmap_prefetch(&g->symmap, ring[i % PREFETCH]);
+			gl_strmap_prefetch(&b->symmap, ring[i % PREFETCH]);
 		}
 	}
 	for (size_t i = 0; i < g->nfunc; i++) {
 		gl_gobin_func f;
-		int rc = gl_gobin_func_at(g, i, &f, err);
+		rc = gl_gobin_func_at(g, i, &f, err);
 		if (rc)
 			return rc;
 		/* A name .symtab or .dynsym has is kept (pcln_twin): its size,
 		 * a walk over the whole pc-value table, is not needed. */
 		uint64_t idx, size;
 		size_t len = strlen(f.name);
-		bool known = gl_strmap_get(&g->symmap, f.name, len, &idx);
-		if (known && g->syms.v[idx].source != GL_SYMSRC_PCLNTAB) {
+		bool known = gl_strmap_get(&b->symmap, f.name, len, &idx);
+		if (known && b->syms.v[idx].source != GL_SYMSRC_PCLNTAB) {
 			/* PE and Mach-O symbol tables record no sizes: the pc tables do. */
-			gl_gobin_sym *o = &g->syms.v[idx];
+			gl_gobin_sym *o = &b->syms.v[idx];
 			if (o->size == 0 && o->addr == f.entry && (rc = gl_gobin_func_size(g, &f, &o->size, err)) != 0)
 				return rc;
 			continue;
@@ -138,11 +183,37 @@ static int build(gl_gobin *g, goload_err *err)
 		bool wrapper = f.funcid == g->rt->funcid_wrapper && g->rt->funcid_wrapper != 0;
 		gl_gobin_sym s = {f.name, f.entry, size, 'T', GL_SYMSRC_PCLNTAB, f.funcid, is_asm || wrapper, is_asm};
 		bool ok;
-		if (!known || !pcln_twin(g, &s, len, idx, &ok))
-			ok = add_sym(g, &s, len, NULL);
+		if (!known || !pcln_twin(b, &s, len, idx, &ok))
+			ok = add_sym(b, &s, len, NULL);
 		if (!ok)
 			return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
 	}
+	return 0;
+}
+
+static int build(gl_gobin *g, goload_err *err)
+{
+	symbuild b = {0};
+	int rc = build_into(g, &b, err);
+	gl_fmap_builder fb = {.base = g->img};
+	uint64_t *sizes = rc ? NULL : malloc((b.syms.len ? b.syms.len : 1) * sizeof *sizes);
+	if (!rc && !sizes)
+		rc = gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
+	for (size_t i = 0; !rc && i < b.syms.len; i++) {
+		const gl_gobin_sym *s = &b.syms.v[i];
+		sizes[i] = s->size;
+		if (!gl_fmap_builder_add(&fb, s->name, b.lens.v[i], s->addr, sym_flags(s)))
+			rc = gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
+	}
+	symbuild_free(&b);
+	if (!rc && !gl_fmap_freeze(&fb, false, &g->symidx))
+		rc = gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
+	gl_fmap_builder_free(&fb);
+	if (rc) {
+		free(sizes);
+		return rc;
+	}
+	g->symsize = g->symsize_own = sizes;
 	g->syms_built = true;
 	return 0;
 }
@@ -161,41 +232,70 @@ static bool ensure(gl_gobin *g)
 
 void gl_gobin_free_syms(gl_gobin *g)
 {
-	GL_VEC_FREE(&g->syms);
-	gl_strmap_free(&g->symmap);
-	for (size_t i = 0; i < g->names.len; i++)
-		free(g->names.v[i]);
-	GL_VEC_FREE(&g->names);
+	gl_fmap_free(&g->symidx);
+	free(g->symsize_own);
+	g->symsize = g->symsize_own = NULL;
 	g->syms_built = false;
 }
 
-size_t gl_gobin_nsyms(gl_gobin *g) { return ensure(g) ? g->syms.len : 0; }
+size_t gl_gobin_nsyms(gl_gobin *g) { return ensure(g) ? g->symidx.nrecs : 0; }
 
-const gl_gobin_sym *gl_gobin_sym_at(gl_gobin *g, size_t i)
+bool gl_gobin_sym_at(gl_gobin *g, size_t i, gl_gobin_sym *out)
 {
-	return ensure(g) && i < g->syms.len ? &g->syms.v[i] : NULL;
+	return ensure(g) && sym_of(g, gl_fmap_at(&g->symidx, i), i, out);
 }
 
-const gl_gobin_sym *gl_gobin_sym_lookup(gl_gobin *g, const char *name, size_t len)
+bool gl_gobin_sym_lookup(gl_gobin *g, const char *name, size_t len, gl_gobin_sym *out)
 {
-	uint64_t idx;
-	if (!ensure(g) || !gl_strmap_get(&g->symmap, name, len, &idx))
-		return NULL;
-	return &g->syms.v[idx];
+	if (!ensure(g))
+		return false;
+	const gl_fmap_rec *r = gl_fmap_get(&g->symidx, name, len);
+	return r && sym_of(g, r, (size_t)(r - g->symidx.recs), out);
+}
+
+int gl_gobin_syms_build(gl_gobin *g, goload_err *err)
+{
+	if (g->syms_built)
+		return 0;
+	int rc = build(g, err);
+	if (rc)
+		gl_gobin_free_syms(g);
+	return rc;
 }
 
 int gl_gobin_sym_addr(gl_gobin *g, const char *name, uint64_t *addr, goload_err *err)
 {
-	if (!g->syms_built) {
-		int rc = build(g, err);
-		if (rc) {
-			gl_gobin_free_syms(g);
-			return rc;
-		}
-	}
-	const gl_gobin_sym *s = gl_gobin_sym_lookup(g, name, strlen(name));
-	if (!s || s->kind == 'U')
+	int rc = gl_gobin_syms_build(g, err);
+	if (rc)
+		return rc;
+	gl_gobin_sym s;
+	if (!gl_gobin_sym_lookup(g, name, strlen(name), &s) || s.kind == 'U')
 		return gl_err(err, GOLOAD_E_NOTFOUND, "%s: no symbol %s", g->what, name);
-	*addr = s->addr;
+	*addr = s.addr;
 	return 0;
+}
+
+/* Serialized: the frozen map (util/fmap.c), then the entries' count and
+ * their sizes. */
+bool gl_gobin_syms_write(gl_gobin *g, gl_buf *out)
+{
+	if (!ensure(g) || !gl_fmap_write(&g->symidx, out) || !gl_buf_u64(out, g->symidx.nrecs))
+		return false;
+	return gl_buf_append(out, g->symsize, (size_t)g->symidx.nrecs * 8);
+}
+
+bool gl_gobin_syms_read(gl_gobin *g, gl_span bytes)
+{
+	gl_fmap m;
+	if (!gl_fmap_open(bytes, g->img, &m))
+		return false;
+	size_t end = gl_fmap_bytes(&m); /* the sizes follow */
+	uint64_t n;
+	if (!gl_u64_at(bytes, end, &n) || n != m.nrecs || !gl_span_has(bytes, end + 8, n * 8))
+		return false;
+	gl_gobin_free_syms(g);
+	g->symidx = m;
+	g->symsize = (const uint64_t *)(bytes.p + end + 8);
+	g->syms_built = true;
+	return true;
 }

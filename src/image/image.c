@@ -147,7 +147,8 @@ static bool write_in_place(const reloc_ctx *c, gl_span img)
  * span is copied whole. */
 static int elf_open_relocated(gl_image *im, gl_span img, const char *what, unsigned flags, goload_err *err)
 {
-	int rc = gl_elf_open(img, what, &im->elf, err);
+	unsigned ef = flags & GL_IMAGE_LAZY_SYMS ? GL_ELF_LAZY_SYMS : 0;
+	int rc = gl_elf_open_flags(img, what, ef, &im->elf, err);
 	if (rc)
 		return rc;
 	reloc_ctx c = {.e = im->elf};
@@ -180,7 +181,7 @@ static int elf_open_relocated(gl_image *im, gl_span img, const char *what, unsig
 		return 0;
 	gl_elf_close(im->elf);
 	im->elf = NULL;
-	return gl_elf_open(img, what, &im->elf, err);
+	return gl_elf_open_flags(img, what, ef, &im->elf, err);
 }
 
 static const char *elf_os(const gl_elf *e)
@@ -193,6 +194,12 @@ static const char *elf_os(const gl_elf *e)
 	default: return "linux";
 	}
 }
+
+static bool elf_syms(gl_image *im);
+
+/* The names gobin's open looks up (gl_image_sym_find). */
+static const char *const open_names[GL_IMAGE_NKNOWN] = {"runtime.pcheader", "runtime.pclntab", "runtime.firstmoduledata",
+					 "local.moduledata", "go:link.moduledata"};
 
 static int from_elf(gl_image *im, gl_span img, const char *what, unsigned flags, goload_err *err)
 {
@@ -209,10 +216,8 @@ static int from_elf(gl_image *im, gl_span img, const char *what, unsigned flags,
 	im->fixed = e->etype == GL_ET_EXEC;
 	im->segs = calloc(e->nsegs ? e->nsegs : 1, sizeof *im->segs);
 	im->secs = calloc(e->nsecs ? e->nsecs : 1, sizeof *im->secs);
-	im->syms = calloc(e->nsyms + e->ndynsyms + 1, sizeof *im->syms);
-	if (!im->segs || !im->secs || !im->syms)
+	if (!im->segs || !im->secs)
 		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory", what);
-	gl_prefault(im->syms, (e->nsyms + e->ndynsyms) * sizeof *im->syms);
 	for (size_t i = 0; i < e->nsegs; i++) {
 		const gl_elf_seg *s = &e->segs[i];
 		if (s->type != GL_PT_LOAD)
@@ -227,6 +232,101 @@ static int from_elf(gl_image *im, gl_span img, const char *what, unsigned flags,
 						       GL_IMG_R | (s->flags & 1 ? GL_IMG_W : 0) | (s->flags & 4 ? GL_IMG_X : 0),
 						       s->type == GL_SHT_NOBITS};
 	}
+	if (!e->syms_pending)
+		return elf_syms(im) ? 0 : gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory", what);
+	/* Read later. Stripped or not is known now: any named .symtab entry
+	 * other than a section or file says not (the first few do). */
+	im->syms_pending = true;
+	for (size_t i = 0; i < e->nsecs && !im->nsymtab; i++) {
+		const gl_elf_sec *s = &e->secs[i];
+		gl_span d = s->type == GL_SHT_SYMTAB ? gl_elf_sec_data(e, s) : gl_span_make(NULL, 0);
+		for (size_t k = 0; k + 24 <= d.n && !im->nsymtab; k += 24) {
+			uint32_t name;
+			memcpy(&name, d.p + k, 4);
+			uint8_t type = d.p[k + 4] & 0xf;
+			im->nsymtab = name && type != GL_STT_SECTION && type != GL_STT_FILE;
+		}
+	}
+	return 0;
+}
+
+/* The names gobin's open looks up, in one pass over the raw entries
+ * (.symtab's, then .dynsym's, first match as the full read would find
+ * it). It touches every entry and name: about a millisecond in a host
+ * that imports plugin, which the host index cache spares. */
+static void known_scan(gl_image *im)
+{
+	const gl_elf *e = im->elf;
+	im->known_done = true;
+	for (int t = 0; t < 2; t++)
+		for (size_t i = 0; i < e->nsecs; i++) {
+			const gl_elf_sec *s = &e->secs[i];
+			if (s->type != (t ? GL_SHT_DYNSYM : GL_SHT_SYMTAB) || s->link >= e->nsecs)
+				continue;
+			gl_span d = gl_elf_sec_data(e, s), strs = gl_elf_sec_data(e, &e->secs[s->link]);
+			for (size_t k = 0; k + 24 <= d.n; k += 24) {
+				gl_rd r = gl_rd_make(d, k);
+				uint32_t name = gl_rd_u32(&r);
+				uint8_t info = gl_rd_u8(&r);
+				gl_elf_sym es = {.type = info & 0xf, .bind = info >> 4};
+				if (!name || es.type == GL_STT_SECTION || es.type == GL_STT_FILE || name >= strs.n)
+					continue;
+				char c = (char)strs.p[name];
+				if (c != 'r' && c != 'l' && c != 'g')
+					continue;
+				const char *nm = gl_cstr_at(strs, name, NULL);
+				for (size_t n = 0; nm && n < GL_IMAGE_NKNOWN; n++) {
+					if ((im->known_mask & (1u << n)) || strcmp(nm, open_names[n]))
+						continue;
+					es.other = gl_rd_u8(&r);
+					es.shndx = gl_rd_u16(&r);
+					es.value = gl_rd_u64(&r);
+					es.size = gl_rd_u64(&r);
+					im->known[n] = (gl_image_sym){open_names[n], es.value, es.size, elf_sym_kind(e, &es),
+								      t ? GL_IMGSYM_DYNSYM : GL_IMGSYM_SYMTAB,
+								      (uint32_t)strlen(open_names[n])};
+					im->known_mask |= (uint8_t)(1u << n);
+				}
+			}
+		}
+}
+
+uint8_t gl_image_known(gl_image *im, gl_image_sym out[GL_IMAGE_NKNOWN])
+{
+	if (!im->syms_pending)
+		for (size_t n = 0; n < GL_IMAGE_NKNOWN; n++) {
+			const gl_image_sym *s = gl_image_sym_find(im, open_names[n]);
+			im->known[n] = s ? *s : (gl_image_sym){0};
+			im->known_mask = (uint8_t)(s ? im->known_mask | 1u << n : im->known_mask & ~(1u << n));
+		}
+	else if (!im->known_done)
+		known_scan(im);
+	memcpy(out, im->known, sizeof im->known);
+	return im->known_mask;
+}
+
+void gl_image_known_set(gl_image *im, const gl_image_sym known[GL_IMAGE_NKNOWN], uint8_t mask)
+{
+	if (!im->syms_pending)
+		return;
+	for (size_t n = 0; n < GL_IMAGE_NKNOWN; n++) {
+		im->known[n] = (mask & (1u << n)) ? known[n] : (gl_image_sym){0};
+		im->known[n].name = open_names[n];
+		im->known[n].namelen = (uint32_t)strlen(open_names[n]);
+	}
+	im->known_mask = mask;
+	im->known_done = true;
+}
+
+/* The ELF backend's symbols as the image's: .symtab's, then .dynsym's. */
+static bool elf_syms(gl_image *im)
+{
+	const gl_elf *e = im->elf;
+	im->syms = calloc(e->nsyms + e->ndynsyms + 1, sizeof *im->syms);
+	if (!im->syms)
+		return false;
+	gl_prefault(im->syms, (e->nsyms + e->ndynsyms) * sizeof *im->syms);
+	im->nsyms = im->nsymtab = 0;
 	struct {
 		const gl_elf_sym *v;
 		size_t n;
@@ -242,6 +342,19 @@ static int from_elf(gl_image *im, gl_span img, const char *what, unsigned flags,
 			if (t == 0)
 				im->nsymtab++;
 		}
+	return true;
+}
+
+int gl_image_read_syms(gl_image *im, const char *what, goload_err *err)
+{
+	if (!im->syms_pending)
+		return 0;
+	int rc = gl_elf_read_syms(im->elf, what, err);
+	if (rc)
+		return rc;
+	if (!elf_syms(im))
+		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", what);
+	im->syms_pending = false;
 	return 0;
 }
 
@@ -505,8 +618,18 @@ gl_span gl_image_sec_data(const gl_image *im, const gl_image_sec *s)
 	return gl_span_sub(im->img, s->off, s->size);
 }
 
-const gl_image_sym *gl_image_sym_find(const gl_image *im, const char *name)
+const gl_image_sym *gl_image_sym_find(gl_image *im, const char *name)
 {
+	if (im->syms_pending) {
+		for (size_t k = 0; k < GL_IMAGE_NKNOWN; k++)
+			if (!strcmp(name, open_names[k])) {
+				if (!im->known_done)
+					known_scan(im);
+				return im->known_mask & (1u << k) ? &im->known[k] : NULL;
+			}
+		if (gl_image_read_syms(im, "image", NULL))
+			return NULL;
+	}
 	for (size_t i = 0; i < im->nsyms; i++)
 		if (!strcmp(im->syms[i].name, name))
 			return &im->syms[i];

@@ -52,6 +52,8 @@ typedef struct gl_image_sym {
 	uint32_t namelen;     /* strlen(name) when known (ELF), else 0 */
 } gl_image_sym;
 
+enum { GL_IMAGE_NKNOWN = 5 }; /* see gl_image_known */
+
 typedef struct gl_image {
 	int format;              /* enum gl_img_format */
 	const char *format_name; /* "ELF", "PE", "Mach-O" */
@@ -66,7 +68,12 @@ typedef struct gl_image {
 	size_t nsecs;
 	gl_image_sym *syms; /* symbol table entries (symtab first, then dynamic) */
 	size_t nsyms;
-	size_t nsymtab;     /* how many come from a full symbol table (0: stripped) */
+	size_t nsymtab;     /* how many come from a full symbol table (0: stripped; 1 until
+			     * read when opened with GL_IMAGE_LAZY_SYMS) */
+	bool syms_pending;  /* GL_IMAGE_LAZY_SYMS: syms not read yet (gl_image_read_syms) */
+	gl_image_sym known[GL_IMAGE_NKNOWN]; /* while pending: the names gobin's open asks for */
+	uint8_t known_mask;
+	bool known_done;
 	gl_elf *elf;        /* the ELF backend's view, NULL for other formats */
 	/* private */
 	uint8_t *owned;     /* relocated copy of the file, or NULL */
@@ -85,8 +92,22 @@ int gl_image_open(gl_span img, const char *what, const char *arch, gl_image **ou
  * relocations the file leaves 0 are written there (mprotect, so the kernel
  * copies only the pages written) instead of into a copy of the whole file. */
 enum { GL_IMAGE_PRIVATE_MAP = 1 };
+/* GL_IMAGE_LAZY_SYMS: an ELF file's symbols are read when first asked for
+ * (gl_image_read_syms), not at open: the host index cache serves a process
+ * without them. */
+enum { GL_IMAGE_LAZY_SYMS = 2 };
 int gl_image_open_flags(gl_span img, const char *what, const char *arch, unsigned flags, gl_image **out,
 			goload_err *err);
+/* The names gobin's open looks up (pclntab and moduledata: gobin/open.c)
+ * as gl_image_sym_find finds them, bit n of the mask set when known[n] was
+ * found; and the same given by the host index cache, which saved them, to
+ * an image whose symbols are not read yet: its open then touches no symbol
+ * table at all. */
+uint8_t gl_image_known(gl_image *im, gl_image_sym out[GL_IMAGE_NKNOWN]);
+void gl_image_known_set(gl_image *im, const gl_image_sym known[GL_IMAGE_NKNOWN], uint8_t mask);
+/* Reads the symbols of an image opened with GL_IMAGE_LAZY_SYMS (a no-op
+ * otherwise, and once read). */
+int gl_image_read_syms(gl_image *im, const char *what, goload_err *err);
 void gl_image_close(gl_image *im);
 /* Process-wide: bytes copied for relocated images (whole files), pages
  * written in place in private mappings. */
@@ -102,6 +123,10 @@ const gl_image_sec *gl_image_gosec(const gl_image *im, enum gl_img_gosec which);
 /* File bytes of a section (empty for bss or out of range). */
 gl_span gl_image_sec_data(const gl_image *im, const gl_image_sec *s);
 /* Symbol by exact name (symtab before dynamic), or NULL. Linear. */
-const gl_image_sym *gl_image_sym_find(const gl_image *im, const char *name);
+/* The first symbol named name, NULL when none. An image whose symbols are
+ * not read yet (GL_IMAGE_LAZY_SYMS) answers the names gobin's open asks
+ * for (pclntab and moduledata) from one pass over the raw tables, and reads
+ * its symbols for any other. */
+const gl_image_sym *gl_image_sym_find(gl_image *im, const char *name);
 
 #endif

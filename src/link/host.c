@@ -15,10 +15,10 @@
 static bool host_find(const goload_host *h, const char *name, uint64_t *va, uint64_t *size)
 {
 	size_t n = strlen(name);
-	const gl_gobin_sym *s = gl_gobin_sym_lookup(h->img, name, n);
-	if (s && s->kind != 'U') {
-		*va = s->addr;
-		*size = s->size;
+	gl_gobin_sym s;
+	if (gl_gobin_sym_lookup(h->img, name, n, &s) && s.kind != 'U') {
+		*va = s.addr;
+		*size = s.size;
 		return true;
 	}
 	uint64_t i;
@@ -150,15 +150,16 @@ void gl_host_range(const goload_host *h, uint64_t *lo, uint64_t *hi)
  * offset inside PT_TLS. */
 static void host_tls_g(goload_host *h)
 {
-	const gl_gobin_sym *tlsg = gl_gobin_sym_lookup(h->img, "runtime.tlsg", 12);
+	gl_gobin_sym tlsg;
+	bool has = gl_gobin_sym_lookup(h->img, "runtime.tlsg", 12, &tlsg);
 	const gl_elf_seg *tls = gl_elf_seg_find(gl_gobin_elf(h->img), GL_PT_TLS);
 	h->tls_g = -8;
 	h->tls_known = !gl_gobin_get_info(h->img)->external_link;
-	if (!tlsg || !tls || tlsg->kind == 'U' || tlsg->addr >= tls->memsz)
+	if (!has || !tls || tlsg.kind == 'U' || tlsg.addr >= tls->memsz)
 		return;
 	uint64_t align = tls->align ? tls->align : 1;
 	uint64_t size = (tls->memsz + align - 1) / align * align;
-	h->tls_g = (int32_t)((int64_t)tlsg->addr - (int64_t)size);
+	h->tls_g = (int32_t)((int64_t)tlsg.addr - (int64_t)size);
 	h->tls_known = true;
 }
 
@@ -296,8 +297,10 @@ int goload_host_open(goload_host **out, goload_err *err)
 	goload_host *h = calloc(1, sizeof *h);
 	if (!h)
 		return gl_err(err, GOLOAD_E_NOMEM, "host: out of memory");
-	int rc = gl_gobin_open_self(&h->img, err);
+	gl_hostcache_new(h);
+	int rc = gl_gobin_open_self_hook(&h->img, h->cache ? gl_hostcache_image : NULL, h->cache, err);
 	if (rc < 0) {
+		gl_hostcache_close(h);
 		free(h);
 		return gl_err_prefix(err, "host");
 	}
@@ -312,11 +315,15 @@ int goload_host_open(goload_host **out, goload_err *err)
 		goload_host_close(h);
 		return rc;
 	}
-	/* Built now, so that later lookups only read (the patcher shares it). */
-	if (gl_gobin_nsyms(h->img) == 0) {
-		rc = gl_err(err, GOLOAD_E_NOMEM, "host %s: out of memory indexing symbols", in->what);
+	/* Read from the host index cache, else built now, so that later
+	 * lookups only read (the patcher shares it). */
+	if ((rc = gl_hostcache_syms(h, err)) < 0) {
 		goload_host_close(h);
-		return rc;
+		return gl_err_prefix(err, "host");
+	}
+	if ((rc = gl_gobin_syms_build(h->img, err)) < 0) {
+		goload_host_close(h);
+		return gl_err_prefix(err, "host");
 	}
 	h->bias = gl_gobin_bias(h->img);
 	h->stripped = in->stripped;
@@ -333,18 +340,14 @@ void goload_host_close(goload_host *h)
 	gl_buf_free(&h->recnames);
 	GL_VEC_FREE(&h->recsyms);
 	gl_strmap_free(&h->recmap);
-	gl_strmap_free(&h->types);
-	for (size_t i = 0; i < h->typenames.len; i++)
-		free(h->typenames.v[i]);
-	GL_VEC_FREE(&h->typenames);
-	gl_strmap_free(&h->itabs);
+	gl_fmap_free(&h->types);
+	free(h->typehash_own);
+	gl_fmap_free(&h->itabs);
 	GL_VEC_FREE(&h->origs);
-	for (size_t i = 0; i < h->itabnames.len; i++)
-		free(h->itabnames.v[i]);
-	GL_VEC_FREE(&h->itabnames);
 	if (h->memfd_pid && h->memfd >= 0 && h->memfd_pid == (int)getpid())
 		close(h->memfd);
 	gl_pkgcache_free(h->pkgcache);
 	gl_gobin_close(h->img);
+	gl_hostcache_close(h);
 	free(h);
 }

@@ -13,6 +13,7 @@
 #define GL_LINK_HOST_H
 
 #include "gobin/gobin.h"
+#include "util/fmap.h"
 #include "goobj/goobj.h"
 #include "util/util.h"
 
@@ -74,13 +75,19 @@ struct goload_host {
 	int minor;           /* Go 1.<minor> */
 	const struct gl_rttab *rt;
 	const struct gl_objtab *obj;
-	gl_strmap types;       /* linker name ("type:[]string") -> descriptor, see hosttypes.c */
-	GL_VEC(char *) typenames;
-	/* Go 1.27+ hosts' itabs have no symbols: "go:itab.T,I" -> itab,
-	 * found in the itab region (names are kept in itabnames) */
-	gl_strmap itabs;
-	GL_VEC(char *) itabnames;
+	/* Frozen (util/fmap.h), values link-time addresses (+ bias at run
+	 * time): linker name ("type:[]string") -> descriptor, see
+	 * hosttypes.c, in the order found, also by descriptor; and, as Go
+	 * 1.27+ hosts' itabs have no symbols, "go:itab.T,I" -> itab, found
+	 * in the itab region. Built, or read from the host index cache. */
+	gl_fmap types;
+	gl_fmap itabs;
+	/* The host's typelinked descriptors by hash (goload_host_typehash). */
+	const goload_typehash *typehash;
+	size_t ntypehash;
+	goload_typehash *typehash_own;
 	bool types_indexed;
+	struct gl_hostcache *cache; /* the host index cache's file, mapped, or NULL */
 	/* Words of the host's read-only data a module pointed into itself
 	 * (dropped methods' method-table entries and itab slots), sorted by
 	 * address, with the value the host's linker left there: a later
@@ -94,6 +101,20 @@ struct goload_host {
 	int memfd_pid;
 	gl_pkgcache *pkgcache; /* host packages' archives, once per process */
 };
+
+/* The host index cache (hostcache.c): made before the executable is
+ * opened; given its image (gl_gobin_open_self_hook), it finds the file and
+ * hands the image the names gobin's open looks up; then the symbol index
+ * read from the file; the types and itabs read from it at the first
+ * gl_host_types_index; all written once built here. With
+ * GOLOAD_CHECK_INDEX=1 what is read is compared with a fresh build, and a
+ * difference is an error naming the entry. */
+void gl_hostcache_new(goload_host *h);
+void gl_hostcache_image(gl_image *im, void *ctx); /* gl_gobin_image_hook */
+int gl_hostcache_syms(goload_host *h, goload_err *err);
+int gl_hostcache_types(goload_host *h, goload_err *err); /* 1: read; 0: build them */
+void gl_hostcache_save(goload_host *h);
+void gl_hostcache_close(goload_host *h);
 
 int gl_pkgcache_get(goload_host *h, const char *path, uint32_t *id, goload_err *err);
 int gl_pkgcache_index(goload_host *h, uint32_t id, goload_err *err);

@@ -25,6 +25,10 @@ typedef struct walker {
 	const struct gl_rttab *rt;
 	uint64_t types, etypes;
 	gl_buf nb; /* scratch for names */
+	/* names found, first descriptor wins; frozen when the walk is done */
+	gl_strmap names;
+	GL_VEC(char *) keys; /* names' storage */
+	gl_fmap_builder tnames, inames; /* the frozen maps' records */
 	/* visited descriptors: open addressing on the address */
 	uint64_t *seen;
 	size_t cap, len;
@@ -196,29 +200,23 @@ static bool record(walker *w, uint64_t t)
 	gl_buf_str(&w->nb, "type:");
 	if (!spell(w, t, 0) || w->nb.oom)
 		return true;
-	/* The name, its NUL, then the reverse key for the layout checks
-	 * ("\0" + the address), freed with it. */
-	char *k = malloc(w->nb.len + 1 + 9);
+	/* The first descriptor of a name wins; a descriptor spelled twice
+	 * keeps its first name (the frozen map's lookup by value). */
+	char *k = malloc(w->nb.len + 1);
 	if (!k)
 		return false;
 	memcpy(k, w->nb.p, w->nb.len);
 	k[w->nb.len] = 0;
 	bool existed;
-	if (!gl_strmap_add(&w->h->types, k, w->nb.len, t, &existed)) {
+	if (!gl_strmap_add(&w->names, k, w->nb.len, 0, &existed) || existed) {
+		free(k);
+		return existed;
+	}
+	if (!GL_VEC_PUSH(&w->keys, k)) {
 		free(k);
 		return false;
 	}
-	if (existed) {
-		free(k);
-		return true;
-	}
-	if (!GL_VEC_PUSH(&w->h->typenames, k))
-		return false;
-	char *rk = k + w->nb.len + 1;
-	rk[0] = 0;
-	memcpy(rk + 1, &t, 8);
-	/* A descriptor spelled twice keeps its first name. */
-	return gl_strmap_add(&w->h->types, rk, 9, (uint64_t)(uintptr_t)k, &existed);
+	return gl_fmap_builder_add(&w->tnames, k, w->nb.len, t - w->h->bias, 0);
 }
 
 /* Visits t and every type it mentions (iteratively deep through a stack). */
@@ -310,17 +308,7 @@ static bool record_itab(walker *w, uint64_t itab)
 	gl_buf_str(&w->nb, ",");
 	if (!spell(w, word(itab + w->rt->itab_off_inter), 0) || w->nb.oom)
 		return true;
-	char *k = malloc(w->nb.len + 1);
-	if (!k)
-		return false;
-	memcpy(k, w->nb.p, w->nb.len);
-	k[w->nb.len] = 0;
-	bool existed;
-	if (!GL_VEC_PUSH(&w->h->itabnames, k)) {
-		free(k);
-		return false;
-	}
-	return gl_strmap_add(&w->h->itabs, k, w->nb.len, itab, &existed);
+	return gl_fmap_builder_add(&w->inames, (const char *)w->nb.p, w->nb.len, itab - w->h->bias, 0);
 }
 
 /* Roots from Go 1.27: the typelinked descriptors laid out back to back in
@@ -374,6 +362,72 @@ static int walk_regions(walker *w, uint64_t md, bool *ok, goload_err *err)
 	return 0;
 }
 
+static int cmp_typehash(const void *a, const void *b)
+{
+	const goload_typehash *x = a, *y = b;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The host's typelinked descriptors in the order runtime.typelinksinit
+ * reads them (typelinks up to Go 1.26; from 1.27 the typelinked region,
+ * as runtime.moduleTypelinks walks it), each once, by hash. */
+static bool build_typehash(goload_host *h, uint64_t md, bool links, uint64_t types, uint64_t etypes)
+{
+	const struct gl_rttab *rt = h->rt;
+	GL_VEC(goload_typehash) v = {0};
+	bool ok = true;
+	uint64_t n = 0, tl = 0, end = 0;
+	if (links) {
+		tl = word(md + rt->md_off[GL_MD_TYPELINKS]);
+		n = word(md + rt->md_off[GL_MD_TYPELINKS] + 8);
+	} else {
+		end = types + word(md + rt->md_off[GL_MD_TYPEDESCLEN]);
+	}
+	uint64_t td = types + 8;
+	for (uint64_t i = 0; ok; i++) {
+		uint64_t t;
+		if (links) {
+			if (i >= n)
+				break;
+			t = types + (uint64_t)(int64_t)(int32_t)host_u32(tl + 4 * i);
+		} else {
+			td = (td + 7) & ~7ull;
+			uint64_t size;
+			if (td >= end || td >= etypes ||
+			    !gl_rt_descriptor_size(rt, gl_span_make(at(td), (size_t)(etypes - td)), &size) ||
+			    size > etypes - td)
+				break;
+			t = td;
+			td += size;
+		}
+		if (t < types || t + rt->type_size > etypes)
+			continue;
+		goload_typehash e = {host_u32(t + rt->type_off_hash), (uint32_t)i, t - h->bias};
+		ok = GL_VEC_PUSH(&v, e);
+	}
+	if (!ok) {
+		GL_VEC_FREE(&v);
+		return false;
+	}
+	if (v.len)
+		qsort(v.v, v.len, sizeof *v.v, cmp_typehash);
+	/* one entry per descriptor (typelinksinit's table skips repeats) */
+	size_t k = 0;
+	for (size_t i = 0; i < v.len; i++) {
+		bool dup = false;
+		for (size_t j = k; j-- > 0 && v.v[j].hash == v.v[i].hash && !dup;)
+			dup = v.v[j].va == v.v[i].va;
+		if (!dup)
+			v.v[k++] = v.v[i];
+	}
+	h->typehash = v.v;
+	h->ntypehash = k;
+	h->typehash_own = v.v;
+	return true;
+}
+
 int gl_host_types_index(goload_host *h, goload_err *err)
 {
 	if (h->types_indexed)
@@ -386,6 +440,11 @@ int gl_host_types_index(goload_host *h, goload_err *err)
 	if (!md || !(links || regions))
 		return gl_err(err, GOLOAD_E_UNSUPPORTED,
 			      "host: cannot index its types (no firstmoduledata, typelinks or typedesclen)");
+	int cached = gl_hostcache_types(h, err);
+	if (cached) {
+		h->types_indexed = cached > 0;
+		return cached > 0 ? 0 : cached;
+	}
 	walker w = {.h = h, .rt = rt};
 	host_types_range(h, &w.types, &w.etypes);
 	bool ok = true;
@@ -396,26 +455,48 @@ int gl_host_types_index(goload_host *h, goload_err *err)
 		rc = walk_regions(&w, md, &ok, err);
 	free(w.seen);
 	gl_buf_free(&w.nb);
+	gl_strmap_free(&w.names);
+	for (size_t i = 0; i < w.keys.len; i++)
+		free(w.keys.v[i]);
+	GL_VEC_FREE(&w.keys);
+	if (!rc && ok) {
+		ok = gl_fmap_freeze(&w.tnames, true, &h->types) && gl_fmap_freeze(&w.inames, false, &h->itabs) &&
+		     build_typehash(h, md, links, w.types, w.etypes);
+		if (!ok) {
+			gl_fmap_free(&h->types);
+			gl_fmap_free(&h->itabs);
+		}
+	}
+	gl_fmap_builder_free(&w.tnames);
+	gl_fmap_builder_free(&w.inames);
 	if (rc < 0)
 		return rc;
 	if (!ok)
 		return gl_err(err, GOLOAD_E_NOMEM, "host: out of memory indexing types");
 	h->types_indexed = true;
+	gl_hostcache_save(h);
 	return 0;
 }
 
 int goload_host_index_types(goload_host *h, goload_err *err) { return gl_host_types_index(h, err); }
 
+const goload_typehash *goload_host_typehash(const goload_host *h, size_t *n, uint64_t *bias)
+{
+	*bias = h->bias;
+	*n = h->types_indexed ? h->ntypehash : 0;
+	return h->types_indexed ? h->typehash : NULL;
+}
+
 uint64_t gl_host_type(const goload_host *h, const char *name, size_t n)
 {
-	uint64_t v;
-	return gl_strmap_get(&h->types, name, n, &v) ? v : 0;
+	const gl_fmap_rec *r = gl_fmap_get(&h->types, name, n);
+	return r ? r->val + h->bias : 0;
 }
 
 uint64_t gl_host_itab(const goload_host *h, const char *name, size_t n)
 {
-	uint64_t v;
-	return gl_strmap_get(&h->itabs, name, n, &v) ? v : 0;
+	const gl_fmap_rec *r = gl_fmap_get(&h->itabs, name, n);
+	return r ? r->val + h->bias : 0;
 }
 
 /* A method-table entry as the host's linker left it (a module may have
@@ -437,8 +518,12 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 	w.types = word(md + rt->md_off[GL_MD_TYPES]);
 	w.etypes = word(md + rt->md_off[GL_MD_ETYPES]);
 	gl_buf sym = {0};
-	for (size_t i = 0; i < h->typenames.len && rc == 0; i++) {
-		const char *tn = h->typenames.v[i] + 5; /* after "type:" */
+	for (size_t i = 0; i < h->types.nrecs && rc == 0; i++) {
+		const gl_fmap_rec *tr = gl_fmap_at(&h->types, i);
+		const char *full = gl_fmap_name(&h->types, tr);
+		if (!full || tr->len < 5)
+			continue;
+		const char *tn = full + 5; /* after "type:" */
 		bool ptr = tn[0] == '*';
 		const char *named = tn + ptr;
 		size_t slash = 0, n = strlen(named);
@@ -448,7 +533,7 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 		const char *dot = memchr(named + slash, '.', n - slash);
 		if (!dot || strpbrk(named, "[]{} *()") || (named[0] == 'm' && !strncmp(named, "map", 3) && named[3] == '['))
 			continue;
-		uint64_t t = gl_host_type(h, h->typenames.v[i], strlen(h->typenames.v[i]));
+		uint64_t t = tr->val + h->bias;
 		uint8_t tflag = at(t)[rt->type_off_tflag], kind = at(t)[rt->type_off_kind] & rt->kind_mask;
 		if (!(tflag & rt->tflag_uncommon) || kind >= GL_KIND__COUNT)
 			continue;
@@ -500,7 +585,7 @@ int gl_host_dropped_methods(goload_host *h, gl_host_method_fn fn, void *ctx, gol
 				gl_buf_u8(&sym, 0);
 				gl_host_method hm = {.sym = (const char *)sym.p, .slot = slot, .type = t,
 						     .name = mn, .namelen = mnl, .ifn = f == 0,
-						     .mtyp = mtyp, .tname = h->typenames.v[i]};
+						     .mtyp = mtyp, .tname = full};
 				mtyp = 0;
 				if (sym.oom)
 					rc = gl_err(err, GOLOAD_E_NOMEM, "host: out of memory");
@@ -659,10 +744,9 @@ static uint64_t host_word(uint64_t a, unsigned size)
 /* A host descriptor's linker name (without "type:"), NULL when unnamed. */
 static const char *host_name_of(const goload_host *h, uint64_t t)
 {
-	uint8_t key[9] = {0};
-	memcpy(key + 1, &t, 8);
-	uint64_t v;
-	return t && gl_strmap_get(&h->types, (const char *)key, sizeof key, &v) ? (const char *)(uintptr_t)v + 5 : NULL;
+	const gl_fmap_rec *r = t ? gl_fmap_get_val(&h->types, t - h->bias) : NULL;
+	const char *n = r ? gl_fmap_name(&h->types, r) : NULL;
+	return n && r->len >= 5 ? n + 5 : NULL;
 }
 
 /* Compares a referenced type: the module's symbol name with the host's

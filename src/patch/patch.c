@@ -44,6 +44,13 @@ struct goload_patch_site {
 	goload_patch_site_info info;
 };
 
+/* A function of the executable's .symtab, for lookups by address. */
+typedef struct patch_fn {
+	const char *name;
+	uint64_t addr, size;
+	size_t idx; /* its position in the symbol index */
+} patch_fn;
+
 struct goload_patcher {
 	const struct gl_schedtab *sched;
 	int memfd;          /* /proc/self/mem, -1 when it cannot be written */
@@ -51,7 +58,7 @@ struct goload_patcher {
 	GL_VEC(goload_patch_site *) sites;
 	gl_gobin *self; /* the executable's pclntab, opened on first use */
 	gl_patch_inl_index *inl; /* its inline trees, indexed on first use */
-	GL_VEC(const gl_gobin_sym *) byaddr; /* its .symtab functions by address, on first use */
+	GL_VEC(patch_fn) byaddr; /* its .symtab functions by address, on first use */
 	bool byaddr_built;
 	bool shared;    /* self is the loader host's image: not ours to close */
 };
@@ -405,14 +412,13 @@ int goload_patcher_share_host(goload_patcher *p, const goload_host *h, goload_er
 	return 0;
 }
 
-/* By address, then by position in the symbol index (qsort is not stable:
- * the pointers, into one array, keep the index order). */
+/* By address, then by position in the symbol index (qsort is not stable). */
 static int cmp_sym_addr(const void *a, const void *b)
 {
-	const gl_gobin_sym *x = *(const gl_gobin_sym *const *)a, *y = *(const gl_gobin_sym *const *)b;
+	const patch_fn *x = a, *y = b;
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
-	return x < y ? -1 : x > y;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 int goload_patch_func_at(goload_patcher *p, uint64_t pc, const char **name, uint64_t *size, goload_err *err)
@@ -427,9 +433,12 @@ int goload_patch_func_at(goload_patcher *p, uint64_t pc, const char **name, uint
 	if (!p->byaddr_built) {
 		size_t n = gl_gobin_nsyms(p->self);
 		for (size_t i = 0; i < n; i++) {
-			const gl_gobin_sym *s = gl_gobin_sym_at(p->self, i);
-			if ((s->kind == 'T' || s->kind == 't') && s->source == GL_SYMSRC_SYMTAB && s->size &&
-			    !GL_VEC_PUSH(&p->byaddr, s))
+			gl_gobin_sym s;
+			if (!gl_gobin_sym_at(p->self, i, &s) || (s.kind != 'T' && s.kind != 't') ||
+			    s.source != GL_SYMSRC_SYMTAB || !s.size)
+				continue;
+			patch_fn f = {s.name, s.addr, s.size, i};
+			if (!GL_VEC_PUSH(&p->byaddr, f))
 				return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
 		}
 		if (p->byaddr.len)
@@ -439,16 +448,16 @@ int goload_patch_func_at(goload_patcher *p, uint64_t pc, const char **name, uint
 	size_t lo = 0, hi = p->byaddr.len;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (p->byaddr.v[mid]->addr < va)
+		if (p->byaddr.v[mid].addr < va)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	/* Several symbols at one address: the first in index order, as the
 	 * scan found it (the sort keeps that order among equals). */
-	if (lo < p->byaddr.len && p->byaddr.v[lo]->addr == va) {
-		*name = p->byaddr.v[lo]->name;
-		*size = p->byaddr.v[lo]->size;
+	if (lo < p->byaddr.len && p->byaddr.v[lo].addr == va) {
+		*name = p->byaddr.v[lo].name;
+		*size = p->byaddr.v[lo].size;
 		return 0;
 	}
 	gl_gobin_func f;
@@ -465,10 +474,10 @@ int goload_patch_func_addr(goload_patcher *p, const char *name, uint64_t *pc, go
 	int rc = self(p, err);
 	if (rc < 0)
 		return rc;
-	const gl_gobin_sym *s = gl_gobin_sym_lookup(p->self, name, strlen(name));
-	if (!s || (s->kind != 'T' && s->kind != 't'))
+	gl_gobin_sym s;
+	if (!gl_gobin_sym_lookup(p->self, name, strlen(name), &s) || (s.kind != 'T' && s.kind != 't'))
 		return gl_err(err, GOLOAD_E_NOTFOUND, "patch: the executable has no function %s", name);
-	*pc = s->addr + gl_gobin_bias(p->self);
+	*pc = s.addr + gl_gobin_bias(p->self);
 	return 0;
 }
 

@@ -124,9 +124,9 @@ const char *goload_host_symbol_at(const goload_host *h, uint64_t addr, uint64_t 
 	uint64_t va = addr - h->bias, bstart = 0, bsize = 0;
 	const char *best = NULL;
 	for (size_t i = 0, n = gl_gobin_nsyms(h->img); i < n; i++) {
-		const gl_gobin_sym *s = gl_gobin_sym_at(h->img, i);
-		if (s->kind != 'U')
-			host_sym_consider(s->name, s->addr, s->size, va, &best, &bstart, &bsize);
+		gl_gobin_sym s;
+		if (gl_gobin_sym_at(h->img, i, &s) && s.kind != 'U')
+			host_sym_consider(s.name, s.addr, s.size, va, &best, &bstart, &bsize);
 	}
 	if (h->recovered) {
 		/* recnames holds recsyms' names in order (see host.c) */

@@ -66,10 +66,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		gl_gobin_itabs_walk(g, on_itab, g, &err);
 		size_t ns = gl_gobin_nsyms(g);
 		if (ns) {
-			const gl_gobin_sym *s = gl_gobin_sym_at(g, ns / 2);
+			gl_gobin_sym s;
 			uint64_t a;
-			if (s)
-				gl_gobin_sym_addr(g, s->name, &a, &err);
+			if (gl_gobin_sym_at(g, ns / 2, &s))
+				gl_gobin_sym_addr(g, s.name, &a, &err);
 		}
 		gl_gobin_build_setting(g, "-buildmode");
 		gl_gobin_close(g);

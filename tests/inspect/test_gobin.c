@@ -107,8 +107,8 @@ static void test_real(gl_gobin *g)
 	CHECK(gl_gobin_sym_addr(g, "runtime.main", &a, &err) == 0);
 	gl_gobin_func f;
 	CHECK(gl_gobin_func_for_pc(g, a, &f, &err) == 0 && f.entry == a && !strcmp(f.name, "runtime.main"));
-	const gl_gobin_sym *s = gl_gobin_sym_lookup(g, "runtime.morestack", strlen("runtime.morestack"));
-	CHECK(s && s->kind == 'T');
+	gl_gobin_sym s;
+	CHECK(gl_gobin_sym_lookup(g, "runtime.morestack", strlen("runtime.morestack"), &s) && s.kind == 'T');
 	CHECK(gl_gobin_sym_addr(g, "no.such.symbol", &a, &err) == -GOLOAD_E_NOTFOUND);
 	CHECK(gl_gobin_nsyms(g) >= gl_gobin_nfuncs(g) / 2);
 

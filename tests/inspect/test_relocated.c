@@ -89,11 +89,12 @@ int main(void)
 			CHECK_MSG(n > 1000 && n == gl_gobin_nsyms(bySpan), "%zu symbols by path, %zu by span", n,
 				  gl_gobin_nsyms(bySpan));
 			for (size_t i = 0; i < n && n == gl_gobin_nsyms(bySpan); i++) {
-				const gl_gobin_sym *x = gl_gobin_sym_at(byPath, i), *y = gl_gobin_sym_at(bySpan, i);
-				if (strcmp(x->name, y->name) || x->addr != y->addr || x->size != y->size || x->kind != y->kind ||
-				    x->source != y->source) {
-					CHECK_MSG(0, "symbol %zu: %s 0x%llx by path, %s 0x%llx by span", i, x->name,
-						  (unsigned long long)x->addr, y->name, (unsigned long long)y->addr);
+				gl_gobin_sym x, y;
+				CHECK(gl_gobin_sym_at(byPath, i, &x) && gl_gobin_sym_at(bySpan, i, &y));
+				if (strcmp(x.name, y.name) || x.addr != y.addr || x.size != y.size || x.kind != y.kind ||
+				    x.source != y.source) {
+					CHECK_MSG(0, "symbol %zu: %s 0x%llx by path, %s 0x%llx by span", i, x.name,
+						  (unsigned long long)x.addr, y.name, (unsigned long long)y.addr);
 					break;
 				}
 			}

@@ -61,8 +61,9 @@ static void referenced(const char *importcfg, gl_gobin *plain, gl_strmap *out)
 				continue;
 			for (uint32_t i = 0; i < gl_goobj_ndefs(o); i++) {
 				gl_goobj_sym s = gl_goobj_sym_at(o, i);
-				const gl_gobin_sym *hs = gl_gobin_sym_lookup(plain, s.name, s.namelen);
-				if (s.kind != GL_SK_TEXT || !hs || (hs->kind != 'T' && hs->kind != 't'))
+				gl_gobin_sym hs;
+				if (s.kind != GL_SK_TEXT || !gl_gobin_sym_lookup(plain, s.name, s.namelen, &hs) ||
+				    (hs.kind != 'T' && hs.kind != 't'))
 					continue;
 				uint32_t first, n = gl_goobj_relocs(o, i, &first);
 				for (uint32_t k = 0; k < n; k++) {
@@ -240,7 +241,8 @@ static void one(const toolchain *tc, const variant *va, const char *tmp)
 	size_t wrong = 0, absent = 0, insym = 0;
 	for (size_t i = 0; i < gl_recover_nsyms(r); i++) {
 		const gl_recover_sym *s = gl_recover_sym_at(r, i);
-		const gl_gobin_sym *t = gl_gobin_sym_lookup(plain, s->name, strlen(s->name));
+		gl_gobin_sym tv;
+		const gl_gobin_sym *t = gl_gobin_sym_lookup(plain, s->name, strlen(s->name), &tv) ? &tv : NULL;
 		if (!t || t->source != GL_SYMSRC_SYMTAB) {
 			absent++; /* go:string.* and other symbols the symtab folds */
 			continue;
@@ -277,7 +279,8 @@ static void one(const toolchain *tc, const variant *va, const char *tmp)
 	 * for unstripped hosts (link/host.c): runtime.tlsg against PT_TLS,
 	 * Go's fixed -8 when the internal linker made no tlsg. */
 	int32_t tls = 0, want_tls = -8;
-	const gl_gobin_sym *tlsg = gl_gobin_sym_lookup(plain, "runtime.tlsg", 12);
+	gl_gobin_sym tlsgv;
+	const gl_gobin_sym *tlsg = gl_gobin_sym_lookup(plain, "runtime.tlsg", 12, &tlsgv) ? &tlsgv : NULL;
 	for (size_t i = 0; tlsg && i < gl_gobin_elf(plain)->nsegs; i++) {
 		const gl_elf_seg *sg = &gl_gobin_elf(plain)->segs[i];
 		uint64_t al = sg->align ? sg->align : 1;

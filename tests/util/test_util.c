@@ -1,9 +1,11 @@
 /* The bounds-checked reader, containers and JSON writer. */
 #include "check.h"
+#include "util/fmap.h"
 #include "util/json.h"
 #include "util/util.h"
 #include "versions/versions.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 static void test_reader(void)
@@ -115,12 +117,61 @@ static void test_versions(void)
 	CHECK(gl_go_minor(NULL) == -1);
 }
 
+/* The frozen map: names in a base and in its pool, the first of a name
+ * and of a value wins, the bytes written read back the same, and damaged
+ * bytes are refused or give misses. */
+static void test_fmap(void)
+{
+	static const char base[] = "runtime.main\0main.main\0not-terminated";
+	gl_fmap_builder b = {.base = gl_span_make(base, sizeof base - 1)};
+	CHECK(gl_fmap_builder_add(&b, base, 12, 0x1000, 7));          /* in the base */
+	CHECK(gl_fmap_builder_add(&b, base + 13, 9, 0x2000, 0));      /* in the base */
+	CHECK(gl_fmap_builder_add(&b, "type:int", 8, 0x3000, 0));      /* copied */
+	CHECK(gl_fmap_builder_add(&b, base, 12, 0x4000, 0));          /* a repeat: the first wins */
+	CHECK(gl_fmap_builder_add(&b, base + 23, 3, 0x2000, 0));      /* "not": no NUL after it in the base */
+	char many[64];
+	for (int i = 0; i < 1000; i++) {
+		snprintf(many, sizeof many, "pkg.f%d", i);
+		CHECK(gl_fmap_builder_add(&b, many, strlen(many), 0x10000 + (uint64_t)i, 0));
+	}
+	gl_fmap m;
+	CHECK(gl_fmap_freeze(&b, true, &m));
+	gl_buf out = {0};
+	CHECK(gl_fmap_write(&m, &out) && out.len == gl_fmap_bytes(&m));
+	gl_fmap r;
+	CHECK(gl_fmap_open(gl_span_make(out.p, out.len), gl_span_make(base, sizeof base - 1), &r));
+	const gl_fmap *maps[] = {&m, &r};
+	for (int k = 0; k < 2; k++) {
+		const gl_fmap *x = maps[k];
+		const gl_fmap_rec *e = gl_fmap_get(x, "runtime.main", 12);
+		CHECK(e && e->val == 0x1000 && (e->flags & 0xff) == 7 && (e->flags & GL_FMAP_IN_BASE));
+		CHECK(e && gl_fmap_name(x, e) == base);
+		e = gl_fmap_get(x, "not", 3);
+		CHECK(e && !(e->flags & GL_FMAP_IN_BASE) && !strcmp(gl_fmap_name(x, e), "not"));
+		CHECK(gl_fmap_get(x, "type:int", 8) && gl_fmap_get(x, "type:int", 8)->val == 0x3000);
+		CHECK(gl_fmap_get_val(x, 0x2000) == gl_fmap_at(x, 1)); /* the first of the value */
+		CHECK(!gl_fmap_get(x, "runtime.mai", 11) && !gl_fmap_get_val(x, 0x5000));
+		CHECK(x->nrecs == 1005 && gl_fmap_get(x, "pkg.f999", 8)->val == 0x10000 + 999);
+	}
+	/* Truncated: refused. A slot pointing past the records: a miss. */
+	CHECK(!gl_fmap_open(gl_span_make(out.p, out.len - 8), gl_span_make(base, sizeof base - 1), &r));
+	gl_fmap_open(gl_span_make(out.p, out.len), gl_span_make(base, sizeof base - 1), &r);
+	uint32_t *slots = (uint32_t *)(out.p + 32 + ((r.nrecs * sizeof(gl_fmap_rec) + 7) & ~(size_t)7));
+	for (uint32_t i = 0; i < r.cap; i++)
+		if (slots[i])
+			slots[i] = UINT32_MAX;
+	CHECK(!gl_fmap_get(&r, "runtime.main", 12));
+	gl_buf_free(&out);
+	gl_fmap_free(&m);
+}
+
 int main(void)
 {
 	test_reader();
 	test_buf_map();
 	test_json();
 	test_versions();
+	test_fmap();
 	goload_err e = {0};
 	CHECK(gl_err(&e, GOLOAD_E_FORMAT, "x.o: bad block %d", 3) == -GOLOAD_E_FORMAT);
 	CHECK_STR(e.msg, "x.o: bad block 3");
