@@ -13,7 +13,9 @@ OLD_TOOLCHAINS="go1.15.15 go1.16.15 go1.17.13 go1.18.10 go1.19.13 go1.20.14"
 DEBS="build-essential cmake ninja-build pkg-config git python3 binutils file \
 clang libclang-rt-14-dev llvm libcapstone-dev linux-perf gdb \
 golang-1.21-go golang-1.22-go golang-1.23-go \
-qemu-user-static gcc-aarch64-linux-gnu libcapstone-dev:arm64"
+qemu-user-static gcc-aarch64-linux-gnu libc6-dev-arm64-cross libcapstone-dev:arm64"
+# libc6-dev-arm64-cross: the cross compiler's C library headers (only
+# recommended by gcc-aarch64-linux-gnu, which --no-install-recommends skips).
 # libcapstone-dev:arm64 (the arm64 patch checks' cgo builds, run under
 # qemu-user) needs the arm64 architecture in dpkg.
 
