@@ -14,10 +14,13 @@
 # NewPatch of a process, each in a fresh process, before
 # (GOLOAD_BENCH_BEFORE=1: the whole-image copy of a host with relocated
 # words, the membarrier registration inside the call) and now, with the
-# first Open's ratio to plugin.Open. Uses $GO or go.
+# first Open's ratio to plugin.Open; now both without and with the host
+# index cache (docs/load.md), which a first run fills. Uses $GO or go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# the host index cache of this run's host: (a) builds it, (f) reads it
+export GOLOAD_CACHE="$tmp/cache"
 GO=${GO:-go}
 "$GO" build -o "$tmp/host" ./internal/binding/testdata/benchhost
 "$GO" build -buildmode=plugin -o "$tmp/plain.so" ./internal/binding/testdata/pluginplain

@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "c7573712f3660c75a250d3a42e03f61aca60f756865790d409273c8324bc5285"
+#define GOLOAD_C_SOURCES_SHA256 "c33d83ee5cb91e1e77abe46427ed8bb6ca04336fc856c4aa2734146bf0571228"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -233,6 +233,10 @@ bool gl_gobin_sym_lookup(gl_gobin *g, const char *name, size_t len, gl_gobin_sym
  * misses, never wrong reads. */
 bool gl_gobin_syms_write(gl_gobin *g, gl_buf *out);
 bool gl_gobin_syms_read(gl_gobin *g, gl_span bytes);
+/* The first .symtab function (kind T or t, with a size) starting at va in
+ * index order: .symtab spells generic instantiations in full, pclntab
+ * elides their type arguments. False when none starts there. */
+bool gl_gobin_text_at(gl_gobin *g, uint64_t va, gl_gobin_sym *out);
 /* Builds the index now (a no-op once built or read), with the error of a
  * malformed symbol table. */
 int gl_gobin_syms_build(gl_gobin *g, goload_err *err);

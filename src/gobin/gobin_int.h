@@ -41,6 +41,11 @@ struct gl_gobin {
 	gl_fmap symidx;
 	const uint64_t *symsize;
 	uint64_t *symsize_own;
+	/* .symtab's functions (kind T or t, with a size) by address, then
+	 * index order: their records' indexes (gl_gobin_text_at) */
+	const uint32_t *textaddr;
+	uint32_t *textaddr_own;
+	uint32_t ntextaddr;
 };
 
 /* Read the word at va (link-time) from file bytes. */

@@ -191,6 +191,52 @@ static int build_into(gl_gobin *g, symbuild *b, goload_err *err)
 	return 0;
 }
 
+typedef struct text_fn {
+	uint64_t addr;
+	uint32_t idx;
+} text_fn;
+
+static int cmp_textaddr(const void *a, const void *b)
+{
+	const text_fn *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static bool is_text_fn(const gl_gobin *g, uint32_t i)
+{
+	uint32_t f = g->symidx.recs[i].flags;
+	char kind = (char)(f & 0xff);
+	return (kind == 'T' || kind == 't') && (f >> 8 & 0xf) == GL_SYMSRC_SYMTAB && g->symsize[i];
+}
+
+static bool build_textaddr(gl_gobin *g)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < g->symidx.nrecs; i++)
+		n += is_text_fn(g, i);
+	uint32_t *v = malloc((n ? n : 1) * sizeof *v);
+	text_fn *t = malloc((n ? n : 1) * sizeof *t);
+	if (!v || !t) {
+		free(v);
+		free(t);
+		return false;
+	}
+	n = 0;
+	for (uint32_t i = 0; i < g->symidx.nrecs; i++)
+		if (is_text_fn(g, i))
+			t[n++] = (text_fn){g->symidx.recs[i].val, i};
+	if (n)
+		qsort(t, n, sizeof *t, cmp_textaddr);
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = t[i].idx;
+	free(t);
+	g->textaddr = g->textaddr_own = v;
+	g->ntextaddr = n;
+	return true;
+}
+
 static int build(gl_gobin *g, goload_err *err)
 {
 	symbuild b = {0};
@@ -215,6 +261,10 @@ static int build(gl_gobin *g, goload_err *err)
 	}
 	g->symsize = g->symsize_own = sizes;
 	g->syms_built = true;
+	if (!build_textaddr(g)) {
+		gl_gobin_free_syms(g);
+		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
+	}
 	return 0;
 }
 
@@ -235,6 +285,9 @@ void gl_gobin_free_syms(gl_gobin *g)
 	gl_fmap_free(&g->symidx);
 	free(g->symsize_own);
 	g->symsize = g->symsize_own = NULL;
+	free(g->textaddr_own);
+	g->textaddr = g->textaddr_own = NULL;
+	g->ntextaddr = 0;
 	g->syms_built = false;
 }
 
@@ -279,9 +332,10 @@ int gl_gobin_sym_addr(gl_gobin *g, const char *name, uint64_t *addr, goload_err 
  * their sizes. */
 bool gl_gobin_syms_write(gl_gobin *g, gl_buf *out)
 {
-	if (!ensure(g) || !gl_fmap_write(&g->symidx, out) || !gl_buf_u64(out, g->symidx.nrecs))
+	if (!ensure(g) || !gl_fmap_write(&g->symidx, out) || !gl_buf_u64(out, g->symidx.nrecs) ||
+	    !gl_buf_append(out, g->symsize, (size_t)g->symidx.nrecs * 8) || !gl_buf_u64(out, g->ntextaddr))
 		return false;
-	return gl_buf_append(out, g->symsize, (size_t)g->symidx.nrecs * 8);
+	return gl_buf_append(out, g->textaddr, (size_t)g->ntextaddr * 4);
 }
 
 bool gl_gobin_syms_read(gl_gobin *g, gl_span bytes)
@@ -289,13 +343,36 @@ bool gl_gobin_syms_read(gl_gobin *g, gl_span bytes)
 	gl_fmap m;
 	if (!gl_fmap_open(bytes, g->img, &m))
 		return false;
-	size_t end = gl_fmap_bytes(&m); /* the sizes follow */
-	uint64_t n;
-	if (!gl_u64_at(bytes, end, &n) || n != m.nrecs || !gl_span_has(bytes, end + 8, n * 8))
+	size_t end = gl_fmap_bytes(&m); /* the sizes follow, then the functions by address */
+	uint64_t n, nt;
+	if (!gl_u64_at(bytes, end, &n) || n != m.nrecs || !gl_span_has(bytes, end + 8, n * 8) ||
+	    !gl_u64_at(bytes, end + 8 + n * 8, &nt) || nt > n || !gl_span_has(bytes, end + 16 + n * 8, nt * 4))
 		return false;
 	gl_gobin_free_syms(g);
 	g->symidx = m;
 	g->symsize = (const uint64_t *)(bytes.p + end + 8);
+	g->textaddr = (const uint32_t *)(bytes.p + end + 16 + n * 8);
+	g->ntextaddr = (uint32_t)nt;
 	g->syms_built = true;
 	return true;
+}
+
+bool gl_gobin_text_at(gl_gobin *g, uint64_t va, gl_gobin_sym *out)
+{
+	if (!ensure(g))
+		return false;
+	size_t lo = 0, hi = g->ntextaddr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t i = g->textaddr[mid];
+		if (i < g->symidx.nrecs && g->symidx.recs[i].val < va)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= g->ntextaddr)
+		return false;
+	uint32_t i = g->textaddr[lo];
+	const gl_fmap_rec *r = gl_fmap_at(&g->symidx, i);
+	return r && r->val == va && sym_of(g, r, i, out);
 }

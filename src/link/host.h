@@ -113,7 +113,11 @@ void gl_hostcache_new(goload_host *h);
 void gl_hostcache_image(gl_image *im, void *ctx); /* gl_gobin_image_hook */
 int gl_hostcache_syms(goload_host *h, goload_err *err);
 int gl_hostcache_types(goload_host *h, goload_err *err); /* 1: read; 0: build them */
-void gl_hostcache_save(goload_host *h);
+void gl_hostcache_save(const goload_host *h);
+/* The patcher's inline index of the host (patch/inline.h): read from the
+ * file, else built (and written). The caller owns *out. */
+struct gl_patch_inl_index;
+int gl_hostcache_inline(const goload_host *h, struct gl_patch_inl_index **out, goload_err *err);
 void gl_hostcache_close(goload_host *h);
 
 int gl_pkgcache_get(goload_host *h, const char *path, uint32_t *id, goload_err *err);

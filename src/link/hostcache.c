@@ -21,6 +21,7 @@
  * removed when a new one is written.
  */
 #include "link/host.h"
+#include "patch/inline.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -41,6 +42,7 @@ enum {
 	HC_ITABS = 3,
 	HC_OPEN = 4, /* the names gobin's open looks up (gl_image_known) */
 	HC_TYPEHASH = 5, /* goload_host_typehash's table */
+	HC_INLINE = 6,   /* the patcher's inline callers (patch/inline.c) */
 };
 
 typedef struct hc_known {
@@ -72,6 +74,8 @@ struct gl_hostcache {
 	const uint8_t *map;
 	size_t maplen;
 	bool open_read, syms_read, types_read;
+	gl_span inl;     /* the patcher's inline index as bytes: the file's, or inl_own */
+	gl_buf inl_own;  /* built here */
 	char source[700]; /* for goload_host_index_source */
 };
 
@@ -254,6 +258,10 @@ static int hc_check_syms(const struct gl_hostcache *c, gl_gobin *read, goload_er
 		    a.addr != b.addr || a.size != b.size || a.kind != b.kind || a.source != b.source ||
 		    a.funcid != b.funcid || a.abi0 != b.abi0 || a.is_asm != b.is_asm)
 			rc = hc_differ(c, err, "symbols", i, a.name);
+		gl_gobin_sym ta, tb;
+		bool ha = !rc && gl_gobin_text_at(g, a.addr, &ta), hb = !rc && gl_gobin_text_at(read, a.addr, &tb);
+		if (!rc && (ha != hb || (ha && strcmp(ta.name, tb.name))))
+			rc = hc_differ(c, err, "functions by address", i, a.name);
 	}
 	gl_image_sym ka[GL_IMAGE_NKNOWN], kb[GL_IMAGE_NKNOWN];
 	uint8_t ma = gl_image_known((gl_image *)gl_gobin_image(g), ka);
@@ -381,19 +389,59 @@ static bool mkdirs(const char *path)
 	return true;
 }
 
-void gl_hostcache_save(goload_host *h)
+int gl_hostcache_inline(const goload_host *h, gl_patch_inl_index **out, goload_err *err)
 {
 	struct gl_hostcache *c = h->cache;
-	if (!c || !c->dir[0] || c->types_read)
+	if (c && c->syms_read && (*out = gl_patch_inl_index_read(hc_section(c, HC_INLINE), h->img)) != NULL) {
+		c->inl = hc_section(c, HC_INLINE);
+		if (!hc_checking())
+			return 0;
+		gl_patch_inl_index *fresh;
+		int rc = gl_patch_inl_index_build(h->img, &fresh, err);
+		gl_buf b = {0};
+		if (!rc && !gl_patch_inl_index_write(fresh, &b))
+			rc = gl_err(err, GOLOAD_E_NOMEM, "out of memory");
+		if (!rc && (b.len != c->inl.n || memcmp(b.p, c->inl.p, b.len)))
+			rc = hc_differ(c, err, "inline callers", 0, NULL);
+		gl_buf_free(&b);
+		gl_patch_inl_index_free(fresh);
+		if (rc < 0) {
+			gl_patch_inl_index_free(*out);
+			*out = NULL;
+		}
+		return rc;
+	}
+	int rc = gl_patch_inl_index_build(h->img, out, err);
+	if (rc < 0)
+		return rc;
+	if (c && c->dir[0]) {
+		c->inl_own.len = 0;
+		if (gl_patch_inl_index_write(*out, &c->inl_own)) {
+			c->inl = gl_span_make(c->inl_own.p, c->inl_own.len);
+			gl_hostcache_save(h);
+		}
+	}
+	return 0;
+}
+
+void gl_hostcache_save(const goload_host *h)
+{
+	struct gl_hostcache *c = h->cache;
+	if (!c || !c->dir[0])
 		return;
 	gl_buf b = {0};
-	static const uint32_t tags[] = {HC_OPEN, HC_SYMS, HC_TYPES, HC_ITABS, HC_TYPEHASH};
-	hc_hdr hd = {{0}, HC_VERSION, GL_ARRAY_LEN(tags), c->key, {{0}}};
+	static const uint32_t all[] = {HC_OPEN, HC_SYMS, HC_TYPES, HC_ITABS, HC_TYPEHASH, HC_INLINE};
+	uint32_t tags[GL_ARRAY_LEN(all)], nt = 0;
+	for (size_t i = 0; i < GL_ARRAY_LEN(all); i++)
+		if ((all[i] != HC_TYPES && all[i] != HC_ITABS && all[i] != HC_TYPEHASH) || h->types_indexed)
+			if (all[i] != HC_INLINE || c->inl.p)
+				tags[nt++] = all[i];
+	hc_hdr hd = {{0}, HC_VERSION, nt, c->key, {{0}}};
 	memcpy(hd.magic, hc_magic, sizeof hc_magic);
 	gl_buf_append(&b, &hd, sizeof hd);
 	gl_image_sym known[GL_IMAGE_NKNOWN];
 	uint8_t mask = gl_image_known((gl_image *)gl_gobin_image(h->img), known);
-	for (size_t i = 0; i < GL_ARRAY_LEN(tags); i++) {
+	for (size_t i = 0; i < nt; i++) {
 		gl_buf_align(&b, 8);
 		size_t off = b.len;
 		bool ok = true;
@@ -403,6 +451,8 @@ void gl_hostcache_save(goload_host *h)
 					      (mask >> n) & 1, {0}};
 				ok = ok && gl_buf_append(&b, &k, sizeof k);
 			}
+		else if (tags[i] == HC_INLINE)
+			ok = gl_buf_append(&b, c->inl.p, c->inl.n);
 		else if (tags[i] == HC_TYPEHASH)
 			ok = gl_buf_append(&b, h->typehash, h->ntypehash * sizeof *h->typehash);
 		else if (tags[i] == HC_SYMS)
@@ -459,6 +509,7 @@ void gl_hostcache_close(goload_host *h)
 		return;
 	if (c->map)
 		munmap((void *)c->map, c->maplen);
+	gl_buf_free(&c->inl_own);
 	free(c);
 	h->cache = NULL;
 }

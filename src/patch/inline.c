@@ -33,10 +33,30 @@ typedef struct inl_group {
 	uint32_t first, n; /* its pairs, sites[first, first+n) */
 } inl_group;
 
+/* Frozen: names as offsets in the image's bytes (funcnametab is there),
+ * so that the index can be kept in the host index cache. */
+typedef struct inl_fsite {
+	uint32_t name, fidx;
+	int32_t parent_pc;
+} inl_fsite;
+
+typedef struct inl_fgroup {
+	uint32_t name, first, n;
+} inl_fgroup;
+
 struct gl_patch_inl_index {
-	GL_VEC(inl_site) sites; /* by name address, then caller */
-	GL_VEC(inl_group) groups; /* by name text */
+	const inl_fsite *sites; /* by name address, then caller */
+	const inl_fgroup *groups; /* by name text */
+	uint64_t nsites, ngroups;
+	gl_span base;
+	void *own;
 };
+
+/* Building: pointers into the image. */
+typedef struct inl_build {
+	GL_VEC(inl_site) sites;
+	GL_VEC(inl_group) groups;
+} inl_build;
 
 typedef struct inl_range {
 	uint64_t lo, hi;
@@ -95,7 +115,7 @@ static int cmp_group(const void *a, const void *b)
 
 static int cmp_fidx(const void *a, const void *b)
 {
-	const inl_site *x = *(const inl_site *const *)a, *y = *(const inl_site *const *)b;
+	const inl_fsite *x = *(const inl_fsite *const *)a, *y = *(const inl_fsite *const *)b;
 	return x->fidx < y->fidx ? -1 : x->fidx > y->fidx;
 }
 
@@ -103,17 +123,92 @@ void gl_patch_inl_index_free(gl_patch_inl_index *x)
 {
 	if (!x)
 		return;
+	free(x->own);
+	free(x);
+}
+
+static void inl_build_free(inl_build *x)
+{
 	GL_VEC_FREE(&x->sites);
 	GL_VEC_FREE(&x->groups);
-	free(x);
+}
+
+/* A name of the index: NULL unless it lies, NUL-terminated, in the base. */
+static const char *inl_name(const gl_patch_inl_index *x, uint32_t off)
+{
+	if (off >= x->base.n || !memchr(x->base.p + off, 0, x->base.n - off))
+		return NULL;
+	return (const char *)x->base.p + off;
+}
+
+static int inl_freeze(inl_build *b, const gl_gobin *g, gl_patch_inl_index **out, goload_err *err)
+{
+	gl_span base = gl_gobin_image(g)->img;
+	gl_patch_inl_index *x = calloc(1, sizeof *x);
+	size_t sz = b->sites.len * sizeof(inl_fsite) + b->groups.len * sizeof(inl_fgroup);
+	void *own = x ? malloc(sz ? sz : 1) : NULL;
+	if (!own) {
+		free(x);
+		inl_build_free(b);
+		return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
+	}
+	inl_fsite *fs = own;
+	inl_fgroup *fg = (inl_fgroup *)(fs + b->sites.len);
+	int rc = 0;
+	for (size_t i = 0; i < b->sites.len + b->groups.len && !rc; i++) {
+		const char *nm = i < b->sites.len ? b->sites.v[i].name : b->groups.v[i - b->sites.len].name;
+		uint64_t off = (uint64_t)((const uint8_t *)nm - base.p);
+		if ((const uint8_t *)nm < base.p || off >= base.n || off > UINT32_MAX) {
+			rc = gl_err(err, GOLOAD_E_FORMAT, "patch: inline tree name %s lies outside the executable's bytes", nm);
+			break;
+		}
+		if (i < b->sites.len)
+			fs[i] = (inl_fsite){(uint32_t)off, b->sites.v[i].fidx, b->sites.v[i].parent_pc};
+		else
+			fg[i - b->sites.len] = (inl_fgroup){(uint32_t)off, b->groups.v[i - b->sites.len].first,
+							    b->groups.v[i - b->sites.len].n};
+	}
+	*x = (gl_patch_inl_index){fs, fg, b->sites.len, b->groups.len, base, own};
+	inl_build_free(b);
+	if (rc) {
+		gl_patch_inl_index_free(x);
+		return rc;
+	}
+	*out = x;
+	return 0;
+}
+
+bool gl_patch_inl_index_write(const gl_patch_inl_index *x, gl_buf *out)
+{
+	gl_buf_u64(out, x->nsites);
+	gl_buf_u64(out, x->ngroups);
+	gl_buf_append(out, x->sites, x->nsites * sizeof *x->sites);
+	gl_buf_append(out, x->groups, x->ngroups * sizeof *x->groups);
+	return !out->oom;
+}
+
+gl_patch_inl_index *gl_patch_inl_index_read(gl_span bytes, const gl_gobin *g)
+{
+	uint64_t ns, ng;
+	if (((uintptr_t)bytes.p & 7) || !gl_u64_at(bytes, 0, &ns) || !gl_u64_at(bytes, 8, &ng) ||
+	    ns > bytes.n / sizeof(inl_fsite) || ng > bytes.n / sizeof(inl_fgroup) ||
+	    !gl_span_has(bytes, 16, ns * sizeof(inl_fsite) + ng * sizeof(inl_fgroup)))
+		return NULL;
+	gl_patch_inl_index *x = calloc(1, sizeof *x);
+	if (!x)
+		return NULL;
+	x->sites = (const inl_fsite *)(bytes.p + 16);
+	x->groups = (const inl_fgroup *)(bytes.p + 16 + ns * sizeof(inl_fsite));
+	x->nsites = ns;
+	x->ngroups = ng;
+	x->base = gl_gobin_image(g)->img;
+	return x;
 }
 
 int gl_patch_inl_index_build(const gl_gobin *g, gl_patch_inl_index **out, goload_err *err)
 {
 	*out = NULL;
-	gl_patch_inl_index *x = calloc(1, sizeof *x);
-	if (!x)
-		return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
+	inl_build xb = {0}, *x = &xb;
 	collect c = {0};
 	int rc = 0;
 	size_t nf = gl_gobin_nfuncs(g);
@@ -156,7 +251,7 @@ int gl_patch_inl_index_build(const gl_gobin *g, gl_patch_inl_index **out, goload
 	}
 	GL_VEC_FREE(&c.r);
 	if (rc < 0) {
-		gl_patch_inl_index_free(x);
+		inl_build_free(x);
 		return rc;
 	}
 	if (x->sites.len)
@@ -167,15 +262,14 @@ int gl_patch_inl_index_build(const gl_gobin *g, gl_patch_inl_index **out, goload
 			j++;
 		inl_group gr = {x->sites.v[i].name, (uint32_t)i, (uint32_t)(j - i)};
 		if (!GL_VEC_PUSH(&x->groups, gr)) {
-			gl_patch_inl_index_free(x);
+			inl_build_free(x);
 			return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
 		}
 		i = j;
 	}
 	if (x->groups.len)
 		qsort(x->groups.v, x->groups.len, sizeof x->groups.v[0], cmp_group);
-	*out = x;
-	return 0;
+	return inl_freeze(x, g, out, err);
 }
 
 /* pclntab writes a generic instantiation's type arguments as "[...]". */
@@ -195,26 +289,32 @@ int gl_patch_inl_index_callers(const gl_patch_inl_index *x, const gl_gobin *g, c
 	char spelled[1024];
 	pcln_spelling(name, spelled, sizeof spelled);
 	*n = 0;
-	size_t lo = 0, hi = x->groups.len;
+	size_t lo = 0, hi = x->ngroups;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(x->groups.v[mid].name, spelled) < 0)
+		const char *gn = inl_name(x, x->groups[mid].name);
+		if (gn && strcmp(gn, spelled) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	/* Every address spelling the name, their pairs in caller order. */
-	GL_VEC(const inl_site *) hits = {0};
-	for (size_t gi = lo; gi < x->groups.len && !strcmp(x->groups.v[gi].name, spelled); gi++)
-		for (uint32_t k = 0; k < x->groups.v[gi].n; k++)
-			if (!GL_VEC_PUSH(&hits, &x->sites.v[x->groups.v[gi].first + k])) {
+	GL_VEC(const inl_fsite *) hits = {0};
+	for (size_t gi = lo; gi < x->ngroups; gi++) {
+		const char *gn = inl_name(x, x->groups[gi].name);
+		if (!gn || strcmp(gn, spelled))
+			break;
+		const inl_fgroup *gr = &x->groups[gi];
+		for (uint32_t k = 0; k < gr->n && gr->first <= x->nsites && k < x->nsites - gr->first; k++)
+			if (!GL_VEC_PUSH(&hits, &x->sites[gr->first + k])) {
 				GL_VEC_FREE(&hits);
 				return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
 			}
+	}
 	if (hits.len > 1)
 		qsort(hits.v, hits.len, sizeof hits.v[0], cmp_fidx);
 	for (size_t i = 0; i < hits.len; i++) {
-		const inl_site *s = hits.v[i];
+		const inl_fsite *s = hits.v[i];
 		gl_gobin_func f;
 		int rc = gl_gobin_func_at(g, s->fidx, &f, err);
 		const char *file = NULL;

@@ -17,6 +17,13 @@ void gl_patch_inl_index_free(gl_patch_inl_index *x);
 int gl_patch_inl_index_callers(const gl_patch_inl_index *x, const gl_gobin *g, const char *name, gl_buf *out,
 			       size_t *n, goload_err *err);
 
+/* The index as bytes (appended to out), and an index read back from such
+ * bytes for the same executable g (they stay mapped while it is used): the
+ * host index cache keeps it. Names and ranges are checked as they are
+ * read. */
+bool gl_patch_inl_index_write(const gl_patch_inl_index *x, gl_buf *out);
+gl_patch_inl_index *gl_patch_inl_index_read(gl_span bytes, const gl_gobin *g);
+
 /* The same without an index (builds one and frees it). */
 int gl_patch_inlined_callers(const gl_gobin *g, const char *name, gl_buf *out, size_t *n, goload_err *err);
 

@@ -44,13 +44,6 @@ struct goload_patch_site {
 	goload_patch_site_info info;
 };
 
-/* A function of the executable's .symtab, for lookups by address. */
-typedef struct patch_fn {
-	const char *name;
-	uint64_t addr, size;
-	size_t idx; /* its position in the symbol index */
-} patch_fn;
-
 struct goload_patcher {
 	const struct gl_schedtab *sched;
 	int memfd;          /* /proc/self/mem, -1 when it cannot be written */
@@ -58,9 +51,8 @@ struct goload_patcher {
 	GL_VEC(goload_patch_site *) sites;
 	gl_gobin *self; /* the executable's pclntab, opened on first use */
 	gl_patch_inl_index *inl; /* its inline trees, indexed on first use */
-	GL_VEC(patch_fn) byaddr; /* its .symtab functions by address, on first use */
-	bool byaddr_built;
 	bool shared;    /* self is the loader host's image: not ours to close */
+	const goload_host *host; /* the loader's host, when shared: its index cache */
 };
 
 #if defined(__x86_64__)
@@ -168,7 +160,6 @@ void goload_patcher_close(goload_patcher *p)
 	GL_VEC_FREE(&p->sites);
 	GL_VEC_FREE(&p->chunks);
 	gl_patch_inl_index_free(p->inl);
-	GL_VEC_FREE(&p->byaddr);
 	if (!p->shared)
 		gl_gobin_close(p->self);
 	if (p->memfd >= 0)
@@ -409,16 +400,8 @@ int goload_patcher_share_host(goload_patcher *p, const goload_host *h, goload_er
 		return gl_err(err, GOLOAD_E_INVAL, "patch: the executable is already open");
 	p->self = h->img;
 	p->shared = true;
+	p->host = h;
 	return 0;
-}
-
-/* By address, then by position in the symbol index (qsort is not stable). */
-static int cmp_sym_addr(const void *a, const void *b)
-{
-	const patch_fn *x = a, *y = b;
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
 int goload_patch_func_at(goload_patcher *p, uint64_t pc, const char **name, uint64_t *size, goload_err *err)
@@ -427,37 +410,12 @@ int goload_patch_func_at(goload_patcher *p, uint64_t pc, const char **name, uint
 	if (rc < 0)
 		return rc;
 	uint64_t va = pc - gl_gobin_bias(p->self);
-	/* .symtab spells generic instantiations in full; pclntab elides them.
-	 * Its functions are indexed by address once (a scan of every symbol
-	 * per NewPatch cost tens of microseconds). */
-	if (!p->byaddr_built) {
-		size_t n = gl_gobin_nsyms(p->self);
-		for (size_t i = 0; i < n; i++) {
-			gl_gobin_sym s;
-			if (!gl_gobin_sym_at(p->self, i, &s) || (s.kind != 'T' && s.kind != 't') ||
-			    s.source != GL_SYMSRC_SYMTAB || !s.size)
-				continue;
-			patch_fn f = {s.name, s.addr, s.size, i};
-			if (!GL_VEC_PUSH(&p->byaddr, f))
-				return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
-		}
-		if (p->byaddr.len)
-			qsort(p->byaddr.v, p->byaddr.len, sizeof p->byaddr.v[0], cmp_sym_addr);
-		p->byaddr_built = true;
-	}
-	size_t lo = 0, hi = p->byaddr.len;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (p->byaddr.v[mid].addr < va)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	/* Several symbols at one address: the first in index order, as the
-	 * scan found it (the sort keeps that order among equals). */
-	if (lo < p->byaddr.len && p->byaddr.v[lo].addr == va) {
-		*name = p->byaddr.v[lo].name;
-		*size = p->byaddr.v[lo].size;
+	/* .symtab spells generic instantiations in full; pclntab elides them
+	 * (its functions by address are part of the host index). */
+	gl_gobin_sym s;
+	if (gl_gobin_text_at(p->self, va, &s)) {
+		*name = s.name;
+		*size = s.size;
 		return 0;
 	}
 	gl_gobin_func f;
@@ -488,7 +446,8 @@ int goload_patch_inlined_callers(goload_patcher *p, const char *name, char **cal
 	int rc = self(p, err);
 	if (rc < 0)
 		return gl_err_prefix(err, "patch: inline trees");
-	if (!p->inl && (rc = gl_patch_inl_index_build(p->self, &p->inl, err)) < 0)
+	if (!p->inl && (rc = p->host ? gl_hostcache_inline(p->host, &p->inl, err)
+				     : gl_patch_inl_index_build(p->self, &p->inl, err)) < 0)
 		return gl_err_prefix(err, "patch: inline trees");
 	gl_buf b = {0};
 	rc = gl_patch_inl_index_callers(p->inl, p->self, name, &b, n, err);

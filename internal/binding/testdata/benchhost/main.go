@@ -122,21 +122,34 @@ func firstChild(mode, archive string) {
 	}
 }
 
-// firstUse runs firstChild in fresh processes, alternating before
+// firstUse runs firstChild in fresh processes, in turn before
 // (GOLOAD_BENCH_BEFORE=1: the whole image copied when it has relocated
 // words, as this host has, and the membarrier registration inside the
-// first NewPatch or Close) and now, and prints the medians side by side.
+// first NewPatch or Close; no host index cache), now without the host
+// index cache (GOLOAD_CACHE=off: every process builds the index), and now
+// with it (a cache directory a first run filled), and prints the medians
+// side by side.
 func firstUse(archive string, tPlugin time.Duration) {
-	const runs = 3
+	const runs = 5
 	self, err := os.Executable()
 	if err != nil {
 		panic(err)
 	}
-	run := func(mode string, before bool) []int64 {
+	cache, err := os.MkdirTemp("", "goload-bench-cache-")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(cache)
+	run := func(mode string, variant int) []int64 {
 		cmd := exec.Command(self, archive)
 		cmd.Env = append(os.Environ(), "GOLOAD_BENCH_FIRST="+mode)
-		if before {
-			cmd.Env = append(cmd.Env, "GOLOAD_BENCH_BEFORE=1")
+		switch variant {
+		case 0:
+			cmd.Env = append(cmd.Env, "GOLOAD_BENCH_BEFORE=1", "GOLOAD_CACHE=off")
+		case 1:
+			cmd.Env = append(cmd.Env, "GOLOAD_CACHE=off")
+		case 2:
+			cmd.Env = append(cmd.Env, "GOLOAD_CACHE="+cache)
 		}
 		out, err := cmd.Output()
 		if err != nil {
@@ -152,11 +165,13 @@ func firstUse(archive string, tPlugin time.Duration) {
 		}
 		return v
 	}
-	var open, patch [2][][]int64
+	run("open", 2) // fills the cache
+	run("patch", 2)
+	var open, patch [3][][]int64
 	for i := 0; i < runs; i++ {
-		for k := 0; k < 2; k++ {
-			open[k] = append(open[k], run("open", k == 0))
-			patch[k] = append(patch[k], run("patch", k == 0))
+		for k := 0; k < 3; k++ {
+			open[k] = append(open[k], run("open", k))
+			patch[k] = append(patch[k], run("patch", k))
 		}
 	}
 	med := func(rs [][]int64, col int) time.Duration {
@@ -168,13 +183,14 @@ func firstUse(archive string, tPlugin time.Duration) {
 		return time.Duration(s[len(s)/2])
 	}
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	fmt.Printf("(f) first use, each in a fresh process, median of %d, before -> now (GOLOAD_BENCH_BEFORE=1: whole-image copy, membarrier registration inside the call):\n", runs)
-	b, n := med(open[0], 0), med(open[1], 0)
-	fmt.Printf("    1st Open     %7.3f ms -> %7.3f ms, ratio to plugin.Open %.2f -> %.2f (host index %.3f -> %.3f ms)\n",
-		ms(b), ms(n), float64(b)/float64(tPlugin), float64(n)/float64(tPlugin), ms(med(open[0], 2)), ms(med(open[1], 2)))
-	fmt.Printf("    1st Close    %7.3f ms -> %7.3f ms (prepare %.3f -> %.3f ms)\n",
-		ms(med(open[0], 1)), ms(med(open[1], 1)), ms(med(open[0], 3)), ms(med(open[1], 3)))
-	fmt.Printf("    1st NewPatch %7.3f ms -> %7.3f ms\n", ms(med(patch[0], 0)), ms(med(patch[1], 0)))
+	fmt.Printf("(f) first use, each in a fresh process, median of %d: before -> now without the host index cache (GOLOAD_CACHE=off) -> now with it (GOLOAD_BENCH_BEFORE=1: whole-image copy, membarrier registration inside the call):\n", runs)
+	o := [3]time.Duration{med(open[0], 0), med(open[1], 0), med(open[2], 0)}
+	fmt.Printf("    1st Open     %7.3f -> %7.3f -> %7.3f ms, ratio to plugin.Open %.2f -> %.2f -> %.2f (host index %.3f -> %.3f -> %.3f ms)\n",
+		ms(o[0]), ms(o[1]), ms(o[2]), float64(o[0])/float64(tPlugin), float64(o[1])/float64(tPlugin), float64(o[2])/float64(tPlugin),
+		ms(med(open[0], 2)), ms(med(open[1], 2)), ms(med(open[2], 2)))
+	fmt.Printf("    1st Close    %7.3f -> %7.3f -> %7.3f ms (prepare %.3f -> %.3f -> %.3f ms)\n",
+		ms(med(open[0], 1)), ms(med(open[1], 1)), ms(med(open[2], 1)), ms(med(open[0], 3)), ms(med(open[1], 3)), ms(med(open[2], 3)))
+	fmt.Printf("    1st NewPatch %7.3f -> %7.3f -> %7.3f ms\n", ms(med(patch[0], 0)), ms(med(patch[1], 0)), ms(med(patch[2], 0)))
 }
 
 // cycles closes the first module, then opens and closes the archive again
