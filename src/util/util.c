@@ -305,7 +305,8 @@ bool gl_buf_zeros(gl_buf *b, size_t n)
 {
 	if (!gl_buf_reserve(b, n))
 		return false;
-	memset(b->p + b->len, 0, n);
+	if (n)
+		memset(b->p + b->len, 0, n);
 	b->len += n;
 	return true;
 }
