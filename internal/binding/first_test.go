@@ -2,9 +2,11 @@ package binding
 
 import (
 	"encoding/binary"
+	"fmt"
 	"os"
 	"os/exec"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -96,9 +98,31 @@ func TestHostIndexCache(t *testing.T) {
 					t.Fatalf("%v: process %d did not read %s: %q", flags, i+2, file, m)
 				}
 			}
+			// A NewPatch-only process adds the inline callers; the Open
+			// process after it keeps them (and the types), and the next
+			// NewPatch process finds all and writes nothing.
+			patch := func() {
+				t.Helper()
+				cmd := exec.Command(bin, "patch")
+				cmd.Env = append(os.Environ(), "GOLOAD_CACHE="+dir, "GOLOAD_CHECK_INDEX=1")
+				if out, err := cmd.CombinedOutput(); err != nil || !strings.HasSuffix(string(out), "ok\n") {
+					t.Fatalf("%v: patch: %v\n%s", flags, err, out)
+				}
+			}
+			patch()
+			if m := source.FindStringSubmatch(run(false)); m == nil || m[1] != "read from" {
+				t.Fatalf("%v: the Open after a NewPatch did not read the index: %q", flags, m)
+			}
 			good, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tags := cacheTags(good); tags != "1 2 3 4 5 6" {
+				t.Fatalf("%v: the index file has sections %q, want the symbols, types, itabs, names, type hashes and inline callers", flags, tags)
+			}
+			patch()
+			if again, _ := os.ReadFile(file); string(again) != string(good) {
+				t.Fatalf("%v: a NewPatch process rewrote a complete index", flags)
 			}
 			// A symbol's address moved by 16 in place: the check names it.
 			bad := append([]byte(nil), good...)
@@ -132,6 +156,17 @@ func TestHostIndexCache(t *testing.T) {
 			}
 		}
 	})
+}
+
+// cacheTags lists the section tags of a host index cache file, sorted.
+func cacheTags(f []byte) string {
+	const hdr, key, sec = 16, 9 * 8, 24
+	var tags []int
+	for k := 0; k < int(binary.LittleEndian.Uint32(f[12:])); k++ {
+		tags = append(tags, int(binary.LittleEndian.Uint32(f[hdr+key+k*sec:])))
+	}
+	sort.Ints(tags)
+	return strings.Trim(fmt.Sprint(tags), "[]")
 }
 
 // symsRecord is the offset of record i of the symbol index in a host

@@ -432,10 +432,18 @@ void gl_hostcache_save(const goload_host *h)
 	gl_buf b = {0};
 	static const uint32_t all[] = {HC_OPEN, HC_SYMS, HC_TYPES, HC_ITABS, HC_TYPEHASH, HC_INLINE};
 	uint32_t tags[GL_ARRAY_LEN(all)], nt = 0;
-	for (size_t i = 0; i < GL_ARRAY_LEN(all); i++)
-		if ((all[i] != HC_TYPES && all[i] != HC_ITABS && all[i] != HC_TYPEHASH) || h->types_indexed)
-			if (all[i] != HC_INLINE || c->inl.p)
-				tags[nt++] = all[i];
+	/* What this process has, and what the file it read has that this
+	 * process did not need (a NewPatch-only process indexes no types, an
+	 * Open-only one builds no inline callers): each process adds, none
+	 * drops. */
+	bool types = h->types_indexed, inl = c->inl.p != NULL;
+	bool keep = c->syms_read; /* the file read was sound */
+	for (size_t i = 0; i < GL_ARRAY_LEN(all); i++) {
+		bool t = all[i] == HC_TYPES || all[i] == HC_ITABS || all[i] == HC_TYPEHASH;
+		bool have = t ? types : all[i] == HC_INLINE ? inl : true;
+		if (have || (keep && hc_section(c, all[i]).p))
+			tags[nt++] = all[i];
+	}
 	hc_hdr hd = {{0}, HC_VERSION, nt, c->key, {{0}}};
 	memcpy(hd.magic, hc_magic, sizeof hc_magic);
 	gl_buf_append(&b, &hd, sizeof hd);
@@ -451,6 +459,9 @@ void gl_hostcache_save(const goload_host *h)
 					      (mask >> n) & 1, {0}};
 				ok = ok && gl_buf_append(&b, &k, sizeof k);
 			}
+		else if ((tags[i] == HC_INLINE && !inl) ||
+			 (!types && (tags[i] == HC_TYPES || tags[i] == HC_ITABS || tags[i] == HC_TYPEHASH)))
+			ok = gl_buf_append(&b, hc_section(c, tags[i]).p, hc_section(c, tags[i]).n);
 		else if (tags[i] == HC_INLINE)
 			ok = gl_buf_append(&b, c->inl.p, c->inl.n);
 		else if (tags[i] == HC_TYPEHASH)
@@ -498,7 +509,10 @@ void gl_hostcache_save(const goload_host *h)
 		snprintf(c->source, sizeof c->source, "built (not written to %s: %s)", c->path, why);
 		return;
 	}
-	snprintf(c->source, sizeof c->source, "built, written to %s", c->path);
+	if (c->syms_read)
+		snprintf(c->source, sizeof c->source, "read from %s (what it lacked built here and added)", c->path);
+	else
+		snprintf(c->source, sizeof c->source, "built, written to %s", c->path);
 	hc_trim(c->dir);
 }
 
