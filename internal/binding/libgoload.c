@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "edc12d8ae544299624441da29b135b87ab20ed06c08b79414db503eeb6cb36b8"
+#define GOLOAD_C_SOURCES_SHA256 "627d3e34cace61b13e3620a5c114bbe2830f5e14d541129dae6dd58f6944adbb"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

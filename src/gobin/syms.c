@@ -22,7 +22,7 @@ static bool ends_with(const char *s, size_t n, const char *suf)
  * of names, the derived names ("name.abi0"); frozen when done. */
 typedef struct symbuild {
 	GL_VEC(gl_gobin_sym) syms;
-	GL_VEC(uint32_t) lens;
+	GL_VEC(uint32_t) lens, hashes;
 	gl_strmap symmap;
 	GL_VEC(char *) names;
 } symbuild;
@@ -31,6 +31,7 @@ static void symbuild_free(symbuild *b)
 {
 	GL_VEC_FREE(&b->syms);
 	GL_VEC_FREE(&b->lens);
+	GL_VEC_FREE(&b->hashes);
 	gl_strmap_free(&b->symmap);
 	for (size_t i = 0; i < b->names.len; i++)
 		free(b->names.v[i]);
@@ -74,7 +75,7 @@ static bool add_sym_hashed(symbuild *g, const gl_gobin_sym *s, size_t len, uint3
 			g->syms.v[*idx] = *s;
 		return true;
 	}
-	return GL_VEC_PUSH(&g->lens, (uint32_t)len) && GL_VEC_PUSH(&g->syms, *s);
+	return GL_VEC_PUSH(&g->lens, (uint32_t)len) && GL_VEC_PUSH(&g->hashes, h) && GL_VEC_PUSH(&g->syms, *s);
 }
 
 static bool add_sym(symbuild *g, const gl_gobin_sym *s, size_t len,
@@ -133,7 +134,8 @@ static int build_into(gl_gobin *g, symbuild *b, goload_err *err)
 	const gl_image *im = g->image;
 	/* Sized once: growing rehashes every entry (tens of thousands). */
 	size_t want = im->nsyms + (size_t)g->nfunc / (im->nsymtab ? 8 : 1);
-	if (!gl_strmap_reserve(&b->symmap, want) || !GL_VEC_RESERVE(&b->syms, want))
+	if (!gl_strmap_reserve(&b->symmap, want) || !GL_VEC_RESERVE(&b->syms, want) || !GL_VEC_RESERVE(&b->lens, want) ||
+	    !GL_VEC_RESERVE(&b->hashes, want))
 		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
 	gl_prefault(b->syms.v, want * sizeof *b->syms.v);
 	/* Hashed PREFETCH entries ahead: each probe of a table of tens of
@@ -248,7 +250,7 @@ static int build(gl_gobin *g, goload_err *err)
 	for (size_t i = 0; !rc && i < b.syms.len; i++) {
 		const gl_gobin_sym *s = &b.syms.v[i];
 		sizes[i] = s->size;
-		if (!gl_fmap_builder_add(&fb, s->name, b.lens.v[i], s->addr, sym_flags(s)))
+		if (!gl_fmap_builder_add_hashed(&fb, s->name, b.lens.v[i], b.hashes.v[i], s->addr, sym_flags(s)))
 			rc = gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
 	}
 	symbuild_free(&b);

@@ -16,9 +16,15 @@ static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
 
 bool gl_fmap_builder_add(gl_fmap_builder *b, const char *name, size_t len, uint64_t val, uint32_t flags)
 {
+	return gl_fmap_builder_add_hashed(b, name, len, gl_hash(name, len), val, flags);
+}
+
+bool gl_fmap_builder_add_hashed(gl_fmap_builder *b, const char *name, size_t len, uint32_t hash, uint64_t val,
+				uint32_t flags)
+{
 	if (len > UINT32_MAX || b->recs.len >= UINT32_MAX / 2)
 		return false;
-	gl_fmap_rec r = {gl_hash(name, len), (uint32_t)len, 0, flags & ~(uint32_t)GL_FMAP_IN_BASE, val};
+	gl_fmap_rec r = {hash, (uint32_t)len, 0, flags & ~(uint32_t)GL_FMAP_IN_BASE, val};
 	const uint8_t *p = (const uint8_t *)name;
 	/* In the base, and NUL-terminated there, as the pool's names are. */
 	if (b->base.p && p >= b->base.p && (size_t)(p - b->base.p) < b->base.n && (size_t)(p - b->base.p) <= UINT32_MAX &&

@@ -54,6 +54,9 @@ typedef struct gl_fmap_builder {
 } gl_fmap_builder;
 
 bool gl_fmap_builder_add(gl_fmap_builder *b, const char *name, size_t len, uint64_t val, uint32_t flags);
+/* The same with hash = gl_hash(name, len) known to the caller. */
+bool gl_fmap_builder_add_hashed(gl_fmap_builder *b, const char *name, size_t len, uint32_t hash, uint64_t val,
+				uint32_t flags);
 /* Freezes the records into m (with a by-value table when by_value); the
  * builder is emptied either way. False on out of memory. */
 bool gl_fmap_freeze(gl_fmap_builder *b, bool by_value, gl_fmap *m);
