@@ -707,6 +707,11 @@ bool goload_debug_registered(const void *key);
 /* Both, less what the environment turns off: GOLOAD_PERFMAP=0 (the perf
  * map), GOLOAD_GDBJIT=0 (gdb's JIT interface). */
 unsigned goload_debug_env_flags(void);
+/* Creates /tmp/perf-PID.map on a thread of its own when flags ask for the
+ * perf map and it is not open yet: a first Open calls it before building
+ * or reading the host index, so that the file's creation (about 0.1 ms)
+ * is not in its register phase. */
+void goload_debug_prepare(unsigned flags);
 
 /* GOLOAD-SECTION-DEBUG-END */
 

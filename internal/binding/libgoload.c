@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "627d3e34cace61b13e3620a5c114bbe2830f5e14d541129dae6dd58f6944adbb"
+#define GOLOAD_C_SOURCES_SHA256 "748c94268b053c4c3ad4e4d87e289050044c45ca4e7ab4a40003151336620552"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -69,6 +69,7 @@ func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings
 		roots, fixVars = fix[0].funcs, fix[0].vars
 	}
 	t0 := time.Now()
+	C.goload_debug_prepare(dbg) // the perf map's file, made meanwhile (debug.go)
 	r, err := runtimeCalls()
 	if err != nil {
 		return nil, err

@@ -145,17 +145,63 @@ static void perf_drop_stale(int fd)
 		(void)ftruncate(fd, 0);
 }
 
+/* Opens (creates) this process's map; dbg_mu held. */
+static int perf_open(goload_err *err)
+{
+	if (perf_fd >= 0 && perf_pid == getpid())
+		return 0;
+	char path[64];
+	perf_pid = getpid();
+	snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)perf_pid);
+	perf_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (perf_fd < 0)
+		return gl_err(err, GOLOAD_E_IO, "perf map %s: %s", path, strerror(errno));
+	perf_drop_stale(perf_fd);
+	return 0;
+}
+
+static bool perf_opening; /* goload_debug_prepare's thread is under way */
+
+static void *perf_open_thread(void *arg)
+{
+	GL_UNUSED(arg);
+	pthread_mutex_lock(&dbg_mu);
+	perf_open(NULL); /* a failure is reported by the first write */
+	perf_opening = false;
+	pthread_mutex_unlock(&dbg_mu);
+	return NULL;
+}
+
+void goload_debug_prepare(unsigned flags)
+{
+	if (!(flags & GOLOAD_DEBUG_PERFMAP))
+		return;
+	pthread_mutex_lock(&dbg_mu);
+	bool start = (perf_fd < 0 || perf_pid != getpid()) && !perf_opening;
+	perf_opening |= start;
+	pthread_mutex_unlock(&dbg_mu);
+	pthread_attr_t a;
+	pthread_t t;
+	if (!start || pthread_attr_init(&a) != 0)
+		goto undo;
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	int rc = pthread_create(&t, &a, perf_open_thread, NULL);
+	pthread_attr_destroy(&a);
+	if (rc == 0)
+		return;
+undo:
+	if (start) {
+		pthread_mutex_lock(&dbg_mu);
+		perf_opening = false;
+		pthread_mutex_unlock(&dbg_mu);
+	}
+}
+
 static int perf_write(const char *buf, size_t n, goload_err *err)
 {
-	if (perf_fd < 0 || perf_pid != getpid()) {
-		char path[64];
-		perf_pid = getpid();
-		snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)perf_pid);
-		perf_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-		if (perf_fd < 0)
-			return gl_err(err, GOLOAD_E_IO, "perf map %s: %s", path, strerror(errno));
-		perf_drop_stale(perf_fd);
-	}
+	int rc = perf_open(err);
+	if (rc)
+		return rc;
 	while (n > 0) {
 		ssize_t w = write(perf_fd, buf, n);
 		if (w < 0 && errno == EINTR)
