@@ -350,7 +350,7 @@ int gl_hostcache_types(goload_host *h, goload_err *err)
 }
 
 /* Removes files of the cache unused for 7 days (a day's grace for the
- * touch in hc_map). */
+ * touch in hc_map), and temporary files a killed writer left a day ago. */
 static void hc_trim(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -362,10 +362,10 @@ static void hc_trim(const char *dir)
 	while ((de = readdir(d)) != NULL) {
 		size_t n = strlen(de->d_name);
 		struct stat st;
-		if (n < 5 || strcmp(de->d_name + n - 4, ".idx") ||
-		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		bool idx = n > 4 && !strcmp(de->d_name + n - 4, ".idx"), tmp = !strncmp(de->d_name, ".tmp-", 5);
+		if ((!idx && !tmp) || fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
 			continue;
-		if (now.tv_sec - st.st_mtim.tv_sec > 7 * 86400)
+		if (now.tv_sec - st.st_mtim.tv_sec > (idx ? 7 : 1) * 86400)
 			unlinkat(dirfd(d), de->d_name, 0);
 	}
 	closedir(d);
