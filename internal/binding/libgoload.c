@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "ee71a509c4ab018ee56a667670b5d2d8d4de7df839735f82869395019de0c095"
+#define GOLOAD_C_SOURCES_SHA256 "94f3f7722438da2113f8e426e05afbc1959c7617621c0f9f829373f975f04dac"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

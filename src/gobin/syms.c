@@ -126,42 +126,64 @@ static bool pcln_twin(symbuild *g, const gl_gobin_sym *n, size_t len, uint64_t i
 	return true;
 }
 
+/* The image's symbols go in PREFETCH entries after they are hashed: each
+ * probe of a table of tens of thousands of entries is a cache miss; asked
+ * for early, they overlap. */
+enum { PREFETCH = 16 };
+
+typedef struct sym_ring {
+	symbuild *b;
+	gl_image_sym q[PREFETCH];
+	uint32_t hash[PREFETCH];
+	size_t len[PREFETCH];
+	size_t n;
+	bool oom;
+} sym_ring;
+
+static bool ring_add(sym_ring *r, size_t k)
+{
+	const gl_image_sym *is = &r->q[k % PREFETCH];
+	size_t len = r->len[k % PREFETCH];
+	gl_gobin_sym s = {is->name, is->value, is->size, is->kind,
+			  is->source == GL_IMGSYM_SYMTAB ? GL_SYMSRC_SYMTAB : GL_SYMSRC_DYNSYM, 0,
+			  ends_with(is->name, len, ".abi0"), false};
+	if (!add_sym_hashed(r->b, &s, len, r->hash[k % PREFETCH], table_better))
+		r->oom = true;
+	return !r->oom;
+}
+
+static bool ring_sym(void *ctx, const gl_image_sym *is)
+{
+	sym_ring *r = ctx;
+	size_t i = r->n++;
+	if (i >= PREFETCH && !ring_add(r, i - PREFETCH)) /* entry i - PREFETCH, hashed that many steps ago */
+		return false;
+	size_t len = is->namelen ? is->namelen : strlen(is->name);
+	r->q[i % PREFETCH] = *is;
+	r->len[i % PREFETCH] = len;
+	r->hash[i % PREFETCH] = gl_hash(is->name, len);
+	gl_strmap_prefetch(&r->b->symmap, r->hash[i % PREFETCH]);
+	return true;
+}
+
 static int build_into(gl_gobin *g, symbuild *b, goload_err *err)
 {
-	int rc = gl_image_read_syms(g->image, g->what, err);
-	if (rc)
-		return rc;
-	const gl_image *im = g->image;
+	gl_image *im = g->image;
 	/* Sized once: growing rehashes every entry (tens of thousands). */
-	size_t want = im->nsyms + (size_t)g->nfunc / (im->nsymtab ? 8 : 1);
+	size_t want = gl_image_syms_max(im) + (size_t)g->nfunc / (im->nsymtab ? 8 : 1);
 	if (!gl_strmap_reserve(&b->symmap, want) || !GL_VEC_RESERVE(&b->syms, want) || !GL_VEC_RESERVE(&b->lens, want) ||
 	    !GL_VEC_RESERVE(&b->hashes, want))
 		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
 	gl_prefault(b->syms.v, want * sizeof *b->syms.v);
-	/* Hashed PREFETCH entries ahead: each probe of a table of tens of
-	 * thousands of entries is a cache miss; asked for early, they overlap. */
-	enum { PREFETCH = 16 };
-	uint32_t ring[PREFETCH];
-	size_t lens[PREFETCH];
-	for (size_t i = 0; i < im->nsyms + PREFETCH; i++) {
-		if (i >= PREFETCH) { /* add entry k, hashed PREFETCH steps ago */
-			size_t k = i - PREFETCH;
-			const gl_image_sym *is = &im->syms[k];
-			size_t len = lens[k % PREFETCH];
-			gl_gobin_sym s = {is->name, is->value, is->size, is->kind,
-					  is->source == GL_IMGSYM_SYMTAB ? GL_SYMSRC_SYMTAB : GL_SYMSRC_DYNSYM, 0,
-					  ends_with(is->name, len, ".abi0"), false};
-			if (!add_sym_hashed(b, &s, len, ring[k % PREFETCH], table_better))
-				return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
-		}
-		if (i < im->nsyms) { /* then hash entry i, ask for its slot */
-			const gl_image_sym *is = &im->syms[i];
-			size_t len = is->namelen ? is->namelen : strlen(is->name);
-			lens[i % PREFETCH] = len;
-			ring[i % PREFETCH] = gl_hash(is->name, len);
-			gl_strmap_prefetch(&b->symmap, ring[i % PREFETCH]);
-		}
-	}
+	/* The image's symbols (decoded as walked when not read yet). */
+	sym_ring r = {.b = b};
+	int rc = gl_image_each_sym(im, g->what, ring_sym, &r, err);
+	for (size_t k = r.n > PREFETCH ? r.n - PREFETCH : 0; !rc && !r.oom && k < r.n; k++)
+		ring_add(&r, k);
+	if (rc)
+		return rc;
+	if (r.oom)
+		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for symbols", g->what);
 	for (size_t i = 0; i < g->nfunc; i++) {
 		gl_gobin_func f;
 		rc = gl_gobin_func_at(g, i, &f, err);

@@ -105,6 +105,14 @@ int gl_image_open_flags(gl_span img, const char *what, const char *arch, unsigne
  * table at all. */
 uint8_t gl_image_known(gl_image *im, gl_image_sym out[GL_IMAGE_NKNOWN]);
 void gl_image_known_set(gl_image *im, const gl_image_sym known[GL_IMAGE_NKNOWN], uint8_t mask);
+/* Each symbol, in order (.symtab's, then .dynsym's), to fn until it
+ * returns false; an image whose symbols are not read yet is decoded from
+ * its raw tables as they are walked, with no arrays built (the symbol
+ * index is all that needs them). *nsyms_max: an upper bound of their
+ * number, known before the walk (gl_image_syms_max). */
+typedef bool gl_image_sym_fn(void *ctx, const gl_image_sym *s);
+int gl_image_each_sym(gl_image *im, const char *what, gl_image_sym_fn *fn, void *ctx, goload_err *err);
+size_t gl_image_syms_max(const gl_image *im);
 /* Reads the symbols of an image opened with GL_IMAGE_LAZY_SYMS (a no-op
  * otherwise, and once read). */
 int gl_image_read_syms(gl_image *im, const char *what, goload_err *err);
