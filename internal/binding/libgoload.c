@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "94f3f7722438da2113f8e426e05afbc1959c7617621c0f9f829373f975f04dac"
+#define GOLOAD_C_SOURCES_SHA256 "2a6296cdf7f46034fc603ac06115e86cec9eec7bb77888d9eb4dce9f8133609c"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

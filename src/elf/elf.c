@@ -18,37 +18,51 @@ const char *gl_elf_machine_name(uint16_t m)
 	}
 }
 
-static int read_syms(gl_elf *e, const gl_elf_sec *sh, gl_elf_sym **out, size_t *nout, const char *what,
-		     goload_err *err)
+int gl_elf_symtab_spans(const gl_elf *e, const gl_elf_sec *sh, const char *what, gl_span *data, gl_span *strs,
+			goload_err *err)
 {
 	if (sh->link >= e->nsecs)
 		return gl_err(err, GOLOAD_E_FORMAT, "%s: symbol table %s links to section %u of %zu", what,
 			      sh->name, sh->link, e->nsecs);
-	gl_span strs = gl_elf_sec_data(e, &e->secs[sh->link]);
-	gl_span data = gl_elf_sec_data(e, sh);
-	if (!data.p || sh->size % 24)
+	*strs = gl_elf_sec_data(e, &e->secs[sh->link]);
+	*data = gl_elf_sec_data(e, sh);
+	if (!data->p || sh->size % 24)
 		return gl_err(err, GOLOAD_E_FORMAT, "%s: symbol table %s at 0x%llx size 0x%llx is out of range",
 			      what, sh->name, (unsigned long long)sh->off, (unsigned long long)sh->size);
+	return 0;
+}
+
+void gl_elf_sym_decode(gl_span data, gl_span strs, size_t i, gl_elf_sym *out)
+{
+	gl_rd r = gl_rd_make(data, i * 24);
+	uint32_t name = gl_rd_u32(&r);
+	uint8_t info = gl_rd_u8(&r);
+	out->other = gl_rd_u8(&r);
+	out->shndx = gl_rd_u16(&r);
+	out->value = gl_rd_u64(&r);
+	out->size = gl_rd_u64(&r);
+	out->type = info & 0xf;
+	out->bind = info >> 4;
+	size_t len = 0;
+	const char *nm = gl_cstr_at(strs, name, &len);
+	out->name = nm ? nm : "";
+	out->namelen = nm && len <= UINT32_MAX ? (uint32_t)len : 0;
+}
+
+static int read_syms(gl_elf *e, const gl_elf_sec *sh, gl_elf_sym **out, size_t *nout, const char *what,
+		     goload_err *err)
+{
+	gl_span data, strs;
+	int rc = gl_elf_symtab_spans(e, sh, what, &data, &strs, err);
+	if (rc)
+		return rc;
 	size_t n = (size_t)(sh->size / 24);
 	gl_elf_sym *syms = calloc(n ? n : 1, sizeof *syms);
 	if (!syms)
 		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory for %zu symbols", what, n);
 	gl_prefault(syms, n * sizeof *syms);
-	for (size_t i = 0; i < n; i++) {
-		gl_rd r = gl_rd_make(data, i * 24);
-		uint32_t name = gl_rd_u32(&r);
-		uint8_t info = gl_rd_u8(&r);
-		syms[i].other = gl_rd_u8(&r);
-		syms[i].shndx = gl_rd_u16(&r);
-		syms[i].value = gl_rd_u64(&r);
-		syms[i].size = gl_rd_u64(&r);
-		syms[i].type = info & 0xf;
-		syms[i].bind = info >> 4;
-		size_t len = 0;
-		const char *nm = gl_cstr_at(strs, name, &len);
-		syms[i].name = nm ? nm : "";
-		syms[i].namelen = nm && len <= UINT32_MAX ? (uint32_t)len : 0;
-	}
+	for (size_t i = 0; i < n; i++)
+		gl_elf_sym_decode(data, strs, i, &syms[i]);
 	*out = syms;
 	*nout = n;
 	return 0;

@@ -84,6 +84,12 @@ int gl_elf_open(gl_span img, const char *what, gl_elf **out, goload_err *err);
  * cache never needs them: tens of thousands of entries not converted). */
 enum { GL_ELF_LAZY_SYMS = 1 };
 int gl_elf_open_flags(gl_span img, const char *what, unsigned flags, gl_elf **out, goload_err *err);
+/* The entries and the string table of the symbol table section sh,
+ * checked (FORMAT names the section); entry i of them decoded (its name ""
+ * when it lies outside the strings). */
+int gl_elf_symtab_spans(const gl_elf *e, const gl_elf_sec *sh, const char *what, gl_span *data, gl_span *strs,
+			goload_err *err);
+void gl_elf_sym_decode(gl_span data, gl_span strs, size_t i, gl_elf_sym *out);
 /* Reads .symtab and .dynsym of a lazily opened file (once; 0 when read). */
 int gl_elf_read_syms(gl_elf *e, const char *what, goload_err *err);
 void gl_elf_close(gl_elf *e);

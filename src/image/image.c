@@ -379,32 +379,18 @@ int gl_image_each_sym(gl_image *im, const char *what, gl_image_sym_fn *fn, void 
 	size_t nsymtab = 0;
 	for (int t = 0; t < 2; t++) {
 		const gl_elf_sec *sh = elf_symsec(e, t);
-		if (!sh)
-			continue;
-		if (sh->link >= e->nsecs)
-			return gl_err(err, GOLOAD_E_FORMAT, "%s: symbol table %s links to section %u of %zu", what,
-				      sh->name, sh->link, e->nsecs);
-		gl_span strs = gl_elf_sec_data(e, &e->secs[sh->link]);
-		gl_span data = gl_elf_sec_data(e, sh);
-		if (!data.p || sh->size % 24)
-			return gl_err(err, GOLOAD_E_FORMAT, "%s: symbol table %s at 0x%llx size 0x%llx is out of range",
-				      what, sh->name, (unsigned long long)sh->off, (unsigned long long)sh->size);
-		for (size_t k = 0; k + 24 <= data.n; k += 24) {
-			gl_rd r = gl_rd_make(data, k);
-			uint32_t name = gl_rd_u32(&r);
-			uint8_t info = gl_rd_u8(&r);
-			gl_elf_sym es = {.type = info & 0xf, .bind = info >> 4};
-			es.other = gl_rd_u8(&r);
-			es.shndx = gl_rd_u16(&r);
-			es.value = gl_rd_u64(&r);
-			es.size = gl_rd_u64(&r);
-			size_t len = 0;
-			const char *nm = gl_cstr_at(strs, name, &len);
-			if (!nm || !nm[0] || es.type == GL_STT_SECTION || es.type == GL_STT_FILE)
+		gl_span data, strs;
+		int rc = sh ? gl_elf_symtab_spans(e, sh, what, &data, &strs, err) : 0;
+		if (rc)
+			return rc;
+		for (size_t k = 0; sh && k < data.n / 24; k++) {
+			gl_elf_sym es;
+			gl_elf_sym_decode(data, strs, k, &es);
+			if (!es.name[0] || es.type == GL_STT_SECTION || es.type == GL_STT_FILE)
 				continue;
 			nsymtab += t == 0;
-			gl_image_sym s = {nm, es.value, es.size, elf_sym_kind(e, &es),
-					  t ? GL_IMGSYM_DYNSYM : GL_IMGSYM_SYMTAB, len <= UINT32_MAX ? (uint32_t)len : 0};
+			gl_image_sym s = {es.name, es.value, es.size, elf_sym_kind(e, &es),
+					  t ? GL_IMGSYM_DYNSYM : GL_IMGSYM_SYMTAB, es.namelen};
 			if (!fn(ctx, &s))
 				return 0;
 		}
