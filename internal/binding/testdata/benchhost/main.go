@@ -25,14 +25,16 @@ const pkg = "github.com/goload/goload/internal/binding/testdata/fix/plain"
 var sink int
 var keep = strings.ToUpper
 
-func perCall(f func(int, int) int, n int) time.Duration {
+// perCall is the mean ns per call, unrounded (a call is 1-2 ns: a
+// Duration per call would round it to whole ns).
+func perCall(f func(int, int) int, n int) float64 {
 	t0 := time.Now()
 	s := 0
 	for i := 0; i < n; i++ {
 		s = f(s, i)
 	}
 	sink += s
-	return time.Since(t0) / time.Duration(n)
+	return float64(time.Since(t0).Nanoseconds()) / float64(n)
 }
 
 func main() {
@@ -76,7 +78,7 @@ func main() {
 	noIndex := tLoad - m.Timings().HostIndex
 	fmt.Printf("    1st Open without the once-per-process host index (goload.Check at startup): %v, ratio %.2f\n", noIndex, ratio(noIndex))
 	fmt.Printf("(b) ns per call: loaded %.3f, linked into the host %.3f, ratio %.2f (plugin %.3f)\n",
-		float64(dLoaded.Nanoseconds()), float64(dLinked.Nanoseconds()), float64(dLoaded)/float64(dLinked), float64(dPlugin.Nanoseconds()))
+		dLoaded, dLinked, dLoaded/dLinked, dPlugin)
 	fmt.Printf("(c) bytes: goload maps %d, plugin .so is %d bytes, ratio %.4f\n", m.MappedBytes(), st.Size(), float64(m.MappedBytes())/float64(st.Size()))
 	cycles(m, archive, tPlugin)
 	firstUse(archive, tPlugin)
