@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "2a6296cdf7f46034fc603ac06115e86cec9eec7bb77888d9eb4dce9f8133609c"
+#define GOLOAD_C_SOURCES_SHA256 "70bf69e1c23600de0cceab52697c707a827babeb79095990b1ceaa76a873ad48"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

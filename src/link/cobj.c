@@ -715,6 +715,10 @@ int cobj_apply(goload_module *m, goload_err *err)
 			bool init = s->type == SHT_INIT_ARRAY_, fini = s->type == SHT_FINI_ARRAY_;
 			if ((!init && !fini) || o->secs[i].area == CA_NONE)
 				continue;
+			/* its words are read from the laid-out area: TLS has none */
+			if (o->secs[i].area == CA_TLS)
+				return gl_err(err, GOLOAD_E_FORMAT, "%s: constructor or destructor table %s is thread-local",
+					      o->what, s->name);
 			uint64_t a = c->addr[o->secs[i].area] + o->secs[i].off;
 			for (uint64_t w = 0; w + 8 <= s->size; w += 8) {
 				uint64_t fn = cobj_rd64(mem_at(m, a + w));
