@@ -11,6 +11,7 @@
  *   GOLOAD_CACHE  where the host is kept (default: $XDG_CACHE_HOME/goload or ~/.cache/goload)
  */
 #include "cmds.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -74,20 +75,6 @@ static int spawn(char *const *argv, const char *dir, char *out, size_t n)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-static int mkdirs(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		int rc = mkdir(path, 0755);
-		*p = '/';
-		if (rc < 0 && errno != EEXIST)
-			return -1;
-	}
-	return mkdir(path, 0755) < 0 && errno != EEXIST ? -1 : 0;
-}
-
 int cmd_run(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -127,7 +114,7 @@ int cmd_run(int argc, char **argv)
 		snprintf(cache, sizeof cache, "%s/.cache/goload", home);
 	else
 		snprintf(cache, sizeof cache, "/tmp/goload-cache-%d", (int)getuid());
-	if (mkdirs(cache) < 0) {
+	if (!gl_mkdirs(cache, 0755)) {
 		fprintf(stderr, "goload run: cannot create %s: %s\n", cache, strerror(errno));
 		return 1;
 	}

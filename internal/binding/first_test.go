@@ -158,33 +158,38 @@ func TestHostIndexCache(t *testing.T) {
 	})
 }
 
+// cacheSections maps a host index cache file's section tags to their
+// offsets (the layout of src/link/hostcache.c: its header, then the
+// section table).
+func cacheSections(f []byte) map[uint32]int {
+	const hdr, key, sec = 16, 9 * 8, 24
+	secs := map[uint32]int{}
+	for k := 0; k < int(binary.LittleEndian.Uint32(f[12:])); k++ {
+		s := f[hdr+key+k*sec:]
+		secs[binary.LittleEndian.Uint32(s)] = int(binary.LittleEndian.Uint64(s[8:]))
+	}
+	return secs
+}
+
 // cacheTags lists the section tags of a host index cache file, sorted.
 func cacheTags(f []byte) string {
-	const hdr, key, sec = 16, 9 * 8, 24
 	var tags []int
-	for k := 0; k < int(binary.LittleEndian.Uint32(f[12:])); k++ {
-		tags = append(tags, int(binary.LittleEndian.Uint32(f[hdr+key+k*sec:])))
+	for tag := range cacheSections(f) {
+		tags = append(tags, int(tag))
 	}
 	sort.Ints(tags)
 	return strings.Trim(fmt.Sprint(tags), "[]")
 }
 
-// symsRecord is the offset of record i of the symbol index in a host
-// index cache file (the layouts of src/link/hostcache.c and
-// src/util/fmap.c): its header, then the section table.
+// symsRecord is the offset of record i of the symbol index (HC_SYMS, a
+// frozen map of src/util/fmap.c: its 32-byte header, then 24-byte records).
 func symsRecord(t *testing.T, f []byte, i int) int {
-	const hdr, key, sec = 16, 9 * 8, 24
-	nsec := int(binary.LittleEndian.Uint32(f[12:]))
-	for k := 0; k < nsec; k++ {
-		s := f[hdr+key+k*sec:]
-		if binary.LittleEndian.Uint32(s) == 1 { // HC_SYMS
-			off := int(binary.LittleEndian.Uint64(s[8:]))
-			if n := int(binary.LittleEndian.Uint32(f[off+8:])); i >= n {
-				t.Fatalf("the symbol index has %d records", n)
-			}
-			return off + 32 + 24*i
-		}
+	off, ok := cacheSections(f)[1]
+	if !ok {
+		t.Fatal("no symbol index in the file")
 	}
-	t.Fatal("no symbol index in the file")
-	return 0
+	if n := int(binary.LittleEndian.Uint32(f[off+8:])); i >= n {
+		t.Fatalf("the symbol index has %d records", n)
+	}
+	return off + 32 + 24*i
 }

@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "70bf69e1c23600de0cceab52697c707a827babeb79095990b1ceaa76a873ad48"
+#define GOLOAD_C_SOURCES_SHA256 "2d3db8468b82b625b3acbd73d4e73977a825825444f1c3ba96baefd64aee3f27"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

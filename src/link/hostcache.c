@@ -16,7 +16,9 @@
  * section headers, and its device, inode, size and modification time. A
  * file is used only when its whole key matches, it belongs to this user
  * and no one else may write it; every lookup in it is bounds-checked, so
- * a damaged file gives misses, never a wrong read. Files are written to a
+ * a damaged file gives misses, never a read outside it (its values are
+ * trusted once the key matches, as Go's build cache trusts its outputs;
+ * GOLOAD_CHECK_INDEX=1 compares them with a fresh build). Files are written to a
  * temporary name, synced, then renamed; files unused for 7 days are
  * removed when a new one is written.
  */
@@ -371,24 +373,6 @@ static void hc_trim(const char *dir)
 	closedir(d);
 }
 
-static bool mkdirs(const char *path)
-{
-	char p[512];
-	size_t n = strlen(path);
-	if (n >= sizeof p)
-		return false;
-	memcpy(p, path, n + 1);
-	for (size_t i = 1; i <= n; i++)
-		if (p[i] == '/' || p[i] == 0) {
-			char c = p[i];
-			p[i] = 0;
-			if (mkdir(p, 0700) != 0 && errno != EEXIST)
-				return false;
-			p[i] = c;
-		}
-	return true;
-}
-
 int gl_hostcache_inline(const goload_host *h, gl_patch_inl_index **out, goload_err *err)
 {
 	struct gl_hostcache *c = h->cache;
@@ -481,7 +465,7 @@ void gl_hostcache_save(const goload_host *h)
 	memcpy(b.p, &hd, sizeof hd);
 	char tmp[640];
 	snprintf(tmp, sizeof tmp, "%s/.tmp-%d-XXXXXX", c->dir, (int)getpid());
-	int fd = mkdirs(c->dir) ? mkstemp(tmp) : -1;
+	int fd = gl_mkdirs(c->dir, 0700) ? mkstemp(tmp) : -1;
 	const char *why = NULL;
 	if (fd < 0) {
 		why = strerror(errno);

@@ -601,3 +601,21 @@ int gl_read_all(const char *path, gl_buf *out, goload_err *err)
 	close(fd);
 	return 0;
 }
+
+bool gl_mkdirs(const char *path, unsigned mode)
+{
+	char *p = strdup(path);
+	if (!p)
+		return false;
+	bool ok = true;
+	for (char *q = p + 1; ok && *q; q++) {
+		if (*q != '/')
+			continue;
+		*q = 0;
+		ok = mkdir(p, (mode_t)mode) == 0 || errno == EEXIST;
+		*q = '/';
+	}
+	ok = ok && (mkdir(p, (mode_t)mode) == 0 || errno == EEXIST);
+	free(p);
+	return ok;
+}

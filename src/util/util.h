@@ -194,6 +194,10 @@ typedef struct gl_file {
 int gl_file_open(const char *path, gl_file **out, goload_err *err);
 void gl_file_close(gl_file *f);
 
+/* mkdir -p: every missing directory of path, with mode; true when path
+ * then exists. */
+bool gl_mkdirs(const char *path, unsigned mode);
+
 /* Read a whole file into malloc'd memory (for /proc files that cannot be mmapped). */
 int gl_read_all(const char *path, gl_buf *out, goload_err *err);
 
