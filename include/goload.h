@@ -168,6 +168,10 @@ void goload_host_close(goload_host *h);
 int goload_host_sym(const goload_host *h, const char *name, uint64_t *addr, goload_err *err);
 /* The Go version the host was built with ("go1.26.8"). */
 const char *goload_host_goversion(const goload_host *h);
+/* A build setting of the host ("GOAMD64", "-ldflags"; strconv-unquoted),
+ * as runtime/debug.ReadBuildInfo gives it, from the build info the open
+ * parsed already; NULL when absent. */
+const char *goload_host_build_setting(const goload_host *h, const char *key);
 /* Where the host's symbol, type and itab indexes came from: "read from
  * PATH" (the host index cache, see docs/load.md), "built, written to
  * PATH", or "built (...)" saying why the cache was not used. */
@@ -500,7 +504,17 @@ int goload_patcher_register_sync_core(void);
 /* Whether code written through /proc/self/mem is what the CPU runs next
  * (false under an emulator that caches translations, qemu-user): writers of
  * entry jumps then drop X for the write instead. */
-bool goload_patcher_memfd_ok(const goload_patcher *p);
+bool goload_patcher_memfd_ok(goload_patcher *p);
+/* /proc/self/mem opened read-write for the patcher's writes, -1 when the
+ * kernel refuses forced writes there; the patcher keeps it open. */
+int goload_patcher_memfd(goload_patcher *p);
+/* Does now, once, what the first patch would otherwise wait for: opening
+ * and trying /proc/self/mem, and paging in the instruction decoder's
+ * tables by decoding sample (n bytes of the program's own code; about
+ * 0.1-0.2 ms the first time in a process). Thread-safe: the Go binding
+ * runs it on a goroutine of its own while the first NewPatch reads the
+ * host's index; anything needing it waits. */
+void goload_patcher_warm(goload_patcher *p, uint64_t sample, size_t n);
 /* After code at [addr, addr+n) was written other than through
  * /proc/self/mem: make the instruction caches coherent for it (a no-op on
  * amd64) and serialize every thread's instruction stream. */
@@ -707,11 +721,12 @@ bool goload_debug_registered(const void *key);
 /* Both, less what the environment turns off: GOLOAD_PERFMAP=0 (the perf
  * map), GOLOAD_GDBJIT=0 (gdb's JIT interface). */
 unsigned goload_debug_env_flags(void);
-/* Creates /tmp/perf-PID.map on a thread of its own when flags ask for the
- * perf map and it is not open yet: a first Open calls it before building
- * or reading the host index, so that the file's creation (about 0.1 ms)
- * is not in its register phase. */
-void goload_debug_prepare(unsigned flags);
+/* Creates /tmp/perf-PID.map now when flags ask for the perf map and it is
+ * not open yet; true when it is open. The file's creation costs 30-50 µs
+ * (ext4): the Go binding's first Open calls it on a goroutine of its own
+ * while it reads the host index, instead of in its register phase (a
+ * registration that comes first opens the file itself). */
+bool goload_debug_prepare(unsigned flags);
 
 /* GOLOAD-SECTION-DEBUG-END */
 

@@ -5,7 +5,10 @@ package binding
 */
 import "C"
 
-import "unsafe"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 // Loaded code as perf and gdb see it (docs/debugging.md): every module
 // Open or OpenPackage loads, and every patch's trampoline, is named in
@@ -23,6 +26,25 @@ func debugFlags(opts *OpenOptions) C.uint {
 		f &^= C.GOLOAD_DEBUG_GDB
 	}
 	return f
+}
+
+// perfReady: the perf map's file is open (goload_debug_prepare).
+var perfReady atomic.Bool
+
+// prepareDebug creates the perf map's file on a goroutine of its own when
+// flags ask for it and it is not open yet: its creation (30-50 µs) then
+// overlaps the first Open's host index instead of adding to it. A thread
+// of C's own cost the Open as much to start; a registration that comes
+// first opens the file itself.
+func prepareDebug(flags C.uint) {
+	if flags&C.GOLOAD_DEBUG_PERFMAP == 0 || perfReady.Load() {
+		return
+	}
+	go func() {
+		if C.goload_debug_prepare(flags) {
+			perfReady.Store(true)
+		}
+	}()
 }
 
 // registerDebug names a published module's functions for perf and gdb.

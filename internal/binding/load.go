@@ -11,10 +11,8 @@ static void goload_set_dep_hook(goload_link_opts *o) { o->dep_archive = goload_d
 import "C"
 
 import (
-	"os"
 	"reflect"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -69,7 +67,7 @@ func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings
 		roots, fixVars = fix[0].funcs, fix[0].vars
 	}
 	t0 := time.Now()
-	C.goload_debug_prepare(dbg) // the perf map's file, made meanwhile (debug.go)
+	prepareDebug(dbg) // the perf map's file, made meanwhile (debug.go)
 	r, err := runtimeCalls()
 	if err != nil {
 		return nil, err
@@ -88,7 +86,7 @@ func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings
 		defer C.free(unsafe.Pointer(cl))
 		copts.goamd64 = cl
 	}
-	copts.debug = C.bool(os.Getenv("GOLOAD_DEBUG") == "1")
+	copts.debug = C.bool(env("GOLOAD_DEBUG") == "1")
 	C.goload_set_dep_hook(&copts)
 	argv, free := cArray(archives)
 	defer free()
@@ -303,19 +301,6 @@ func (m *Module) MappedBytes() int {
 		return 0
 	}
 	return int(C.goload_module_mapped(m.m))
-}
-
-func buildSetting(key string) string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return ""
-	}
-	for _, s := range bi.Settings {
-		if s.Key == key {
-			return s.Value
-		}
-	}
-	return ""
 }
 
 // Lookup returns a symbol of the module by its full name

@@ -16,8 +16,6 @@ static int goload_recover_host(goload_host *h, bool debug, goload_err *e)
 */
 import "C"
 
-import "os"
-
 // recoverHost gives a host built with -ldflags=-s its data symbols back
 // (the runtime's module list and itab lock, the variables loaded code
 // uses): the C library matches the host's code against the objects of its
@@ -25,7 +23,7 @@ import "os"
 // for an unstripped host.
 func recoverHost(h *C.goload_host) error {
 	var e C.goload_err
-	if C.goload_recover_host(h, C.bool(os.Getenv("GOLOAD_DEBUG") == "1"), &e) < 0 {
+	if C.goload_recover_host(h, C.bool(env("GOLOAD_DEBUG") == "1"), &e) < 0 {
 		return cError(&e)
 	}
 	return nil

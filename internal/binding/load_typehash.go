@@ -4,7 +4,6 @@ package binding
 import "C"
 
 import (
-	"os"
 	"sync"
 	"unsafe"
 )
@@ -31,7 +30,7 @@ import (
 func addTypemap(r *rtCalls, cm *C.goload_module) error {
 	var info C.goload_unload_info
 	C.goload_module_unload_info(cm, &info)
-	if os.Getenv("GOLOAD_BENCH_BEFORE") == "1" { // bench/load.sh: the cost before
+	if env("GOLOAD_BENCH_BEFORE") == "1" { // bench/load.sh: the cost before
 		r.typelinksinit()
 		return nil
 	}
@@ -93,7 +92,7 @@ func addTypemap(r *rtCalls, cm *C.goload_module) error {
 	pinned := (*[]unsafe.Pointer)(unsafe.Pointer(h.pinned)) //nolint:govet // runtime.pinnedTypemaps: []map[...]*_type
 	*pinned = append(*pinned, tm)
 	*(*unsafe.Pointer)(unsafe.Pointer(slot)) = tm //nolint:govet // the moduledata (C memory)
-	if os.Getenv("GOLOAD_CHECK_TYPEMAP") == "1" {
+	if env("GOLOAD_CHECK_TYPEMAP") == "1" {
 		return checkTypemap(r, &info, h, slot, tm)
 	}
 	return nil

@@ -87,6 +87,11 @@ var patcher struct {
 	visit         func(unsafe.Pointer) // scanVisit as a func value, made once
 }
 
+// warmSample is how much of the binding's own code goload_patcher_warm
+// decodes: a few hundred instructions of a large Go function, the opcodes
+// a plan meets.
+const warmSample = 256
+
 func thePatcher() error {
 	patcher.once.Do(func() {
 		patcher.err = func() error {
@@ -97,15 +102,27 @@ func thePatcher() error {
 				return cError(&e)
 			}
 			patcher.syncCoreReady = make(chan struct{})
+			warmed := make(chan struct{})
+			sample := C.uint64_t(reflect.ValueOf(newPatchCovered).Pointer())
 			if benchBefore() { // bench/load.sh: inside the first NewPatch or Close, as before
+				C.goload_patcher_warm(patcher.p, sample, warmSample)
+				close(warmed)
 				C.goload_patcher_register_sync_core()
 				close(patcher.syncCoreReady)
 			} else {
+				// On a goroutine of its own while this reads the host
+				// index: /proc/self/mem tried and the decoder's tables
+				// paged in (goload_patcher_warm, waited for below), then
+				// the membarrier registration (the first code write
+				// waits for it).
 				go func() {
+					C.goload_patcher_warm(patcher.p, sample, warmSample)
+					close(warmed)
 					C.goload_patcher_register_sync_core()
 					close(patcher.syncCoreReady)
 				}()
 			}
+			prepareDebug(C.goload_debug_env_flags()) // the perf map's file, meanwhile (debug.go)
 			// One image of the executable for the loader and the patcher;
 			// without one the patcher opens its own.
 			if h, err := openHost(); err == nil && C.goload_patcher_share_host(patcher.p, h, &e) < 0 {
@@ -118,13 +135,17 @@ func thePatcher() error {
 			if err := patcher.w.resolve(patcher.p, int(l.worldstop_words)); err != nil {
 				return err
 			}
-			patcher.memfd = -1
-			if f, err := os.OpenFile("/proc/self/mem", os.O_RDWR, 0); err == nil {
-				if codeMemfd(patcher.p) {
-					patcher.memfd = int(f.Fd()) // kept open (memFile) for the life of the process
+			<-warmed
+			// The patcher's /proc/self/mem, kept open for the life of
+			// the process; where the kernel refuses forced writes, one of
+			// the binding's own (writes through it then fail and say so).
+			patcher.memfd = int(C.goload_patcher_memfd(patcher.p))
+			if !codeMemfd(patcher.p) {
+				patcher.memfd = -1
+			} else if patcher.memfd < 0 {
+				if f, err := os.OpenFile("/proc/self/mem", os.O_RDWR, 0); err == nil {
+					patcher.memfd = int(f.Fd())
 					patcher.memFile = f
-				} else {
-					f.Close()
 				}
 			}
 			patcher.applied = map[uintptr]*FuncPatch{}

@@ -2,7 +2,8 @@ package binding
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../include -I${SRCDIR}/../../src -std=gnu11 -O2
-#cgo pkg-config: capstone
+#cgo CFLAGS: -I/usr/include/capstone
+#cgo LDFLAGS: -Wl,-Bstatic -lcapstone -Wl,-Bdynamic
 #include <stdlib.h>
 #include "goload.h"
 */
@@ -72,7 +73,7 @@ func theHost() (*C.goload_host, error) {
 		}
 		// GOLOAD_DEBUG=index: where the host's indexes came from (the
 		// host index cache, or built here).
-		if debugFlag("index") || os.Getenv("GOLOAD_DEBUG") == "1" {
+		if debugFlag("index") || env("GOLOAD_DEBUG") == "1" {
 			fmt.Fprintf(os.Stderr, "goload: host index: %s\n", C.GoString(C.goload_host_index_source(h)))
 		}
 	})
@@ -103,6 +104,6 @@ func errorf(format string, args ...any) error {
 // at Close, runtime.typelinksinit at Open, the whole-image copy of a host
 // with relocated words, the membarrier registration inside the first
 // NewPatch or Close).
-func benchBefore() bool { return os.Getenv("GOLOAD_BENCH_BEFORE") == "1" }
+func benchBefore() bool { return env("GOLOAD_BENCH_BEFORE") == "1" }
 
 func goVersion(h *C.goload_host) string { return C.GoString(C.goload_host_goversion(h)) }

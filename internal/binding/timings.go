@@ -6,7 +6,6 @@ import "C"
 import (
 	"fmt"
 	"os"
-	"strings"
 	"time"
 )
 
@@ -64,15 +63,6 @@ func (t *Timings) linkTimes(cm *C.goload_module) {
 
 func debugTime() bool { return debugFlag("time") }
 
-// debugFlag reports whether GOLOAD_DEBUG lists flag (comma-separated).
-func debugFlag(flag string) bool {
-	for _, f := range strings.Split(os.Getenv("GOLOAD_DEBUG"), ",") {
-		if f == flag {
-			return true
-		}
-	}
-	return false
-}
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.3f", float64(d)/1e6) }
 

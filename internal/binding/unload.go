@@ -8,7 +8,6 @@ import "C"
 
 import (
 	"fmt"
-	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -205,7 +204,7 @@ func (m *Module) Close() error {
 	for {
 		t0 := time.Now()
 		var hr []string
-		if quick && !fastTried && os.Getenv("GOLOAD_BENCH_BEFORE") != "1" {
+		if quick && !fastTried && env("GOLOAD_BENCH_BEFORE") != "1" {
 			// the stopped-world walk first (unload_fastscan.go): clean, and
 			// no dump is needed; a candidate, and the dump scan decides
 			fastTried = true

@@ -160,41 +160,14 @@ static int perf_open(goload_err *err)
 	return 0;
 }
 
-static bool perf_opening; /* goload_debug_prepare's thread is under way */
-
-static void *perf_open_thread(void *arg)
-{
-	GL_UNUSED(arg);
-	pthread_mutex_lock(&dbg_mu);
-	perf_open(NULL); /* a failure is reported by the first write */
-	perf_opening = false;
-	pthread_mutex_unlock(&dbg_mu);
-	return NULL;
-}
-
-void goload_debug_prepare(unsigned flags)
+bool goload_debug_prepare(unsigned flags)
 {
 	if (!(flags & GOLOAD_DEBUG_PERFMAP))
-		return;
+		return false;
 	pthread_mutex_lock(&dbg_mu);
-	bool start = (perf_fd < 0 || perf_pid != getpid()) && !perf_opening;
-	perf_opening |= start;
+	bool ok = perf_open(NULL) == 0; /* a failure is reported by the first write */
 	pthread_mutex_unlock(&dbg_mu);
-	pthread_attr_t a;
-	pthread_t t;
-	if (!start || pthread_attr_init(&a) != 0)
-		goto undo;
-	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-	int rc = pthread_create(&t, &a, perf_open_thread, NULL);
-	pthread_attr_destroy(&a);
-	if (rc == 0)
-		return;
-undo:
-	if (start) {
-		pthread_mutex_lock(&dbg_mu);
-		perf_opening = false;
-		pthread_mutex_unlock(&dbg_mu);
-	}
+	return ok;
 }
 
 static int perf_write(const char *buf, size_t n, goload_err *err)

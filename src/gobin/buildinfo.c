@@ -68,8 +68,51 @@ static size_t split_tabs(char *s, char **f, size_t max)
 	return n;
 }
 
-/* strconv.Unquote for the subset Go's BuildInfo.String writes: a "..."
- * string with \" \\ \n \t \r \xNN escapes. In place; false when malformed. */
+/* n hex digits at p as a number; false when one is not. */
+static bool bi_hex(const char *p, int n, uint32_t *v)
+{
+	*v = 0;
+	for (int k = 0; k < n; k++) {
+		char c = p[k];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return false;
+		*v = *v << 4 | (uint32_t)d;
+	}
+	return true;
+}
+
+/* r as UTF-8 at w; its length (0: not a code point). */
+static size_t bi_utf8(char *w, uint32_t r)
+{
+	if (r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff))
+		return 0;
+	if (r < 0x80) {
+		w[0] = (char)r;
+		return 1;
+	}
+	if (r < 0x800) {
+		w[0] = (char)(0xc0 | r >> 6);
+		w[1] = (char)(0x80 | (r & 0x3f));
+		return 2;
+	}
+	if (r < 0x10000) {
+		w[0] = (char)(0xe0 | r >> 12);
+		w[1] = (char)(0x80 | (r >> 6 & 0x3f));
+		w[2] = (char)(0x80 | (r & 0x3f));
+		return 3;
+	}
+	w[0] = (char)(0xf0 | r >> 18);
+	w[1] = (char)(0x80 | (r >> 12 & 0x3f));
+	w[2] = (char)(0x80 | (r >> 6 & 0x3f));
+	w[3] = (char)(0x80 | (r & 0x3f));
+	return 4;
+}
+
+/* strconv.Unquote of a "..." string, as Go's BuildInfo.String writes
+ * (strconv.Quote): \a \b \f \n \r \t \v \\ \" \' \xNN \NNN (octal) \uNNNN
+ * \UNNNNNNNN. In place (no escape is shorter than what it stands for);
+ * false when malformed. */
 static bool unquote(char *s)
 {
 	size_t n = strlen(s);
@@ -78,31 +121,53 @@ static bool unquote(char *s)
 	char *w = s;
 	for (size_t i = 1; i < n - 1; i++) {
 		char c = s[i];
+		if (c == '"')
+			return false; /* an unescaped quote inside */
 		if (c != '\\') {
 			*w++ = c;
 			continue;
 		}
 		if (++i >= n - 1)
 			return false;
+		uint32_t v;
+		size_t left = n - 1 - i - 1; /* characters after the escape's letter */
 		switch (s[i]) {
+		case 'a': *w++ = '\a'; break;
+		case 'b': *w++ = '\b'; break;
+		case 'f': *w++ = '\f'; break;
 		case 'n': *w++ = '\n'; break;
-		case 't': *w++ = '\t'; break;
 		case 'r': *w++ = '\r'; break;
+		case 't': *w++ = '\t'; break;
+		case 'v': *w++ = '\v'; break;
 		case '"': *w++ = '"'; break;
+		case '\'': *w++ = '\''; break;
 		case '\\': *w++ = '\\'; break;
-		case 'x': {
-			if (i + 2 >= n - 1)
-				return false;
-			char hex[3] = {s[i + 1], s[i + 2], 0};
-			char *end;
-			long v = strtol(hex, &end, 16);
-			if (*end)
+		case 'x':
+			if (left < 2 || !bi_hex(s + i + 1, 2, &v))
 				return false;
 			*w++ = (char)v;
 			i += 2;
 			break;
+		case 'u':
+		case 'U': {
+			int nd = s[i] == 'u' ? 4 : 8;
+			size_t k;
+			if (left < (size_t)nd || !bi_hex(s + i + 1, nd, &v) || !(k = bi_utf8(w, v)))
+				return false;
+			w += k;
+			i += (size_t)nd;
+			break;
 		}
-		default: return false;
+		default:
+			if (s[i] < '0' || s[i] > '7' || left < 2 || s[i + 1] < '0' || s[i + 1] > '7' || s[i + 2] < '0' ||
+			    s[i + 2] > '7')
+				return false;
+			v = (uint32_t)(s[i] - '0') << 6 | (uint32_t)(s[i + 1] - '0') << 3 | (uint32_t)(s[i + 2] - '0');
+			if (v > 255)
+				return false;
+			*w++ = (char)v;
+			i += 2;
+			break;
 		}
 	}
 	*w = 0;

@@ -42,8 +42,13 @@ int gl_gobin_open_self(gl_gobin **out, goload_err *err);
 /* The same; after_image, when not NULL, sees the image before the rest is
  * parsed (the host index cache gives it the names gobin looks up:
  * gl_image_known_set). Its symbols are read when first needed. */
-typedef void gl_gobin_image_hook(gl_image *im, void *ctx);
+typedef void gl_gobin_image_hook(gl_image *im, const gl_file *f, void *ctx);
 int gl_gobin_open_self_hook(gl_gobin **out, gl_gobin_image_hook *after_image, void *ctx, goload_err *err);
+/* How the file behind g will be read (gl_file_access): the running
+ * executable's is opened for scattered reads (the host index cache's
+ * lookups); whoever scans it whole (an index built, a stripped host's code
+ * matched) says so first. A hint; nothing for a span. */
+void gl_gobin_access(const gl_gobin *g, bool random);
 void gl_gobin_close(gl_gobin *g);
 /* The same for one architecture of a universal Mach-O (arch "amd64",
  * "arm64"); arch NULL is the plain open. */

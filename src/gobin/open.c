@@ -563,15 +563,16 @@ int gl_gobin_open_span(gl_span img, const char *what, gl_gobin **out, goload_err
 	return gl_gobin_open_span_arch(img, what, NULL, out, err);
 }
 
-static int open_span_flags(gl_span img, const char *what, const char *arch, unsigned flags,
+static int open_span_flags(gl_span img, const gl_file *file, const char *what, const char *arch, unsigned flags,
 			   gl_gobin_image_hook *hook, void *ctx, gl_gobin **out, goload_err *err);
 
 int gl_gobin_open_span_arch(gl_span img, const char *what, const char *arch, gl_gobin **out, goload_err *err)
 {
-	return open_span_flags(img, what, arch, 0, NULL, NULL, out, err);
+	return open_span_flags(img, NULL, what, arch, 0, NULL, NULL, out, err);
 }
 
-static int open_span_flags(gl_span img, const char *what, const char *arch, unsigned flags,
+/* file: the file img maps, if any (the hook is told). */
+static int open_span_flags(gl_span img, const gl_file *file, const char *what, const char *arch, unsigned flags,
 			   gl_gobin_image_hook *hook, void *ctx, gl_gobin **out, goload_err *err)
 {
 	*out = NULL;
@@ -590,7 +591,7 @@ static int open_span_flags(gl_span img, const char *what, const char *arch, unsi
 	if ((rc = gl_image_open_flags(img, g->what, arch, flags, &g->image, err)) != 0)
 		goto fail;
 	if (hook)
-		hook(g->image, ctx);
+		hook(g->image, file, ctx);
 	g->img = g->image->img;
 	if ((rc = gl_gobin_load_buildinfo(g, err)) != 0)
 		goto fail;
@@ -611,17 +612,18 @@ int gl_gobin_open_path(const char *path, gl_gobin **out, goload_err *err)
 	return gl_gobin_open_path_arch(path, NULL, out, err);
 }
 
-static int open_path_flags(const char *path, const char *arch, unsigned flags, gl_gobin_image_hook *hook,
-			   void *ctx, gl_gobin **out, goload_err *err)
+static int open_path_flags(const char *path, const char *arch, unsigned fflags, unsigned flags,
+			   gl_gobin_image_hook *hook, void *ctx, gl_gobin **out, goload_err *err)
 {
 	gl_file *f;
 	*out = NULL;
-	int rc = gl_file_open(path, &f, err);
+	int rc = gl_file_open_flags(path, fflags, &f, err);
 	if (rc)
 		return rc;
 	/* The file's own private mapping: relocated words are written there. */
-	if ((rc = open_span_flags(f->data, path, arch, flags | (f->maplen ? GL_IMAGE_PRIVATE_MAP : 0), hook, ctx, out,
-				  err)) != 0) {
+	if (f->maplen)
+		flags |= GL_IMAGE_PRIVATE_MAP | (f->writable ? GL_IMAGE_WRITABLE_MAP : 0);
+	if ((rc = open_span_flags(f->data, f, path, arch, flags, hook, ctx, out, err)) != 0) {
 		gl_file_close(f);
 		return rc;
 	}
@@ -631,7 +633,7 @@ static int open_path_flags(const char *path, const char *arch, unsigned flags, g
 
 int gl_gobin_open_path_arch(const char *path, const char *arch, gl_gobin **out, goload_err *err)
 {
-	return open_path_flags(path, arch, 0, NULL, NULL, out, err);
+	return open_path_flags(path, arch, 0, 0, NULL, NULL, out, err);
 }
 
 static int first_phdr_cb(struct dl_phdr_info *info, size_t size, void *data)
@@ -646,8 +648,11 @@ int gl_gobin_open_self(gl_gobin **out, goload_err *err) { return gl_gobin_open_s
 int gl_gobin_open_self_hook(gl_gobin **out, gl_gobin_image_hook *after_image, void *ctx, goload_err *err)
 {
 	/* Symbols read when the index is built: the host index cache may
-	 * have it. */
-	int rc = open_path_flags("/proc/self/exe", NULL, GL_IMAGE_LAZY_SYMS, after_image, ctx, out, err);
+	 * have it. The mapping is writable (the words of dynamic relocations
+	 * are written there without mprotect) and read at random while the
+	 * host is opened: gl_gobin_access. */
+	int rc = open_path_flags("/proc/self/exe", NULL, GL_FILE_PRIVATE_RW | GL_FILE_RANDOM, GL_IMAGE_LAZY_SYMS,
+				 after_image, ctx, out, err);
 	if (rc)
 		return rc;
 	uint64_t bias = 0;
@@ -655,6 +660,8 @@ int gl_gobin_open_self_hook(gl_gobin **out, gl_gobin_image_hook *after_image, vo
 	(*out)->bias = bias;
 	return 0;
 }
+
+void gl_gobin_access(const gl_gobin *g, bool random) { gl_file_access(g ? g->file : NULL, random); }
 
 void gl_gobin_close(gl_gobin *g)
 {

@@ -334,6 +334,7 @@ int gl_gobin_syms_build(gl_gobin *g, goload_err *err)
 {
 	if (g->syms_built)
 		return 0;
+	gl_gobin_access(g, false); /* every symbol is read */
 	int rc = build(g, err);
 	if (rc)
 		gl_gobin_free_syms(g);

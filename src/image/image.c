@@ -122,8 +122,12 @@ uint64_t gl_image_cow_pages(void) { return __atomic_load_n(&image_cow_pages, __A
  * the words are made writable for the writes, so the kernel copies those
  * pages only, then read-only again. False (nothing written) when the
  * protection cannot be changed. */
-static bool write_in_place(const reloc_ctx *c, gl_span img)
+static bool write_in_place(const reloc_ctx *c, gl_span img, bool writable)
 {
+	if (writable) {
+		reloc_write(c, (uint8_t *)(uintptr_t)img.p);
+		return true;
+	}
 	long pg = sysconf(_SC_PAGESIZE);
 	if (pg <= 0)
 		return false;
@@ -162,7 +166,7 @@ static int elf_open_relocated(gl_image *im, gl_span img, const char *what, unsig
 	}
 	bool reparse = true;
 	if ((flags & GL_IMAGE_PRIVATE_MAP) && !__atomic_load_n(&image_always_copy, __ATOMIC_RELAXED) &&
-	    write_in_place(&c, img)) {
+	    write_in_place(&c, img, flags & GL_IMAGE_WRITABLE_MAP)) {
 		reparse = parse_input_in(im->elf, c.lo, c.hi);
 	} else {
 		uint8_t *copy = malloc(img.n);

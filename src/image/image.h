@@ -96,6 +96,9 @@ enum { GL_IMAGE_PRIVATE_MAP = 1 };
  * (gl_image_read_syms), not at open: the host index cache serves a process
  * without them. */
 enum { GL_IMAGE_LAZY_SYMS = 2 };
+/* GL_IMAGE_WRITABLE_MAP (with GL_IMAGE_PRIVATE_MAP): the private mapping
+ * is writable already (GL_FILE_PRIVATE_RW): written without mprotect. */
+enum { GL_IMAGE_WRITABLE_MAP = 4 };
 int gl_image_open_flags(gl_span img, const char *what, const char *arch, unsigned flags, gl_image **out,
 			goload_err *err);
 /* The names gobin's open looks up (pclntab and moduledata: gobin/open.c)

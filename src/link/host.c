@@ -103,6 +103,11 @@ bool gl_host_orig_add(goload_host *h, uint64_t at, uint64_t old)
 
 const char *goload_host_goversion(const goload_host *h) { return h->goversion; }
 
+const char *goload_host_build_setting(const goload_host *h, const char *key)
+{
+	return gl_gobin_build_setting(h->img, key);
+}
+
 int gl_host_memfd(goload_host *h)
 {
 	int pid = (int)getpid();
@@ -229,6 +234,7 @@ static int host_recover(goload_host *h, const goload_link_opts *opts, goload_err
 	gl_buf pk = {0};
 	size_t npk = 0;
 	double t0 = now();
+	gl_gobin_access(h->img, false); /* every function's code is matched */
 	int rc = gl_recover_packages(h->img, &pk, &npk, err);
 	if (!rc && !gl_buf_u8(&pk, 0))
 		rc = gl_err(err, GOLOAD_E_NOMEM, "out of memory");

@@ -110,7 +110,7 @@ struct goload_host {
  * GOLOAD_CHECK_INDEX=1 what is read is compared with a fresh build, and a
  * difference is an error naming the entry. */
 void gl_hostcache_new(goload_host *h);
-void gl_hostcache_image(gl_image *im, void *ctx); /* gl_gobin_image_hook */
+void gl_hostcache_image(gl_image *im, const gl_file *f, void *ctx); /* gl_gobin_image_hook */
 int gl_hostcache_syms(goload_host *h, goload_err *err);
 int gl_hostcache_types(goload_host *h, goload_err *err); /* 1: read; 0: build them */
 void gl_hostcache_save(const goload_host *h);

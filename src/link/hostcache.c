@@ -110,17 +110,18 @@ static bool hc_dir(char *out, size_t n)
 	return k > 0 && (size_t)k < n;
 }
 
-static bool hc_keyof(const gl_elf *e, hc_key *k)
+/* f: the executable as opened (its identity from the descriptor's fstat:
+ * a stat of /proc/self/exe again cost ~15 µs of path lookup). */
+static bool hc_keyof(const gl_elf *e, const gl_file *f, hc_key *k)
 {
 	memset(k, 0, sizeof *k);
-	struct stat st;
-	if (stat("/proc/self/exe", &st) != 0)
+	if (!f)
 		return false;
-	k->dev = (uint64_t)st.st_dev;
-	k->ino = (uint64_t)st.st_ino;
-	k->size = (uint64_t)st.st_size;
-	k->mtime_sec = (uint64_t)st.st_mtim.tv_sec;
-	k->mtime_nsec = (uint64_t)st.st_mtim.tv_nsec;
+	k->dev = f->dev;
+	k->ino = f->ino;
+	k->size = f->size;
+	k->mtime_sec = f->mtime_sec;
+	k->mtime_nsec = f->mtime_nsec;
 	gl_span d;
 	if (e && gl_elf_note_find(e, "Go", 4, &d))
 		k->goid = fnv64(d.p, d.n, fnv_seed);
@@ -174,6 +175,8 @@ static bool hc_map(struct gl_hostcache *c)
 	}
 	c->map = p;
 	c->maplen = n;
+	/* Lookups: a page each, no fault-around (gl_file_access). */
+	(void)madvise(p, n, MADV_RANDOM);
 	/* Used: kept by the trim of old files (once a day is enough). */
 	struct timespec now;
 	if (clock_gettime(CLOCK_REALTIME, &now) == 0 && now.tv_sec - st.st_mtim.tv_sec > 86400)
@@ -195,12 +198,12 @@ void gl_hostcache_new(goload_host *h)
 /* Right after the executable's image is opened: the key, the file, and
  * from it the names gobin's open would otherwise find by reading every
  * symbol. */
-void gl_hostcache_image(gl_image *im, void *ctx)
+void gl_hostcache_image(gl_image *im, const gl_file *f, void *ctx)
 {
 	struct gl_hostcache *c = ctx;
 	if (!c->dir[0])
 		return;
-	if (!im->elf || !hc_keyof(im->elf, &c->key)) {
+	if (!im->elf || !hc_keyof(im->elf, f, &c->key)) {
 		snprintf(c->source, sizeof c->source, "built (the executable's identity is unknown: no cache)");
 		c->dir[0] = 0;
 		return;
@@ -395,6 +398,7 @@ int gl_hostcache_inline(const goload_host *h, gl_patch_inl_index **out, goload_e
 		}
 		return rc;
 	}
+	gl_gobin_access(h->img, false); /* every function's inline tree is read */
 	int rc = gl_patch_inl_index_build(h->img, out, err);
 	if (rc < 0)
 		return rc;

@@ -445,6 +445,7 @@ int gl_host_types_index(goload_host *h, goload_err *err)
 		h->types_indexed = cached > 0;
 		return cached > 0 ? 0 : cached;
 	}
+	gl_gobin_access(h->img, false); /* every type is read */
 	walker w = {.h = h, .rt = rt};
 	host_types_range(h, &w.types, &w.etypes);
 	bool ok = true;

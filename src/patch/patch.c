@@ -13,9 +13,11 @@
 #include "versions/rt_sched_tables.h"
 #include "versions/versions.h"
 
+#include <capstone/capstone.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/membarrier.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -46,7 +48,9 @@ struct goload_patch_site {
 
 struct goload_patcher {
 	const struct gl_schedtab *sched;
-	int memfd;          /* /proc/self/mem, -1 when it cannot be written */
+	int memfd;          /* /proc/self/mem, -1 when it cannot be written; set by warm() */
+	pthread_mutex_t warm_mu;
+	bool warmed;        /* warm() done: memfd tried, the decoder's tables paged in */
 	GL_VEC(chunk) chunks;
 	GL_VEC(goload_patch_site *) sites;
 	gl_gobin *self; /* the executable's pclntab, opened on first use */
@@ -100,6 +104,53 @@ int goload_patcher_open(const char *goversion, goload_patcher **out, goload_err 
 	if (!p)
 		return gl_err(err, GOLOAD_E_NOMEM, "patch: out of memory");
 	p->sched = t;
+	p->memfd = -1;
+	pthread_mutex_init(&p->warm_mu, NULL);
+	*out = p;
+	return 0;
+}
+
+/* Decodes sample (code, any bytes) with the planner's decoder and throws
+ * the result away: a process's first decodes fault in Capstone's tables,
+ * 0.1-0.2 ms, which would otherwise be the first plan's. */
+static void decoder_warm(gl_span sample)
+{
+	csh cs;
+#if defined(__aarch64__)
+	if (cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &cs) != CS_ERR_OK)
+		return;
+#else
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+		return;
+	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON); /* as the x86 planner decodes */
+#endif
+	cs_insn *ci = cs_malloc(cs);
+	const uint8_t *code = sample.p;
+	size_t left = sample.n;
+	uint64_t a = 0;
+	while (ci && left > 0) {
+		if (!cs_disasm_iter(cs, &code, &left, &a, ci)) {
+			code++; /* not an instruction: on from the next byte */
+			left--;
+			a++;
+		}
+	}
+	if (ci)
+		cs_free(ci, 1);
+	cs_close(&cs);
+}
+
+/* The patcher's slow first steps, once: /proc/self/mem opened and tried,
+ * and the decoder's tables paged in by decoding sample (code of the
+ * program's own; may be empty). Whatever needs either calls it first;
+ * goload_patcher_warm runs it ahead. */
+static void warm(goload_patcher *p, gl_span sample)
+{
+	pthread_mutex_lock(&p->warm_mu);
+	if (p->warmed) {
+		pthread_mutex_unlock(&p->warm_mu);
+		return;
+	}
 	p->memfd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
 	/* Some kernels refuse forced writes (proc_mem.force_override=never):
 	 * find out on a scratch page. */
@@ -118,8 +169,20 @@ int goload_patcher_open(const char *goversion, goload_patcher **out, goload_err 
 		p->memfd = -1;
 	}
 #endif
-	*out = p;
-	return 0;
+	decoder_warm(sample);
+	p->warmed = true;
+	pthread_mutex_unlock(&p->warm_mu);
+}
+
+void goload_patcher_warm(goload_patcher *p, uint64_t sample, size_t n)
+{
+	warm(p, gl_span_make((const void *)(uintptr_t)sample, n));
+}
+
+int goload_patcher_memfd(goload_patcher *p)
+{
+	warm(p, gl_span_make(NULL, 0));
+	return p->memfd;
 }
 
 /* Stores to code another core may have prefetched need that core to
@@ -138,7 +201,7 @@ int goload_patcher_register_sync_core(void)
 	return rc;
 }
 
-bool goload_patcher_memfd_ok(const goload_patcher *p) { return p->memfd >= 0; }
+bool goload_patcher_memfd_ok(goload_patcher *p) { return goload_patcher_memfd(p) >= 0; }
 
 void goload_patcher_code_written(const goload_patcher *p, uint64_t addr, uint64_t n)
 {
@@ -164,6 +227,7 @@ void goload_patcher_close(goload_patcher *p)
 		gl_gobin_close(p->self);
 	if (p->memfd >= 0)
 		close(p->memfd);
+	pthread_mutex_destroy(&p->warm_mu);
 	free(p);
 }
 
@@ -346,6 +410,7 @@ int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, con
 			return 0;
 		}
 	}
+	warm(p, gl_span_make(NULL, 0)); /* memfd, for poke and alloc_near */
 #if defined(__aarch64__)
 	return site_open_arm64(p, entry, size, name, morestack, out, reason, err);
 #else

@@ -519,7 +519,15 @@ void gl_prefault(void *p, size_t n)
 
 /* ------------------------------------------------------------ files */
 
-int gl_file_open(const char *path, gl_file **out, goload_err *err)
+int gl_file_open(const char *path, gl_file **out, goload_err *err) { return gl_file_open_flags(path, 0, out, err); }
+
+void gl_file_access(const gl_file *f, bool random)
+{
+	if (f && f->maplen)
+		(void)madvise((void *)f->data.p, f->maplen, random ? MADV_RANDOM : MADV_NORMAL);
+}
+
+int gl_file_open_flags(const char *path, unsigned flags, gl_file **out, goload_err *err)
 {
 	*out = NULL;
 	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
@@ -547,8 +555,14 @@ int gl_file_open(const char *path, gl_file **out, goload_err *err)
 		free(f);
 		return gl_err(err, GOLOAD_E_NOMEM, "%s: out of memory", path);
 	}
+	f->dev = (uint64_t)st.st_dev;
+	f->ino = (uint64_t)st.st_ino;
+	f->size = (uint64_t)st.st_size;
+	f->mtime_sec = (uint64_t)st.st_mtim.tv_sec;
+	f->mtime_nsec = (uint64_t)st.st_mtim.tv_nsec;
 	if (st.st_size > 0) {
-		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		int prot = PROT_READ | (flags & GL_FILE_PRIVATE_RW ? PROT_WRITE : 0);
+		void *p = mmap(NULL, (size_t)st.st_size, prot, MAP_PRIVATE, fd, 0);
 		if (p == MAP_FAILED) {
 			int e = errno;
 			close(fd);
@@ -558,6 +572,9 @@ int gl_file_open(const char *path, gl_file **out, goload_err *err)
 		}
 		f->data = gl_span_make(p, (size_t)st.st_size);
 		f->maplen = (size_t)st.st_size;
+		f->writable = flags & GL_FILE_PRIVATE_RW;
+		if (flags & GL_FILE_RANDOM)
+			gl_file_access(f, true);
 	} else {
 		f->data = gl_span_make("", 0);
 	}
