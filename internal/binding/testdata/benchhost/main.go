@@ -39,7 +39,7 @@ func perCall(f func(int, int) int, n int) float64 {
 
 func main() {
 	if mode := os.Getenv("GOLOAD_BENCH_FIRST"); mode != "" {
-		firstChild(mode, os.Args[1])
+		firstChild(mode, os.Args[1], os.Args[2])
 		return
 	}
 	if len(os.Args) != 3 {
@@ -81,7 +81,7 @@ func main() {
 		dLoaded, dLinked, dLoaded/dLinked, dPlugin)
 	fmt.Printf("(c) bytes: goload maps %d, plugin .so is %d bytes, ratio %.4f\n", m.MappedBytes(), st.Size(), float64(m.MappedBytes())/float64(st.Size()))
 	cycles(m, archive, tPlugin)
-	firstUse(archive, tPlugin)
+	firstUse(archive, so)
 }
 
 //go:noinline
@@ -104,9 +104,22 @@ func openAdd(archive string) (*goload.Module, func(int, int) int, time.Duration)
 
 // firstChild is one fresh process's first use (GOLOAD_BENCH_FIRST): "open"
 // times the first Open (+Lookup) and the first Close, "patch" the first
-// NewPatch; it prints the nanoseconds.
-func firstChild(mode, archive string) {
+// NewPatch, "plugin" the first plugin.Open (+Lookup) of the same code; it
+// prints the nanoseconds. "start" does nothing: the parent times the
+// process's start and exit.
+func firstChild(mode, archive, so string) {
 	switch mode {
+	case "plugin":
+		t0 := time.Now()
+		p, err := plugin.Open(so)
+		if err != nil {
+			panic(err)
+		}
+		if _, err := p.Lookup("Add"); err != nil {
+			panic(err)
+		}
+		fmt.Println(int64(time.Since(t0)))
+	case "start":
 	case "open":
 		m, _, tOpen := openAdd(archive)
 		t0 := time.Now()
@@ -131,8 +144,8 @@ func firstChild(mode, archive string) {
 // index cache (GOLOAD_CACHE=off: every process builds the index), and now
 // with it (a cache directory a first run filled), and prints the medians
 // side by side.
-func firstUse(archive string, tPlugin time.Duration) {
-	const runs = 5
+func firstUse(archive, so string) {
+	const runs = 9
 	self, err := os.Executable()
 	if err != nil {
 		panic(err)
@@ -143,7 +156,7 @@ func firstUse(archive string, tPlugin time.Duration) {
 	}
 	defer os.RemoveAll(cache)
 	run := func(mode string, variant int) []int64 {
-		cmd := exec.Command(self, archive)
+		cmd := exec.Command(self, archive, so)
 		cmd.Env = append(os.Environ(), "GOLOAD_BENCH_FIRST="+mode)
 		switch variant {
 		case 0:
@@ -169,6 +182,13 @@ func firstUse(archive string, tPlugin time.Duration) {
 	}
 	run("open", 2) // fills the cache
 	run("patch", 2)
+	var starts, plugins [][]int64
+	for i := 0; i < runs; i++ {
+		t0 := time.Now()
+		run("start", 2)
+		starts = append(starts, []int64{int64(time.Since(t0))})
+		plugins = append(plugins, run("plugin", 2))
+	}
 	var open, patch [3][][]int64
 	for i := 0; i < runs; i++ {
 		for k := 0; k < 3; k++ {
@@ -186,6 +206,10 @@ func firstUse(archive string, tPlugin time.Duration) {
 	}
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	fmt.Printf("(f) first use, each in a fresh process, median of %d: before -> now without the host index cache (GOLOAD_CACHE=off) -> now with it (GOLOAD_BENCH_BEFORE=1: whole-image copy, membarrier registration inside the call):\n", runs)
+	// The same first use of plugin: plugin.Open (+Lookup) of the same
+	// code, the first of a fresh process too, its median.
+	tPlugin := med(plugins, 0)
+	fmt.Printf("    1st plugin.Open of a process %.3f ms: the ratios' base\n", ms(tPlugin))
 	o := [3]time.Duration{med(open[0], 0), med(open[1], 0), med(open[2], 0)}
 	fmt.Printf("    1st Open     %7.3f -> %7.3f -> %7.3f ms, ratio to plugin.Open %.2f -> %.2f -> %.2f (host index %.3f -> %.3f -> %.3f ms)\n",
 		ms(o[0]), ms(o[1]), ms(o[2]), float64(o[0])/float64(tPlugin), float64(o[1])/float64(tPlugin), float64(o[2])/float64(tPlugin),
@@ -193,6 +217,10 @@ func firstUse(archive string, tPlugin time.Duration) {
 	fmt.Printf("    1st Close    %7.3f -> %7.3f -> %7.3f ms (prepare %.3f -> %.3f -> %.3f ms)\n",
 		ms(med(open[0], 1)), ms(med(open[1], 1)), ms(med(open[2], 1)), ms(med(open[0], 3)), ms(med(open[1], 3)), ms(med(open[2], 3)))
 	fmt.Printf("    1st NewPatch %7.3f -> %7.3f -> %7.3f ms\n", ms(med(patch[0], 0)), ms(med(patch[1], 0)), ms(med(patch[2], 0)))
+	// What linking goload costs a process that loads nothing: Capstone,
+	// linked statically, has no relocations for the dynamic linker (its
+	// shared library's 77,000 took ~1.5 ms at every start).
+	fmt.Printf("    process start and exit, nothing loaded: %.3f ms\n", ms(med(starts, 0)))
 }
 
 // cycles closes the first module, then opens and closes the archive again
