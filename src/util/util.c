@@ -284,6 +284,8 @@ bool gl_buf_reserve(gl_buf *b, size_t extra)
 {
 	if (b->oom)
 		return false;
+	if (extra <= b->cap - b->len)
+		return true; /* room already: no call to grow */
 	if (extra > SIZE_MAX - b->len || !gl_vec_grow_((void **)&b->p, &b->cap, b->len + extra, 1)) {
 		b->oom = true;
 		return false;
@@ -319,7 +321,14 @@ bool gl_buf_align(gl_buf *b, size_t align)
 	return gl_buf_zeros(b, pad);
 }
 
-bool gl_buf_u8(gl_buf *b, uint8_t v) { return gl_buf_append(b, &v, 1); }
+bool gl_buf_u8(gl_buf *b, uint8_t v)
+{
+	if (!b->oom && b->len < b->cap) {
+		b->p[b->len++] = v;
+		return true;
+	}
+	return gl_buf_append(b, &v, 1);
+}
 
 bool gl_buf_u32(gl_buf *b, uint32_t v)
 {
