@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "254f46a1ade3a3f177050902c0ba8dbf8ad014bb77d6ccead41389cb1b4e8ea3"
+#define GOLOAD_C_SOURCES_SHA256 "d4f4ce6f991f4252e4fba06e1c54d37cf007faf8221ce9d5f8a9cedcd8a36212"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

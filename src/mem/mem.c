@@ -65,15 +65,20 @@ int gl_mem_map_near(uint64_t lo, uint64_t hi, size_t size, gl_mem *out, goload_e
 		if (p)
 			return found(out, p, size);
 	}
-	/* Above the image first (the usual room), then below it. */
+	/* Above the image first (the usual room), then below it. One page
+	 * past each 16 MiB step: a module at a round address such as
+	 * 0x4000000 (64 MiB, the heap arena size) has a first byte that
+	 * size constants in the runtime's own globals equal, and Close's
+	 * conservative scan takes those for pointers into the module (it
+	 * then falls back to the heap dump: slower, never wrong). */
 	uint64_t start = (hi + STEP - 1) / STEP * STEP;
-	for (uint64_t a = start; reachable(a, size, lo, hi); a += STEP) {
-		uint8_t *p = try_at(a, size);
+	for (uint64_t a = start; reachable(a + pg, size, lo, hi); a += STEP) {
+		uint8_t *p = try_at(a + pg, size);
 		if (p)
 			return found(out, p, size);
 	}
-	for (uint64_t a = lo / STEP * STEP; a >= STEP && reachable(a - STEP, size, lo, hi); a -= STEP) {
-		uint8_t *p = try_at(a - STEP, size);
+	for (uint64_t a = lo / STEP * STEP; a >= STEP && reachable(a - STEP + pg, size, lo, hi); a -= STEP) {
+		uint8_t *p = try_at(a - STEP + pg, size);
 		if (p)
 			return found(out, p, size);
 	}
