@@ -172,6 +172,11 @@ func buildHost(t *testing.T, tc toolchain, pkg, ldflags string, flags ...string)
 	}
 	bin := filepath.Join(hostDir, fmt.Sprintf("host%d", len(hosts)))
 	hosts[key] = ""
+	if strings.Contains(ldflags, "-linkmode=internal") {
+		// The Go linker cannot link Capstone's static archive: such a
+		// host links its shared library (capstone_static.go).
+		flags = append([]string{"-tags=goload_capstone_shared"}, flags...)
+	}
 	cmd := tc.cmd(append(append([]string{"build", "-overlay=" + treeOverlay(t), "-ldflags=" + ldflags}, flags...), "-o", bin, pkg)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s build %s: %v\n%s", tc.version, pkg, err, out)

@@ -2,8 +2,6 @@ package binding
 
 /*
 #cgo CFLAGS: -I${SRCDIR}/../../include -I${SRCDIR}/../../src -std=gnu11 -O2
-#cgo CFLAGS: -I/usr/include/capstone
-#cgo LDFLAGS: -Wl,-Bstatic -lcapstone -Wl,-Bdynamic
 #include <stdlib.h>
 #include "goload.h"
 */
