@@ -63,7 +63,6 @@ func (t *Timings) linkTimes(cm *C.goload_module) {
 
 func debugTime() bool { return debugFlag("time") }
 
-
 func ms(d time.Duration) string { return fmt.Sprintf("%.3f", float64(d)/1e6) }
 
 // OpenString is the Open phases on one line, in milliseconds.
