@@ -723,9 +723,9 @@ bool goload_debug_registered(const void *key);
 unsigned goload_debug_env_flags(void);
 /* Creates /tmp/perf-PID.map now when flags ask for the perf map and it is
  * not open yet; true when it is open. The file's creation costs 30-50 µs
- * (ext4): the Go binding's first Open calls it on a goroutine of its own
- * while it reads the host index, instead of in its register phase (a
- * registration that comes first opens the file itself). */
+ * (ext4): the Go binding's first Open or NewPatch calls it on a goroutine
+ * of its own while it reads the host index, instead of in its register
+ * phase (a registration that comes first opens the file itself). */
 bool goload_debug_prepare(unsigned flags);
 
 /* GOLOAD-SECTION-DEBUG-END */

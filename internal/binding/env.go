@@ -27,6 +27,9 @@ func env(key string) string {
 	return C.GoString(v)
 }
 
+// debugOn: GOLOAD_DEBUG=1, the loader's log (debugf) and the C library's.
+func debugOn() bool { return env("GOLOAD_DEBUG") == "1" }
+
 // debugFlag reports whether GOLOAD_DEBUG lists flag (comma-separated).
 func debugFlag(flag string) bool {
 	for _, f := range strings.Split(env("GOLOAD_DEBUG"), ",") {

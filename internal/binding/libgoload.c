@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "d4f4ce6f991f4252e4fba06e1c54d37cf007faf8221ce9d5f8a9cedcd8a36212"
+#define GOLOAD_C_SOURCES_SHA256 "2cfb964a6f1f6b8dbe77fdfbe6794212cf9278b8120d9c5f045c98aadd00861b"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -86,7 +86,7 @@ func open(archives, hostPkgs, hostArchives []string, start time.Time, t *Timings
 		defer C.free(unsafe.Pointer(cl))
 		copts.goamd64 = cl
 	}
-	copts.debug = C.bool(env("GOLOAD_DEBUG") == "1")
+	copts.debug = C.bool(debugOn())
 	C.goload_set_dep_hook(&copts)
 	argv, free := cArray(archives)
 	defer free()

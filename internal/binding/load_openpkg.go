@@ -110,7 +110,7 @@ func (m *listModule) String() string {
 }
 
 func debugf(format string, args ...any) {
-	if env("GOLOAD_DEBUG") == "1" {
+	if debugOn() {
 		fmt.Fprintf(os.Stderr, "goload: "+format+"\n", args...)
 	}
 }

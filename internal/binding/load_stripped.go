@@ -23,7 +23,7 @@ import "C"
 // for an unstripped host.
 func recoverHost(h *C.goload_host) error {
 	var e C.goload_err
-	if C.goload_recover_host(h, C.bool(env("GOLOAD_DEBUG") == "1"), &e) < 0 {
+	if C.goload_recover_host(h, C.bool(debugOn()), &e) < 0 {
 		return cError(&e)
 	}
 	return nil

@@ -102,26 +102,24 @@ func thePatcher() error {
 			if C.goload_patcher_open(v, &patcher.p, &e) < 0 {
 				return cError(&e)
 			}
+			// /proc/self/mem tried and the decoder's tables paged in
+			// (goload_patcher_warm, waited for below), then the
+			// membarrier registration (the first code write waits for
+			// it): on a goroutine of its own while this reads the host
+			// index, or inside the call, as before (bench/load.sh).
 			patcher.syncCoreReady = make(chan struct{})
 			warmed := make(chan struct{})
 			sample := C.uint64_t(reflect.ValueOf(newPatchCovered).Pointer())
-			if benchBefore() { // bench/load.sh: inside the first NewPatch or Close, as before
+			slow := func() {
 				C.goload_patcher_warm(patcher.p, sample, warmSample)
 				close(warmed)
 				C.goload_patcher_register_sync_core()
 				close(patcher.syncCoreReady)
+			}
+			if benchBefore() {
+				slow()
 			} else {
-				// On a goroutine of its own while this reads the host
-				// index: /proc/self/mem tried and the decoder's tables
-				// paged in (goload_patcher_warm, waited for below), then
-				// the membarrier registration (the first code write
-				// waits for it).
-				go func() {
-					C.goload_patcher_warm(patcher.p, sample, warmSample)
-					close(warmed)
-					C.goload_patcher_register_sync_core()
-					close(patcher.syncCoreReady)
-				}()
+				go slow()
 			}
 			prepareDebug(C.goload_debug_env_flags()) // the perf map's file, meanwhile (debug.go)
 			// One image of the executable for the loader and the patcher;
@@ -138,8 +136,10 @@ func thePatcher() error {
 			}
 			<-warmed
 			// The patcher's /proc/self/mem, kept open for the life of
-			// the process; where the kernel refuses forced writes, one of
-			// the binding's own (writes through it then fail and say so).
+			// the process. Where the kernel refuses forced writes the
+			// patcher has none, and the binding opens its own: Close's
+			// writes to writable data still go through it (code writes
+			// fail and say so).
 			patcher.memfd = int(C.goload_patcher_memfd(patcher.p))
 			if !codeMemfd(patcher.p) {
 				patcher.memfd = -1

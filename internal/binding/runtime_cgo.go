@@ -71,7 +71,7 @@ func theHost() (*C.goload_host, error) {
 		}
 		// GOLOAD_DEBUG=index: where the host's indexes came from (the
 		// host index cache, or built here).
-		if debugFlag("index") || env("GOLOAD_DEBUG") == "1" {
+		if debugFlag("index") || debugOn() {
 			fmt.Fprintf(os.Stderr, "goload: host index: %s\n", C.GoString(C.goload_host_index_source(h)))
 		}
 	})

@@ -306,7 +306,7 @@ func (m *Module) rebaseTypemaps(lay *C.goload_module_layout, info *C.goload_unlo
 		}
 	}
 	patcher.w.start()
-	if env("GOLOAD_DEBUG") == "1" {
+	if debugOn() {
 		fmt.Fprintf(os.Stderr, "goload: unload: %d typemap entries of %d other modules pointed back at their own types\n", n, len(fixes))
 	}
 }
