@@ -498,8 +498,17 @@ func (m *seqModel) code(t int) int {
 	return m.modID(p.mod, p.f)
 }
 
+// hop is the host target t's entry jumps to, -1 for none.
+func (m *seqModel) hop(t int) int {
+	if p := m.applied[t]; p != nil && p.host >= 0 {
+		return p.host
+	}
+	return -1
+}
+
 func (m *seqModel) exp() string {
-	return fmt.Sprintf(" @exp=%d,%d,%d,%d", m.code(0), m.code(1), m.code(2), m.code(3))
+	return fmt.Sprintf(" @exp=%d,%d,%d,%d @via=%d,%d,%d,%d", m.code(0), m.code(1), m.code(2), m.code(3),
+		m.hop(0), m.hop(1), m.hop(2), m.hop(3))
 }
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }

@@ -25,19 +25,25 @@ import (
 )
 
 // The targets: each answers x plus its code id (100+N), like the
-// modules' F0..F3 (1000+N in v1, 2000+N in v2).
+// modules' F0..F3 (1000+N in v1, 2000+N in v2). h0 and h2 are leaves
+// (no stack check: a call stops in them only by an asynchronous
+// preemption); h1 and h3 have a frame, so a stop may park a call in their
+// prologue's stack check, from where it jumps back to the entry.
 
 //go:noinline
 func h0(x int) int { return x + 100 }
 
 //go:noinline
-func h1(x int) int { return x + 101 }
+func h1(x int) int { return id(x) + 101 }
+
+//go:noinline
+func id(x int) int { return x }
 
 //go:noinline
 func h2(x int) int { return x + 102 }
 
 //go:noinline
-func h3(x int) int { return x + 103 }
+func h3(x int) int { return id(x) + 103 }
 
 //go:noinline
 func str(s string) string { return "host " + s }
@@ -59,15 +65,89 @@ var (
 	patchTab  = map[string]*goload.FuncPatch{}
 	graveyard []*goload.FuncPatch
 
-	// allowed[t] is the set of code ids (bitmask over bitOf) h<t> may
-	// answer with right now, as the driver's model says.
-	allowed [4]atomic.Uint64
+	// The driver's model, in versions. A version says, for every h<t>,
+	// which code ids (bitmask over bitOf) a call of h<t> may answer with
+	// while it is current, and which host targets h<t>'s entry jumps to
+	// (viaBit). Before a step the driver publishes a version that allows
+	// both the old and the new state, after it one that allows only the
+	// new. A caller takes the versions current just before and just after
+	// its call and accepts what any version between them allows: a caller
+	// can be preempted for whole steps (parked at an entry while patches
+	// come and go), and a call that went through h<t>'s jump to h<k>
+	// answers with whatever h<k> runs when it gets there.
+	hist    [histLen][4]atomic.Uint64
+	version atomic.Uint64
+	stale   atomic.Int64 // calls that spanned more versions than hist keeps
 	bad     atomic.Value // first wrong answer of a caller
 	calls   atomic.Int64
 
 	opTime  = map[string]time.Duration{}
 	opCount = map[string]int{}
 )
+
+const histLen = 256
+
+// publish makes masks the model's current version.
+func publish(masks [4]uint64) {
+	v := version.Load() + 1
+	for t := range masks {
+		hist[v%histLen][t].Store(masks[t])
+	}
+	version.Store(v)
+}
+
+// current is the current version's masks.
+func current() [4]uint64 {
+	v := version.Load()
+	var m [4]uint64
+	for t := range m {
+		m[t] = hist[v%histLen][t].Load()
+	}
+	return m
+}
+
+// allowedBetween is the codes a call of h<t> may answer with when it
+// began while version v1 was current and returned while v2 was; ok is
+// false when the oldest of them may already be overwritten.
+func allowedBetween(t int, v1, v2 uint64) (codes uint64, ok bool) {
+	if v2-v1 >= histLen-1 {
+		return 0, false
+	}
+	var own uint64
+	for v := v1; v <= v2; v++ {
+		own |= hist[v%histLen][t].Load()
+	}
+	if own&viaBits == 0 {
+		return own, true
+	}
+	// reach[k]: what a call answers that reaches h<k>'s entry while
+	// version v or a later one of the window is current.
+	var reach [4]uint64
+	for v := v2; ; v-- {
+		var m [4]uint64
+		for k := range m {
+			m[k] = hist[v%histLen][k].Load()
+		}
+		for range m { // a chain through the 4 targets has at most 3 jumps
+			for k := range m {
+				reach[k] |= m[k] &^ viaBits
+				for j := range m {
+					if m[k]&viaBit(j) != 0 {
+						reach[k] |= reach[j]
+					}
+				}
+			}
+		}
+		if v == v1 {
+			return reach[t], true
+		}
+	}
+}
+
+const viaBits = 0xf << 12
+
+// viaBit marks a target whose entry jumps to host target h<k>.
+func viaBit(k int) uint64 { return 1 << (12 + k) }
 
 func bitOf(id int) uint64 {
 	switch {
@@ -88,11 +168,14 @@ func caller(seed int) {
 			t := (x >> 3) & 3
 			x = x*1103515245 + 12345
 			arg := x & 0xffff
-			a := allowed[t].Load()
+			v1 := version.Load()
 			r := targets[t](arg)
-			b := allowed[t].Load()
-			if bitOf(r-arg)&(a|b) == 0 {
-				bad.CompareAndSwap(nil, fmt.Sprintf("caller: h%d(%d) answered %d (code %d), allowed mask %#x then %#x", t, arg, r, r-arg, a, b))
+			v2 := version.Load()
+			mask, ok := allowedBetween(t, v1, v2)
+			if !ok {
+				stale.Add(1)
+			} else if bitOf(r-arg)&mask == 0 {
+				bad.CompareAndSwap(nil, fmt.Sprintf("caller: h%d(%d) answered %d (code %d), allowed mask %#x over model versions %d..%d", t, arg, r, r-arg, mask, v1, v2))
 			}
 		}
 		calls.Add(4000)
@@ -106,9 +189,7 @@ func main() {
 		os.Exit(2)
 	}
 	archives["v1"], archives["v2"], repoDir = os.Args[1], os.Args[2], os.Args[3]
-	for t := range allowed {
-		allowed[t].Store(bitOf(100 + t))
-	}
+	publish([4]uint64{bitOf(100), bitOf(101), bitOf(102), bitOf(103)})
 	for i := 0; i < 2; i++ {
 		go caller(i*7919 + 1)
 	}
@@ -120,14 +201,17 @@ func main() {
 		if line == "" {
 			continue
 		}
+		// @exp= codes the targets answer after the step, @via= the host
+		// target each one's entry jumps to (-1: none), @mid= codes of a
+		// state the step passes through
 		step, exp, hasExp := strings.Cut(line, " @exp=")
-		// @mid= codes: a state the step passes through (upgrade: the
-		// old patch reverted before the new one is applied)
 		exp, mid, hasMid := strings.Cut(exp, " @mid=")
+		exp, via, _ := strings.Cut(exp, " @via=")
+		during := current()
 		if hasMid {
 			for t, f := range strings.Split(mid, ",") {
 				id, _ := strconv.Atoi(f)
-				allowed[t].Store(allowed[t].Load() | bitOf(id))
+				during[t] |= bitOf(id)
 			}
 		}
 		var after [4]uint64
@@ -135,8 +219,18 @@ func main() {
 			for t, f := range strings.Split(exp, ",") {
 				id, _ := strconv.Atoi(f)
 				after[t] = bitOf(id)
-				allowed[t].Store(allowed[t].Load() | after[t])
 			}
+			for t, f := range strings.Split(via, ",") {
+				if k, err := strconv.Atoi(f); err == nil && k >= 0 && k < 4 {
+					after[t] |= viaBit(k)
+				}
+			}
+			for t := range after {
+				during[t] |= after[t]
+			}
+		}
+		if hasMid || hasExp {
+			publish(during)
 		}
 		t0 := time.Now()
 		res := run(strings.Fields(step))
@@ -154,9 +248,7 @@ func main() {
 		opTime[op] += time.Since(t0)
 		opCount[op]++
 		if hasExp {
-			for t := range allowed {
-				allowed[t].Store(after[t])
-			}
+			publish(after)
 		}
 		if v := bad.Load(); v != nil {
 			res = "err CALLER " + v.(string)
@@ -164,7 +256,7 @@ func main() {
 		fmt.Fprintf(out, "r %s\n", strings.ReplaceAll(res, "\n", " | "))
 		out.Flush()
 	}
-	fmt.Fprintf(os.Stderr, "calls by the caller goroutines: %d\n", calls.Load())
+	fmt.Fprintf(os.Stderr, "calls by the caller goroutines: %d (%d spanned too many steps to check)\n", calls.Load(), stale.Load())
 	if os.Getenv("SEQ_TIMES") != "" {
 		for op, d := range opTime {
 			fmt.Fprintf(os.Stderr, "%-12s %6d steps %8.1f ms %6.2f ms/step\n", op, opCount[op], d.Seconds()*1000, d.Seconds()*1000/float64(opCount[op]))
