@@ -543,6 +543,7 @@ typedef struct goload_patch_site_info {
 	uint64_t stub;       /* where the entry jump goes */
 	uint64_t trampoline; /* runs the original code (a func value's code pointer) */
 	uint64_t slot;       /* the word holding the replacement's func value */
+	uint64_t resume;     /* after the prologue's call of runtime.morestack*: a call preempted there resumes at the entry (0: none) */
 	bool has_stub;       /* the prologue has a stack-growth path, re-routed for the trampoline */
 	bool ctxt;           /* the function takes a closure context (a func literal's body) */
 	uint8_t original[GOLOAD_PATCH_COVER_MAX]; /* the bytes the jump replaces */
@@ -582,6 +583,22 @@ typedef struct goload_patch_g_layout {
 } goload_patch_g_layout;
 
 void goload_patcher_g_layout(const goload_patcher *p, goload_patch_g_layout *out);
+
+/* The two frames between g.sched and the PC where a goroutine was stopped
+ * by an asynchronous preemption: runtime.asyncPreempt2, whose mcall saved
+ * g.sched, and under it runtime.asyncPreempt, the call the signal handler
+ * injected, whose return address (amd64) or saved LR (arm64) is that PC.
+ * Each with [entry, end) and its frame where it calls (its largest pcsp
+ * value). The stopped-world check follows them from g.sched.sp as the
+ * runtime's unwinder does, to read that one word instead of taking any
+ * word of the stack for it. */
+typedef struct goload_patch_async_frames {
+	uint64_t async2, async2_end;
+	uint64_t async, async_end;
+	int32_t async2_frame, async_frame;
+} goload_patch_async_frames;
+
+int goload_patcher_async_frames(goload_patcher *p, goload_patch_async_frames *out, goload_err *err);
 
 /* GOLOAD-SECTION-PATCH-END */
 

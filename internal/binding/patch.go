@@ -85,6 +85,12 @@ var patcher struct {
 	// so that the first NewPatch and Close do not; code writes wait.
 	syncCoreReady chan struct{}
 	visit         func(unsafe.Pointer) // scanVisit as a func value, made once
+	asyncTried    bool                 // loadAsyncFrames ran
+	// reached are the code pointers of every replacement ever applied:
+	// the entries a call of another function may have reached through a
+	// patch's jump (parkEntries). Never emptied: such a call can stay
+	// parked there long after its patch is gone.
+	reached map[uintptr]bool
 }
 
 // warmSample is how much of the binding's own code goload_patcher_warm
@@ -150,6 +156,7 @@ func thePatcher() error {
 				}
 			}
 			patcher.applied = map[uintptr]*FuncPatch{}
+			patcher.reached = map[uintptr]bool{}
 			scanState.o = &patcher.offs
 			patcher.visit = scanVisit
 			return nil
@@ -629,6 +636,10 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		return errorf("patch: writing %s at 0x%x: %v", failed.name, failed.entry, errno)
 	}
 	if st.Attempts == stopAttempts && busy.pc != 0 {
+		if busy.parked != 0 {
+			return refusal(C.GOLOAD_PATCH_R_BUSY, "goroutine %d (status %d) stays parked at 0x%x (found at 0x%x), about to run the entry 0x%x that a patch's jump led to, after %d stops",
+				busy.goid, busy.status, busy.pc, busy.at, busy.parked, stopAttempts)
+		}
 		return refusal(C.GOLOAD_PATCH_R_BUSY, "goroutine %d (status %d) stays at 0x%x inside the bytes to write (found at 0x%x) after %d stops",
 			busy.goid, busy.status, busy.pc, busy.at, stopAttempts)
 	}
@@ -639,6 +650,7 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		p.on = on
 		if on {
 			patcher.applied[p.entry] = p
+			patcher.reached[p.replacementPC()] = true
 		} else {
 			delete(patcher.applied, p.entry)
 		}

@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"unsafe"
 )
@@ -148,14 +149,22 @@ func inlinedCallers(name string, cn *C.char) (int, string, error) {
 }
 
 // parkEntries are the function entries where no goroutine may be parked
-// (its saved PC, or the PC an async preemption pushed) while writes (the
-// patches whose entry bytes change) are written. A goroutine exactly at
-// an entry is no danger to the bytes being written (the range check lets
-// it be: resumed there it runs the new bytes, right for a call of that
-// function), but it may be a call of another function that went through
-// a patch's jump and was stopped at the replacement's first instruction:
+// while writes (the patches whose entry bytes change) are written: its
+// saved PC, or the PC an async preemption pushed, is the entry, or the
+// return address of the prologue's call of runtime.morestack (a call
+// preempted in its stack check, which jumps back to the entry when it
+// resumes; with only the entry, a replacement that is not a leaf let a
+// call of A answer C's code in a fraction of a second). A goroutine
+// parked there is no danger to the bytes being written (the range check
+// lets it be: resumed there it runs the new bytes, right for a call of
+// that function), but it may be a call of another function that went
+// through a patch's jump and was stopped at the replacement's start:
 //
-//   - On Apply, every written entry. A call of A parked at B's entry
+//   - On Apply, every written entry that was ever a replacement's
+//     (patcher.reached; any other is reached only by calls of its own
+//     function, and with a stack check in every prologue it is where a
+//     stop parks the running callers of a hot target, which made every
+//     stop of its Apply busy). A call of A parked at B's entry
 //     (through A→B, now reverted or still applied) resumed into B's new
 //     jump answers C's code, which A never ran (Go's sequence tester hit
 //     it once in 20,000 sequences: h2→h0 reverted by a reset, h0→v2.F0
@@ -172,22 +181,50 @@ func inlinedCallers(name string, cn *C.char) (int, string, error) {
 //
 // A goroutine async-preempted at the entry, or a new one whose saved PC
 // is its function's entry, moves on as soon as it runs, so the stop
-// retries (the range check already waits for the other covered bytes). Runs before the world stops: it may allocate.
-func parkEntries(writes []*FuncPatch, on bool) []uintptr {
-	var es []uintptr
+// retries (the range check already waits for the other covered bytes).
+// Runs before the world stops: it may allocate.
+func parkEntries(writes []*FuncPatch, on bool) []parkAt {
+	var es []parkAt
 	for _, p := range writes {
+		at := parkAt{p.entry, uintptr(p.info.resume)}
 		if on {
-			es = append(es, p.entry)
+			// Only a function some patch's jump ever led to: every
+			// other call parked at its entry is a call of it.
+			if patcher.reached[p.entry] {
+				es = append(es, at)
+			}
 			continue
 		}
 		for _, q := range patcher.applied {
 			if q != p && q.replacementPC() == p.entry {
-				es = append(es, p.entry)
+				es = append(es, at)
 				break
 			}
 		}
 	}
+	if len(es) > 0 {
+		loadAsyncFrames()
+	}
 	return es
+}
+
+// loadAsyncFrames reads, once, where an asynchronously preempted
+// goroutine keeps its PC (asyncFrames). Caller holds patcher.mu.
+func loadAsyncFrames() {
+	if patcher.asyncTried {
+		return
+	}
+	patcher.asyncTried = true
+	var f C.goload_patch_async_frames
+	var e C.goload_err
+	if C.goload_patcher_async_frames(patcher.p, &f, &e) < 0 {
+		if debugOn() {
+			fmt.Fprintf(os.Stderr, "goload: %v: every stack word is taken for a preempted goroutine's PC\n", cError(&e))
+		}
+		return
+	}
+	scanState.async = asyncFrames{true, uintptr(f.async2), uintptr(f.async2_end), uintptr(f.async), uintptr(f.async_end),
+		uintptr(f.async2_frame), uintptr(f.async_frame)}
 }
 
 // moduleInlinedCallers is inlinedCallers for a function of a loaded

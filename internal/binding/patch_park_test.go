@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 	"runtime"
 	"strconv"
 	"sync"
@@ -31,9 +32,68 @@ func parkB(x int) int { return x + 2 }
 //go:noinline
 func parkC(x int) int { return x + 3 }
 
+// parkFramedA/B/C are the same with a frame, so a stack check in the
+// prologue: a call preempted there waits at the return address of its
+// call of runtime.morestack, and jumps back to the entry when it runs.
+//
+//go:noinline
+func parkFramedA(x int) int { return parkID(x) + 1 }
+
+//go:noinline
+func parkFramedB(x int) int { return parkID(x) + 2 }
+
+//go:noinline
+func parkFramedC(x int) int { return parkID(x) + 3 }
+
+//go:noinline
+func parkID(x int) int { return x }
+
+// parkLitter leaves copies of pc in the stacks the next goroutines get:
+// an exiting goroutine's stack goes back for reuse as it is, and a frame
+// slot the new owner never writes (a call's arguments on a path not
+// taken) keeps the old word.
+func parkLitter(pc uintptr) {
+	var wg sync.WaitGroup
+	for i := 0; i < 64; i++ {
+		wg.Add(1)
+		go func() {
+			var words [48]uintptr
+			for j := range words {
+				words[j] = pc
+			}
+			parkKeep(words)
+			wg.Done()
+		}()
+	}
+	wg.Wait()
+}
+
+//go:noinline
+func parkKeep(w [48]uintptr) uintptr { return w[0] }
+
 // TestPatchRevertParkedAtReplacement: Revert of A→B must not return while
 // a call of A is parked at B's entry.
-func TestPatchRevertParkedAtReplacement(t *testing.T) {
+func TestPatchRevertParkedAtReplacement(t *testing.T) { parkRun(t, parkA, parkB, parkC, false) }
+
+// TestPatchRevertParkedInPrologue: the same with functions that have a
+// stack check. Before the return address of B's morestack call counted as
+// B's entry, a call of A answered C's code within a second.
+func TestPatchRevertParkedInPrologue(t *testing.T) {
+	parkRun(t, parkFramedA, parkFramedB, parkFramedC, false)
+}
+
+// TestPatchStaleEntryOnStack: the callers' stacks hold stale copies of
+// B's entry in frame slots they never write. Before only the PC an
+// asynchronous preemption pushed was read for a parked call, every Apply
+// of B→C was refused busy for as long as the callers ran (with A's entry,
+// which was guarded too then, it was the flaky failure of the full suite:
+// "goroutine N (status 1) stays at <parkA>").
+func TestPatchStaleEntryOnStack(t *testing.T) {
+	parkLitter(reflect.ValueOf(parkB).Pointer())
+	parkRun(t, parkA, parkB, parkC, true)
+}
+
+func parkRun(t *testing.T, parkA, parkB, parkC func(int) int, noBusy bool) {
 	ab, err := NewPatch(parkA, parkB)
 	if err != nil {
 		t.Fatal(err)
@@ -110,4 +170,15 @@ func TestPatchRevertParkedAtReplacement(t *testing.T) {
 	}
 	t.Logf("%d cycles of apply A→B, revert, apply B→C, revert in %v; %d calls of A, none ran C; %d stops retried, at most %d for one call; %d refused busy and tried again",
 		i, time.Since(t0).Round(time.Millisecond), calls.Load(), retries, maxAttempts, busy)
+	patcher.mu.Lock()
+	ok, read, unknown := scanState.async.ok, scanState.asyncRead, scanState.asyncUnknown
+	patcher.mu.Unlock()
+	t.Logf("async preemption frames: ok %v; %d stopped PCs read, %d not understood", ok, read, unknown)
+	if !ok || unknown != 0 {
+		t.Errorf("the asynchronous preemption's frames were not followed (ok %v, %d of %d not understood): a parked call was looked for in every stack word",
+			ok, unknown, read+unknown)
+	}
+	if noBusy && maxAttempts == stopAttempts {
+		t.Errorf("a stop was tried %d times: a stale word kept a caller busy", maxAttempts)
+	}
 }

@@ -6,6 +6,7 @@ package binding
 // system calls.
 
 import (
+	"runtime"
 	"syscall"
 	"unsafe"
 )
@@ -32,6 +33,7 @@ const (
 
 type busyG struct {
 	goid, pc, at uintptr
+	parked       uintptr // the entry it is parked at (scanState.entries), 0 for a range
 	status       uint32
 }
 
@@ -68,13 +70,77 @@ func inRanges(pc uintptr, rs []rng) bool {
 	return false
 }
 
-func isEntry(pc uintptr, es []uintptr) bool {
+// parkAt is where a call of a function is still to run its entry: the
+// entry itself, or resume, the return address of the prologue's call of
+// runtime.morestack (0: none), where a call preempted in its prologue
+// waits and from which it jumps back to the entry.
+type parkAt struct{ entry, resume uintptr }
+
+// parkedAt is the entry of es a goroutine resuming at pc is about to run,
+// or 0.
+func parkedAt(pc uintptr, es []parkAt) uintptr {
 	for _, e := range es {
-		if pc == e {
-			return true
+		if pc == e.entry || (pc == e.resume && pc != 0) {
+			return e.entry
 		}
 	}
-	return false
+	return 0
+}
+
+// calledDirectly reports whether the return address in word ret follows
+// a direct call of entry (amd64 CALL rel32): then the call parked at
+// entry is a call of that function, not one that came through another's
+// jump, and it may run whatever entry holds when it resumes. Indirect
+// calls (func values, interfaces) cannot tell, and arm64 is not read:
+// those wait, as before.
+func calledDirectly(ret, entry uintptr) bool {
+	if runtime.GOARCH != "amd64" || ret < 4096+5 {
+		return false
+	}
+	return *(*byte)(unsafe.Pointer(ret - 5)) == 0xe8 && //nolint:govet // code bytes
+		ret+uintptr(int64(int32(peek32(ret-4)))) == entry
+}
+
+// asyncFrames locates the PC a goroutine stopped by an asynchronous
+// preemption was stopped at (goload_patcher_async_frames): g.sched is in
+// runtime.asyncPreempt2, under it runtime.asyncPreempt, the call the
+// signal handler injected. ok is false where they could not be read:
+// then every stack word is taken for that PC, as before.
+type asyncFrames struct {
+	ok                      bool
+	async2, async2End       uintptr
+	async, asyncEnd         uintptr
+	async2Frame, asyncFrame uintptr
+}
+
+// asyncPC is the PC goroutine g was stopped at by an asynchronous
+// preemption and the stack word holding it, following the two frames as
+// the runtime's unwinder does. async is false for a goroutine whose
+// g.sched is not in asyncPreempt2 (it saved its own PC there: stopped
+// in a call, or preempted in a prologue); known is false when the
+// frames are not what they should be.
+func asyncPC(g uintptr, o *gOffsets, a *asyncFrames, lo, hi uintptr) (pc, at uintptr, async, known bool) {
+	spc, sp := peek(g+o.schedPC), peek(g+o.schedSP)
+	if spc < a.async2 || spc >= a.async2End {
+		return 0, 0, false, true
+	}
+	var ret, slot uintptr
+	if runtime.GOARCH == "arm64" {
+		// LR machine: a frame's saved LR is its word 0.
+		ret, slot = sp, sp+a.async2Frame
+	} else {
+		// asyncPreempt2's return address above its frame, then
+		// asyncPreempt's frame and the PC the signal handler pushed.
+		ret = sp + a.async2Frame
+		slot = ret + 8 + a.asyncFrame
+	}
+	if sp < lo || slot+8 > hi {
+		return 0, 0, true, false
+	}
+	if r := peek(ret); r < a.async || r >= a.asyncEnd {
+		return 0, 0, true, false
+	}
+	return peek(slot), slot, true, true
 }
 
 // The stopped-world scan: scanVisit is the callback runtime.forEachG
@@ -88,7 +154,13 @@ var scanState struct {
 	// entries are function entries where no goroutine may be parked
 	// either (a saved PC, or the PC an async preemption pushed on the
 	// stack): see parkEntries.
-	entries []uintptr
+	entries []parkAt
+	async   asyncFrames
+	// asyncRead and asyncUnknown count the goroutines stopped by an
+	// asynchronous preemption whose PC was read, and those whose frames
+	// were not what asyncFrames says (every stack word was taken then):
+	// the tests check the second stays 0 on every Go version.
+	asyncRead, asyncUnknown int
 	// pcsOnly skips the stack words: Close checks a whole module, where
 	// the uninitialized slots of a reused stack do hold stale addresses,
 	// and it has read every goroutine's live frames precisely before.
@@ -102,9 +174,10 @@ func scanVisit(g unsafe.Pointer) {
 }
 
 // scanG reports a goroutine whose saved PC, syscall PC or any word of its
-// live stack lies strictly inside one of the ranges. Stack words cover
-// return addresses and the PC an async preemption pushed before calling
-// asyncPreempt; a stale word only costs a retry. Every other thread is
+// live stack lies strictly inside one of the ranges, or that is parked at
+// one of scanState.entries. Stack words cover return addresses and the PC
+// an async preemption pushed before calling asyncPreempt; a stale word
+// only costs a retry. Every other thread is
 // parked by the stop or runs no Go code (syscalls, cgo), and a thread
 // leaving a syscall or cgo call blocks for a P before it runs Go code, so
 // goroutines are all there is to check.
@@ -124,29 +197,61 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 		// hold any address.
 		return busyG{}, false
 	}
-	// A call parked at an entry (scanState.entries) was preempted there:
-	// its goroutine is runnable, or preempted for a stack scan. A waiting
-	// goroutine is somewhere else, and an entry's address in its frames
-	// is data or a stale slot that stays as long as it waits (a module's
-	// first function is at the module's base address; Go 1.21's finalizer
-	// goroutine kept one, and every Revert of a patch by it was refused
-	// busy after 200 stops).
+	// A call parked at an entry (scanState.entries) was preempted there,
+	// or in the prologue's stack check: its goroutine is runnable, or
+	// preempted for a stack scan, and the PC it resumes at is g.sched's,
+	// or the one an asynchronous preemption pushed. A waiting goroutine
+	// is somewhere else.
 	entries := scanState.entries
 	if st := b.status &^ o.gScan; st != gRunnable && st != gPreempted {
 		entries = nil
 	}
+	lo, hi := peek(g+o.stackLo), peek(g+o.stackHi)
+	stack := lo < hi && lo%8 == 0 && hi%8 == 0
 	for _, off := range [2]uintptr{o.schedPC, o.syscallPC} {
-		if pc := peek(g + off); inRanges(pc, rs) || isEntry(pc, entries) {
+		pc := peek(g + off)
+		if inRanges(pc, rs) {
 			b.pc, b.at = pc, g+off
 			return b, true
+		}
+		if e := parkedAt(pc, entries); e != 0 && off == o.schedPC {
+			// Parked at the entry, or preempted in the prologue's stack
+			// check: the return address is the word at g.sched.sp.
+			if sp := peek(g + o.schedSP); stack && sp >= lo && sp+8 <= hi && calledDirectly(peek(sp), e) {
+				continue
+			}
+			b.pc, b.at, b.parked = pc, g+off, e
+			return b, true
+		}
+	}
+	if !stack {
+		return busyG{}, false // no stack: dead or never started
+	}
+	if len(entries) > 0 && scanState.async.ok {
+		// Only that one word: any other word of the stack that holds an
+		// entry is data, or a slot of a frame that was never written
+		// and keeps what the stack's last user left there (a copy of
+		// the entry from an earlier goroutine made Apply refuse busy for
+		// as long as a caller ran; TestPatchRevertParkedAtReplacement).
+		pc, at, async, known := asyncPC(g, o, &scanState.async, lo, hi)
+		if async && known {
+			scanState.asyncRead++
+		} else if async {
+			scanState.asyncUnknown++
+		}
+		if e := parkedAt(pc, entries); async && known && e != 0 {
+			// The return address is the word above the pushed PC (amd64).
+			if !(at+16 <= hi && calledDirectly(peek(at+8), e)) {
+				b.pc, b.at, b.parked = pc, at, e
+				return b, true
+			}
+		}
+		if known {
+			entries = nil
 		}
 	}
 	if scanState.pcsOnly {
 		return busyG{}, false
-	}
-	lo, hi := peek(g+o.stackLo), peek(g+o.stackHi)
-	if lo >= hi || lo%8 != 0 || hi%8 != 0 {
-		return busyG{}, false // no stack: dead or never started
 	}
 	sp := hi
 	for _, off := range [2]uintptr{o.schedSP, o.syscallSP} {
@@ -158,8 +263,11 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 		sp = lo // no saved SP inside the stack: take all of it
 	}
 	for a := sp &^ 7; a < hi; a += 8 {
-		if v := peek(a); inRanges(v, rs) || isEntry(v, entries) {
+		if v := peek(a); inRanges(v, rs) {
 			b.pc, b.at = v, a
+			return b, true
+		} else if e := parkedAt(v, entries); e != 0 {
+			b.pc, b.at, b.parked = v, a, e
 			return b, true
 		}
 	}

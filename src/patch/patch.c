@@ -321,7 +321,7 @@ static int poke(goload_patcher *p, uint64_t addr, const void *src, size_t n, gol
 /* The site of a planned and written patch: its record, its jump bytes
  * (jump_bytes, per architecture), and its names for perf and gdb. */
 static int site_add(goload_patcher *p, uint64_t entry, const char *name, size_t cover, bool has_stub, bool ctxt,
-		    uint64_t code, uint64_t tramp, uint64_t slot, uint64_t codelen,
+		    uint64_t resume, uint64_t code, uint64_t tramp, uint64_t slot, uint64_t codelen,
 		    int (*jump_bytes)(uint64_t, uint64_t, uint8_t *, size_t, goload_err *), goload_patch_site **out,
 		    goload_err *err)
 {
@@ -339,6 +339,7 @@ static int site_add(goload_patcher *p, uint64_t entry, const char *name, size_t 
 	s->info.trampoline = tramp;
 	s->info.slot = slot;
 	s->info.has_stub = has_stub;
+	s->info.resume = resume;
 	s->info.ctxt = ctxt;
 	memcpy(s->info.original, (const void *)(uintptr_t)entry, cover);
 	memcpy(s->info.jump, s->info.original, cover); /* what jump_bytes leaves stays as it is */
@@ -387,7 +388,7 @@ static int site_open_arm64(goload_patcher *p, uint64_t entry, uint64_t size, con
 	__builtin___clear_cache((char *)(uintptr_t)code, (char *)(uintptr_t)(code + b.len));
 	size_t len = b.len;
 	gl_buf_free(&b);
-	return site_add(p, entry, name, plan.cover, plan.has_stub, plan.ctxt, code, tramp, slot, len,
+	return site_add(p, entry, name, plan.cover, plan.has_stub, plan.ctxt, plan.has_stub ? plan.morestack_ret : 0, code, tramp, slot, len,
 			gl_a64_jmp_bytes, out, err);
 }
 #endif
@@ -434,7 +435,7 @@ int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, con
 		return gl_err_prefix(err, "%s", name);
 	}
 	gl_buf_free(&b);
-	return site_add(p, entry, name, plan.cover, plan.has_stub, plan.ctxt, code, tramp, slot,
+	return site_add(p, entry, name, plan.cover, plan.has_stub, plan.ctxt, plan.has_stub ? plan.morestack_ret : 0, code, tramp, slot,
 			GL_X86_STUB_LEN + tlen, gl_x86_jmp_bytes, out, err);
 #endif
 }
@@ -501,6 +502,54 @@ int goload_patch_func_addr(goload_patcher *p, const char *name, uint64_t *pc, go
 	if (!gl_gobin_sym_lookup(p->self, name, strlen(name), &s) || (s.kind != 'T' && s.kind != 't'))
 		return gl_err(err, GOLOAD_E_NOTFOUND, "patch: the executable has no function %s", name);
 	*pc = s.addr + gl_gobin_bias(p->self);
+	return 0;
+}
+
+static bool max_cb(void *ctx, uint64_t lo, uint64_t hi, int32_t val)
+{
+	(void)lo;
+	(void)hi;
+	int32_t *m = ctx;
+	if (val > *m)
+		*m = val;
+	return true;
+}
+
+/* [entry, end) of a runtime function and its largest pcsp value: the frame
+ * it has where it calls (its body; asyncPreempt's one CALL). */
+static int frame_of(goload_patcher *p, const char *name, uint64_t *entry, uint64_t *end, int32_t *frame,
+		    goload_err *err)
+{
+	uint64_t pc;
+	int rc = goload_patch_func_addr(p, name, &pc, err);
+	if (rc < 0)
+		return rc;
+	uint64_t bias = gl_gobin_bias(p->self);
+	gl_gobin_func f;
+	if ((rc = gl_gobin_func_for_pc(p->self, pc - bias, &f, err)) < 0)
+		return rc;
+	if (f.entry + bias != pc)
+		return gl_err(err, GOLOAD_E_FORMAT, "patch: %s at 0x%llx is not a function entry in pclntab", name,
+			      (unsigned long long)pc);
+	*frame = -1;
+	if ((rc = gl_gobin_pcvalue_walk(p->self, &f, f.pcsp, max_cb, frame, err)) < 0)
+		return rc;
+	if (*frame < 0 || *frame % 8)
+		return gl_err(err, GOLOAD_E_FORMAT, "patch: %s: no frame size in its pcsp table", name);
+	*entry = pc;
+	*end = f.end + bias;
+	return 0;
+}
+
+int goload_patcher_async_frames(goload_patcher *p, goload_patch_async_frames *out, goload_err *err)
+{
+	*out = (goload_patch_async_frames){0};
+	int rc = self(p, err);
+	if (rc < 0)
+		return rc;
+	if ((rc = frame_of(p, "runtime.asyncPreempt2", &out->async2, &out->async2_end, &out->async2_frame, err)) < 0 ||
+	    (rc = frame_of(p, "runtime.asyncPreempt", &out->async, &out->async_end, &out->async_frame, err)) < 0)
+		return gl_err_prefix(err, "patch: the asynchronous preemption's frames");
 	return 0;
 }
 
