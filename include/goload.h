@@ -557,6 +557,11 @@ typedef struct goload_patch_site_info {
 int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, const char *name,
 			   uint64_t morestack, goload_patch_site **out, int *reason, goload_err *err);
 const goload_patch_site_info *goload_patch_site_get_info(const goload_patch_site *s);
+/* The resume of goload_patch_site_info for any function [entry,
+ * entry+size) of the running process, patched or not (a replacement): 0
+ * when its prologue has no stack-growth path. */
+int goload_patch_func_resume(goload_patcher *p, uint64_t entry, uint64_t size, uint64_t morestack, uint64_t *resume,
+			     goload_err *err);
 /* The function of the running executable whose entry is pc: its linker
  * name (from .symtab when present, which spells type arguments in full,
  * "main.Sum[go.shape.int]"; else from pclntab, "main.Sum[...]") and its

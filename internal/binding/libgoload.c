@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "20363e15dcfea99bcb346d1443b75cbf40a701b55da4d798403fd80339186dc2"
+#define GOLOAD_C_SOURCES_SHA256 "c25b314e6fb7be920a001fd4b048721197df03331d1cc608c61c9317380bfffc"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

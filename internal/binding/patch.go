@@ -86,11 +86,11 @@ var patcher struct {
 	syncCoreReady chan struct{}
 	visit         func(unsafe.Pointer) // scanVisit as a func value, made once
 	asyncTried    bool                 // loadAsyncFrames ran
-	// reached are the code pointers of every replacement ever applied:
-	// the entries a call of another function may have reached through a
-	// patch's jump (parkEntries). Never emptied: such a call can stay
-	// parked there long after its patch is gone.
-	reached map[uintptr]bool
+	// stale are the replacements' entries where, at the last stop, a
+	// call was parked that came through a jump since taken away (or may
+	// have: parkWatch), by entry; resume caches resumeOf.
+	stale  map[uintptr]parkAt
+	resume map[uintptr]uintptr
 }
 
 // warmSample is how much of the binding's own code goload_patcher_warm
@@ -156,7 +156,8 @@ func thePatcher() error {
 				}
 			}
 			patcher.applied = map[uintptr]*FuncPatch{}
-			patcher.reached = map[uintptr]bool{}
+			patcher.stale = map[uintptr]parkAt{}
+			patcher.resume = map[uintptr]uintptr{}
 			scanState.o = &patcher.offs
 			patcher.visit = scanVisit
 			return nil
@@ -236,6 +237,14 @@ func targetFuncAt(pc uintptr) (name string, size uintptr, mod *Module, err error
 	}
 	loadMu.Lock()
 	defer loadMu.Unlock()
+	return targetFuncAtLocked(pc)
+}
+
+// targetFuncAtLocked is targetFuncAt for a caller that holds loadMu.
+func targetFuncAtLocked(pc uintptr) (name string, size uintptr, mod *Module, err error) {
+	if name, size, err = hostFuncAt(pc); err == nil {
+		return name, size, nil, nil
+	}
 	m := moduleOfPC(pc)
 	if m == nil {
 		return "", 0, nil, err
@@ -582,7 +591,12 @@ func setPatches(ps []*FuncPatch, on bool) error {
 	if ready := patcher.syncCoreReady; ready != nil {
 		<-ready // before the first stop that writes code (syncCores)
 	}
-	entries := parkEntries(writes, on)
+	removed := replaced // the v1 of a v1→v2 swap leaves the slot
+	if !on {
+		removed = writes
+	}
+	entries, block := parkWatch(writes, removed)
+	parked := make([]bool, len(entries))
 	var busy busyG
 	var failed *FuncPatch
 	var errno error
@@ -592,9 +606,11 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		t0 := time.Now()
 		patcher.w.stop()
 		t1 := time.Now()
-		scanState.rs, scanState.hit, scanState.entries = patcher.ranges, false, entries
+		clear(parked)
+		scanState.rs, scanState.hit = patcher.ranges, false
+		scanState.entries, scanState.block, scanState.parked = entries, block, parked
 		patcher.w.forEachG(patcher.visit)
-		scanState.entries = nil
+		scanState.entries, scanState.block, scanState.parked = nil, nil, nil
 		busy = scanState.busy
 		isBusy := scanState.hit
 		t2 := time.Now()
@@ -643,6 +659,13 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		return refusal(C.GOLOAD_PATCH_R_BUSY, "goroutine %d (status %d) stays at 0x%x inside the bytes to write (found at 0x%x) after %d stops",
 			busy.goid, busy.status, busy.pc, busy.at, stopAttempts)
 	}
+	for i, at := range entries {
+		if parked[i] {
+			patcher.stale[at.entry] = at
+		} else {
+			delete(patcher.stale, at.entry)
+		}
+	}
 	for _, q := range replaced {
 		q.on = false
 	}
@@ -650,7 +673,6 @@ func setPatches(ps []*FuncPatch, on bool) error {
 		p.on = on
 		if on {
 			patcher.applied[p.entry] = p
-			patcher.reached[p.replacementPC()] = true
 		} else {
 			delete(patcher.applied, p.entry)
 		}

@@ -148,64 +148,87 @@ func inlinedCallers(name string, cn *C.char) (int, string, error) {
 	return int(ncallers), list, nil
 }
 
-// parkEntries are the function entries where no goroutine may be parked
-// while writes (the patches whose entry bytes change) are written: its
-// saved PC, or the PC an async preemption pushed, is the entry, or the
-// return address of the prologue's call of runtime.morestack (a call
-// preempted in its stack check, which jumps back to the entry when it
-// resumes; with only the entry, a replacement that is not a leaf let a
-// call of A answer C's code in a fraction of a second). A goroutine
-// parked there is no danger to the bytes being written (the range check
-// lets it be: resumed there it runs the new bytes, right for a call of
-// that function), but it may be a call of another function that went
-// through a patch's jump and was stopped at the replacement's start:
+// parkWatch are the entries the stop looks for calls parked at (parkAt:
+// a goroutine about to run the entry, at it or in its prologue's stack
+// check): a call that went through a patch's jump, A→B, and waits at B's
+// entry while the jump is taken away is no longer a call of B, nor of A
+// as A now is. Resumed at B, it runs B's code, which A ran when the call
+// began: allowed. But once B's entry is written (B→C applied, or B→C
+// reverted with A→B in the same Revert), it would run what A never did
+// (Go's sequence tester hit it once in 20,000 sequences: h2→h0 reverted
+// by a reset, h0→v2.F0 applied seven steps later, and a call of h2
+// answered v2.F0's code; with a B that has a stack check, within half a
+// second: TestPatchRevertParkedAtReplacement, TestPatchRevertParkedInPrologue,
+// TestSeqRevertParkedAtReplacement).
 //
-//   - On Apply, every written entry that was ever a replacement's
-//     (patcher.reached; any other is reached only by calls of its own
-//     function, and with a stack check in every prologue it is where a
-//     stop parks the running callers of a hot target, which made every
-//     stop of its Apply busy). A call of A parked at B's entry
-//     (through A→B, now reverted or still applied) resumed into B's new
-//     jump answers C's code, which A never ran (Go's sequence tester hit
-//     it once in 20,000 sequences: h2→h0 reverted by a reset, h0→v2.F0
-//     applied seven steps later, and a call of h2 answered v2.F0's code;
-//     TestPatchRevertParkedAtReplacement, TestSeqRevertParkedAtReplacement).
-//     Checked when B's entry is written, not when A→B is reverted or
-//     swapped: a Revert or a v1→v2 swap then never waits for the calls
-//     sitting in the replacement, which under 8 busy callers made them
-//     retry for up to half a second.
-//   - On Revert, the written entries another applied patch's stub jumps
-//     to (B in A→B→C): a call of A parked at B's entry, resumed after a
-//     Revert of A→B and B→C, would run B's own code, neither what A did
-//     nor what it does now.
-//
-// A goroutine async-preempted at the entry, or a new one whose saved PC
-// is its function's entry, moves on as soon as it runs, so the stop
-// retries (the range check already waits for the other covered bytes).
-// Runs before the world stops: it may allocate.
-func parkEntries(writes []*FuncPatch, on bool) []parkAt {
-	var es []parkAt
+// So the replacements whose jump this transaction takes away (Revert;
+// the v1 of a v1→v2 swap) and those where such a call was parked after
+// an earlier one (patcher.stale) are watched: block marks those this
+// transaction writes, where the stop retries while one is parked; the
+// others are only recorded, and after the stop patcher.stale is the
+// watched entries where a call was parked. An entry no jump left is not
+// watched: a call parked there came through a jump that is still there,
+// or called the function itself, and runs what the function is made to
+// run, as a new call would (with stack checks in every prologue a stop
+// parks the running callers of a hot function there, and watching every
+// written entry made Apply of B→C refuse busy under callers of A with
+// A→B applied). Checked when B's entry is written, not when A→B is
+// reverted or swapped: a Revert or a v1→v2 swap never waits for the calls
+// sitting in the replacement (which under 8 busy callers made them retry
+// for up to half a second). Runs before the world stops: it may allocate.
+func parkWatch(writes, removed []*FuncPatch) (es []parkAt, block []bool) {
+	idx := map[uintptr]int{}
+	add := func(at parkAt, b bool) {
+		if i, ok := idx[at.entry]; ok {
+			block[i] = block[i] || b
+			if es[i].resume == 0 {
+				es[i].resume = at.resume
+			}
+			return
+		}
+		idx[at.entry] = len(es)
+		es, block = append(es, at), append(block, b)
+	}
+	written := map[uintptr]*FuncPatch{}
 	for _, p := range writes {
-		at := parkAt{p.entry, uintptr(p.info.resume)}
-		if on {
-			// Only a function some patch's jump ever led to: every
-			// other call parked at its entry is a call of it.
-			if patcher.reached[p.entry] {
-				es = append(es, at)
-			}
-			continue
+		written[p.entry] = p
+	}
+	watch := func(pc uintptr, resume uintptr) {
+		if p := written[pc]; p != nil {
+			add(parkAt{pc, uintptr(p.info.resume)}, true)
+		} else {
+			add(parkAt{pc, resume}, false)
 		}
-		for _, q := range patcher.applied {
-			if q != p && q.replacementPC() == p.entry {
-				es = append(es, at)
-				break
-			}
-		}
+	}
+	for _, at := range patcher.stale {
+		watch(at.entry, at.resume)
+	}
+	for _, q := range removed {
+		pc := q.replacementPC()
+		watch(pc, resumeOf(pc))
 	}
 	if len(es) > 0 {
 		loadAsyncFrames()
 	}
-	return es
+	return es, block
+}
+
+// resumeOf is the resume of the function whose entry is pc (see parkAt),
+// 0 when it has no stack check or is not a function anyone knows.
+func resumeOf(pc uintptr) uintptr {
+	if r, ok := patcher.resume[pc]; ok {
+		return r
+	}
+	var r uintptr
+	if _, size, _, err := targetFuncAtLocked(pc); err == nil && size > 0 {
+		var out C.uint64_t
+		var e C.goload_err
+		if C.goload_patch_func_resume(patcher.p, C.uint64_t(pc), C.uint64_t(size), C.uint64_t(patcher.w.morestack), &out, &e) == 0 {
+			r = uintptr(out)
+		}
+	}
+	patcher.resume[pc] = r
+	return r
 }
 
 // loadAsyncFrames reads, once, where an asynchronously preempted

@@ -37,6 +37,10 @@ var arm64PatchChecks = [][]string{
 	// With asynchronous preemption off (only the stops' synchronous
 	// preemption at prologues), 4 busy callers: that artefact is gone.
 	{"GODEBUG=asyncpreemptoff=1", "torture", "300", "4"},
+	// A→B, B→C in turn: a call of A parked in B's prologue or at its
+	// entry (pushed by an asynchronous preemption: its frames on arm64)
+	// must not answer C's code.
+	{"park", "200", "2"},
 }
 
 func arm64Tools(t *testing.T) (qemu string) {

@@ -65,6 +65,11 @@ func runPatchBin(t *testing.T, bin string, args ...string) string {
 // and another runs runtime.GC().
 func TestPatchTorture(t *testing.T) { runPatchHost(t, "torture", "10000", "8") }
 
+// A→B and B→C applied and reverted in turn under 8 callers of A, with
+// stack checks in every prologue: no call of A may answer C's code (the
+// in-process TestPatchRevertParkedInPrologue, in a plain go-built host).
+func TestPatchParkHost(t *testing.T) { runPatchHost(t, "park", "2000", "8") }
+
 // Original() from fresh goroutines whose first call fails the stack check
 // (the trampoline's own morestack path), inside a replacement that
 // recurses 300 frames deep, while runtime.GC() runs.

@@ -76,11 +76,21 @@ func inRanges(pc uintptr, rs []rng) bool {
 // waits and from which it jumps back to the entry.
 type parkAt struct{ entry, resume uintptr }
 
-// parkedAt is the entry of es a goroutine resuming at pc is about to run,
-// or 0.
-func parkedAt(pc uintptr, es []parkAt) uintptr {
-	for _, e := range es {
-		if pc == e.entry || (pc == e.resume && pc != 0) {
+// parkedAt records a goroutine that resumes at pc, with its return
+// address in the stack word ret (0: unknown), against scanState.entries:
+// parked at one unless the return address follows a direct call of that
+// entry (a call of the function itself). It is the entry where the stop
+// must retry (block), or 0.
+func parkedAt(pc, ret, lo, hi uintptr) uintptr {
+	for i, e := range scanState.entries {
+		if pc != e.entry && (pc != e.resume || pc == 0) {
+			continue
+		}
+		if ret != 0 && ret >= lo && ret+8 <= hi && calledDirectly(peek(ret), e.entry) {
+			continue
+		}
+		scanState.parked[i] = true
+		if scanState.block[i] {
 			return e.entry
 		}
 	}
@@ -155,7 +165,10 @@ var scanState struct {
 	// either (a saved PC, or the PC an async preemption pushed on the
 	// stack): see parkEntries.
 	entries []parkAt
-	async   asyncFrames
+	// block[i]: a call parked at entries[i] makes the stop retry;
+	// parked[i] is set when one is found (parkWatch).
+	block, parked []bool
+	async         asyncFrames
 	// asyncRead and asyncUnknown count the goroutines stopped by an
 	// asynchronous preemption whose PC was read, and those whose frames
 	// were not what asyncFrames says (every stack word was taken then):
@@ -209,46 +222,42 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 	lo, hi := peek(g+o.stackLo), peek(g+o.stackHi)
 	stack := lo < hi && lo%8 == 0 && hi%8 == 0
 	for _, off := range [2]uintptr{o.schedPC, o.syscallPC} {
-		pc := peek(g + off)
-		if inRanges(pc, rs) {
+		if pc := peek(g + off); inRanges(pc, rs) {
 			b.pc, b.at = pc, g+off
-			return b, true
-		}
-		if e := parkedAt(pc, entries); e != 0 && off == o.schedPC {
-			// Parked at the entry, or preempted in the prologue's stack
-			// check: the return address is the word at g.sched.sp.
-			if sp := peek(g + o.schedSP); stack && sp >= lo && sp+8 <= hi && calledDirectly(peek(sp), e) {
-				continue
-			}
-			b.pc, b.at, b.parked = pc, g+off, e
 			return b, true
 		}
 	}
 	if !stack {
 		return busyG{}, false // no stack: dead or never started
 	}
-	if len(entries) > 0 && scanState.async.ok {
+	wordScan := len(entries) > 0
+	if wordScan {
+		// Parked at the entry, or preempted in the prologue's stack
+		// check: the return address is the word at g.sched.sp.
+		pc, sp := peek(g+o.schedPC), peek(g+o.schedSP)
+		if e := parkedAt(pc, sp, lo, hi); e != 0 {
+			b.pc, b.at, b.parked = pc, g+o.schedPC, e
+			return b, true
+		}
+	}
+	if wordScan && scanState.async.ok {
 		// Only that one word: any other word of the stack that holds an
 		// entry is data, or a slot of a frame that was never written
 		// and keeps what the stack's last user left there (a copy of
 		// the entry from an earlier goroutine made Apply refuse busy for
-		// as long as a caller ran; TestPatchRevertParkedAtReplacement).
+		// as long as a caller ran; TestPatchStaleEntryOnStack).
 		pc, at, async, known := asyncPC(g, o, &scanState.async, lo, hi)
 		if async && known {
 			scanState.asyncRead++
-		} else if async {
-			scanState.asyncUnknown++
-		}
-		if e := parkedAt(pc, entries); async && known && e != 0 {
 			// The return address is the word above the pushed PC (amd64).
-			if !(at+16 <= hi && calledDirectly(peek(at+8), e)) {
+			if e := parkedAt(pc, at+8, lo, hi); e != 0 {
 				b.pc, b.at, b.parked = pc, at, e
 				return b, true
 			}
+		} else if async {
+			scanState.asyncUnknown++
 		}
-		if known {
-			entries = nil
-		}
+		wordScan = !known
 	}
 	if scanState.pcsOnly {
 		return busyG{}, false
@@ -263,12 +272,16 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 		sp = lo // no saved SP inside the stack: take all of it
 	}
 	for a := sp &^ 7; a < hi; a += 8 {
-		if v := peek(a); inRanges(v, rs) {
+		v := peek(a)
+		if inRanges(v, rs) {
 			b.pc, b.at = v, a
 			return b, true
-		} else if e := parkedAt(v, entries); e != 0 {
-			b.pc, b.at, b.parked = v, a, e
-			return b, true
+		}
+		if wordScan {
+			if e := parkedAt(v, 0, lo, hi); e != 0 {
+				b.pc, b.at, b.parked = v, a, e
+				return b, true
+			}
 		}
 	}
 	return busyG{}, false

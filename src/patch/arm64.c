@@ -200,6 +200,35 @@ static bool a64_match_stub(a64_dec *d, uint64_t t, gl_a64_plan *p)
 	return false;
 }
 
+int gl_a64_resume(gl_span fn, uint64_t entry, const gl_a64_mem *mem, uint64_t morestack, uint64_t *resume,
+		  goload_err *err)
+{
+	*resume = 0;
+	if (entry & 3)
+		return 0;
+	a64_dec d;
+	int rc = a64_dec_open(&d, fn, entry, "resume", mem, err);
+	if (rc < 0)
+		return rc;
+	d.morestack = morestack;
+	gl_a64_plan p;
+	memset(&p, 0, sizeof p);
+	gl_a64_insn in;
+	bool call;
+	uint64_t b = entry;
+	for (int n = 0; n < A64_PROLOGUE_INSNS && b + 4 <= entry + fn.n && a64_dec_at(&d, b, &in, &call) && !call; n++) {
+		b += 4;
+		if (in.kind == GL_A64_BCOND && in.target > b && in.target < entry + fn.n && a64_match_stub(&d, in.target, &p)) {
+			*resume = p.morestack_ret;
+			break;
+		}
+		if (in.kind == GL_A64_RET || in.kind == GL_A64_B)
+			break;
+	}
+	a64_dec_close(&d);
+	return 0;
+}
+
 int gl_a64_plan_make(gl_span fn, uint64_t entry, const char *name, const gl_a64_mem *mem, uint64_t morestack,
 		     gl_a64_plan *p, int *reason, goload_err *err)
 {

@@ -69,6 +69,11 @@ typedef struct gl_a64_mem {
 } gl_a64_mem;
 
 /* As gl_x86_plan_make, for arm64 code. */
+/* gl_x86_resume for arm64: the instruction after the prologue's BL
+ * runtime.morestack*, 0 when there is none. */
+int gl_a64_resume(gl_span fn, uint64_t entry, const gl_a64_mem *mem, uint64_t morestack, uint64_t *resume,
+		  goload_err *err);
+
 int gl_a64_plan_make(gl_span fn, uint64_t entry, const char *name, const gl_a64_mem *mem, uint64_t morestack,
 		     gl_a64_plan *plan, int *reason, goload_err *err);
 

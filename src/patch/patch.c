@@ -442,6 +442,23 @@ int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, con
 
 const goload_patch_site_info *goload_patch_site_get_info(const goload_patch_site *s) { return &s->info; }
 
+int goload_patch_func_resume(goload_patcher *p, uint64_t entry, uint64_t size, uint64_t morestack, uint64_t *resume,
+			     goload_err *err)
+{
+	*resume = 0;
+	if (!goload_patch_arch_supported(GL_PATCH_HOST_ARCH))
+		return 0;
+	warm(p, gl_span_make(NULL, 0));
+	gl_span fn = gl_span_make((const void *)(uintptr_t)entry, size);
+#if defined(__aarch64__)
+	return gl_a64_resume(fn, entry, NULL, morestack, resume, err);
+#else
+	return gl_x86_resume(fn, entry, NULL, morestack, resume, err);
+#endif
+}
+
+
+
 void goload_patcher_g_layout(const goload_patcher *p, goload_patch_g_layout *out)
 {
 	const struct gl_schedtab *t = p->sched;

@@ -333,6 +333,33 @@ static size_t moved_len(const gl_x86_insn *in)
 /* Spill instructions plus LEAQ, LEAQ, PUSHQ, JMP. */
 #define SLOW_TAIL (7 + 7 + 2 + 5)
 
+int gl_x86_resume(gl_span fn, uint64_t entry, const gl_x86_mem *mem, uint64_t morestack, uint64_t *resume,
+		  goload_err *err)
+{
+	*resume = 0;
+	dec d;
+	int rc = dec_open(&d, fn, entry, "resume", mem, err);
+	if (rc < 0)
+		return rc;
+	d.morestack = morestack;
+	gl_x86_plan p;
+	memset(&p, 0, sizeof p);
+	gl_x86_insn in;
+	bool call;
+	uint64_t b = entry;
+	for (int n = 0; n < PROLOGUE_INSNS && b < entry + fn.n && dec_at(&d, b, &in, &call) && !call; n++) {
+		b += in.len;
+		if (in.kind == GL_X86_JCC && in.target > b && in.target < entry + fn.n && match_stub(&d, in.target, &p)) {
+			*resume = p.morestack_ret;
+			break;
+		}
+		if (in.kind == GL_X86_RET || in.kind == GL_X86_JMP)
+			break;
+	}
+	dec_close(&d);
+	return 0;
+}
+
 size_t gl_x86_tramp_size(const gl_x86_plan *p)
 {
 	size_t n = 0;

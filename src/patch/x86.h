@@ -72,6 +72,13 @@ typedef struct gl_x86_mem {
 int gl_x86_plan_make(gl_span fn, uint64_t entry, const char *name, const gl_x86_mem *mem, uint64_t morestack,
 		     gl_x86_plan *plan, int *reason, goload_err *err);
 
+/* The return address of the prologue's call of runtime.morestack* in the
+ * function fn (entry first): where a call stopped in its stack check
+ * waits, and from where it jumps back to the entry. *resume is 0 when the
+ * prologue has no stack-growth path. */
+int gl_x86_resume(gl_span fn, uint64_t entry, const gl_x86_mem *mem, uint64_t morestack, uint64_t *resume,
+		  goload_err *err);
+
 /* Upper bound of gl_x86_tramp_emit's output for a plan. */
 size_t gl_x86_tramp_size(const gl_x86_plan *p);
 

@@ -197,6 +197,85 @@ func percentile(d []time.Duration, p float64) time.Duration {
 	return d[int(float64(len(d)-1)*p)]
 }
 
+// parkA, parkB and parkC have a stack check: a stop can park a call in
+// a prologue, from where it jumps back to the entry.
+//
+//go:noinline
+func parkA(x int) int { return touch(x) + 1 }
+
+//go:noinline
+func parkB(x int) int { return touch(x) + 2 }
+
+//go:noinline
+func parkC(x int) int { return touch(x) + 3 }
+
+// park applies A→B, reverts it, applies B→C and reverts it, n times,
+// while callers call A: a call of A may answer A's code or B's, never C's
+// (a call that went through A→B and waited in B's prologue while B→C was
+// applied; the binding's TestPatchRevertParkedInPrologue).
+func park(n, callers int) {
+	ab, err := goload.NewPatch(parkA, parkB)
+	must(err)
+	bc, err := goload.NewPatch(parkB, parkC)
+	must(err)
+	var stop, chain atomic.Bool
+	var calls, viaB, viaC, bad atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < callers; i++ {
+		wg.Add(1)
+		go func(x int) {
+			defer wg.Done()
+			for ; !stop.Load(); x++ {
+				c := chain.Load()
+				switch parkA(x) - x {
+				case 1:
+				case 2:
+					viaB.Add(1)
+				case 3:
+					if c || chain.Load() {
+						viaC.Add(1)
+					} else {
+						bad.Add(1)
+					}
+				default:
+					bad.Add(1)
+				}
+				calls.Add(1)
+			}
+		}(i * 1000003)
+	}
+	stops := 0
+	for i := 0; i < n; i++ {
+		for _, p := range []*goload.FuncPatch{ab, bc} {
+			must(goload.Apply(p))
+			stops += goload.LastPause().Attempts
+			must(goload.Revert(p))
+			stops += goload.LastPause().Attempts
+		}
+	}
+	// Then the chain: A→B stays applied while B→C comes and goes. A call
+	// of A parked in B's prologue may run C's code now (A→B→C is what
+	// calls of A do), and none of them may hold up the Apply.
+	must(goload.Apply(ab))
+	chain.Store(true)
+	chainStops := 0
+	for i := 0; i < n; i++ {
+		must(goload.Apply(bc))
+		chainStops += goload.LastPause().Attempts
+		must(goload.Revert(bc))
+		chainStops += goload.LastPause().Attempts
+	}
+	chain.Store(false)
+	must(goload.Revert(ab))
+	stop.Store(true)
+	wg.Wait()
+	if bad.Load() != 0 || viaB.Load() == 0 || viaC.Load() == 0 {
+		fail("park: %d calls of A, %d through B, %d through B→C, %d answered C's code outside the chain", calls.Load(), viaB.Load(), viaC.Load(), bad.Load())
+	}
+	fmt.Printf("ok park: %d cycles of A→B and B→C, %d callers: %d calls of A (%d through B, %d through the chain A→B→C, 0 ran C otherwise), %d stops; %d cycles of B→C under A→B in %d stops\n",
+		n, callers, calls.Load(), viaB.Load(), viaC.Load(), stops, n, chainStops)
+}
+
 // torture patches and reverts double and scaled n times while callers
 // check every result and a goroutine runs runtime.GC.
 func torture(n, callers int) {
@@ -789,7 +868,7 @@ func modtarget(archive string) {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: host torture N CALLERS|original|methods|unexported|closure|generic|refusals|bench|hotfix ARCHIVE")
+		fmt.Fprintln(os.Stderr, "usage: host torture N CALLERS|park N CALLERS|original|methods|unexported|closure|generic|refusals|bench|hotfix ARCHIVE")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -797,6 +876,10 @@ func main() {
 		n, _ := strconv.Atoi(os.Args[2])
 		c, _ := strconv.Atoi(os.Args[3])
 		torture(n, c)
+	case "park":
+		n, _ := strconv.Atoi(os.Args[2])
+		c, _ := strconv.Atoi(os.Args[3])
+		park(n, c)
 	case "original":
 		original()
 	case "methods":

@@ -172,6 +172,12 @@ func caller(seed int) {
 			r := targets[t](arg)
 			v2 := version.Load()
 			mask, ok := allowedBetween(t, v1, v2)
+			// The driver may have gone on meanwhile: the masks read are
+			// those of v1..v2 only if none of their slots was reused
+			// (it writes a slot before it publishes its version).
+			if v3 := version.Load(); v3+1-v1 >= histLen {
+				ok = false
+			}
 			if !ok {
 				stale.Add(1)
 			} else if bitOf(r-arg)&mask == 0 {
