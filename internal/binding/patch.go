@@ -642,7 +642,7 @@ func setPatches(ps []*FuncPatch, on bool) error {
 			// (its thread waits for a CPU on a loaded machine): give it
 			// time, up to about 0.5 s over all the attempts (0.2 s was
 			// not always enough for a call parked at an entry, see
-			// parkEntries, with more busy goroutines than Ps and a load
+			// parkWatch, with more busy goroutines than Ps and a load
 			// of 13 on 2 cores).
 			time.Sleep(time.Duration(st.Attempts) * 25 * time.Microsecond)
 		}

@@ -161,9 +161,9 @@ var scanState struct {
 	rs   []rng
 	busy busyG
 	hit  bool
-	// entries are function entries where no goroutine may be parked
-	// either (a saved PC, or the PC an async preemption pushed on the
-	// stack): see parkEntries.
+	// entries are function entries where calls parked (a saved PC, or
+	// the PC an async preemption pushed on the stack) are looked for:
+	// see parkWatch.
 	entries []parkAt
 	// block[i]: a call parked at entries[i] makes the stop retry;
 	// parked[i] is set when one is found (parkWatch).
@@ -214,7 +214,11 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 	// or in the prologue's stack check: its goroutine is runnable, or
 	// preempted for a stack scan, and the PC it resumes at is g.sched's,
 	// or the one an asynchronous preemption pushed. A waiting goroutine
-	// is somewhere else.
+	// is somewhere else, and an entry's address in its frames is data or
+	// a stale slot that stays as long as it waits (a module's first
+	// function is at the module's base address; Go 1.21's finalizer
+	// goroutine kept one, and every Revert of a patch by it was refused
+	// busy after 200 stops).
 	entries := scanState.entries
 	if st := b.status &^ o.gScan; st != gRunnable && st != gPreempted {
 		entries = nil
@@ -230,8 +234,10 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 	if !stack {
 		return busyG{}, false // no stack: dead or never started
 	}
-	wordScan := len(entries) > 0
-	if wordScan {
+	// everyWord: the PC an asynchronous preemption pushed could not be
+	// located, and every word of the stack is taken for it.
+	everyWord := false
+	if len(entries) > 0 {
 		// Parked at the entry, or preempted in the prologue's stack
 		// check: the return address is the word at g.sched.sp.
 		pc, sp := peek(g+o.schedPC), peek(g+o.schedSP)
@@ -239,8 +245,9 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 			b.pc, b.at, b.parked = pc, g+o.schedPC, e
 			return b, true
 		}
+		everyWord = !scanState.async.ok
 	}
-	if wordScan && scanState.async.ok {
+	if len(entries) > 0 && scanState.async.ok {
 		// Only that one word: any other word of the stack that holds an
 		// entry is data, or a slot of a frame that was never written
 		// and keeps what the stack's last user left there (a copy of
@@ -257,7 +264,7 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 		} else if async {
 			scanState.asyncUnknown++
 		}
-		wordScan = !known
+		everyWord = !known
 	}
 	if scanState.pcsOnly {
 		return busyG{}, false
@@ -277,7 +284,7 @@ func scanG(g uintptr, o *gOffsets, rs []rng) (busyG, bool) {
 			b.pc, b.at = v, a
 			return b, true
 		}
-		if wordScan {
+		if everyWord {
 			if e := parkedAt(v, 0, lo, hi); e != 0 {
 				b.pc, b.at, b.parked = v, a, e
 				return b, true
