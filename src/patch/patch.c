@@ -115,15 +115,10 @@ int goload_patcher_open(const char *goversion, goload_patcher **out, goload_err 
  * 0.1-0.2 ms, which would otherwise be the first plan's. */
 static void decoder_warm(gl_span sample)
 {
-	csh cs;
 #if defined(__aarch64__)
+	csh cs;
 	if (cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &cs) != CS_ERR_OK)
 		return;
-#else
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
-		return;
-	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON); /* as the x86 planner decodes */
-#endif
 	cs_insn *ci = cs_malloc(cs);
 	const uint8_t *code = sample.p;
 	size_t left = sample.n;
@@ -138,6 +133,9 @@ static void decoder_warm(gl_span sample)
 	if (ci)
 		cs_free(ci, 1);
 	cs_close(&cs);
+#else
+	gl_x86_warm(sample); /* the x86 planners' shared decoder */
+#endif
 }
 
 /* The patcher's slow first steps, once: /proc/self/mem opened and tried,

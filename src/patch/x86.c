@@ -2,6 +2,7 @@
 #include "patch/refuse.h"
 
 #include <capstone/capstone.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 /* How far the covered prologue is searched for its stack-growth branches:
@@ -13,12 +14,22 @@
 typedef struct dec {
 	csh cs;
 	cs_insn *ci;
+	bool shared; /* cs and ci are the shared decoder's, locked */
 	gl_span fn;
 	uint64_t entry;
 	const char *name;
 	const gl_x86_mem *mem;
 	uint64_t morestack;
 } dec;
+
+/* One decoder kept open for the process, taken by whoever finds it free:
+ * a Capstone handle builds its instruction-id table at its first
+ * instruction (about 11 us), which every plan paid again with a handle of
+ * its own. gl_x86_warm builds it, with the tables' first page faults, on
+ * the binding's warm-up goroutine. */
+static pthread_mutex_t shared_mu = PTHREAD_MUTEX_INITIALIZER;
+static csh shared_cs;
+static cs_insn *shared_ci;
 
 static int dec_open(dec *d, gl_span fn, uint64_t entry, const char *name, const gl_x86_mem *mem,
 		    goload_err *err)
@@ -27,6 +38,21 @@ static int dec_open(dec *d, gl_span fn, uint64_t entry, const char *name, const 
 	d->fn = fn;
 	d->entry = entry;
 	d->name = name;
+	d->shared = false;
+	if (pthread_mutex_trylock(&shared_mu) == 0) {
+		if (!shared_ci && cs_open(CS_ARCH_X86, CS_MODE_64, &shared_cs) == CS_ERR_OK) {
+			cs_option(shared_cs, CS_OPT_DETAIL, CS_OPT_ON);
+			if (!(shared_ci = cs_malloc(shared_cs)))
+				cs_close(&shared_cs);
+		}
+		if (shared_ci) {
+			d->cs = shared_cs;
+			d->ci = shared_ci;
+			d->shared = true;
+			return 0;
+		}
+		pthread_mutex_unlock(&shared_mu);
+	}
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &d->cs) != CS_ERR_OK)
 		return gl_err(err, GOLOAD_E_INTERNAL, "%s: capstone: cannot open an x86-64 decoder", name);
 	cs_option(d->cs, CS_OPT_DETAIL, CS_OPT_ON);
@@ -40,8 +66,31 @@ static int dec_open(dec *d, gl_span fn, uint64_t entry, const char *name, const 
 
 static void dec_close(dec *d)
 {
+	if (d->shared) {
+		pthread_mutex_unlock(&shared_mu);
+		return;
+	}
 	cs_free(d->ci, 1);
 	cs_close(&d->cs);
+}
+
+void gl_x86_warm(gl_span sample)
+{
+	dec d;
+	goload_err err;
+	if (dec_open(&d, sample, 0, "warm", NULL, &err) < 0)
+		return;
+	const uint8_t *code = sample.p;
+	size_t left = sample.n;
+	uint64_t a = 0;
+	while (left > 0) {
+		if (!cs_disasm_iter(d.cs, &code, &left, &a, d.ci)) {
+			code++; /* not an instruction: on from the next byte */
+			left--;
+			a++;
+		}
+	}
+	dec_close(&d);
 }
 
 static bool has_group(const cs_insn *ci, uint8_t grp)

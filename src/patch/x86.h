@@ -72,6 +72,10 @@ typedef struct gl_x86_mem {
 int gl_x86_plan_make(gl_span fn, uint64_t entry, const char *name, const gl_x86_mem *mem, uint64_t morestack,
 		     gl_x86_plan *plan, int *reason, goload_err *err);
 
+/* Decode sample (any bytes) with the shared decoder, so that its tables
+ * are in memory and its instruction-id table built before the first plan. */
+void gl_x86_warm(gl_span sample);
+
 /* The return address of the prologue's call of runtime.morestack* in the
  * function fn (entry first): where a call stopped in its stack check
  * waits, and from where it jumps back to the entry. *resume is 0 when the
