@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "484a3f997606d37d12b456730913a5357827dec238d3a6c5b394679297ab4040"
+#define GOLOAD_C_SOURCES_SHA256 "6128cd19a31576af6dabe366339c441bb659175ef82ed503d4b869d653fca907"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -177,28 +177,21 @@ func inlinedCallers(name string, cn *C.char) (int, string, error) {
 // sitting in the replacement (which under 8 busy callers made them retry
 // for up to half a second). Runs before the world stops: it may allocate.
 func parkWatch(writes, removed []*FuncPatch) (es []parkAt, block []bool) {
-	idx := map[uintptr]int{}
-	add := func(at parkAt, b bool) {
-		if i, ok := idx[at.entry]; ok {
-			block[i] = block[i] || b
-			if es[i].resume == 0 {
-				es[i].resume = at.resume
-			}
-			return
-		}
-		idx[at.entry] = len(es)
-		es, block = append(es, at), append(block, b)
-	}
 	written := map[uintptr]*FuncPatch{}
 	for _, p := range writes {
 		written[p.entry] = p
 	}
-	watch := func(pc uintptr, resume uintptr) {
-		if p := written[pc]; p != nil {
-			add(parkAt{pc, uintptr(p.info.resume)}, true)
-		} else {
-			add(parkAt{pc, resume}, false)
+	seen := map[uintptr]bool{} // stale and removed again: one entry
+	watch := func(pc, resume uintptr) {
+		if seen[pc] {
+			return
 		}
+		seen[pc] = true
+		p := written[pc]
+		if p != nil {
+			resume = uintptr(p.info.resume)
+		}
+		es, block = append(es, parkAt{pc, resume}), append(block, p != nil)
 	}
 	for _, at := range patcher.stale {
 		watch(at.entry, at.resume)

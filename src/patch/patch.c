@@ -386,7 +386,8 @@ static int site_open_arm64(goload_patcher *p, uint64_t entry, uint64_t size, con
 	__builtin___clear_cache((char *)(uintptr_t)code, (char *)(uintptr_t)(code + b.len));
 	size_t len = b.len;
 	gl_buf_free(&b);
-	return site_add(p, entry, name, plan.cover, plan.has_stub, plan.ctxt, plan.has_stub ? plan.morestack_ret : 0, code, tramp, slot, len,
+	uint64_t resume = plan.has_stub ? plan.morestack_ret : 0;
+	return site_add(p, entry, name, plan.cover, plan.has_stub, plan.ctxt, resume, code, tramp, slot, len,
 			gl_a64_jmp_bytes, out, err);
 }
 #endif
@@ -433,7 +434,8 @@ int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, con
 		return gl_err_prefix(err, "%s", name);
 	}
 	gl_buf_free(&b);
-	return site_add(p, entry, name, plan.cover, plan.has_stub, plan.ctxt, plan.has_stub ? plan.morestack_ret : 0, code, tramp, slot,
+	uint64_t resume = plan.has_stub ? plan.morestack_ret : 0;
+	return site_add(p, entry, name, plan.cover, plan.has_stub, plan.ctxt, resume, code, tramp, slot,
 			GL_X86_STUB_LEN + tlen, gl_x86_jmp_bytes, out, err);
 #endif
 }
@@ -454,8 +456,6 @@ int goload_patch_func_resume(goload_patcher *p, uint64_t entry, uint64_t size, u
 	return gl_x86_resume(fn, entry, NULL, morestack, resume, err);
 #endif
 }
-
-
 
 void goload_patcher_g_layout(const goload_patcher *p, goload_patch_g_layout *out)
 {
