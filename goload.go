@@ -245,6 +245,15 @@ func (t Timings) CloseString() string { return binding.Timings(t).CloseString() 
 // Open does): called at startup, it keeps them out of the first load.
 func Check() error { return pub(binding.Check()) }
 
+// CheckPatch reports whether goload can patch functions in this process:
+// the architecture, the patcher's tables for this Go version, the
+// executable's function table and inline trees, the runtime functions
+// that stop the world, the planner on a prologue of this program's own
+// toolchain, and /proc/self/mem. It does the patcher's one-time setup
+// (0.5-1 ms in a fresh process): called at startup, in TestMain say, it
+// keeps that out of the first NewPatch, as Check does for the first Open.
+func CheckPatch() error { return pub(binding.CheckPatch()) }
+
 // FuncPatch replaces one function of the running program by another. The
 // function's first bytes become a 5-byte JMP to a stub that calls the
 // replacement; Original runs the replaced code through a trampoline.

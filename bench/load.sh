@@ -15,7 +15,9 @@
 # (GOLOAD_BENCH_BEFORE=1: the whole-image copy of a host with relocated
 # words, the membarrier registration inside the call) and now, with the
 # first Open's ratio to plugin.Open; now both without and with the host
-# index cache (docs/load.md), which a first run fills. Uses $GO or go.
+# index cache (docs/load.md), which a first run fills; then, with the
+# cache, goload.CheckPatch at startup and the first NewPatch after it.
+# Uses $GO or go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

@@ -556,6 +556,14 @@ typedef struct goload_patch_site_info {
  * entry gives back the same site. On refusal: < 0, *reason set. */
 int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, const char *name,
 			   uint64_t morestack, goload_patch_site **out, int *reason, goload_err *err);
+/* Plans a site for [entry, entry+size) as goload_patch_site_open would,
+ * and builds nothing: out gets what the site's info would say of the
+ * function (cover, has_stub, resume, ctxt; no stub, trampoline or slot).
+ * goload.CheckPatch runs it on a function of its own, so that a toolchain
+ * whose prologues the planner does not read is refused there, and the
+ * planner's first run is not the first NewPatch's. */
+int goload_patch_plan_check(goload_patcher *p, uint64_t entry, uint64_t size, const char *name, uint64_t morestack,
+			    goload_patch_site_info *out, int *reason, goload_err *err);
 const goload_patch_site_info *goload_patch_site_get_info(const goload_patch_site *s);
 /* The resume of goload_patch_site_info for any function [entry,
  * entry+size) of the running process, patched or not (a replacement): 0
@@ -728,7 +736,8 @@ void goload_heapscan_free(goload_heapscan *s);
 /* GOLOAD-SECTION-DEBUG: loaded code as perf and gdb see it (src/debug). */
 
 enum { GOLOAD_DEBUG_PERFMAP = 1, /* lines in /tmp/perf-PID.map */
-       GOLOAD_DEBUG_GDB = 2 /* an in-memory ELF object registered with GDB's JIT interface */ };
+       GOLOAD_DEBUG_GDB = 2, /* an in-memory ELF object registered with GDB's JIT interface */
+       GOLOAD_DEBUG_DEFER = 4 /* the perf map lines queued for a writer thread (goload_debug_flush) */ };
 
 /* Names every function (and jump to a host function) of a published
  * module for perf and gdb, as flags ask. */
@@ -749,6 +758,9 @@ unsigned goload_debug_env_flags(void);
  * of its own while it reads the host index, instead of in its register
  * phase (a registration that comes first opens the file itself). */
 bool goload_debug_prepare(unsigned flags);
+/* Waits until the perf map lines queued with GOLOAD_DEBUG_DEFER are
+ * written (or failed: a map that cannot be written fails no patch). */
+void goload_debug_flush(void);
 
 /* GOLOAD-SECTION-DEBUG-END */
 

@@ -35,9 +35,10 @@ var perfReady atomic.Bool
 // flags ask for it and it is not open yet: its creation (30-50 µs) then
 // overlaps the first Open's host index instead of adding to it. A thread
 // of C's own cost the Open as much to start; a registration that comes
-// first opens the file itself.
+// first opens the file itself. With GOLOAD_DEBUG_DEFER (the patcher's) it
+// also starts the writer thread of deferred lines.
 func prepareDebug(flags C.uint) {
-	if flags&C.GOLOAD_DEBUG_PERFMAP == 0 || perfReady.Load() {
+	if flags&C.GOLOAD_DEBUG_PERFMAP == 0 || (perfReady.Load() && flags&C.GOLOAD_DEBUG_DEFER == 0) {
 		return
 	}
 	go func() {

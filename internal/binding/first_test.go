@@ -45,14 +45,17 @@ func TestFirstUseImageNotCopied(t *testing.T) {
 }
 
 // TestFirstUsePluginHost: load, call, close and patch in a host whose
-// image goload relocated in place (each first use in its own process).
+// image goload relocated in place (each first use in its own process;
+// the patch also after goload.CheckPatch).
 func TestFirstUsePluginHost(t *testing.T) {
 	forEach(t, func(t *testing.T, tc toolchain) {
 		for _, flags := range [][]string{{"-tags=withplugin"}, {"-tags=withplugin", "-buildmode=pie"}, {}} {
 			bin := buildHost(t, tc, "./testdata/firsthost", "", flags...)
 			loadCheckIn(t, tc, bin, nil, "open", firstFixture)
-			if out := runHost(t, bin, nil, "patch"); !regexp.MustCompile(`(?m)^ok$`).MatchString(out) {
-				t.Fatalf("%v: patch printed %q", flags, out)
+			for _, mode := range []string{"patch", "checkpatch"} {
+				if out := runHost(t, bin, nil, mode); !regexp.MustCompile(`(?m)^ok$`).MatchString(out) {
+					t.Fatalf("%v: %s printed %q", flags, mode, out)
+				}
 			}
 		}
 	})

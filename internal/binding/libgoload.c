@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "6128cd19a31576af6dabe366339c441bb659175ef82ed503d4b869d653fca907"
+#define GOLOAD_C_SOURCES_SHA256 "2fb23641466ac6ab860bcd7e8a5336aedb65404980c1cfbcab0adeb253c51a91"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -127,7 +127,7 @@ func thePatcher() error {
 			} else {
 				go slow()
 			}
-			prepareDebug(C.goload_debug_env_flags()) // the perf map's file, meanwhile (debug.go)
+			prepareDebug(C.goload_debug_env_flags() | C.GOLOAD_DEBUG_DEFER) // the perf map's file and writer, meanwhile (debug.go)
 			// One image of the executable for the loader and the patcher;
 			// without one the patcher opens its own.
 			if h, err := openHost(); err == nil && C.goload_patcher_share_host(patcher.p, h, &e) < 0 {
@@ -164,6 +164,53 @@ func thePatcher() error {
 		}()
 	})
 	return patcher.err
+}
+
+// CheckPatch reports whether goload can patch functions in this process,
+// and does its one-time setup: the architecture is one goload patches;
+// the patcher opens for this Go version (its scheduler layout) and the
+// executable's function table and inline trees read (the host index, or
+// its cache); the runtime functions that stop the world resolve; the
+// planner reads a prologue of this program's own toolchain (a function
+// with a stack check, planned and not written); and /proc/self/mem takes
+// forced writes (else the code writes drop X around the write:
+// PatchInfo). Called at startup it keeps that setup, 0.5-1 ms in a fresh
+// process (most of it the host's pages and the instruction decoder's
+// tables paged in), out of the first NewPatch.
+func CheckPatch() error {
+	if err := patchArch(runtime.GOARCH); err != nil {
+		return err
+	}
+	if err := thePatcher(); err != nil {
+		return err
+	}
+	pc := reflect.ValueOf(newPatchCovered).Pointer()
+	name, size, err := hostFuncAt(pc)
+	if err != nil {
+		return err
+	}
+	cn := C.CString(name)
+	defer C.free(unsafe.Pointer(cn))
+	patcher.mu.Lock()
+	defer patcher.mu.Unlock()
+	if _, _, err := inlinedCallers(name, cn); err != nil {
+		return err
+	}
+	var info C.goload_patch_site_info
+	var reason C.int
+	var e C.goload_err
+	if C.goload_patch_plan_check(patcher.p, C.uint64_t(pc), C.uint64_t((size+31)&^31), cn,
+		C.uint64_t(patcher.w.morestack), &info, &reason, &e) < 0 {
+		if reason != 0 {
+			return refusal(int(reason), "%s", C.GoString(&e.msg[0]))
+		}
+		return cError(&e)
+	}
+	if !info.has_stub || info.resume == 0 {
+		return errorf("patch: the planner found no stack check in %s, built by %s: this toolchain's prologues are not the ones it reads",
+			name, runtime.Version())
+	}
+	return nil
 }
 
 // patchArch refuses an architecture goload does not patch: the entry jump,
@@ -590,6 +637,11 @@ func setPatches(ps []*FuncPatch, on bool) error {
 	}
 	if ready := patcher.syncCoreReady; ready != nil {
 		<-ready // before the first stop that writes code (syncCores)
+	}
+	if on {
+		// The stubs' perf map lines, queued by NewPatch, are on file
+		// before a jump can lead there.
+		C.goload_debug_flush()
 	}
 	removed := replaced // the v1 of a v1→v2 swap leaves the slot
 	if !on {

@@ -1,7 +1,10 @@
 package binding
 
 import (
+	"bufio"
 	"errors"
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -38,6 +41,57 @@ func TestPatchArchRefused(t *testing.T) {
 
 //go:noinline
 func double4test(x int) int { return 2 * x }
+
+//go:noinline
+func triple4test(x int) int { return 3 * x }
+
+// CheckPatch does the patcher's one-time setup and checks it: it plans a
+// function of the binding's own (with a stack check, as the host's
+// toolchain built it) without writing it, and a patch made after it
+// applies. The stub's perf map line is queued by NewPatch for a writer
+// thread (a write can wait for the file system's journal); Apply flushes
+// it, so the line is on file before the jump leads there.
+func TestCheckPatch(t *testing.T) {
+	if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
+		if err := CheckPatch(); err == nil {
+			t.Fatalf("CheckPatch on %s: no error", runtime.GOARCH)
+		}
+		return
+	}
+	for i := 0; i < 2; i++ { // the second call finds the setup done
+		if err := CheckPatch(); err != nil {
+			t.Fatalf("CheckPatch %d: %v", i+1, err)
+		}
+	}
+	p, err := NewPatch(triple4test, func(x int) int { return 30 * x })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Apply(p); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Revert() })
+	if got := triple4test(2); got != 60 {
+		t.Fatalf("patched triple4test(2) = %d, want 60", got)
+	}
+	if os.Getenv("GOLOAD_PERFMAP") == "0" {
+		return
+	}
+	f, err := os.Open(fmt.Sprintf("/tmp/perf-%d.map", os.Getpid()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := fmt.Sprintf("%x ", p.info.stub)
+	found := false
+	for sc := bufio.NewScanner(f); sc.Scan(); {
+		l := sc.Text()
+		found = found || (strings.HasPrefix(l, want) && strings.HasSuffix(l, " goload.patch:"+p.name))
+	}
+	if !found {
+		t.Errorf("after Apply, the perf map has no line %s... goload.patch:%s", want, p.name)
+	}
+}
 
 // v1 → v2: Apply of a patch of a function another patch has replaced
 // swaps them in one stop, while 8 goroutines check that no call started

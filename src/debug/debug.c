@@ -103,6 +103,7 @@ static pthread_mutex_t dbg_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct gl_dbg_reg *dbg_regs;
 static int perf_fd = -1;
 static pid_t perf_pid;
+static bool perf_writer_up(void);
 
 /* ---- perf map ---- */
 
@@ -166,17 +167,16 @@ bool goload_debug_prepare(unsigned flags)
 		return false;
 	pthread_mutex_lock(&dbg_mu);
 	bool ok = perf_open(NULL) == 0; /* a failure is reported by the first write */
+	if (flags & GOLOAD_DEBUG_DEFER)
+		(void)perf_writer_up();
 	pthread_mutex_unlock(&dbg_mu);
 	return ok;
 }
 
-static int perf_write(const char *buf, size_t n, goload_err *err)
+static int perf_write_fd(int fd, const char *buf, size_t n, goload_err *err)
 {
-	int rc = perf_open(err);
-	if (rc)
-		return rc;
 	while (n > 0) {
-		ssize_t w = write(perf_fd, buf, n);
+		ssize_t w = write(fd, buf, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -185,6 +185,74 @@ static int perf_write(const char *buf, size_t n, goload_err *err)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* dbg_mu held. */
+static int perf_write(const char *buf, size_t n, goload_err *err)
+{
+	int rc = perf_open(err);
+	return rc ? rc : perf_write_fd(perf_fd, buf, n, err);
+}
+
+/* Deferred lines (GOLOAD_DEBUG_DEFER): queued under dbg_mu and written by
+ * a thread of their own. A write to the map can wait for the file
+ * system's journal (0.3 ms to 90 ms on this ext4 when it commits), which
+ * must not be a NewPatch's; goload_debug_flush waits for them, and the Go
+ * binding calls it before a patch's jump is written, so that a stub is
+ * named before it can run. */
+static gl_buf perf_q;             /* lines not yet written */
+static bool perf_busy;            /* the writer holds lines it took from perf_q */
+static pid_t perf_writer_pid;     /* the process the writer runs in (0: none) */
+static pthread_cond_t perf_cv = PTHREAD_COND_INITIALIZER;      /* lines queued */
+static pthread_cond_t perf_done_cv = PTHREAD_COND_INITIALIZER; /* queue written */
+
+static void *perf_writer(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&dbg_mu);
+	for (;;) {
+		while (!perf_q.len)
+			pthread_cond_wait(&perf_cv, &dbg_mu);
+		gl_buf b = perf_q;
+		perf_q = (gl_buf){0};
+		perf_busy = true;
+		int fd = perf_open(NULL) == 0 ? perf_fd : -1;
+		pthread_mutex_unlock(&dbg_mu);
+		if (fd >= 0)
+			(void)perf_write_fd(fd, (const char *)b.p, b.len, NULL); /* best effort, as a patch's lines are */
+		gl_buf_free(&b);
+		pthread_mutex_lock(&dbg_mu);
+		perf_busy = false;
+		pthread_cond_broadcast(&perf_done_cv);
+	}
+	return NULL;
+}
+
+/* dbg_mu held. False when no writer can run: the caller writes itself. */
+static bool perf_writer_up(void)
+{
+	if (perf_writer_pid == getpid())
+		return true;
+	pthread_t t;
+	pthread_attr_t a;
+	if (pthread_attr_init(&a) != 0)
+		return false;
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	bool ok = pthread_create(&t, &a, perf_writer, NULL) == 0;
+	pthread_attr_destroy(&a);
+	if (ok) {
+		perf_writer_pid = getpid();
+		perf_q.len = 0; /* a parent's lines, if forked: its writer writes them */
+	}
+	return ok;
+}
+
+void goload_debug_flush(void)
+{
+	pthread_mutex_lock(&dbg_mu);
+	while (perf_writer_pid == getpid() && (perf_q.len || perf_busy))
+		pthread_cond_wait(&perf_done_cv, &dbg_mu);
+	pthread_mutex_unlock(&dbg_mu);
 }
 
 /* ---- the in-memory ELF object ---- */
@@ -642,7 +710,11 @@ static int reg(const void *key, funcvec *fs, const strvec *files, uint64_t lo, u
 				      (unsigned long long)fs->v[i].size, fs->v[i].name);
 		if (b.oom)
 			rc = gl_err(err, GOLOAD_E_NOMEM, "perf map: out of memory");
-		else if (b.len)
+		else if (b.len && (flags & GOLOAD_DEBUG_DEFER) && perf_writer_up()) {
+			if (!gl_buf_append(&perf_q, b.p, b.len))
+				rc = gl_err(err, GOLOAD_E_NOMEM, "perf map: out of memory");
+			pthread_cond_signal(&perf_cv);
+		} else if (b.len)
 			rc = perf_write((const char *)b.p, b.len, err);
 		gl_buf_free(&b);
 	}

@@ -345,12 +345,14 @@ static int site_add(goload_patcher *p, uint64_t entry, const char *name, size_t 
 	if (rc < 0)
 		return rc;
 	/* perf and gdb name the stub and trampoline (best effort: a map file
-	 * that cannot be written does not refuse the patch) */
+	 * that cannot be written does not refuse the patch); the perf line
+	 * is written by debug.c's writer thread, flushed before the jump is
+	 * (goload_debug_flush) */
 	char *dn = malloc(strlen(name) + sizeof "goload.patch:");
 	if (dn) {
 		strcpy(dn, "goload.patch:");
 		strcat(dn, name);
-		(void)goload_debug_register_code(s, code, codelen, dn, goload_debug_env_flags(), NULL);
+		(void)goload_debug_register_code(s, code, codelen, dn, goload_debug_env_flags() | GOLOAD_DEBUG_DEFER, NULL);
 		free(dn);
 	}
 	*out = s;
@@ -438,6 +440,36 @@ int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, con
 	return site_add(p, entry, name, plan.cover, plan.has_stub, plan.ctxt, resume, code, tramp, slot,
 			GL_X86_STUB_LEN + tlen, gl_x86_jmp_bytes, out, err);
 #endif
+}
+
+int goload_patch_plan_check(goload_patcher *p, uint64_t entry, uint64_t size, const char *name, uint64_t morestack,
+			    goload_patch_site_info *out, int *reason, goload_err *err)
+{
+	(void)p;
+	memset(out, 0, sizeof *out);
+	*reason = 0;
+	if (!goload_patch_arch_supported(GL_PATCH_HOST_ARCH)) {
+		*reason = GOLOAD_PATCH_R_ARCH;
+		return gl_err(err, GOLOAD_E_UNSUPPORTED, "patch: %s: goload patches only amd64 and arm64 code, this is %s",
+			      name, GL_PATCH_HOST_ARCH);
+	}
+	gl_span fn = gl_span_make((const void *)(uintptr_t)entry, size);
+#if defined(__aarch64__)
+	gl_a64_plan plan;
+	int rc = gl_a64_plan_make(fn, entry, name, NULL, morestack, &plan, reason, err);
+#else
+	gl_x86_plan plan;
+	int rc = gl_x86_plan_make(fn, entry, name, NULL, morestack, &plan, reason, err);
+#endif
+	if (rc < 0)
+		return rc;
+	out->entry = entry;
+	out->cover = plan.cover;
+	out->has_stub = plan.has_stub;
+	out->resume = plan.has_stub ? plan.morestack_ret : 0;
+	out->ctxt = plan.ctxt;
+	memcpy(out->original, (const void *)(uintptr_t)entry, plan.cover);
+	return 0;
 }
 
 const goload_patch_site_info *goload_patch_site_get_info(const goload_patch_site *s) { return &s->info; }

@@ -83,6 +83,25 @@ int main(void)
 	CHECK(__jit_debug_descriptor.first_entry == NULL && __jit_debug_descriptor.relevant_entry == NULL);
 	goload_debug_unregister(&key1); /* twice: nothing */
 
+	/* deferred lines: queued for the writer thread, on file after
+	 * goload_debug_flush, in the order registered, after the first */
+	static int key3, key4;
+	CHECK(goload_debug_register_code(&key3, 0x7000300, 0x20, "goload.patch:main.h",
+					 GOLOAD_DEBUG_PERFMAP | GOLOAD_DEBUG_DEFER, &err) == 0);
+	CHECK(goload_debug_register_code(&key4, 0x7000400, 0x30, "goload.patch:main.k",
+					 GOLOAD_DEBUG_PERFMAP | GOLOAD_DEBUG_DEFER, &err) == 0);
+	goload_debug_flush();
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (f) {
+		char buf[256] = {0};
+		size_t n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		CHECK_STR(buf, "7000100 40 example.com/p.F\n7000300 20 goload.patch:main.h\n7000400 30 goload.patch:main.k\n");
+		CHECK(n == strlen(buf));
+	}
+	goload_debug_flush(); /* nothing queued: returns */
+
 	/* the environment turns each off */
 	setenv("GOLOAD_PERFMAP", "0", 1);
 	CHECK(goload_debug_env_flags() == GOLOAD_DEBUG_GDB);

@@ -87,6 +87,9 @@ func main() {
 //go:noinline
 func double(x int) int { return 2 * x }
 
+//go:noinline
+func triple(x int) int { return 3 * x }
+
 // openAdd opens the archive and looks its Add up: archive to callable,
 // timed.
 func openAdd(archive string) (*goload.Module, func(int, int) int, time.Duration) {
@@ -104,7 +107,8 @@ func openAdd(archive string) (*goload.Module, func(int, int) int, time.Duration)
 
 // firstChild is one fresh process's first use (GOLOAD_BENCH_FIRST): "open"
 // times the first Open (+Lookup) and the first Close, "patch" the first
-// NewPatch, "plugin" the first plugin.Open (+Lookup) of the same code; it
+// NewPatch, "checkpatch" goload.CheckPatch then the first NewPatch (and a
+// NewPatch of a second target), "plugin" the first plugin.Open (+Lookup) of the same code; it
 // prints the nanoseconds. "start" does nothing: the parent times the
 // process's start and exit.
 func firstChild(mode, archive, so string) {
@@ -134,6 +138,22 @@ func firstChild(mode, archive, so string) {
 			panic(err)
 		}
 		fmt.Println(int64(time.Since(t0)))
+	case "checkpatch":
+		t0 := time.Now()
+		if err := goload.CheckPatch(); err != nil {
+			panic(err)
+		}
+		tCheck := time.Since(t0)
+		t0 = time.Now()
+		if _, err := goload.NewPatch(double, func(x int) int { return 3 * x }); err != nil {
+			panic(err)
+		}
+		tFirst := time.Since(t0)
+		t0 = time.Now()
+		if _, err := goload.NewPatch(triple, func(x int) int { return 4 * x }); err != nil {
+			panic(err)
+		}
+		fmt.Println(int64(tCheck), int64(tFirst), int64(time.Since(t0)))
 	}
 }
 
@@ -190,11 +210,13 @@ func firstUse(archive, so string) {
 		plugins = append(plugins, run("plugin", 2))
 	}
 	var open, patch [3][][]int64
+	var checked [][]int64
 	for i := 0; i < runs; i++ {
 		for k := 0; k < 3; k++ {
 			open[k] = append(open[k], run("open", k))
 			patch[k] = append(patch[k], run("patch", k))
 		}
+		checked = append(checked, run("checkpatch", 2))
 	}
 	med := func(rs [][]int64, col int) time.Duration {
 		var s []int64
@@ -217,6 +239,8 @@ func firstUse(archive, so string) {
 	fmt.Printf("    1st Close    %7.3f -> %7.3f -> %7.3f ms (prepare %.3f -> %.3f -> %.3f ms)\n",
 		ms(med(open[0], 1)), ms(med(open[1], 1)), ms(med(open[2], 1)), ms(med(open[0], 3)), ms(med(open[1], 3)), ms(med(open[2], 3)))
 	fmt.Printf("    1st NewPatch %7.3f -> %7.3f -> %7.3f ms\n", ms(med(patch[0], 0)), ms(med(patch[1], 0)), ms(med(patch[2], 0)))
+	fmt.Printf("    after goload.CheckPatch at startup (%.3f ms, with the cache): 1st NewPatch %.3f ms, a 2nd target %.3f ms\n",
+		ms(med(checked, 0)), ms(med(checked, 1)), ms(med(checked, 2)))
 	// What linking goload costs a process that loads nothing: Capstone,
 	// linked statically, has no relocations for the dynamic linker (its
 	// shared library's 77,000 took ~1.5 ms at every start).

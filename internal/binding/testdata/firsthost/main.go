@@ -7,6 +7,7 @@
 //
 //	firsthost open ARCHIVE   first Open (+Lookup), its phases, first Close and its phases
 //	firsthost patch          first NewPatch
+//	firsthost checkpatch     goload.CheckPatch, then the first NewPatch
 //	firsthost check          goload.Check, then Open's host index as it remains
 //	firsthost image          goload.Check, and the anonymous memory it added
 //	                         against the executable's size (smaps_rollup)
@@ -56,7 +57,14 @@ func main() {
 			panic(err)
 		}
 		fmt.Printf("image: check added %d kB anonymous memory; the executable is %d kB\n", anonKB()-before, st.Size()/1024)
-	case "patch":
+	case "patch", "checkpatch":
+		if os.Args[1] == "checkpatch" {
+			t0 := time.Now()
+			if err := goload.CheckPatch(); err != nil {
+				panic(err)
+			}
+			fmt.Printf("checkpatch %.3f ms\n", ms(time.Since(t0)))
+		}
 		t0 := time.Now()
 		p, err := goload.NewPatch(double, func(x int) int { return 3 * x })
 		if err != nil {
