@@ -249,9 +249,11 @@ func Check() error { return pub(binding.Check()) }
 // the architecture, the patcher's tables for this Go version, the
 // executable's function table and inline trees, the runtime functions
 // that stop the world, the planner on a prologue of this program's own
-// toolchain, and /proc/self/mem. It does the patcher's one-time setup
-// (0.5-1 ms in a fresh process): called at startup, in TestMain say, it
-// keeps that out of the first NewPatch, as Check does for the first Open.
+// toolchain, and /proc/self/mem. It does the patcher's one-time setup:
+// 0.5-1 ms of work in a fresh process, and 10-15 ms asleep while the
+// kernel registers the process for membarrier(SYNC_CORE), which the first
+// Apply otherwise waits for. Called at startup, in TestMain say, it keeps
+// both out of the first patch, as Check does for the first Open.
 func CheckPatch() error { return pub(binding.CheckPatch()) }
 
 // FuncPatch replaces one function of the running program by another. The

@@ -174,9 +174,11 @@ func thePatcher() error {
 // planner reads a prologue of this program's own toolchain (a function
 // with a stack check, planned and not written); and /proc/self/mem takes
 // forced writes (else the code writes drop X around the write:
-// PatchInfo). Called at startup it keeps that setup, 0.5-1 ms in a fresh
-// process (most of it the host's pages and the instruction decoder's
-// tables paged in), out of the first NewPatch.
+// PatchInfo). Called at startup it keeps that setup out of the first
+// patch: 0.5-1 ms of work in a fresh process (most of it the host's pages
+// and the instruction decoder's tables paged in), and the registration
+// for membarrier(SYNC_CORE), whose RCU grace period (10-15 ms asleep)
+// the first Apply would otherwise wait for.
 func CheckPatch() error {
 	if err := patchArch(runtime.GOARCH); err != nil {
 		return err
@@ -184,6 +186,9 @@ func CheckPatch() error {
 	if err := thePatcher(); err != nil {
 		return err
 	}
+	// The membarrier registration the first Apply would wait for: the
+	// kernel's RCU grace period, 10-15 ms asleep on this machine.
+	<-patcher.syncCoreReady
 	pc := reflect.ValueOf(newPatchCovered).Pointer()
 	name, size, err := hostFuncAt(pc)
 	if err != nil {
