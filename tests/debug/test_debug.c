@@ -27,6 +27,20 @@ extern struct jit_descriptor __jit_debug_descriptor;
 
 static int key1, key2;
 
+/* The map's whole text is want (and nothing else). */
+static void check_map(const char *path, const char *want)
+{
+	FILE *f = fopen(path, "r");
+	CHECK_MSG(f != NULL, "%s: cannot open", path);
+	if (!f)
+		return;
+	char buf[256] = {0};
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	CHECK_STR(buf, want);
+	CHECK(n == strlen(want));
+}
+
 int main(void)
 {
 	char path[64];
@@ -40,15 +54,7 @@ int main(void)
 	CHECK(goload_debug_registered(&key1) && goload_debug_registered(&key2));
 
 	/* perf: one line, only for the range that asked for it */
-	FILE *f = fopen(path, "r");
-	CHECK(f != NULL);
-	if (f) {
-		char buf[256] = {0};
-		size_t n = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-		CHECK_STR(buf, "7000100 40 example.com/p.F\n");
-		CHECK(n == strlen("7000100 40 example.com/p.F\n"));
-	}
+	check_map(path, "7000100 40 example.com/p.F\n");
 
 	/* gdb: two entries, newest first, each an ELF object the library reads */
 	struct jit_code_entry *e = __jit_debug_descriptor.first_entry;
@@ -91,15 +97,7 @@ int main(void)
 	CHECK(goload_debug_register_code(&key4, 0x7000400, 0x30, "goload.patch:main.k",
 					 GOLOAD_DEBUG_PERFMAP | GOLOAD_DEBUG_DEFER, &err) == 0);
 	goload_debug_flush();
-	f = fopen(path, "r");
-	CHECK(f != NULL);
-	if (f) {
-		char buf[256] = {0};
-		size_t n = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-		CHECK_STR(buf, "7000100 40 example.com/p.F\n7000300 20 goload.patch:main.h\n7000400 30 goload.patch:main.k\n");
-		CHECK(n == strlen(buf));
-	}
+	check_map(path, "7000100 40 example.com/p.F\n7000300 20 goload.patch:main.h\n7000400 30 goload.patch:main.k\n");
 	goload_debug_flush(); /* nothing queued: returns */
 
 	/* the environment turns each off */
