@@ -242,7 +242,8 @@ static bool perf_writer_up(void)
 	pthread_attr_destroy(&a);
 	if (ok) {
 		perf_writer_pid = getpid();
-		perf_q.len = 0; /* a parent's lines, if forked: its writer writes them */
+		perf_q.len = 0;     /* a parent's lines, if forked: its writer writes them */
+		perf_busy = false;  /* and the parent's writer's state */
 	}
 	return ok;
 }
