@@ -6,7 +6,7 @@
  * hashes only the package folder's files: the digest of src/ and include/
  * below makes it rebuild the library when any C file changes. TestCgoUnity
  * and the cgo_unity ctest fail when this file is stale. */
-#define GOLOAD_C_SOURCES_SHA256 "22b93aff6b9b91c41fa215045aba6ea9634003f4dc2b1e80b77bd57515d30cac"
+#define GOLOAD_C_SOURCES_SHA256 "132547e5ae822a0fe79f560636bb866b7e6925e189f6fd9f536da0bd64914bd4"
 
 /* Before any system header: util.c and gobin/open.c need GNU extensions. */
 #define _GNU_SOURCE

@@ -204,18 +204,30 @@ func CheckPatch() error {
 	var info C.goload_patch_site_info
 	var reason C.int
 	var e C.goload_err
-	if C.goload_patch_plan_check(patcher.p, C.uint64_t(pc), C.uint64_t((size+31)&^31), cn,
+	if C.goload_patch_plan_check(patcher.p, C.uint64_t(pc), C.uint64_t(planSize(size)), cn,
 		C.uint64_t(patcher.w.morestack), &info, &reason, &e) < 0 {
-		if reason != 0 {
-			return refusal(int(reason), "%s", C.GoString(&e.msg[0]))
-		}
-		return cError(&e)
+		return siteError(reason, &e)
 	}
 	if !info.has_stub || info.resume == 0 {
 		return errorf("patch: the planner found no stack check in %s, built by %s: this toolchain's prologues are not the ones it reads",
 			name, runtime.Version())
 	}
 	return nil
+}
+
+// planSize is the bytes a plan may read of a function of size bytes: the
+// symbol ends at the last instruction; the alignment padding after it
+// (INT3, up to the 32-byte function alignment) may lend bytes to a very
+// short function, and the planner checks that it is padding.
+func planSize(size uintptr) uintptr { return (size + 31) &^ 31 }
+
+// siteError is a planner's failure: a refusal with its reason, else the
+// error as it is.
+func siteError(reason C.int, e *C.goload_err) error {
+	if reason != 0 {
+		return refusal(int(reason), "%s", C.GoString(&e.msg[0]))
+	}
+	return cError(e)
 }
 
 // patchArch refuses an architecture goload does not patch: the entry jump,
@@ -427,10 +439,7 @@ func newPatchCovered(name string, pc uintptr, tmod *Module, fv uintptr, rargs in
 	if err != nil {
 		return nil, err
 	}
-	// The symbol ends at the last instruction; the alignment padding after
-	// it (INT3, up to the 32-byte function alignment) may lend bytes to a
-	// very short function, and the planner checks that it is padding.
-	size = (size + 31) &^ 31
+	size = planSize(size)
 	var mcallers int
 	var mlist string
 	var merr error
@@ -466,10 +475,7 @@ func newPatchCovered(name string, pc uintptr, tmod *Module, fv uintptr, rargs in
 	}
 	if C.goload_patch_site_open(patcher.p, C.uint64_t(pc), C.uint64_t(size), cn, C.uint64_t(patcher.w.morestack),
 		&site, &reason, &e) < 0 {
-		if reason != 0 {
-			return nil, refusal(int(reason), "%s", C.GoString(&e.msg[0]))
-		}
-		return nil, cError(&e)
+		return nil, siteError(reason, &e)
 	}
 	return &FuncPatch{
 		name: name, entry: pc, site: site, info: *C.goload_patch_site_get_info(site),

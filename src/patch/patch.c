@@ -394,18 +394,22 @@ static int site_open_arm64(goload_patcher *p, uint64_t entry, uint64_t size, con
 }
 #endif
 
+/* The planners and jumps are x86-64 and arm64 code: elsewhere they would
+ * write bytes the CPU cannot run. */
+static int arch_refused(const char *name, int *reason, goload_err *err)
+{
+	*reason = GOLOAD_PATCH_R_ARCH;
+	return gl_err(err, GOLOAD_E_UNSUPPORTED, "patch: %s: goload patches only amd64 and arm64 code, this is %s", name,
+		      GL_PATCH_HOST_ARCH);
+}
+
 int goload_patch_site_open(goload_patcher *p, uint64_t entry, uint64_t size, const char *name,
 			   uint64_t morestack, goload_patch_site **out, int *reason, goload_err *err)
 {
 	*out = NULL;
 	*reason = 0;
-	if (!goload_patch_arch_supported(GL_PATCH_HOST_ARCH)) {
-		/* The planners and jumps are x86-64 and arm64 code: elsewhere
-		 * they would write bytes the CPU cannot run. */
-		*reason = GOLOAD_PATCH_R_ARCH;
-		return gl_err(err, GOLOAD_E_UNSUPPORTED, "patch: %s: goload patches only amd64 and arm64 code, this is %s",
-			      name, GL_PATCH_HOST_ARCH);
-	}
+	if (!goload_patch_arch_supported(GL_PATCH_HOST_ARCH))
+		return arch_refused(name, reason, err);
 	for (size_t i = 0; i < p->sites.len; i++) {
 		if (p->sites.v[i]->info.entry == entry) {
 			*out = p->sites.v[i];
@@ -448,11 +452,8 @@ int goload_patch_plan_check(goload_patcher *p, uint64_t entry, uint64_t size, co
 	(void)p;
 	memset(out, 0, sizeof *out);
 	*reason = 0;
-	if (!goload_patch_arch_supported(GL_PATCH_HOST_ARCH)) {
-		*reason = GOLOAD_PATCH_R_ARCH;
-		return gl_err(err, GOLOAD_E_UNSUPPORTED, "patch: %s: goload patches only amd64 and arm64 code, this is %s",
-			      name, GL_PATCH_HOST_ARCH);
-	}
+	if (!goload_patch_arch_supported(GL_PATCH_HOST_ARCH))
+		return arch_refused(name, reason, err);
 	gl_span fn = gl_span_make((const void *)(uintptr_t)entry, size);
 #if defined(__aarch64__)
 	gl_a64_plan plan;
